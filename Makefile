@@ -1,0 +1,68 @@
+# 石首督导看板: set-up, run and test on a fresh Debian 12 machine.
+#   make run    venv + demo database, then the dashboard on http://127.0.0.1:8050
+#   make test   venv + Debian packages (chromium, PostgreSQL), then every test
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+
+PYTHON ?= python3
+VENV := .venv
+VENV_PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.stamp-requirements
+DB_FILE := var/dashboard.sqlite3
+HOST ?= 127.0.0.1
+PORT ?= 8050
+# pytest-xdist workers. Each worker starts its own PostgreSQL and chromium (about 2.5 s), and
+# the browser tests keep chromium and gunicorn busy too, so on fewer than 4 CPUs one process is
+# faster. `make test PYTEST_WORKERS=2` forces workers, PYTEST_WORKERS=0 one process.
+PYTEST_WORKERS ?= $(shell if [ "$$(nproc)" -ge 4 ]; then echo 2; else echo 0; fi)
+PYTEST_ARGS ?=
+
+ifeq ($(PYTEST_WORKERS),0)
+PYTEST_XDIST :=
+else
+PYTEST_XDIST := -n $(PYTEST_WORKERS)
+endif
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PIP_NO_INPUT := 1
+export PIP_PROGRESS_BAR := off
+
+.PHONY: venv system db run test bench serve-gunicorn lint
+
+venv: $(VENV_STAMP)
+
+# Re-installs only when a requirements file changed since the last install.
+$(VENV_STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || bash scripts/setup_system.sh python
+	@test -x $(VENV_PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV_PY) -m pip install -r requirements-dev.txt
+	@touch $@
+
+system:
+	bash scripts/setup_system.sh
+
+# Creates the SQLite database with demo data once; delete the file to start over.
+db: venv
+	@if [ ! -f $(DB_FILE) ]; then \
+	  mkdir -p $(dir $(DB_FILE)); \
+	  echo "creating $(DB_FILE) with demo data"; \
+	  { $(VENV_PY) -m dashboard init-db && $(VENV_PY) -m dashboard demo-data; } \
+	    || { rm -f $(DB_FILE); exit 1; }; \
+	fi
+
+run: venv db
+	$(VENV_PY) -m dashboard serve --host $(HOST) --port $(PORT)
+
+# pytest exits non-zero on failures, and with 5 when it collected no tests: both fail `make test`.
+test: venv system
+	$(VENV_PY) -m pytest tests -p no:cacheprovider --durations=10 $(PYTEST_XDIST) $(PYTEST_ARGS)
+
+bench: venv
+	$(VENV_PY) benchmarks/run_benchmarks.py
+
+serve-gunicorn: venv db
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py dashboard.wsgi:server
+
+lint: venv
+	$(VENV)/bin/ruff check .

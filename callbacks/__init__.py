@@ -1,0 +1,1 @@
+"""Thin callbacks, one module per page or concern, each with register(app)."""

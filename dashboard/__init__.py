@@ -1,0 +1,1 @@
+"""石首督导看板: Shishou oversight dashboard (Plotly Dash)."""

@@ -1,0 +1,82 @@
+"""JSON API on the same server: /api/v1/health and /api/v1/indicators."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Flask, jsonify, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from dashboard.context import AppContext
+from data_access.models import Division
+from data_access.indicator_values import indicator_values
+from data_access.status import data_status
+from metrics.periods import PeriodError, parse_period
+
+SCOPES = ("county", "township", "village")
+CODE_PATTERN = re.compile(r"^\d{12}$")
+
+
+def _bad_request(zh: str, en: str) -> ResponseReturnValue:
+    return jsonify({"error": {"zh": zh, "en": en}}), 400
+
+
+def register(server: Flask, context: AppContext) -> None:
+    api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+
+    @api.get("/health")
+    def health() -> ResponseReturnValue:
+        status = data_status(context.engine)
+        body = {
+            "status": "ok" if status.database_ok else "degraded",
+            "database": {"reachable": status.database_ok, "error": status.error or None},
+            "data_as_of": status.last_import_at.isoformat() if status.last_import_at else None,
+            "latest_record_at": (status.latest_record_at.isoformat()
+                                 if status.latest_record_at else None),
+        }
+        return jsonify(body), 200 if status.database_ok else 503
+
+    @api.get("/indicators")
+    def indicators() -> ResponseReturnValue:
+        scope = request.args.get("scope", "county")
+        if scope not in SCOPES:
+            return _bad_request(f"scope 应为 {'、'.join(SCOPES)}",
+                                f"scope must be one of {', '.join(SCOPES)}")
+        try:
+            period = parse_period(request.args.get("period", ""))
+        except PeriodError as error:
+            zh, _, en = str(error).partition(" / ")
+            return _bad_request(zh, en)
+        code = request.args.get("code") or ""
+        if scope == "county" and not code:
+            code = _county_code(context)
+        if not CODE_PATTERN.match(code):
+            return _bad_request("code 应为 12 位统计用区划代码", "code must be a 12-digit division code")
+        with context.engine.connect() as connection:
+            level = connection.scalar(select(Division.level).where(Division.code == code))
+        if level is None:
+            return _bad_request(f"未知的区划代码 {code}", f"unknown division code {code}")
+        if level != scope:
+            return _bad_request(f"代码 {code} 不是{scope}级区划", f"code {code} is not a {scope}")
+        values = indicator_values(context.engine, period, scope, code)  # type: ignore[arg-type]
+        return jsonify({
+            "scope": scope, "code": code, "period": period.label,
+            "period_start": period.start.isoformat(), "period_end": period.last_day.isoformat(),
+            "indicators": [{
+                "id": v.indicator.id,
+                "name": {"zh": v.indicator.name_zh, "en": v.indicator.name_en},
+                "domain": v.indicator.domain,
+                "unit": {"zh": v.indicator.unit.zh, "en": v.indicator.unit.en},
+                "value": v.value,
+                "definition": {"zh": v.indicator.definition_zh, "en": v.indicator.definition_en},
+                "note": {"zh": v.note_zh, "en": v.note_en} if v.value is None else None,
+            } for v in values],
+        })
+
+    server.register_blueprint(api)
+
+
+def _county_code(context: AppContext) -> str:
+    with context.engine.connect() as connection:
+        return connection.scalar(select(Division.code).where(Division.level == "county")) or ""

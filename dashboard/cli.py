@@ -1,0 +1,134 @@
+"""Command line: python -m dashboard <command>."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard.config import Settings
+from data_access.db import get_engine, upgrade_to_head
+from data_access.divisions import load_reference_divisions
+from data_access.importing.domains import DOMAINS
+from data_access.importing.problems import ImportRejected
+from data_access.importing.runner import import_file
+from data_access.importing.template import write_template
+
+
+def _domain_list() -> str:
+    return "\n".join(f"  {d.id:<22} {d.zh} / {d.en}" for d in DOMAINS.values())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dashboard",
+                                     description="石首督导看板 / Shishou oversight dashboard")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("init-db", help="create or upgrade the database (Alembic) and load divisions")
+    demo = commands.add_parser("demo-data", help="generate the demo data and import it")
+    demo.add_argument("--as-of", type=dt.date.fromisoformat, default=None,
+                      help="last day of the demo data, YYYY-MM-DD (default: today)")
+    demo.add_argument("--keep-files", type=Path, default=None,
+                      help="write the generated templates to this folder and keep them")
+    load = commands.add_parser("import", help="import a filled-in template (.xlsx or .csv)")
+    load.add_argument("file", type=Path)
+    load.add_argument("--domain", choices=sorted(DOMAINS), default=None,
+                      help="which template (detected from the sheet name or headers if omitted)")
+    template = commands.add_parser(
+        "template", help="write an empty template", epilog="domains:\n" + _domain_list(),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    template.add_argument("domain", choices=sorted(DOMAINS), metavar="DOMAIN",
+                          help="one of the domains listed below")
+    template.add_argument("--output", type=Path, default=None,
+                          help="file to write (.xlsx or .csv; default DOMAIN.xlsx)")
+    serve = commands.add_parser("serve", help="serve the dashboard (development server)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8050)
+    serve.add_argument("--debug", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    handler = {"init-db": _init_db, "demo-data": _demo_data, "import": _import,
+               "template": _template, "serve": _serve}[args.command]
+    return handler(settings, args)
+
+
+def _init_db(settings: Settings, _args: argparse.Namespace) -> int:
+    upgrade_to_head(settings.database_url)
+    count = load_reference_divisions(get_engine(settings.database_url))
+    print(f"数据库已就绪，区划 {count} 个 / database ready, {count} divisions")
+    return 0
+
+
+def _demo_data(settings: Settings, args: argparse.Namespace) -> int:
+    from data_access.demo import build_demo
+
+    as_of = args.as_of or dt.date.today()
+    if as_of > dt.date.today():
+        print(f"--as-of {as_of} 晚于今天 / is after today", file=sys.stderr)
+        return 2
+    _init_db(settings, args)
+    engine = get_engine(settings.database_url)
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.keep_files or Path(scratch)
+        try:
+            reports = build_demo(engine, as_of, folder)
+        except ImportRejected as rejected:
+            _print_problems(rejected)
+            return 2
+    for report in reports:
+        print(f"{report.domain:<22} {report.rows_in_file:>9,} 行/rows  {report.file_name}")
+    return 0
+
+
+def _import(settings: Settings, args: argparse.Namespace) -> int:
+    engine = get_engine(settings.database_url)
+    try:
+        report = import_file(engine, args.file, args.domain)
+    except ImportRejected as rejected:
+        _print_problems(rejected)
+        return 2
+    print(f"已导入 / imported {report.file_name} ({report.domain}): {report.rows_in_file} 行/rows, "
+          f"新增/new {report.rows_inserted}, 更新/updated {report.rows_updated}, "
+          f"SHA-256 {report.sha256}")
+    return 0
+
+
+def _print_problems(rejected: ImportRejected) -> None:
+    print(f"导入被拒绝，未写入任何数据 / import rejected, nothing was written "
+          f"({len(rejected.problems)} 个问题/problems):", file=sys.stderr)
+    for problem in rejected.problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
+def _template(settings: Settings, args: argparse.Namespace) -> int:
+    output = args.output or Path(f"{args.domain}.xlsx")
+    engine = get_engine(settings.database_url)
+    try:
+        has_divisions = inspect(engine).has_table("division")
+    except SQLAlchemyError:
+        has_divisions = False
+    # Without a database the template still has its instructions, only no division list.
+    write_template(DOMAINS[args.domain], output, engine if has_divisions else None)
+    print(f"模板已写入 / template written: {output}")
+    return 0
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from dashboard.app import create_app
+
+    app = create_app(settings)
+    app.run(host=args.host, port=args.port, debug=args.debug,
+            dev_tools_disable_version_check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

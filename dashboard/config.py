@@ -1,0 +1,36 @@
+"""Settings read once from the environment; one frozen object passed everywhere."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "dashboard.sqlite3"
+REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+ASSETS_DIR = PROJECT_ROOT / "assets"
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    debug: bool = False
+    cache_timeout_seconds: int = 300
+    # Data older than this is flagged as stale on the health endpoint and wall screens.
+    stale_after_hours: int = 36
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> "Settings":
+        values: dict[str, object] = {
+            "database_url": os.environ.get("DATABASE_URL") or default_database_url(),
+            "debug": os.environ.get("DASHBOARD_DEBUG", "0") == "1",
+            "cache_timeout_seconds": int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300")),
+            "stale_after_hours": int(os.environ.get("DASHBOARD_STALE_HOURS", "36")),
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]

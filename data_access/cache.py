@@ -1,0 +1,68 @@
+"""A small cache for data-access functions, invalidated whenever an import lands.
+
+The key includes the data version (the newest import-log id), read at most every few seconds,
+so a page never shows figures older than the last import for longer than that.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, func, select
+
+from data_access.models import ImportLog
+
+F = TypeVar("F", bound=Callable[..., Any])
+MAX_ENTRIES = 512
+VERSION_CHECK_SECONDS = 5.0
+TTL_SECONDS = 600.0
+
+_lock = threading.Lock()
+_entries: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
+_versions: dict[str, tuple[float, int]] = {}
+
+
+def data_version(engine: Engine) -> int:
+    url = str(engine.url)
+    now = time.monotonic()
+    checked = _versions.get(url)
+    if checked and now - checked[0] < VERSION_CHECK_SECONDS:
+        return checked[1]
+    with engine.connect() as connection:
+        version = int(connection.scalar(select(func.coalesce(func.max(ImportLog.id), 0))) or 0)
+    _versions[url] = (now, version)
+    return version
+
+
+def clear() -> None:
+    with _lock:
+        _entries.clear()
+        _versions.clear()
+
+
+def cached(function: F) -> F:
+    """Caches a function whose first argument is the engine; results must not be mutated."""
+
+    @functools.wraps(function)
+    def wrapper(engine: Engine, *args: Any, **kwargs: Any) -> Any:
+        key = (function.__qualname__, str(engine.url), data_version(engine), args,
+               tuple(sorted(kwargs.items())))
+        now = time.monotonic()
+        with _lock:
+            hit = _entries.get(key)
+            if hit and now - hit[0] < TTL_SECONDS:
+                _entries.move_to_end(key)
+                return hit[1].copy() if hasattr(hit[1], "copy") else hit[1]
+        value = function(engine, *args, **kwargs)
+        with _lock:
+            _entries[key] = (now, value)
+            while len(_entries) > MAX_ENTRIES:
+                _entries.popitem(last=False)
+        return value.copy() if hasattr(value, "copy") else value
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,46 @@
+"""Division reference data: the county, its townships and village-level units (NBS codes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from dashboard.config import REFERENCE_DIR
+from data_access.models import Division
+
+COUNTY_CODE = "421081000000"
+COUNTY_NAME = "石首市"
+DIVISIONS_CSV = REFERENCE_DIR / "shishou_divisions.csv"
+
+
+def load_reference_divisions(engine: Engine, path: Path = DIVISIONS_CSV) -> int:
+    """Inserts or refreshes the divisions of the reference file; keeps imported population."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows = [dict(code=COUNTY_CODE, name=COUNTY_NAME, short_name=COUNTY_NAME, level="county",
+                 unit_type="县级市", parent_code=None)]
+    for record in frame.sort_values(["level", "code"], ascending=[True, True]).to_dict("records"):
+        rows.append(dict(code=record["code"], name=record["name"],
+                         short_name=record["short_name"], level=record["level"],
+                         unit_type=record["unit_type"], parent_code=record["parent_code"]))
+    # Townships before villages so that parents exist when foreign keys are checked.
+    rows.sort(key=lambda r: {"county": 0, "township": 1, "village": 2}[r["level"]])
+    with engine.begin() as connection:
+        insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+        statement = insert(Division.__table__)
+        statement = statement.on_conflict_do_update(
+            index_elements=["code"],
+            set_={k: statement.excluded[k] for k in ("name", "short_name", "level",
+                                                     "unit_type", "parent_code")})
+        for row in rows:
+            row.setdefault("population_generated", False)
+        connection.execute(statement, rows)
+    return len(rows)
+
+
+def divisions_frame(engine: Engine) -> pd.DataFrame:
+    """All divisions, indexed by code."""
+    with engine.connect() as connection:
+        return pd.read_sql(select(Division.__table__), connection).set_index("code")

@@ -1,0 +1,158 @@
+"""Validates a whole file, then writes it in one transaction: all rows or none."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from data_access.importing.domains import DOMAINS, detect_domain
+from data_access.importing.problems import ImportRejected, Problem
+from data_access.importing.reader import read_table
+from data_access.importing.spec import Domain, Lookups
+from data_access.importing.validate import Collector, parse
+from data_access.models import (
+    Division,
+    ImportLog,
+    InspectionItem,
+    InspectionObject,
+    InspectionTask,
+    Inspector,
+    ServiceItem,
+    VolunteerTeam,
+)
+
+log = logging.getLogger(__name__)
+CHUNK_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    domain: str
+    file_name: str
+    sha256: str
+    rows_in_file: int
+    rows_inserted: int
+    rows_updated: int
+
+
+def import_file(engine: Engine, path: Path, domain_id: str | None = None,
+                now: dt.datetime | None = None) -> ImportReport:
+    """Imports one filled-in template. Raises ImportRejected, having written nothing."""
+    now = now or dt.datetime.now()
+    if not path.is_file():
+        raise ImportRejected([Problem(path.name, "", None, None, "文件不存在", "file not found")])
+    table = read_table(path, sheet_hint=domain_id)
+    domain = DOMAINS.get(domain_id or "") or detect_domain(list(table.frame.columns), table.sheet)
+    if domain is None:
+        known = "、".join(DOMAINS)
+        raise ImportRejected([Problem(table.file, table.sheet, None, None,
+                                      f"无法判断模板类型，请用 --domain 指定（{known}）",
+                                      f"cannot tell which template this is; pass --domain "
+                                      f"(one of {', '.join(DOMAINS)})")])
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    with engine.begin() as connection:
+        lookups = read_lookups(connection)
+        out = Collector(table)
+        parsed = parse(domain, table, lookups, now, out)
+        if out.problems:
+            raise ImportRejected(out.problems)
+        if domain.derive:
+            parsed = domain.derive(parsed, lookups)
+        try:
+            inserted, updated = _write(connection, domain, parsed)
+        except IntegrityError as error:
+            raise ImportRejected([Problem(table.file, table.sheet, None, None,
+                                          f"数据库拒绝写入：{error.orig}",
+                                          f"the database refused the rows: {error.orig}")]) \
+                from error
+        connection.execute(ImportLog.__table__.insert().values(
+            domain=domain.id, file_name=path.name, sha256=sha256, rows_in_file=len(parsed),
+            rows_inserted=inserted, rows_updated=updated, imported_at=now))
+    log.info("imported %s (%s): %d rows, %d new", path.name, domain.id, len(parsed), inserted)
+    return ImportReport(domain.id, path.name, sha256, len(parsed), inserted, updated)
+
+
+def read_lookups(connection: Connection) -> Lookups:
+    divisions = pd.read_sql(select(Division.code, Division.level, Division.parent_code,
+                                   Division.unit_type), connection).set_index("code")
+
+    def codes(column: object) -> set[str]:
+        return set(connection.scalars(select(column)))  # type: ignore[call-overload]
+
+    def mapping(key: object, value: object) -> pd.Series:
+        rows = connection.execute(select(key, value)).all()  # type: ignore[call-overload]
+        return pd.Series({k: v for k, v in rows}, dtype=object)
+
+    return Lookups(
+        divisions=divisions,
+        codes={
+            "service_item": codes(ServiceItem.code),
+            "volunteer_team": codes(VolunteerTeam.code),
+            "inspection_object": codes(InspectionObject.code),
+            "inspector": codes(Inspector.code),
+            "inspection_item": codes(InspectionItem.code),
+            "inspection_task": codes(InspectionTask.code),
+        },
+        item_limits=mapping(ServiceItem.code, ServiceItem.promised_limit_days),
+        team_townships=mapping(VolunteerTeam.code, VolunteerTeam.township_code),
+        object_townships=mapping(InspectionObject.code, InspectionObject.township_code),
+    )
+
+
+def _records(domain: Domain, frame: pd.DataFrame) -> list[dict[str, object]]:
+    table = domain.model.__table__
+    columns = [c.name for c in table.columns if c.name in frame.columns]
+    out = pd.DataFrame(index=frame.index)
+    for name in columns:
+        series = frame[name]
+        sql_type = table.columns[name].type.python_type
+        if sql_type is dt.date:
+            values = np.array([None if pd.isna(v) else v.date() for v in series], dtype=object)
+        elif sql_type is dt.datetime:
+            values = np.array([None if pd.isna(v) else v.to_pydatetime() for v in series],
+                              dtype=object)
+        elif sql_type is int:
+            values = np.array([None if pd.isna(v) else int(v) for v in series], dtype=object)
+        elif sql_type is float:
+            values = np.array([None if pd.isna(v) else float(v) for v in series], dtype=object)
+        elif sql_type is bool:
+            values = np.array([None if pd.isna(v) else bool(v) for v in series], dtype=object)
+        else:
+            values = np.array([None if pd.isna(v) else str(v) for v in series], dtype=object)
+        out[name] = values
+    return out.to_dict("records")
+
+
+def _write(connection: Connection, domain: Domain, frame: pd.DataFrame) -> tuple[int, int]:
+    table = domain.model.__table__
+    records = _records(domain, frame)
+    before = connection.scalar(select(func.count()).select_from(table)) or 0
+    if domain.update_only:
+        key = domain.natural_key[0]
+        values = {c: bindparam(f"v_{c}") for c in records[0] if c != key}
+        statement = update(table).where(table.c[key] == bindparam(f"v_{key}")).values(values)
+        for start in range(0, len(records), CHUNK_ROWS):
+            chunk = [{f"v_{k}": v for k, v in row.items()}
+                     for row in records[start:start + CHUNK_ROWS]]
+            connection.execute(statement, chunk)
+        return 0, len(records)
+    insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(domain.natural_key),
+        set_={c: statement.excluded[c] for c in records[0] if c not in domain.natural_key},
+    )
+    for start in range(0, len(records), CHUNK_ROWS):
+        connection.execute(statement, records[start:start + CHUNK_ROWS])
+    after = connection.scalar(select(func.count()).select_from(table)) or 0
+    inserted = after - before
+    return inserted, len(records) - inserted

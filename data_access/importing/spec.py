@@ -1,0 +1,87 @@
+"""How an import template is described: columns, references, cross-field checks, derivations.
+
+A domain is declared once (see the `domains_*` modules) and that one declaration drives the
+template writer, the validator and the upsert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from data_access.models import Base
+
+ColumnKind = Literal["text", "int", "float", "wan", "date", "datetime", "bool", "choice"]
+
+# A reference names what a code must exist as: a division level, or another directory.
+Reference = Literal[
+    "division", "township", "village", "service_item", "volunteer_team",
+    "inspection_object", "inspector", "inspection_item", "inspection_task",
+]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the model attribute it fills
+    zh: str
+    en: str
+    kind: ColumnKind = "text"
+    required: bool = True
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    reference: Reference | None = None
+    many: bool = False  # several codes separated by 、 , ; or spaces
+    max_length: int | None = None
+    not_in_future: bool = False
+    help_zh: str = ""
+
+    @property
+    def header(self) -> str:
+        return f"{self.zh}({self.key})"
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """A cross-field rule; `bad` returns True for rows that break it."""
+
+    column: str
+    zh: str
+    en: str
+    bad: Callable[[pd.DataFrame], pd.Series]
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    zh: str
+    en: str
+    model: type[Base]
+    natural_key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    checks: tuple[RowCheck, ...] = ()
+    # Adds derived columns (township_code, due dates, ...) from parsed values and lookups.
+    derive: Callable[[pd.DataFrame, "Lookups"], pd.DataFrame] | None = None
+    instructions_zh: str = ""
+    # Codes in this file may be referenced by rows of the same file (e.g. a team's parent).
+    self_reference: Reference | None = None
+    # Only updates rows that exist (e.g. population of a known division), never inserts.
+    update_only: bool = False
+    example: dict[str, str] = field(default_factory=dict)
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+@dataclass
+class Lookups:
+    """Reference data read once per import (codes that exist in the database)."""
+
+    divisions: pd.DataFrame  # index code; columns level, parent_code, unit_type
+    codes: dict[str, set[str]]
+    item_limits: pd.Series  # service item code -> promised limit (working days)
+    team_townships: pd.Series  # volunteer team code -> township code (None for county teams)
+    object_townships: pd.Series  # inspection object code -> township code

@@ -1,0 +1,309 @@
+"""SQLAlchemy 2.0 models of the four domains plus divisions and the import log.
+
+Money is stored in whole yuan (BigInteger): the county forms are in 万元 with two decimals,
+which is exactly 100 yuan, so nothing is lost and SQL sums stay exact on every backend.
+Dates of events are stored as naive local (Asia/Shanghai) datetimes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# --- divisions -------------------------------------------------------------------------------
+
+
+class Division(Base):
+    """County, township or village-level unit, keyed by its 12-digit NBS statistical code."""
+
+    __tablename__ = "division"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    short_name: Mapped[str] = mapped_column(String(64))
+    level: Mapped[str] = mapped_column(String(16), index=True)  # county / township / village
+    unit_type: Mapped[str] = mapped_column(String(16))  # 市 / 街道 / 镇 / 乡 / 开发区 / 村委会 / ...
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"), index=True)
+    population: Mapped[int | None] = mapped_column(Integer)
+    population_generated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# --- collective economy ----------------------------------------------------------------------
+
+
+class CollectiveIncome(Base):
+    """One line of 村集体经济组织收益分配统计表 for a village and period.
+
+    quarter = 0 is the full-year report; 1..4 are cumulative figures to the quarter's end.
+    """
+
+    __tablename__ = "collective_income"
+    __table_args__ = (UniqueConstraint("village_code", "year", "quarter"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    village_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    township_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    year: Mapped[int] = mapped_column(SmallInteger)
+    quarter: Mapped[int] = mapped_column(SmallInteger, default=0)
+    operating_income: Mapped[int] = mapped_column(BigInteger)  # 经营收入
+    contract_income: Mapped[int] = mapped_column(BigInteger)  # 发包及上交收入
+    investment_income: Mapped[int] = mapped_column(BigInteger)  # 投资收益
+    subsidy_income: Mapped[int] = mapped_column(BigInteger)  # 补助收入
+    other_income: Mapped[int] = mapped_column(BigInteger)  # 其他收入
+    operating_expense: Mapped[int] = mapped_column(BigInteger)  # 经营支出
+    management_expense: Mapped[int] = mapped_column(BigInteger)  # 管理费用
+    other_expense: Mapped[int] = mapped_column(BigInteger)  # 其他支出
+    net_income: Mapped[int] = mapped_column(BigInteger)  # 本年收益
+
+    @hybrid_property
+    def operating_revenue(self) -> int:
+        """经营性收入 = 经营收入 + 发包及上交收入 + 投资收益 (subsidies excluded); in SQL too."""
+        return self.operating_income + self.contract_income + self.investment_income
+
+
+class Cooperative(Base):
+    """A party-led cooperative (村党组织领办合作社) and its year."""
+
+    __tablename__ = "cooperative"
+    __table_args__ = (UniqueConstraint("code", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int] = mapped_column(SmallInteger)
+    name: Mapped[str] = mapped_column(String(128))
+    village_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    township_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    members: Mapped[int] = mapped_column(Integer)
+    land_mu: Mapped[float] = mapped_column(Float)
+    guaranteed_payment_per_mu: Mapped[int] = mapped_column(Integer)  # 保底, yuan per mu
+    dividend_total: Mapped[int] = mapped_column(BigInteger)  # yuan paid to members
+    collective_income: Mapped[int] = mapped_column(BigInteger)  # yuan to the village collective
+
+
+class LandTransfer(Base):
+    """Land transfer (土地流转) of a village in a year."""
+
+    __tablename__ = "land_transfer"
+    __table_args__ = (UniqueConstraint("village_code", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    village_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    township_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    year: Mapped[int] = mapped_column(SmallInteger)
+    new_area_mu: Mapped[float] = mapped_column(Float)
+    total_area_mu: Mapped[float] = mapped_column(Float)
+    rent_per_mu: Mapped[int] = mapped_column(Integer)  # yuan per mu per year
+
+
+# --- government service cases ----------------------------------------------------------------
+
+
+class ServiceItem(Base):
+    """A government service item (政务服务事项)."""
+
+    __tablename__ = "service_item"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)  # 实施编码
+    name: Mapped[str] = mapped_column(String(200))
+    department: Mapped[str] = mapped_column(String(64))
+    case_type: Mapped[str] = mapped_column(String(8))  # 即办件 / 承诺件
+    legal_limit_days: Mapped[int] = mapped_column(SmallInteger)
+    promised_limit_days: Mapped[int] = mapped_column(SmallInteger)  # working days
+    required_visits: Mapped[int] = mapped_column(SmallInteger)
+    online_capable: Mapped[bool] = mapped_column(Boolean)
+
+
+class ServiceCase(Base):
+    """A case (办件) handled at the city hall, a township hall or a village service room."""
+
+    __tablename__ = "service_case"
+    __table_args__ = (
+        Index("ix_service_case_township_accepted", "township_code", "accepted_at"),
+        Index("ix_service_case_accepted", "accepted_at"),
+    )
+
+    serial_no: Mapped[str] = mapped_column(String(40), primary_key=True)  # 申办流水号
+    item_code: Mapped[str] = mapped_column(ForeignKey("service_item.code"))
+    division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    # The township the hall belongs to; NULL for the city hall.
+    township_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"))
+    hall_level: Mapped[str] = mapped_column(String(8))  # city / township / village
+    channel: Mapped[str] = mapped_column(String(16))  # window / online / mobile / kiosk / agent
+    applied_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    accepted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    promised_limit_days: Mapped[int] = mapped_column(SmallInteger)
+    paused_days: Mapped[int] = mapped_column(SmallInteger, default=0)  # 补正 / 特别程序
+    # Promised completion date: accepted + promised + paused working days (China's calendar).
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    status: Mapped[str] = mapped_column(String(16))  # 办理中 / 已办结 / 不予受理 / 退件
+    visits: Mapped[int] = mapped_column(SmallInteger)
+    fully_online: Mapped[bool] = mapped_column(Boolean)
+    rating: Mapped[int | None] = mapped_column(SmallInteger)  # 1..5, 5 = 非常满意
+    bad_review_due: Mapped[dt.date | None] = mapped_column(Date)
+    bad_review_fixed_at: Mapped[dt.date | None] = mapped_column(Date)
+
+
+# --- volunteers ------------------------------------------------------------------------------
+
+
+class VolunteerTeam(Base):
+    """总队 / 支队 / 分队 of the 新时代文明实践 volunteer corps."""
+
+    __tablename__ = "volunteer_team"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    level: Mapped[str] = mapped_column(String(8))  # 总队 / 支队 / 分队
+    category: Mapped[str] = mapped_column(String(32))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("volunteer_team.code"))
+    township_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"), index=True)
+    village_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"), index=True)
+    members: Mapped[int] = mapped_column(Integer)
+    founded_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class VolunteerActivity(Base):
+    __tablename__ = "volunteer_activity"
+    __table_args__ = (Index("ix_volunteer_activity_township_start", "township_code", "start_at"),)
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    team_code: Mapped[str] = mapped_column(ForeignKey("volunteer_team.code"), index=True)
+    village_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"), index=True)
+    township_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"))
+    start_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    end_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    volunteers: Mapped[int] = mapped_column(Integer)
+    hours: Mapped[float] = mapped_column(Float)  # volunteer-hours of actual service
+    beneficiaries: Mapped[int] = mapped_column(Integer)
+    theme: Mapped[str] = mapped_column(String(128))
+
+
+# --- random inspections ----------------------------------------------------------------------
+
+
+class InspectionObject(Base):
+    """检查对象名录库: an enterprise, individual business or cooperative."""
+
+    __tablename__ = "inspection_object"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)  # 统一社会信用代码
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # 企业 / 个体工商户 / 农民专业合作社
+    industry: Mapped[str] = mapped_column(String(64))
+    township_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    risk_class: Mapped[str] = mapped_column(String(1))  # A (low) .. D (high)
+
+
+class Inspector(Base):
+    """执法检查人员名录库."""
+
+    __tablename__ = "inspector"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32))
+    department: Mapped[str] = mapped_column(String(64))
+    certificate_no: Mapped[str] = mapped_column(String(32))
+
+
+class InspectionItem(Base):
+    """抽查事项清单."""
+
+    __tablename__ = "inspection_item"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    department: Mapped[str] = mapped_column(String(64))
+    basis: Mapped[str] = mapped_column(String(200))
+
+
+class InspectionTask(Base):
+    __tablename__ = "inspection_task"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int] = mapped_column(SmallInteger, index=True)
+    lead_department: Mapped[str] = mapped_column(String(64))
+    departments: Mapped[str] = mapped_column(String(400))  # 、-separated; joint when > 1
+    is_joint: Mapped[bool] = mapped_column(Boolean)
+    item_code: Mapped[str] = mapped_column(ForeignKey("inspection_item.code"))
+    planned_start: Mapped[dt.date] = mapped_column(Date)
+    planned_end: Mapped[dt.date] = mapped_column(Date)
+    draw_seed: Mapped[str | None] = mapped_column(String(64))
+    directory_hash: Mapped[str | None] = mapped_column(String(64))
+    drawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class InspectionResult(Base):
+    """One drawn object of a task and what became of it."""
+
+    __tablename__ = "inspection_result"
+    __table_args__ = (UniqueConstraint("task_code", "object_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_code: Mapped[str] = mapped_column(ForeignKey("inspection_task.code"), index=True)
+    object_code: Mapped[str] = mapped_column(ForeignKey("inspection_object.code"), index=True)
+    township_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    inspector_codes: Mapped[str] = mapped_column(String(200))  # 、-separated, at least two
+    drawn_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    inspected_on: Mapped[dt.date | None] = mapped_column(Date)
+    result_code: Mapped[str | None] = mapped_column(String(8))
+    disposal: Mapped[str | None] = mapped_column(String(16))
+    rectify_due: Mapped[dt.date | None] = mapped_column(Date)
+    rectified_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Disclosure deadline: 20 working days after the inspection (企业信息公示暂行条例 第六条).
+    publish_due: Mapped[dt.date | None] = mapped_column(Date)
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class SupervisionTheme(Base):
+    """每月一个专项督导调研主题."""
+
+    __tablename__ = "supervision_theme"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    theme: Mapped[str] = mapped_column(String(200))
+    lead_leader: Mapped[str] = mapped_column(String(64))
+    lead_unit: Mapped[str] = mapped_column(String(64))
+    linked_indicators: Mapped[str] = mapped_column(String(400))
+    problems_found: Mapped[int] = mapped_column(Integer)
+    rectification_list: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))  # 未开始 / 进行中 / 已完成 / 逾期
+
+
+# --- bookkeeping -----------------------------------------------------------------------------
+
+
+class ImportLog(Base):
+    __tablename__ = "import_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    domain: Mapped[str] = mapped_column(String(32))
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    rows_in_file: Mapped[int] = mapped_column(Integer)
+    rows_inserted: Mapped[int] = mapped_column(Integer)
+    rows_updated: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -1,0 +1,29 @@
+"""Is the database reachable, and how fresh are its data?"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from data_access.models import ImportLog, ServiceCase
+
+
+@dataclass(frozen=True)
+class DataStatus:
+    database_ok: bool
+    last_import_at: dt.datetime | None
+    latest_record_at: dt.datetime | None
+    error: str = ""
+
+
+def data_status(engine: Engine) -> DataStatus:
+    try:
+        with engine.connect() as connection:
+            last_import = connection.scalar(select(func.max(ImportLog.imported_at)))
+            latest = connection.scalar(select(func.max(ServiceCase.accepted_at)))
+    except SQLAlchemyError as error:
+        return DataStatus(False, None, None, type(error).__name__)
+    return DataStatus(True, last_import, latest)

@@ -1,0 +1,1 @@
+"""Pure functions from typed data to Dash components. No database, no app import."""

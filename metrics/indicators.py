@@ -1,0 +1,207 @@
+"""Every indicator (口径) defined once: id, names, unit, definition and a pure function.
+
+Each function takes the aggregate counts of its domain (one row per division, as returned by
+`data_access.aggregates`) and returns one value per row. Pages, the API, the weekly report and
+the tests all go through this table, so a definition cannot drift between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+Domain = Literal["income", "services", "volunteers", "inspections"]
+
+# Collective-income tiers on 经营性收入, in yuan.
+WEAK_BELOW = 50_000
+STANDARD_FROM = 100_000
+STRONG_FROM = 1_000_000
+
+
+@dataclass(frozen=True)
+class Unit:
+    zh: str
+    en: str
+
+
+YUAN = Unit("元", "yuan")
+PERCENT = Unit("%", "%")
+VILLAGES = Unit("个村", "villages")
+CASES = Unit("件", "cases")
+ACTIVITIES = Unit("场", "activities")
+HOURS = Unit("小时", "hours")
+UNITS = Unit("个", "units")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    domain: Domain
+    name_zh: str
+    name_en: str
+    unit: Unit
+    definition_zh: str
+    definition_en: str
+    compute: Callable[[pd.DataFrame], pd.Series]
+    higher_is_better: bool = True
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit is PERCENT
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """An indicator's value for one division and period; None with a note when there is none."""
+
+    indicator: Indicator
+    value: float | None
+    note_zh: str = ""
+    note_en: str = ""
+
+
+def share(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """Percentage 0-100; NaN where there is nothing to divide by."""
+    denominator = denominator.astype(float)
+    return (numerator.astype(float) * 100.0 / denominator.where(denominator > 0, np.nan))
+
+
+def mean(total: pd.Series, count: pd.Series) -> pd.Series:
+    count = count.astype(float)
+    return total.astype(float) / count.where(count > 0, np.nan)
+
+
+def column(name: str) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda frame: frame[name].astype(float)
+
+
+_REVENUE = "经营性收入 = 经营收入 + 发包及上交收入 + 投资收益（不含补助收入）"
+_REVENUE_EN = "operating revenue = operating + contracting + investment income (no subsidies)"
+_ASSESSED = "考核范围为有当期报表的村委会（居委会、社区不考核村集体经济收入）"
+_ASSESSED_EN = "over 村委会 reporting for the period (communities are not assessed)"
+
+_ALL: tuple[Indicator, ...] = (
+    Indicator(
+        "collective_income_mean", "income", "村均集体经营性收入", "mean collective income",
+        YUAN, f"{_REVENUE}；村均 = 合计 ÷ 村数。{_ASSESSED}。季度为截至季末累计数。",
+        f"{_REVENUE_EN}; mean over villages, {_ASSESSED_EN}. Quarters are cumulative.",
+        lambda f: mean(f["revenue_sum"], f["villages"]),
+    ),
+    Indicator(
+        "villages_over_100k", "income", "经营性收入10万元以上村数", "villages at 100k yuan or more",
+        VILLAGES, f"{_REVENUE} ≥ 100,000 元的村委会个数。",
+        f"村委会 with {_REVENUE_EN} ≥ 100,000 yuan.", column("over_100k"),
+    ),
+    Indicator(
+        "villages_over_100k_share", "income", "10万元以上村占比", "share of villages at 100k+",
+        PERCENT, f"经营性收入 ≥ 10万元的村数 ÷ 考核村数 × 100%。{_ASSESSED}。",
+        f"villages at ≥ 100,000 yuan ÷ villages assessed × 100, {_ASSESSED_EN}.",
+        lambda f: share(f["over_100k"], f["villages"]),
+    ),
+    Indicator(
+        "villages_over_1m", "income", "百万元村数", "villages at 1 million yuan or more", VILLAGES,
+        f"{_REVENUE} ≥ 1,000,000 元的村委会个数（强村）。",
+        f"村委会 with {_REVENUE_EN} ≥ 1,000,000 yuan.", column("over_1m"),
+    ),
+    Indicator(
+        "villages_below_50k", "income", "薄弱村数（不足5万元）", "weak villages (below 50k yuan)",
+        VILLAGES, f"{_REVENUE} < 50,000 元的村委会个数。",
+        f"村委会 with {_REVENUE_EN} below 50,000 yuan.", column("below_50k"),
+        higher_is_better=False,
+    ),
+    Indicator(
+        "service_cases", "services", "办件量", "service cases", CASES,
+        "期间内受理的办件数（市政务服务中心、乡镇便民服务中心、村便民服务室）。",
+        "cases accepted in the period at the city hall, township halls and village rooms.",
+        column("cases"),
+    ),
+    Indicator(
+        "service_on_time_rate", "services", "按时办结率", "finished on time", PERCENT,
+        "期间内办结的办件中，在承诺期限内办结的比例。承诺期限 = 受理日 + 承诺时限 + 补正及特别程序"
+        "时间，按工作日计（含法定节假日和调休）。",
+        "of cases finished in the period, the share finished by the promised date (acceptance "
+        "+ promised + paused working days, with China's holidays and make-up days).",
+        lambda f: share(f["on_time"], f["finished"]),
+    ),
+    Indicator(
+        "service_full_online_rate", "services", "全程网办率", "fully online", PERCENT,
+        "期间内受理的办件中全程网上办理的比例。",
+        "share of cases accepted in the period that were handled fully online.",
+        lambda f: share(f["fully_online"], f["cases"]),
+    ),
+    Indicator(
+        "service_one_visit_rate", "services", "一次办结率", "at most one visit", PERCENT,
+        "期间内办结的办件中，群众到现场不超过一次的比例（“一门式办理”最多跑一次）。",
+        "of cases finished in the period, the share with at most one visit in person.",
+        lambda f: share(f["one_visit"], f["finished"]),
+    ),
+    Indicator(
+        "service_satisfaction_rate", "services", "好评率", "satisfaction", PERCENT,
+        "期间内办结并评价的办件中，评价为“满意”或“非常满意”（4-5 分）的比例。",
+        "of cases finished and rated in the period, the share rated 4 or 5 of 5.",
+        lambda f: share(f["rated_good"], f["rated"]),
+    ),
+    Indicator(
+        "volunteer_activities", "volunteers", "志愿服务活动场次", "volunteer activities",
+        ACTIVITIES, "期间内开始的志愿服务活动场次。", "activities that started in the period.",
+        column("activities"),
+    ),
+    Indicator(
+        "volunteer_hours", "volunteers", "志愿服务时长", "volunteer hours", HOURS,
+        "期间内开始的活动的志愿服务时长合计（只计实际服务时间，民政部令第67号）。",
+        "volunteer-hours of actual service in activities that started in the period.",
+        column("hours"),
+    ),
+    Indicator(
+        "volunteer_team_shortfalls", "volunteers", "队伍未达标单位数", "units short of teams",
+        UNITS, "当前未达到最低队伍数的单位个数：市级支队少于10支、乡镇支队少于4支、村（社区）"
+        "分队少于2支，各计1个。",
+        "units currently below their minimum: fewer than 10 county detachments, 4 per "
+        "township, 2 teams per village or community.",
+        column("shortfalls"), higher_is_better=False,
+    ),
+    Indicator(
+        "inspection_completion_rate", "inspections", "抽查完成率", "inspections completed",
+        PERCENT, "期间内抽取的检查对象中，结果已公示的比例（已公示 ÷ 已抽取）。",
+        "of objects drawn in the period, the share whose result has been published.",
+        lambda f: share(f["published"], f["drawn"]),
+    ),
+    Indicator(
+        "inspection_problem_rate", "inspections", "问题发现率", "problems found", PERCENT,
+        "期间内抽取并已检查的对象中，结果为发现问题的比例。",
+        "of objects drawn in the period and inspected, the share with a problem found.",
+        lambda f: share(f["with_problem"], f["inspected"]), higher_is_better=False,
+    ),
+    Indicator(
+        "inspection_rectification_rate", "inspections", "整改率", "rectified", PERCENT,
+        "期间内抽取、被责令整改的对象中，已完成整改的比例。",
+        "of objects drawn in the period and ordered to rectify, the share that has.",
+        lambda f: share(f["rectified"], f["ordered"]),
+    ),
+    Indicator(
+        "inspection_disclosure_on_time_rate", "inspections", "公示及时率", "published on time",
+        PERCENT, "期间内抽取且已公示的结果中，在检查之日起20个工作日内公示的比例"
+        "（《企业信息公示暂行条例》第六条）。",
+        "of results of objects drawn in the period and published, the share published within "
+        "20 working days of the inspection.",
+        lambda f: share(f["published_on_time"], f["published"]),
+    ),
+)
+
+INDICATORS: dict[str, Indicator] = {indicator.id: indicator for indicator in _ALL}
+DOMAIN_NAMES: dict[Domain, tuple[str, str]] = {
+    "income": ("村集体经济", "collective economy"),
+    "services": ("政务服务", "government services"),
+    "volunteers": ("志愿服务", "volunteer service"),
+    "inspections": ("双随机、一公开", "random inspections"),
+}
+# Indicators that only make sense for years and quarters (yearly statistical form).
+YEARLY_DOMAINS: frozenset[Domain] = frozenset({"income"})
+
+
+def indicators_of(domain: Domain) -> list[Indicator]:
+    return [i for i in _ALL if i.domain == domain]

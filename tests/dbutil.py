@@ -1,0 +1,34 @@
+"""Database helpers for tests: a fresh migrated database and a checksum of every table."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from data_access.db import get_engine, upgrade_to_head
+from data_access.divisions import load_reference_divisions
+from data_access.models import Base
+
+
+def fresh_database(url: str) -> Engine:
+    upgrade_to_head(url)
+    engine = get_engine(url)
+    load_reference_divisions(engine)
+    return engine
+
+
+def sqlite_url(folder: Path, name: str = "test.sqlite3") -> str:
+    return f"sqlite:///{folder / name}"
+
+
+def snapshot(engine: Engine) -> dict[str, tuple[int, str]]:
+    """Row count and SHA-256 of the ordered rows of every table."""
+    result = {}
+    with engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            rows = connection.execute(select(table).order_by(*table.primary_key.columns)).all()
+            digest = hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
+            result[table.name] = (len(rows), digest)
+    return result
