@@ -1,30 +1,51 @@
-"""Maps the URL to a page. View state (period, language) lives in the query string."""
+"""Maps the URL to a page. View state (indicator, period, language) lives in the query string,
+so the back button, a bookmark, a shared link and a wall screen all reproduce the view."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl
 
-from dash import Dash, Input, Output, State
+from dash import Dash, Input, Output, html
 
+from callbacks.views import NotFound, overview_page, township_page, village_page
 from dashboard import ids
 from dashboard.context import AppContext
 from data_access.status import data_status
 from layouts.formatting import format_date
 from layouts.i18n import parse_lang, t
 from layouts.shell import not_found, page_frame
-from callbacks.overview import overview_page
+from metrics.periods import PeriodError
+
+ROUTES = (
+    (re.compile(r"^/$"), overview_page),
+    (re.compile(r"^/township/(\d{12})$"), township_page),
+    (re.compile(r"^/village/(\d{12})$"), village_page),
+)
+
+
+def render_page(context: AppContext, pathname: str, search: str) -> html.Div:
+    query = dict(parse_qsl((search or "").lstrip("?")))
+    lang = parse_lang(query.get("lang"))
+    as_of = format_date(data_status(context.engine).last_import_at)
+    for pattern, page in ROUTES:
+        match = pattern.match(pathname or "/")
+        if not match:
+            continue
+        try:
+            title, trail, body = page(context, lang, query, *match.groups())
+        except NotFound as missing:
+            return page_frame(lang, query, as_of, t("not_found", lang),
+                              not_found(lang, f"{t('unknown_code', lang)} {missing}"))
+        except PeriodError as error:
+            return page_frame(lang, query, as_of, t("bad_period", lang),
+                              [html.P(str(error), className="error")])
+        return page_frame(lang, query, as_of, title, body, trail)
+    return page_frame(lang, query, as_of, t("not_found", lang), not_found(lang, pathname))
 
 
 def register(app: Dash, context: AppContext) -> None:
     @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"),
-                  State(ids.URL, "search"))
-    def render(pathname: str | None, search: str | None) -> object:
-        query = dict(parse_qsl((search or "").lstrip("?")))
-        lang = parse_lang(query.get("lang"))
-        status = data_status(context.engine)
-        as_of = format_date(status.last_import_at)
-        if (pathname or "/") == "/":
-            title, body = overview_page(context, lang, query)
-        else:
-            title, body = t("not_found", lang), not_found(lang, pathname or "")
-        return page_frame(lang, query, as_of, title, body)
+                  Input(ids.URL, "search"))
+    def render(pathname: str | None, search: str | None) -> html.Div:
+        return render_page(context, pathname or "/", search or "")

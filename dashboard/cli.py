@@ -12,6 +12,7 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.config import Settings
+from data_access.boundaries import LEVELS, import_boundaries
 from data_access.db import get_engine, upgrade_to_head
 from data_access.divisions import load_reference_divisions
 from data_access.importing.domains import DOMAINS
@@ -38,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path)
     load.add_argument("--domain", choices=sorted(DOMAINS), default=None,
                       help="which template (detected from the sheet name or headers if omitted)")
+    boundaries = commands.add_parser(
+        "import-boundaries", help="import official township or village boundaries (GeoJSON)")
+    boundaries.add_argument("file", type=Path, help="GeoJSON FeatureCollection in WGS84")
+    boundaries.add_argument("--level", choices=LEVELS, required=True,
+                            help="township: all 15 townships in one file; village: villages "
+                                 "and communities (a township's map needs all of its own)")
     template = commands.add_parser(
         "template", help="write an empty template", epilog="domains:\n" + _domain_list(),
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -56,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env()
     handler = {"init-db": _init_db, "demo-data": _demo_data, "import": _import,
-               "template": _template, "serve": _serve}[args.command]
+               "import-boundaries": _import_boundaries, "template": _template,
+               "serve": _serve}[args.command]
     return handler(settings, args)
 
 
@@ -98,6 +106,19 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     print(f"已导入 / imported {report.file_name} ({report.domain}): {report.rows_in_file} 行/rows, "
           f"新增/new {report.rows_inserted}, 更新/updated {report.rows_updated}, "
           f"SHA-256 {report.sha256}")
+    return 0
+
+
+def _import_boundaries(settings: Settings, args: argparse.Namespace) -> int:
+    engine = get_engine(settings.database_url)
+    try:
+        summary = import_boundaries(engine, args.file, args.level)
+    except ImportRejected as rejected:
+        _print_problems(rejected)
+        return 2
+    print(f"已导入边界 / imported boundaries {summary.file_name} ({summary.level}): "
+          f"{summary.features} 个要素/features, 新增/new {summary.inserted}, "
+          f"更新/updated {summary.updated}, SHA-256 {summary.sha256}")
     return 0
 
 

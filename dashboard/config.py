@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ class Settings:
     cache_timeout_seconds: int = 300
     # Data older than this is flagged as stale on the health endpoint and wall screens.
     stale_after_hours: int = 36
+    # Pins "today" (default periods, period lists) for reproducible screens and tests.
+    today: dt.date | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -31,6 +34,8 @@ class Settings:
             "debug": os.environ.get("DASHBOARD_DEBUG", "0") == "1",
             "cache_timeout_seconds": int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300")),
             "stale_after_hours": int(os.environ.get("DASHBOARD_STALE_HOURS", "36")),
+            "today": (dt.date.fromisoformat(os.environ["DASHBOARD_TODAY"])
+                      if os.environ.get("DASHBOARD_TODAY") else None),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -16,4 +16,4 @@ class AppContext:
     engine: Engine
 
     def today(self) -> dt.date:
-        return dt.date.today()
+        return self.settings.today or dt.date.today()

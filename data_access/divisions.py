@@ -9,6 +9,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from dashboard.config import REFERENCE_DIR
+from data_access.cache import cached
 from data_access.models import Division
 
 COUNTY_CODE = "421081000000"
@@ -44,3 +45,9 @@ def divisions_frame(engine: Engine) -> pd.DataFrame:
     """All divisions, indexed by code."""
     with engine.connect() as connection:
         return pd.read_sql(select(Division.__table__), connection).set_index("code")
+
+
+@cached
+def division_table(engine: Engine) -> pd.DataFrame:
+    """All divisions indexed by code (cached: read on every page)."""
+    return divisions_frame(engine)

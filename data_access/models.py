@@ -307,3 +307,25 @@ class ImportLog(Base):
     rows_inserted: Mapped[int] = mapped_column(Integer)
     rows_updated: Mapped[int] = mapped_column(Integer)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+# --- boundaries ------------------------------------------------------------------------------
+
+
+class Boundary(Base):
+    """An imported official boundary of a township or a village-level unit.
+
+    ``geometry`` is a GeoJSON Polygon or MultiPolygon in WGS84 lon/lat with exterior rings
+    clockwise and holes counter-clockwise (what plotly.js / d3-geo expect); the label point
+    lies inside it.
+    """
+
+    __tablename__ = "boundary"
+
+    code: Mapped[str] = mapped_column(ForeignKey("division.code"), primary_key=True)
+    level: Mapped[str] = mapped_column(String(16), index=True)  # township / village
+    geometry: Mapped[str] = mapped_column(Text)
+    label_lon: Mapped[float] = mapped_column(Float)
+    label_lat: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(255))  # file name and SHA-256 prefix
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime)

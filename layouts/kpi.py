@@ -1,46 +1,98 @@
-"""KPI cards: value, unit and the indicator's definition (口径) on hover and on focus."""
+"""KPI cards: value, target, red/yellow/green with icon and word, change against the previous
+period, rank among peers, and the indicator's definition (口径) on hover and on focus."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from dash import html
 
 from dashboard import ids
 from layouts.formatting import format_value, unit_label
 from layouts.i18n import Lang, t
-from metrics.indicators import DOMAIN_NAMES, Domain, IndicatorValue
+from layouts.theme import STATUS_ICONS, STATUS_WORDS
+from metrics.indicators import DOMAIN_NAMES, PERCENT, YUAN, Domain, IndicatorValue
+from metrics.targets import TARGETS, Status
 
 
-def kpi_card(item: IndicatorValue, lang: Lang) -> html.Div:
+@dataclass(frozen=True)
+class KpiView:
+    item: IndicatorValue
+    previous: float | None
+    status: Status
+    rank: int | None = None
+    ranked: int = 0
+
+
+def _change(view: KpiView, lang: Lang) -> html.Span | None:
+    value, previous = view.item.value, view.previous
+    if value is None or previous is None:
+        return None
+    indicator = view.item.indicator
+    delta = value - previous
+    if indicator.unit is YUAN:
+        text = f"{delta / 10_000:+,.2f}"
+    elif indicator.unit is PERCENT:
+        text = f"{delta:+.1f} {'pp' if lang == 'en' else '个百分点'}"
+    else:
+        text = f"{delta:+,.0f}" if float(delta).is_integer() else f"{delta:+,.1f}"
+    better = delta == 0 or (delta > 0) == indicator.higher_is_better
+    arrow = "→" if delta == 0 else ("↑" if delta > 0 else "↓")
+    return html.Span(f"{t('vs_previous', lang)} {arrow} {text}",
+                     className=f"kpi-change {'better' if better else 'worse'}")
+
+
+def _target(view: KpiView, lang: Lang) -> str:
+    rule = TARGETS.get(view.item.indicator.id)
+    if rule is None:
+        return ""
+    indicator = view.item.indicator
+    sign = "≥" if indicator.higher_is_better else "≤"
+    return (f"{t('target', lang)} {sign} {format_value(rule.target, indicator.unit, lang)}"
+            f"{unit_label(indicator.unit, lang)}")
+
+
+def kpi_card(view: KpiView, lang: Lang) -> html.Div:
+    item = view.item
     indicator = item.indicator
     name = indicator.name_en if lang == "en" else indicator.name_zh
     definition = indicator.definition_en if lang == "en" else indicator.definition_zh
     note = item.note_en if lang == "en" else item.note_zh
-    value_text = format_value(item.value, indicator.unit, lang)
+    zh_word, en_word = STATUS_WORDS[view.status]
+    rank = (f"{t('rank', lang)} {view.rank}/{view.ranked}" if view.rank else "")
     return html.Div([
-        html.Div(name, className="kpi-name"),
+        html.Div([html.Span(name, className="kpi-name"),
+                  html.Span([html.Span(STATUS_ICONS[view.status], **{"aria-hidden": "true"}),
+                             " ", en_word if lang == "en" else zh_word],
+                            className=f"status status-{view.status}")
+                  if view.status != "none" else None], className="kpi-head"),
         html.Div([
-            html.Span(value_text, className="kpi-value"),
+            html.Span(format_value(item.value, indicator.unit, lang), className="kpi-value"),
             html.Span(unit_label(indicator.unit, lang) if item.value is not None else "",
                       className="kpi-unit"),
         ], className="kpi-figure"),
+        html.Div([html.Span(_target(view, lang), className="kpi-target"),
+                  html.Span(rank, className="kpi-rank"), _change(view, lang)],
+                 className="kpi-meta"),
         html.Div(note or "", className="kpi-note"),
         html.Details([html.Summary(t("definition", lang)), html.P(definition)],
                      className="kpi-definition"),
-    ], id=ids.kpi(indicator.id), className="kpi-card", title=f"{t('definition', lang)}：{definition}",
-        tabIndex="0", **{"data-indicator": indicator.id,
-                         "data-value": "" if item.value is None else repr(item.value)})
+    ], id=ids.kpi(indicator.id), className=f"kpi-card card-{view.status}",
+        title=f"{t('definition', lang)}：{definition}", tabIndex="0",
+        **{"data-indicator": indicator.id, "data-status": view.status,
+           "data-value": "" if item.value is None else repr(item.value)})
 
 
-def kpi_sections(values: list[IndicatorValue], lang: Lang) -> list[html.Section]:
+def kpi_sections(views: list[KpiView], lang: Lang) -> list[html.Section]:
     """Cards grouped by domain, in the order of the indicator table."""
     domains: list[Domain] = []
-    for item in values:
-        if item.indicator.domain not in domains:
-            domains.append(item.indicator.domain)
+    for view in views:
+        if view.item.indicator.domain not in domains:
+            domains.append(view.item.indicator.domain)
     sections = []
     for domain in domains:
         zh, en = DOMAIN_NAMES[domain]
-        cards = [kpi_card(v, lang) for v in values if v.indicator.domain == domain]
+        cards = [kpi_card(v, lang) for v in views if v.item.indicator.domain == domain]
         sections.append(html.Section([html.H3(en if lang == "en" else zh),
                                       html.Div(cards, className="kpi-row")],
                                      className="kpi-section", **{"data-domain": domain}))

@@ -1,33 +1,38 @@
-"""The county overview: period controls and the headline indicators of the four domains."""
+"""Page bodies: the county overview, a township and a village."""
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import ids
+from layouts.figures import GRAPH_CONFIG, MAP_CONFIG
 from layouts.i18n import Lang, t
-from metrics.periods import Period, PeriodKind
-
-KINDS: tuple[PeriodKind, ...] = ("year", "quarter", "month", "week")
 
 
-def period_controls(lang: Lang, selected: Period, options: list[Period]) -> html.Div:
+def map_panel(title: str, figure: go.Figure | None, tiles: html.Div | None, ranking: html.Ol,
+              ranking_title: str, schematic: bool, lang: Lang) -> html.Div:
+    if figure is not None:
+        drawing = dcc.Graph(id=ids.MAP, figure=figure, config=MAP_CONFIG, className="map-graph")
+    else:
+        drawing = tiles
+    note = html.P(t("schematic", lang), className="schematic-note") if schematic else None
     return html.Div([
-        html.Label([t("period_kind", lang), dcc.RadioItems(
-            id=ids.PERIOD_KIND, value=selected.kind, inline=True,
-            options=[{"label": t(kind, lang), "value": kind} for kind in KINDS])],
-            className="control"),
-        html.Label([t("period", lang), dcc.Dropdown(
-            id=ids.PERIOD, value=selected.label, clearable=False, searchable=False,
-            options=period_options(options))], className="control period-control"),
-    ], className="controls")
+        html.Section([html.H3(title), drawing, note], className="panel map-panel"),
+        html.Section([html.H3(ranking_title), ranking], className="panel ranking-panel"),
+    ], className="map-row")
 
 
-def period_options(options: list[Period]) -> list[dict[str, str]]:
-    return [{"label": p.label, "value": p.label} for p in options]
+def page_body(controls: html.Div, kpis: list, panel: html.Div, extra: list | None = None) -> list:
+    return [controls, panel, html.Div(kpis, className="kpi-grid"), *(extra or [])]
 
 
-def overview_body(lang: Lang, selected: Period, options: list[Period],
-                  sections: list) -> list:
-    return [period_controls(lang, selected, options),
-            html.Div(sections, id=ids.KPI_GRID, className="kpi-grid")]
+def trends_section(lang: Lang, charts: list[tuple[str, go.Figure | None, str]]) -> html.Section:
+    """charts: (title, figure or None, note shown instead when there is no figure)."""
+    items = []
+    for title, figure, note in charts:
+        body = (dcc.Graph(figure=figure, config=GRAPH_CONFIG) if figure is not None
+                else html.P(note, className="muted"))
+        items.append(html.Div([html.H4(title), body], className="panel trend"))
+    return html.Section([html.H3(t("trends", lang)), html.Div(items, className="trend-grid")],
+                        className="trends")

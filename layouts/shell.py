@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from layouts.i18n import Lang, t
+from layouts.urls import view_href
 
 
 def app_layout() -> html.Div:
@@ -15,8 +16,21 @@ def app_layout() -> html.Div:
                      html.Div(id=ids.PAGE)], className="app")
 
 
+def breadcrumb(trail: list[tuple[str, str | None]]) -> html.Nav:
+    """trail: (label, href) from the county down; the last one is the current page."""
+    items = []
+    for index, (label, href) in enumerate(trail):
+        if index:
+            items.append(html.Span("›", className="crumb-sep", **{"aria-hidden": "true"}))
+        if href and index < len(trail) - 1:
+            items.append(dcc.Link(label, href=href, className="crumb"))
+        else:
+            items.append(html.Span(label, className="crumb current", **{"aria-current": "page"}))
+    return html.Nav(items, className="breadcrumb", **{"aria-label": "breadcrumb"})
+
+
 def page_frame(lang: Lang, query: dict[str, str], data_as_of: str, title: str,
-               body: list) -> html.Div:
+               body: list, trail: list[tuple[str, str | None]] | None = None) -> html.Div:
     other = "en" if lang == "zh" else "zh"
     switch_href = "?" + urlencode({**query, "lang": other})
     return html.Div([
@@ -25,7 +39,7 @@ def page_frame(lang: Lang, query: dict[str, str], data_as_of: str, title: str,
                 html.H1(t("app_title", lang), className="app-title"),
                 html.Span(t("app_subtitle", lang), className="app-subtitle"),
             ], className="brand"),
-            html.Nav([html.A(t("overview", lang), href="/" + _keep(query), className="nav-link")],
+            html.Nav([html.A(t("overview", lang), href=view_href("/", query), className="nav-link")],
                      className="nav"),
             html.Div([
                 html.Span(f"{t('data_as_of', lang)} {data_as_of}", id=ids.DATA_AS_OF,
@@ -34,14 +48,10 @@ def page_frame(lang: Lang, query: dict[str, str], data_as_of: str, title: str,
                        lang=other, hrefLang=other),
             ], className="header-meta"),
         ], className="topbar"),
-        html.Main([html.H2(title, className="page-title"), *body], className="content",
+        html.Main([breadcrumb(trail) if trail else None,
+                   html.H2(title, className="page-title"), *body], className="content",
                   lang="en" if lang == "en" else "zh-CN"),
     ])
-
-
-def _keep(query: dict[str, str]) -> str:
-    kept = {k: v for k, v in query.items() if k in ("lang", "period")}
-    return "?" + urlencode(kept) if kept else ""
 
 
 def not_found(lang: Lang, detail: str = "") -> list:

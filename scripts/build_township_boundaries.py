@@ -49,21 +49,27 @@ from shapely.geometry import (
     shape,
 )
 from shapely.geometry.base import BaseGeometry
-from shapely.geometry.polygon import orient
-from shapely.ops import polylabel, voronoi_diagram
+from shapely.ops import voronoi_diagram
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a file: make the project's packages importable
+    sys.path.insert(0, str(ROOT))
+
+from data_access.geo import (
+    LABEL_DECIMALS,
+    MIN_LABEL_DISTANCE_KM,
+    LocalPlane,
+    oriented,
+    polygons_of,
+)
+from data_access.geo import label_points as _label_points
+
 DEFAULT_POINTS = ROOT / "data" / "reference" / "shishou_township_points.csv"
 DEFAULT_COUNTY = ROOT / "data" / "reference" / "shishou_county.geojson"
 DEFAULT_OUTPUT = ROOT / "assets" / "geo" / "shishou_townships.geojson"
 DEFAULT_COUNTY_OUTPUT = ROOT / "assets" / "geo" / "shishou_county.geojson"
 
-EARTH_RADIUS_KM = 6371.0088
 COORD_DECIMALS = 6  # the county outline is published with 6 decimals
-LABEL_DECIMALS = 5
-MIN_LABEL_DISTANCE_KM = 3.0
-LABEL_TARGET_KM = 3.3  # nudged labels aim a little above the minimum
-LABEL_GRID_KM = 0.1  # candidate spacing when nudging a label
 ENVELOPE_MARGIN_KM = 60.0
 AREA_REL_TOL = 1e-4  # relative: sum of cell areas vs county area
 EXPECTED_TOWNSHIPS = 15
@@ -84,38 +90,6 @@ class Township:
     lon: float
     lat: float
     estimated: bool
-
-
-class LocalPlane:
-    """Equirectangular projection around a fixed origin, in km (affine in lon/lat)."""
-
-    def __init__(self, lon0: float, lat0: float) -> None:
-        self.lon0 = lon0
-        self.lat0 = lat0
-        self.kx = EARTH_RADIUS_KM * math.radians(1.0) * math.cos(math.radians(lat0))
-        self.ky = EARTH_RADIUS_KM * math.radians(1.0)
-
-    def forward(self, geom: BaseGeometry) -> BaseGeometry:
-        return shapely.transform(
-            geom,
-            lambda c: np.column_stack(
-                ((c[:, 0] - self.lon0) * self.kx, (c[:, 1] - self.lat0) * self.ky)
-            ),
-        )
-
-    def inverse(self, geom: BaseGeometry) -> BaseGeometry:
-        return shapely.transform(
-            geom,
-            lambda c: np.column_stack(
-                (c[:, 0] / self.kx + self.lon0, c[:, 1] / self.ky + self.lat0)
-            ),
-        )
-
-    def to_xy(self, lon: float, lat: float) -> tuple[float, float]:
-        return ((lon - self.lon0) * self.kx, (lat - self.lat0) * self.ky)
-
-    def to_lonlat(self, x: float, y: float) -> tuple[float, float]:
-        return (x / self.kx + self.lon0, y / self.ky + self.lat0)
 
 
 def read_townships(path: Path) -> list[Township]:
@@ -151,27 +125,6 @@ def read_county(path: Path) -> MultiPolygon | Polygon:
     if not isinstance(geom, Polygon | MultiPolygon) or not geom.is_valid:
         raise ValueError("county outline must be a valid (Multi)Polygon")
     return geom
-
-
-def polygons_of(geom: BaseGeometry) -> list[Polygon]:
-    """The polygonal parts of a geometry (drops points/lines an intersection may leave)."""
-    if isinstance(geom, Polygon):
-        return [geom] if not geom.is_empty else []
-    if hasattr(geom, "geoms"):
-        out: list[Polygon] = []
-        for part in geom.geoms:
-            out.extend(polygons_of(part))
-        return out
-    return []
-
-
-def oriented(geom: BaseGeometry) -> Polygon | MultiPolygon:
-    """Exterior rings clockwise, holes counter-clockwise (plotly.js / d3-geo convention)."""
-    parts = [orient(p, sign=-1.0) for p in polygons_of(geom)]
-    parts.sort(
-        key=lambda p: (-p.area, p.representative_point().x, p.representative_point().y)
-    )
-    return parts[0] if len(parts) == 1 else MultiPolygon(parts)
 
 
 def rounded(geom: Polygon | MultiPolygon, decimals: int) -> Polygon | MultiPolygon:
@@ -214,87 +167,16 @@ def voronoi_cells(
     return cells
 
 
-def _boundary_distance(poly: Polygon, xy: np.ndarray) -> np.ndarray:
-    return shapely.distance(poly.boundary, shapely.points(xy))
-
-
 def label_points(
     towns: Sequence[Township],
     cells: dict[str, Polygon | MultiPolygon],
     plane: LocalPlane,
 ) -> dict[str, tuple[float, float]]:
-    """Label point per township in km coordinates: polylabel, then nudged apart if needed."""
-    main_part: dict[str, Polygon] = {}
-    labels: dict[str, tuple[float, float]] = {}
-    for t in towns:
-        parts = [plane.forward(p) for p in polygons_of(cells[t.code])]
-        part = max(parts, key=lambda p: p.area)
-        main_part[t.code] = part
-        pt = polylabel(part, tolerance=0.005)
-        labels[t.code] = (pt.x, pt.y)
+    """Label point per township in km coordinates: polylabel, then nudged apart if needed.
 
-    def too_close() -> list[tuple[float, str, str]]:
-        codes = sorted(labels)
-        pairs = []
-        for i, a in enumerate(codes):
-            for b in codes[i + 1 :]:
-                d = math.dist(labels[a], labels[b])
-                if d < MIN_LABEL_DISTANCE_KM:
-                    pairs.append((d, a, b))
-        return sorted(pairs)
-
-    def best_candidate(code: str) -> tuple[float, tuple[float, float]] | None:
-        """Point of the cell farthest from its edges among those >= target from other labels."""
-        part = main_part[code]
-        minx, miny, maxx, maxy = part.bounds
-        xs = (
-            np.arange(
-                math.floor(minx / LABEL_GRID_KM), math.ceil(maxx / LABEL_GRID_KM) + 1
-            )
-            * LABEL_GRID_KM
-        )
-        ys = (
-            np.arange(
-                math.floor(miny / LABEL_GRID_KM), math.ceil(maxy / LABEL_GRID_KM) + 1
-            )
-            * LABEL_GRID_KM
-        )
-        gx, gy = np.meshgrid(xs, ys)
-        xy = np.column_stack((gx.ravel(), gy.ravel()))
-        xy = xy[shapely.contains_xy(part, xy[:, 0], xy[:, 1])]
-        others = np.array([labels[c] for c in sorted(labels) if c != code])
-        if len(xy) == 0:
-            return None
-        dmin = np.min(
-            np.hypot(
-                xy[:, None, 0] - others[None, :, 0], xy[:, None, 1] - others[None, :, 1]
-            ),
-            axis=1,
-        )
-        xy = xy[dmin >= LABEL_TARGET_KM]
-        if len(xy) == 0:
-            return None
-        edge = _boundary_distance(part, xy)
-        i = int(np.argmax(edge))  # first maximum: deterministic
-        return float(edge[i]), (float(xy[i, 0]), float(xy[i, 1]))
-
-    for _ in range(4 * len(towns)):
-        conflicts = too_close()
-        if not conflicts:
-            break
-        _, a, b = conflicts[0]
-        options = [
-            (cand, code)
-            for code in (a, b)
-            if (cand := best_candidate(code)) is not None
-        ]
-        if not options:
-            raise ValueError(f"cannot separate the labels of {a} and {b}")
-        (_, xy), code = max(options, key=lambda o: (o[0][0], o[1]))
-        labels[code] = xy
-    else:
-        raise ValueError(f"label conflicts remain: {too_close()}")
-    return labels
+    The algorithm lives in data_access.geo, shared with the boundary import.
+    """
+    return _label_points([t.code for t in towns], cells, plane, MIN_LABEL_DISTANCE_KM)
 
 
 def check(

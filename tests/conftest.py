@@ -578,3 +578,36 @@ def live_server_factory(tmp_path_factory) -> Iterator[Callable[..., str]]:
     yield start
     for server in servers.values():
         server.stop()
+
+
+# --- the application's demo database ------------------------------------------------------
+
+DEMO_AS_OF = "2026-11-15"
+
+
+@pytest.fixture(scope="session")
+def demo_database_url(tmp_path_factory) -> str:
+    """A SQLite database built once per session by the real CLI: init-db, then demo-data."""
+    folder = tmp_path_factory.mktemp("demo-db")
+    url = f"sqlite:///{folder / 'demo.sqlite3'}"
+    env = {**os.environ, "DATABASE_URL": url}
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "demo-data", "--as-of", DEMO_AS_OF],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"demo-data failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_engine(demo_database_url: str):
+    from data_access.db import get_engine
+
+    return get_engine(demo_database_url)
+
+
+@pytest.fixture(scope="session")
+def demo_server(live_server_factory, demo_database_url: str) -> str:
+    """The app under gunicorn on the demo database; 'today' pinned to the demo's as-of date."""
+    return live_server_factory(demo_database_url, env={"DASHBOARD_TODAY": DEMO_AS_OF})

@@ -8,7 +8,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -108,28 +107,26 @@ def read_lookups(connection: Connection) -> Lookups:
     )
 
 
+def _python_values(series: pd.Series, sql_type: type) -> list[object]:
+    """Plain Python values for the driver (pandas would re-infer its own types)."""
+    missing = series.isna().to_numpy()
+    if sql_type is dt.date:
+        values = [v.date() if hasattr(v, "date") else v for v in series]
+    elif sql_type is dt.datetime:
+        values = [v.to_pydatetime() if hasattr(v, "to_pydatetime") else v for v in series]
+    elif sql_type in (int, float, bool):
+        values = [sql_type(v) if not m else None for v, m in zip(series, missing, strict=True)]
+    else:
+        values = [str(v) if not m else None for v, m in zip(series, missing, strict=True)]
+    return [None if m else v for v, m in zip(values, missing, strict=True)]
+
+
 def _records(domain: Domain, frame: pd.DataFrame) -> list[dict[str, object]]:
     table = domain.model.__table__
     columns = [c.name for c in table.columns if c.name in frame.columns]
-    out = pd.DataFrame(index=frame.index)
-    for name in columns:
-        series = frame[name]
-        sql_type = table.columns[name].type.python_type
-        if sql_type is dt.date:
-            values = np.array([None if pd.isna(v) else v.date() for v in series], dtype=object)
-        elif sql_type is dt.datetime:
-            values = np.array([None if pd.isna(v) else v.to_pydatetime() for v in series],
-                              dtype=object)
-        elif sql_type is int:
-            values = np.array([None if pd.isna(v) else int(v) for v in series], dtype=object)
-        elif sql_type is float:
-            values = np.array([None if pd.isna(v) else float(v) for v in series], dtype=object)
-        elif sql_type is bool:
-            values = np.array([None if pd.isna(v) else bool(v) for v in series], dtype=object)
-        else:
-            values = np.array([None if pd.isna(v) else str(v) for v in series], dtype=object)
-        out[name] = values
-    return out.to_dict("records")
+    values = [_python_values(frame[name], table.columns[name].type.python_type)
+              for name in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _write(connection: Connection, domain: Domain, frame: pd.DataFrame) -> tuple[int, int]:

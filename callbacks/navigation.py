@@ -1,0 +1,60 @@
+"""Controls and map clicks write the URL; the router draws the page from it."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
+
+from dash import Dash, Input, Output, State, ctx, dcc, no_update
+
+from callbacks.views import default_period, period_kinds
+from dashboard import ids
+from dashboard.context import AppContext
+from data_access.exports import to_xlsx
+from layouts.grid import export_frame
+from layouts.urls import township_path, village_path
+from metrics.indicators import INDICATORS
+from metrics.periods import parse_period
+
+
+def next_query(context: AppContext, query: dict[str, str], changed: str | None,
+               indicator_id: str, kind: str, period_text: str) -> dict[str, str]:
+    """The URL query after one control changed, kept consistent (a period the indicator has)."""
+    indicator = INDICATORS[indicator_id]
+    period = parse_period(period_text)
+    if changed == ids.PERIOD_KIND:
+        period = default_period(context, kind)  # type: ignore[arg-type]
+    if period.kind not in period_kinds(indicator):
+        period = default_period(context, "year")
+    return {**query, "indicator": indicator.id, "period": period.label}
+
+
+def register(app: Dash, context: AppContext) -> None:
+    @app.callback(Output(ids.URL, "search", allow_duplicate=True),
+                  Input(ids.INDICATOR, "value"), Input(ids.PERIOD_KIND, "value"),
+                  Input(ids.PERIOD, "value"), State(ids.URL, "search"),
+                  prevent_initial_call=True)
+    def controls_changed(indicator_id: str, kind: str, period_text: str,
+                         search: str | None) -> str:
+        query = dict(parse_qsl((search or "").lstrip("?")))
+        updated = next_query(context, query, ctx.triggered_id, indicator_id, kind, period_text)
+        return no_update if updated == query else "?" + urlencode(updated)
+
+    @app.callback(Output(ids.URL, "pathname", allow_duplicate=True),
+                  Input(ids.MAP, "clickData"), State(ids.URL, "pathname"),
+                  prevent_initial_call=True)
+    def map_clicked(click: dict | None, pathname: str | None) -> str:
+        points = (click or {}).get("points") or []
+        code = next((p.get("location") for p in points if p.get("location")), None)
+        if not code:
+            return no_update
+        on_township_page = (pathname or "").startswith("/township/")
+        return village_path(code) if on_township_page else township_path(code)
+
+    @app.callback(Output(ids.EXPORT_DOWNLOAD, "data"), Input(ids.EXPORT_BUTTON, "n_clicks"),
+                  State(ids.VILLAGE_GRID, "virtualRowData"),
+                  State(ids.VILLAGE_GRID, "columnDefs"),
+                  State(ids.EXPORT_NAME, "data"), prevent_initial_call=True)
+    def export(_clicks: int, rows: list[dict] | None, column_defs: list[dict],
+               name: str) -> dict:
+        frame, headers = export_frame(rows or [], column_defs)
+        return dcc.send_bytes(to_xlsx(frame, name, headers), f"{name}.xlsx")

@@ -1,0 +1,207 @@
+"""Page assembly: URL state -> data_access and metrics -> layouts. Plain functions, testable
+without a browser; the router calls them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from dash import html
+
+from dashboard.context import AppContext
+from data_access.divisions import COUNTY_CODE, division_table
+from data_access.indicator_values import indicator_by_division, indicator_values
+from data_access.trends import indicator_trend
+from layouts.controls import view_controls
+from layouts.figures import choropleth_map
+from layouts.grid import village_grid
+from layouts.i18n import Lang, t
+from layouts.kpi import KpiView, kpi_sections
+from layouts.overview import map_panel, page_body, trends_section
+from layouts.ranking import ranking_list
+from layouts.tiles import tile_grid
+from layouts.village import trend_charts
+from layouts.urls import township_path, view_href, village_path
+from metrics.indicators import INDICATORS, YEARLY_DOMAINS, Indicator
+from metrics.periods import Period, PeriodKind, last_complete, parse_period, recent_periods
+from metrics.ranking import rank, ranked_table
+from metrics.targets import ranked_status, status
+from data_access.boundaries import township_boundaries, village_boundaries
+
+DEFAULT_INDICATOR = "collective_income_mean"
+ALL_KINDS: tuple[PeriodKind, ...] = ("year", "quarter", "month", "week")
+YEARLY_KINDS: tuple[PeriodKind, ...] = ("year", "quarter")
+# Indicators that describe one village (the others count villages, or are township-only).
+VILLAGE_COLUMNS = ("collective_income_mean", "service_cases", "service_on_time_rate",
+                   "service_full_online_rate", "service_satisfaction_rate",
+                   "volunteer_activities", "volunteer_hours", "volunteer_team_shortfalls")
+
+
+class NotFound(LookupError):
+    """A division code that does not exist at the page's level."""
+
+
+@dataclass(frozen=True)
+class View:
+    indicator: Indicator
+    period: Period
+    kinds: tuple[PeriodKind, ...]
+    periods: list[Period]
+
+
+def period_kinds(indicator: Indicator) -> tuple[PeriodKind, ...]:
+    return YEARLY_KINDS if indicator.domain in YEARLY_DOMAINS else ALL_KINDS
+
+
+def resolve_view(context: AppContext, query: dict[str, str]) -> View:
+    """The view the URL asks for, made consistent: a period kind the indicator is reported in.
+
+    Raises PeriodError for a malformed period."""
+    indicator = INDICATORS.get(query.get("indicator", ""), INDICATORS[DEFAULT_INDICATOR])
+    kinds = period_kinds(indicator)
+    today = context.today()
+    period = parse_period(query["period"]) if query.get("period") else last_complete("year",
+                                                                                     today)
+    if period.kind not in kinds:
+        period = last_complete("year", today)
+    periods = recent_periods(period.kind, today)
+    if period not in periods:
+        periods = [period, *periods]
+    return View(indicator, period, kinds, periods)
+
+
+def default_period(context: AppContext, kind: PeriodKind) -> Period:
+    return last_complete(kind, context.today())
+
+
+def _kpis(context: AppContext, view: View, level: str, code: str) -> list[KpiView]:
+    engine = context.engine
+    current = indicator_values(engine, view.period, level, code)  # type: ignore[arg-type]
+    previous = {v.indicator.id: v.value for v in
+                indicator_values(engine, view.period.previous(), level, code)}  # type: ignore[arg-type]
+    views = []
+    for item in current:
+        if level == "township":
+            peers = indicator_by_division(engine, item.indicator.id, view.period, "township")
+            ranks = rank(peers, item.indicator.id) if peers is not None else None
+            position = None if ranks is None or pd.isna(ranks.get(code)) else int(ranks[code])
+            ranked = 0 if ranks is None else int(ranks.notna().sum())
+            state = ranked_status(item.indicator.id, item.value, position, ranked)
+            views.append(KpiView(item, previous.get(item.indicator.id), state, position, ranked))
+        else:
+            views.append(KpiView(item, previous.get(item.indicator.id),
+                                 status(item.indicator.id, item.value)))
+    return views
+
+
+def _names(context: AppContext) -> pd.Series:
+    return division_table(context.engine)["short_name"]
+
+
+def _division(context: AppContext, code: str, level: str) -> pd.Series:
+    table = division_table(context.engine)
+    if code not in table.index or table.at[code, "level"] != level:
+        raise NotFound(code)
+    return table.loc[code]
+
+
+def _hrefs(codes: pd.Series, path: object, query: dict[str, str]) -> dict[str, str]:
+    return {code: view_href(path(code), query) for code in codes}  # type: ignore[operator]
+
+
+def _title(indicator: Indicator, period: Period, lang: Lang) -> str:
+    name = indicator.name_en if lang == "en" else indicator.name_zh
+    return f"{name} · {period.label}"
+
+
+def overview_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple[str, list, list]:
+    view = resolve_view(context, query)
+    values = indicator_by_division(context.engine, view.indicator.id, view.period, "township")
+    table = ranked_table(values, _names(context), view.indicator.id)
+    boundaries = township_boundaries(context.engine)
+    hrefs = _hrefs(table["code"], township_path, query)
+    figure = choropleth_map(boundaries.geojson, boundaries.labels, table, view.indicator, lang,
+                            ranked=int(table["rank"].notna().sum()))
+    panel = map_panel(_title(view.indicator, view.period, lang), figure, None,
+                      ranking_list(table, view.indicator, lang, hrefs), t("ranking", lang),
+                      boundaries.schematic, lang)
+    controls = view_controls(lang, view.indicator, view.period, view.kinds, view.periods)
+    kpis = kpi_sections(_kpis(context, view, "county", COUNTY_CODE), lang)
+    trail = [(t("county_name", lang), None)]
+    return t("overview", lang), trail, page_body(controls, kpis, panel)
+
+
+def township_page(context: AppContext, lang: Lang, query: dict[str, str],
+                  code: str) -> tuple[str, list, list]:
+    township = _division(context, code, "township")
+    view = resolve_view(context, query)
+    controls = view_controls(lang, view.indicator, view.period, view.kinds, view.periods)
+    kpis = kpi_sections(_kpis(context, view, "township", code), lang)
+    values = indicator_by_division(context.engine, view.indicator.id, view.period, "village",
+                                   code)
+    if values is None:
+        panel = html.P(t("inspections_by_township", lang), className="panel muted")
+        extra: list = []
+    else:
+        table = ranked_table(values, _names(context), view.indicator.id)
+        hrefs = _hrefs(table["code"], village_path, query)
+        boundaries = village_boundaries(context.engine, code)
+        ranked = int(table["rank"].notna().sum())
+        figure = (choropleth_map(boundaries.geojson, boundaries.labels, table, view.indicator,
+                                 lang, ranked) if boundaries else None)
+        tiles = None if boundaries else tile_grid(table, view.indicator, lang, hrefs)
+        panel = map_panel(_title(view.indicator, view.period, lang), figure, tiles,
+                          ranking_list(table, view.indicator, lang, hrefs),
+                          t("village_ranking", lang), False, lang)
+        extra = [village_grid(village_table(context, view.period, code), lang,
+                              f"{township['name']}_{view.period.label}")]
+    trail = [(t("county_name", lang), view_href("/", query)), (township["name"], None)]
+    return township["name"], trail, page_body(controls, kpis, panel, extra)
+
+
+def village_table(context: AppContext, period: Period, township_code: str) -> pd.DataFrame:
+    """One row per village of the township with the village-level indicators of the period."""
+    table = division_table(context.engine)
+    frame = pd.DataFrame(index=pd.Index([], name="code"))
+    for indicator_id in VILLAGE_COLUMNS:
+        values = indicator_by_division(context.engine, indicator_id, period, "village",
+                                       township_code)
+        if values is not None:
+            frame = frame.reindex(frame.index.union(values.index))
+            frame[indicator_id] = values
+    frame.insert(0, "unit_type", table["unit_type"].reindex(frame.index))
+    frame.insert(0, "name", table["name"].reindex(frame.index))
+    return frame.reset_index()
+
+
+TREND_MONTHS = 24
+
+
+def village_trend_frames(context: AppContext, code: str) -> dict[str, pd.DataFrame]:
+    today = context.today()
+    years = [p for p in recent_periods("year", today) if p.end <= today]
+    months = recent_periods("month", today)[:TREND_MONTHS]
+    engine = context.engine
+    return {
+        "income": indicator_trend(engine, ["collective_income_mean"], "village", code, years),
+        "services": indicator_trend(engine, ["service_cases", "service_on_time_rate",
+                                             "service_satisfaction_rate"], "village", code,
+                                    months),
+        "volunteers": indicator_trend(engine, ["volunteer_activities", "volunteer_hours"],
+                                      "village", code, months),
+    }
+
+
+def village_page(context: AppContext, lang: Lang, query: dict[str, str],
+                 code: str) -> tuple[str, list, list]:
+    village = _division(context, code, "village")
+    township = _division(context, village["parent_code"], "township")
+    view = resolve_view(context, query)
+    controls = view_controls(lang, view.indicator, view.period, view.kinds, view.periods)
+    kpis = kpi_sections([k for k in _kpis(context, view, "village", code)
+                         if k.item.indicator.id in VILLAGE_COLUMNS], lang)
+    trends = trends_section(lang, trend_charts(village_trend_frames(context, code), lang))
+    trail = [(t("county_name", lang), view_href("/", query)),
+             (township["name"], view_href(township_path(township.name), query)),
+             (village["name"], None)]
+    return village["name"], trail, [controls, html.Div(kpis, className="kpi-grid"), trends]

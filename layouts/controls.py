@@ -1,0 +1,36 @@
+"""The view controls: indicator, period type and period. Their values live in the URL."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from dashboard import ids
+from layouts.i18n import Lang, t
+from metrics.indicators import DOMAIN_NAMES, INDICATORS, Indicator
+from metrics.periods import Period, PeriodKind
+
+
+def indicator_options(lang: Lang) -> list[dict[str, str]]:
+    options = []
+    for indicator in INDICATORS.values():
+        zh, en = DOMAIN_NAMES[indicator.domain]
+        name = indicator.name_en if lang == "en" else indicator.name_zh
+        options.append({"label": f"{en if lang == 'en' else zh} · {name}", "value": indicator.id})
+    return options
+
+
+def view_controls(lang: Lang, indicator: Indicator, period: Period, kinds: tuple[PeriodKind, ...],
+                  periods: list[Period]) -> html.Div:
+    return html.Div([
+        html.Div([html.Span(t("indicator", lang), className="control-label"), dcc.Dropdown(
+            id=ids.INDICATOR, value=indicator.id, clearable=False, searchable=True,
+            options=indicator_options(lang))], className="control indicator-control"),
+        html.Div([html.Span(t("period_kind", lang), className="control-label"), dcc.RadioItems(
+            id=ids.PERIOD_KIND, value=period.kind, inline=True,
+            options=[{"label": t(kind, lang), "value": kind} for kind in kinds])],
+            className="control"),
+        html.Div([html.Span(t("period", lang), className="control-label"), dcc.Dropdown(
+            id=ids.PERIOD, value=period.label, clearable=False, searchable=False,
+            options=[{"label": p.label, "value": p.label} for p in periods])],
+            className="control period-control"),
+    ], className="controls")

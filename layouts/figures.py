@@ -1,0 +1,105 @@
+"""Pure figure builders: data in, go.Figure out. Maps are SVG choropleths of our own GeoJSON."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from layouts.formatting import format_value, unit_label
+from layouts.i18n import Lang
+from layouts.theme import FONT_FAMILY, MAP_SCALE, NO_DATA_COLOUR
+from metrics.indicators import Indicator
+
+MAP_CONFIG = {
+    "displayModeBar": False,
+    "topojsonURL": "/assets/topojson/",  # plotly.js asks for a base layer even when hidden
+    "scrollZoom": False,
+}
+GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def wrap(text: str, width: int = 28) -> str:
+    return "<br>".join(textwrap.wrap(text, width)) if text else ""
+
+
+def value_texts(values: pd.Series, indicator: Indicator, lang: Lang) -> pd.Series:
+    unit = unit_label(indicator.unit, lang)
+    return values.map(lambda v: f"{format_value(None if pd.isna(v) else float(v), indicator.unit, lang)} "
+                      f"{unit if not pd.isna(v) else ''}".strip())
+
+
+def colour_range(values: pd.Series) -> tuple[float, float]:
+    known = values.dropna()
+    if known.empty:
+        return 0.0, 1.0
+    low, high = float(known.min()), float(known.max())
+    return (low, high) if high > low else (low - 1, high + 1)
+
+
+def colours_for(values: pd.Series, indicator: Indicator) -> pd.Series:
+    """The map colour of each value (grey where there is none), for tiles drawn without plotly."""
+    low, high = colour_range(values)
+    scale = MAP_SCALE if indicator.higher_is_better else MAP_SCALE + "_r"
+
+    def colour(value: float) -> str:
+        if pd.isna(value):
+            return NO_DATA_COLOUR
+        position = 0.15 + 0.85 * (float(value) - low) / (high - low)
+        return sample_colorscale(scale, [min(max(position, 0.0), 1.0)])[0]
+
+    return values.map(colour)
+
+
+def choropleth_map(geojson: dict, labels: dict[str, tuple[float, float]], table: pd.DataFrame,
+                   indicator: Indicator, lang: Lang, ranked: int, height: int = 520) -> go.Figure:
+    """table: code, name, value, rank. Hover shows value, rank and the indicator's definition."""
+    definition = indicator.definition_en if lang == "en" else indicator.definition_zh
+    name = indicator.name_en if lang == "en" else indicator.name_zh
+    texts = value_texts(table["value"], indicator, lang)
+    rank_word = "rank" if lang == "en" else "排名"
+    ranks = table["rank"].map(lambda r: "—" if pd.isna(r) else f"{int(r)}/{ranked}")
+    low, high = colour_range(table["value"])
+    figure = go.Figure(go.Choropleth(
+        geojson=geojson, featureidkey="id", locations=table["code"],
+        z=table["value"].astype(float), zmin=low, zmax=high,
+        colorscale=MAP_SCALE, reversescale=not indicator.higher_is_better,
+        marker={"line": {"color": "#ffffff", "width": 1.2}},
+        customdata=list(zip(table["name"], texts, ranks, strict=True)),
+        hovertemplate=(f"<b>%{{customdata[0]}}</b><br>{name}：%{{customdata[1]}}<br>"
+                       f"{rank_word}：%{{customdata[2]}}<br><span style='font-size:11px'>"
+                       f"{wrap(definition)}</span><extra></extra>"),
+        colorbar={"thickness": 12, "len": 0.7, "title": {"text": unit_label(indicator.unit, lang)}},
+    ))
+    label_codes = [c for c in table["code"] if c in labels]
+    short = dict(zip(table["code"], table["name"], strict=True))
+    figure.add_trace(go.Scattergeo(
+        lon=[labels[c][0] for c in label_codes], lat=[labels[c][1] for c in label_codes],
+        text=[short[c] for c in label_codes], mode="text", hoverinfo="skip",
+        textfont={"size": 12, "color": "#1f2933", "family": FONT_FAMILY}, showlegend=False,
+    ))
+    figure.update_geos(fitbounds="locations", visible=False, projection_type="mercator",
+                       bgcolor="rgba(0,0,0,0)")
+    figure.update_layout(height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+                         font={"family": FONT_FAMILY}, paper_bgcolor="rgba(0,0,0,0)",
+                         dragmode=False, clickmode="event")
+    return figure
+
+
+def trend_figure(frame: pd.DataFrame, x: str, series: list[tuple[str, str]], unit: str,
+                 kind: str = "line", height: int = 260) -> go.Figure:
+    """A small trend chart; series are (column, label) pairs."""
+    figure = go.Figure()
+    for column, label in series:
+        if kind == "bar":
+            figure.add_bar(x=frame[x], y=frame[column], name=label)
+        else:
+            figure.add_scatter(x=frame[x], y=frame[column], name=label, mode="lines+markers")
+    figure.update_layout(height=height, margin={"l": 48, "r": 12, "t": 12, "b": 36},
+                         font={"family": FONT_FAMILY, "size": 12}, yaxis_title=unit,
+                         legend={"orientation": "h", "y": -0.25}, plot_bgcolor="#ffffff",
+                         paper_bgcolor="rgba(0,0,0,0)", xaxis={"type": "category"})
+    figure.update_yaxes(gridcolor="#e6e9ee", rangemode="tozero")
+    return figure

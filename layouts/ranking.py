@@ -1,0 +1,40 @@
+"""A ranked list of divisions on one indicator; every row links to the division's page."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import ids
+from layouts.figures import value_texts
+from layouts.i18n import Lang
+from layouts.theme import STATUS_ICONS
+from metrics.indicators import Indicator
+from metrics.targets import ranked_status
+
+
+def ranking_list(table: pd.DataFrame, indicator: Indicator, lang: Lang,
+                 hrefs: dict[str, str]) -> html.Ol:
+    """table: code, name, value, rank (best first)."""
+    texts = value_texts(table["value"], indicator, lang)
+    known = table["value"].dropna()
+    top = float(known.abs().max()) if not known.empty else 0.0
+    ranked = int(table["rank"].notna().sum())
+    rows = []
+    for row, text in zip(table.itertuples(index=False), texts, strict=True):
+        rank = None if pd.isna(row.rank) else int(row.rank)
+        value = None if pd.isna(row.value) else float(row.value)
+        status = ranked_status(indicator.id, value, rank, ranked)
+        width = 0 if value is None or top == 0 else max(2, abs(value) / top * 100)
+        rows.append(html.Li(dcc.Link([
+            html.Span(rank or "—", className="rank-no"),
+            html.Span(row.name, className="rank-name"),
+            html.Span(html.Span(className="rank-bar-fill", style={"width": f"{width:.0f}%"}),
+                      className="rank-bar"),
+            html.Span(text, className="rank-value"),
+            html.Span(STATUS_ICONS[status], className=f"status-icon status-{status}",
+                      title=status),
+        ], href=hrefs[row.code], className="rank-link"),
+            id=ids.rank_row(row.code), className=f"rank-row row-{status}",
+            **{"data-code": row.code, "data-rank": "" if rank is None else str(rank)}))
+    return html.Ol(rows, className="ranking")

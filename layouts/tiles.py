@@ -1,0 +1,40 @@
+"""Villages as a tile grid when no village boundaries exist: one labelled, coloured square per
+village, each a real link, so keyboards and screen readers reach every village too."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import dcc, html
+
+from layouts.figures import colours_for, value_texts
+from layouts.i18n import Lang, t
+from metrics.indicators import Indicator
+
+
+def tile_grid(table: pd.DataFrame, indicator: Indicator, lang: Lang,
+              hrefs: dict[str, str]) -> html.Div:
+    """table: code, name, value, rank."""
+    colours = colours_for(table["value"], indicator)
+    texts = value_texts(table["value"], indicator, lang)
+    name = indicator.name_en if lang == "en" else indicator.name_zh
+    tiles = []
+    for row, colour, text in zip(table.itertuples(index=False), colours, texts, strict=True):
+        dark = _is_dark(colour)
+        tiles.append(dcc.Link([
+            html.Span(row.name, className="tile-name"),
+            html.Span(text, className="tile-value"),
+        ], href=hrefs[row.code], className="tile" + (" tile-dark" if dark else ""),
+            style={"backgroundColor": colour}, title=f"{row.name} · {name}：{text}",
+            id={"type": "village-tile", "code": row.code}))
+    return html.Div([html.P(t("tile_hint", lang), className="muted small"),
+                     html.Div(tiles, className="tile-grid", role="list")],
+                    className="tiles")
+
+
+def _is_dark(colour: str) -> bool:
+    """Whether white text reads better on this rgb(...) or #rrggbb colour."""
+    if colour.startswith("#"):
+        r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    else:
+        r, g, b = (float(v) for v in colour[colour.index("(") + 1:-1].split(",")[:3])
+    return (0.299 * r + 0.587 * g + 0.114 * b) < 140

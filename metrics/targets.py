@@ -1,0 +1,58 @@
+"""Targets and red / yellow / green rules: the one place where they are configured.
+
+A rule says what counts as green (meets the target), yellow (near it) and red (behind).
+Volume indicators (cases, activities, hours) have no target: their status is "none".
+When townships are ranked, the bottom three are red whatever their value (周调度 practice).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from metrics.indicators import INDICATORS
+
+Status = Literal["green", "yellow", "red", "none"]
+BOTTOM_RANKS_RED = 3
+
+
+@dataclass(frozen=True)
+class Target:
+    target: float  # green at or beyond this
+    warning: float  # yellow at or beyond this, red beyond it in the bad direction
+
+
+TARGETS: dict[str, Target] = {
+    "collective_income_mean": Target(250_000, 200_000),
+    "villages_over_100k_share": Target(70.0, 60.0),
+    "villages_below_50k": Target(0, 2),
+    "service_on_time_rate": Target(99.5, 98.0),
+    "service_full_online_rate": Target(60.0, 45.0),
+    "service_one_visit_rate": Target(95.0, 90.0),
+    "service_satisfaction_rate": Target(99.5, 99.0),
+    "volunteer_team_shortfalls": Target(0, 3),
+    "inspection_completion_rate": Target(90.0, 75.0),
+    "inspection_rectification_rate": Target(95.0, 85.0),
+    "inspection_disclosure_on_time_rate": Target(95.0, 85.0),
+}
+
+
+def status(indicator_id: str, value: float | None) -> Status:
+    """Green, yellow or red against the indicator's target; "none" without target or value."""
+    rule = TARGETS.get(indicator_id)
+    if rule is None or value is None or math.isnan(value):
+        return "none"
+    if INDICATORS[indicator_id].higher_is_better:
+        return "green" if value >= rule.target else "yellow" if value >= rule.warning else "red"
+    return "green" if value <= rule.target else "yellow" if value <= rule.warning else "red"
+
+
+def ranked_status(indicator_id: str, value: float | None, rank: int | None,
+                  ranked: int) -> Status:
+    """Status among `ranked` peers: for indicators with a target, the bottom three are red."""
+    if indicator_id in TARGETS and rank is not None and value is not None \
+            and ranked > BOTTOM_RANKS_RED \
+            and rank > ranked - BOTTOM_RANKS_RED:
+        return "red"
+    return status(indicator_id, value)
