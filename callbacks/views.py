@@ -9,6 +9,7 @@ import pandas as pd
 from dash import html
 
 from dashboard.context import AppContext
+from data_access.boundaries import township_boundaries, village_boundaries
 from data_access.divisions import COUNTY_CODE, division_table
 from data_access.indicator_values import indicator_by_division, indicator_values
 from data_access.trends import indicator_trend
@@ -20,13 +21,18 @@ from layouts.kpi import KpiView, kpi_sections
 from layouts.overview import map_panel, page_body, trends_section
 from layouts.ranking import ranking_list
 from layouts.tiles import tile_grid
-from layouts.village import trend_charts
 from layouts.urls import township_path, view_href, village_path
+from layouts.village import trend_charts
 from metrics.indicators import INDICATORS, YEARLY_DOMAINS, Indicator
-from metrics.periods import Period, PeriodKind, last_complete, parse_period, recent_periods
+from metrics.periods import (
+    Period,
+    PeriodKind,
+    last_complete,
+    parse_period,
+    recent_periods,
+)
 from metrics.ranking import rank, ranked_table
 from metrics.targets import ranked_status, status
-from data_access.boundaries import township_boundaries, village_boundaries
 
 DEFAULT_INDICATOR = "collective_income_mean"
 ALL_KINDS: tuple[PeriodKind, ...] = ("year", "quarter", "month", "week")

@@ -9,8 +9,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from dashboard.context import AppContext
-from data_access.models import Division
 from data_access.indicator_values import indicator_values
+from data_access.models import Division
 from data_access.status import data_status
 from metrics.periods import PeriodError, parse_period
 

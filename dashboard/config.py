@@ -28,7 +28,7 @@ class Settings:
     today: dt.date | None = None
 
     @classmethod
-    def from_env(cls, **overrides: object) -> "Settings":
+    def from_env(cls, **overrides: object) -> Settings:
         values: dict[str, object] = {
             "database_url": os.environ.get("DATABASE_URL") or default_database_url(),
             "debug": os.environ.get("DASHBOARD_DEBUG", "0") == "1",

@@ -20,12 +20,10 @@ DIVISIONS_CSV = REFERENCE_DIR / "shishou_divisions.csv"
 def load_reference_divisions(engine: Engine, path: Path = DIVISIONS_CSV) -> int:
     """Inserts or refreshes the divisions of the reference file; keeps imported population."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    rows = [dict(code=COUNTY_CODE, name=COUNTY_NAME, short_name=COUNTY_NAME, level="county",
-                 unit_type="县级市", parent_code=None)]
-    for record in frame.sort_values(["level", "code"], ascending=[True, True]).to_dict("records"):
-        rows.append(dict(code=record["code"], name=record["name"],
-                         short_name=record["short_name"], level=record["level"],
-                         unit_type=record["unit_type"], parent_code=record["parent_code"]))
+    fields = ["code", "name", "short_name", "level", "unit_type", "parent_code"]
+    rows = [{"code": COUNTY_CODE, "name": COUNTY_NAME, "short_name": COUNTY_NAME,
+             "level": "county", "unit_type": "县级市", "parent_code": None}]
+    rows += frame[fields].to_dict("records")
     # Townships before villages so that parents exist when foreign keys are checked.
     rows.sort(key=lambda r: {"county": 0, "township": 1, "village": 2}[r["level"]])
     with engine.begin() as connection:

@@ -369,6 +369,10 @@ def find_chromium() -> str:
 def chromium_browser():
     """A headless Playwright Browser running Debian's chromium (no browser download)."""
     from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import expect
+
+    # A cold page loads plotly.js and runs its first queries: give expect() room for that.
+    expect.set_options(timeout=15_000)
     from playwright.sync_api import sync_playwright
 
     executable = find_chromium()
@@ -587,7 +591,11 @@ DEMO_AS_OF = "2026-11-15"
 
 @pytest.fixture(scope="session")
 def demo_database_url(tmp_path_factory) -> str:
-    """A SQLite database built once per session by the real CLI: init-db, then demo-data."""
+    """A SQLite database built once per session by the real CLI: init-db, then demo-data.
+
+    DEMO_DATABASE_URL names an already built one instead (for quick local iterations)."""
+    if os.environ.get("DEMO_DATABASE_URL"):
+        return os.environ["DEMO_DATABASE_URL"]
     folder = tmp_path_factory.mktemp("demo-db")
     url = f"sqlite:///{folder / 'demo.sqlite3'}"
     env = {**os.environ, "DATABASE_URL": url}

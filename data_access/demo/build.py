@@ -67,6 +67,9 @@ STEPS: tuple[Step, ...] = (
 )
 
 
+NEEDED_LATER = frozenset(need for step in STEPS for need in step.needs)
+
+
 @dataclass(frozen=True)
 class StepTiming:
     domain_id: str
@@ -115,13 +118,17 @@ def build_demo(engine: Engine, as_of: dt.date, work_dir: Path,
     reports = []
     for step in STEPS:
         started = time.perf_counter()
-        made[step.domain_id] = frame = step.generate(ctx, made)
+        frame = step.generate(ctx, made)
+        if step.domain_id in NEEDED_LATER:  # the 800k service cases are not kept
+            made[step.domain_id] = frame
         generated = time.perf_counter()
         path = _write(engine, ctx, step, frame, work_dir)
+        rows = len(frame)
+        del frame
         written = time.perf_counter()
         reports.append(import_file(engine, path, step.domain_id, now=_import_clock(as_of)))
         if progress is not None:
-            progress(StepTiming(step.domain_id, path, len(frame), generated - started,
+            progress(StepTiming(step.domain_id, path, rows, generated - started,
                                 written - generated, time.perf_counter() - written))
     return reports
 

@@ -95,6 +95,7 @@ def cooperatives(ctx: DemoContext, _made: dict[str, pd.DataFrame]) -> pd.DataFra
         rng, land[founded_arr == COOP_FIRST_YEAR], COOP_LAND_2018_MU)
     per_mu = rng.uniform(250, 400, n)  # yuan a mu to the collective
     guaranteed = rng.integers(500, 820, n)
+    mu_per_household = rng.uniform(3, 8, n)
     rows = []
     for year in years:
         alive = founded_arr <= year
@@ -108,7 +109,7 @@ def cooperatives(ctx: DemoContext, _made: dict[str, pd.DataFrame]) -> pd.DataFra
         if year == COOP_FIRST_YEAR:
             income[alive] = exact_total(rng, land[alive] * per_mu[alive],
                                         COOP_INCOME_2018_YUAN, step=100)
-        members = np.maximum(np.round(land / rng.uniform(3, 8, n)), 5).astype(np.int64)
+        members = np.maximum(np.round(land / mu_per_household), 5).astype(np.int64)
         dividends = np.round(land * rng.uniform(60, 200, n) / 100).astype(np.int64) * 100
         for i in np.flatnonzero(alive):
             rows.append({"code": codes[i], "year": year, "name": names[i],

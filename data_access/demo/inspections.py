@@ -179,7 +179,7 @@ def inspection_results(ctx: DemoContext, made: dict[str, pd.DataFrame]) -> pd.Da
     staff_of = staff.groupby("department")["code"].apply(list)
     frames = []
     for task in made["inspection_tasks"].itertuples():
-        if task.draw_seed is None:
+        if pd.isna(task.draw_seed):
             continue
         drawn = _draw(objects, items[task.item_code][2], int(task.draw_seed))
         departments = task.departments.split("、")

@@ -92,8 +92,8 @@ def _township_quality(rng: np.random.Generator, townships: pd.Index) -> pd.DataF
     return quality.clip(upper=0.9995)
 
 
-def _case_counts(ctx: DemoContext, rng: np.random.Generator, halls: pd.DataFrame,
-                 days: np.ndarray) -> np.ndarray:
+def _case_counts(rng: np.random.Generator, halls: pd.DataFrame, days: np.ndarray
+                 ) -> np.ndarray:
     """Poisson counts per hall (rows) and day (columns)."""
     workday = workday_mask(days)
     weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
@@ -114,7 +114,7 @@ def service_cases(ctx: DemoContext, made: dict[str, pd.DataFrame]) -> pd.DataFra
     halls = _halls(ctx)
     quality = _township_quality(rng, ctx.townships.index)
     days = day_range(ctx.window_start, ctx.as_of)
-    counts = _case_counts(ctx, rng, halls, days)
+    counts = _case_counts(rng, halls, days)
     cell = np.repeat(np.arange(counts.size), counts.ravel())
     hall, day_index = np.divmod(cell, len(days))
     n = len(hall)
@@ -122,21 +122,25 @@ def service_cases(ctx: DemoContext, made: dict[str, pd.DataFrame]) -> pd.DataFra
     workday = workday_mask(days)[day_index]
     level = halls["level"].to_numpy()[hall]
     township = halls["township"].to_numpy()[hall]
-    q = quality.loc[township]
+    q = quality.reindex(township)
 
     # Item: by volume weight among the items handled at the hall's level.
     item = np.empty(n, dtype=np.int64)
+    capable_share = np.empty(n)  # of the level's case volume, the share that can go online
     for name, reach in HALL_REACH.items():
         rows = np.flatnonzero(level == name)
         allowed = np.flatnonzero(items["_reach"].to_numpy() <= reach)
         weights = items["_weight"].to_numpy()[allowed]
         item[rows] = allowed[rng.choice(len(allowed), len(rows), p=weights / weights.sum())]
-    capable = items["online_capable"].to_numpy()[item]
+        capable_share[rows] = (weights * items["online_capable"].to_numpy()[allowed]).sum() \
+            / weights.sum()
+    capable = items["online_capable"].to_numpy()[item].astype(bool)
     promised = items["promised_limit_days"].to_numpy()[item].astype(np.int64)
     required = items["required_visits"].to_numpy()[item].astype(np.int64)
 
-    # Channel and fully-online handling.
-    online = np.where(workday, capable & (rng.random(n) < q["online"].to_numpy() / 0.88), capable)
+    # Fully online: the township's rate among items that allow it (all of them on days off).
+    chance = np.minimum(q["online"].to_numpy() / capable_share, 1.0)
+    online = capable & (~workday | (rng.random(n) < chance))
     draw = rng.random(n)
     village = level == "village"
     channel = np.select(
@@ -224,8 +228,12 @@ def _serial_numbers(hall_codes: np.ndarray, hall: np.ndarray, day: np.ndarray,
     group = hall[order].astype(np.int64) * 100_000 + (day[order] - day.min()).astype(np.int64)
     starts = np.r_[0, np.flatnonzero(np.diff(group)) + 1]
     sequence = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)])) + 1
-    day_text = np.char.replace(np.datetime_as_string(day[order], unit="D"), "-", "")
+    days = day[order]
+    months = days.astype("datetime64[M]")
+    yyyymmdd = ((months.astype("datetime64[Y]").astype(np.int64) + 1970) * 10_000
+                + (months.astype(np.int64) % 12 + 1) * 100
+                + (days - months).astype(np.int64) + 1)
+    tail = (yyyymmdd * 100_000 + sequence).astype("U13")
     serial = np.empty(len(order), dtype=object)
-    serial[order] = (pd.Series(hall_codes[order]) + pd.Series(day_text)
-                     + pd.Series(sequence).astype(str).str.zfill(5)).to_numpy()
+    serial[order] = np.char.add(hall_codes[order].astype("U12"), tail)
     return serial

@@ -11,7 +11,6 @@ import datetime as dt
 import re
 import zipfile
 import zlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,17 +199,19 @@ def credit_codes(rng: np.random.Generator, n: int, prefix: str, taken: set[str] 
     return out
 
 
-def pick(rng: np.random.Generator, options: Sequence[str], n: int) -> np.ndarray:
-    return np.asarray(options, dtype=object)[rng.integers(len(options), size=n)]
-
-
 # --- typed frame -> template values ---------------------------------------------------------
 
 
 def _iso(values: pd.Series, unit: str) -> pd.Series:
+    """YYYY-MM-DD (unit D) or YYYY-MM-DD HH:MM (unit m); blank where missing. Vectorised."""
     stamps = pd.to_datetime(values).to_numpy().astype(f"datetime64[{unit}]")
-    text = np.char.replace(np.datetime_as_string(stamps, unit=unit), "T", " ")
-    return pd.Series(np.where(pd.isna(stamps), "", text), index=values.index, dtype=object)
+    text = np.datetime_as_string(stamps, unit=unit)
+    if unit == "m":  # 2026-11-15T09:30 -> 2026-11-15 09:30
+        width = text.dtype.itemsize // 4
+        chars = text.view("U1").reshape(len(text), width)
+        chars[:, 10] = " "
+        text = chars.view(f"U{width}").ravel()
+    return pd.Series(np.where(np.isnat(stamps), "", text), index=values.index, dtype=object)
 
 
 def file_frame(domain: Domain, frame: pd.DataFrame) -> pd.DataFrame:
@@ -227,11 +228,11 @@ def file_frame(domain: Domain, frame: pd.DataFrame) -> pd.DataFrame:
         elif column.kind == "datetime":
             out[column.key] = _iso(values, "m")
         elif column.kind == "bool":
-            out[column.key] = values.map({True: "是", False: "否"}).fillna("")
-        elif column.kind == "int":
-            out[column.key] = values.astype("Int64")
+            out[column.key] = values.map({True: "是", False: "否"}).fillna("").astype(object)
+        elif column.kind == "int":  # nullable only where blanks are needed (writes slower)
+            out[column.key] = values.astype("Int64" if values.isna().any() else np.int64)
         else:
-            out[column.key] = values
+            out[column.key] = values.astype(object)
     return out.reset_index(drop=True)
 
 

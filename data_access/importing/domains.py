@@ -17,7 +17,10 @@ from data_access.importing.domains_inspections import (
     SUPERVISION_THEMES,
 )
 from data_access.importing.domains_services import SERVICE_CASES, SERVICE_ITEMS
-from data_access.importing.domains_volunteers import VOLUNTEER_ACTIVITIES, VOLUNTEER_TEAMS
+from data_access.importing.domains_volunteers import (
+    VOLUNTEER_ACTIVITIES,
+    VOLUNTEER_TEAMS,
+)
 from data_access.importing.spec import Domain
 
 DOMAINS: dict[str, Domain] = {

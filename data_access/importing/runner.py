@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from data_access.importing.bulk import upsert
 from data_access.importing.domains import DOMAINS, detect_domain
 from data_access.importing.problems import ImportRejected, Problem
 from data_access.importing.reader import read_table
@@ -30,7 +30,6 @@ from data_access.models import (
 )
 
 log = logging.getLogger(__name__)
-CHUNK_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -107,49 +106,26 @@ def read_lookups(connection: Connection) -> Lookups:
     )
 
 
-def _python_values(series: pd.Series, sql_type: type) -> list[object]:
-    """Plain Python values for the driver (pandas would re-infer its own types)."""
-    missing = series.isna().to_numpy()
-    if sql_type is dt.date:
-        values = [v.date() if hasattr(v, "date") else v for v in series]
-    elif sql_type is dt.datetime:
-        values = [v.to_pydatetime() if hasattr(v, "to_pydatetime") else v for v in series]
-    elif sql_type in (int, float, bool):
-        values = [sql_type(v) if not m else None for v, m in zip(series, missing, strict=True)]
-    else:
-        values = [str(v) if not m else None for v, m in zip(series, missing, strict=True)]
-    return [None if m else v for v, m in zip(values, missing, strict=True)]
-
-
-def _records(domain: Domain, frame: pd.DataFrame) -> list[dict[str, object]]:
-    table = domain.model.__table__
-    columns = [c.name for c in table.columns if c.name in frame.columns]
-    values = [_python_values(frame[name], table.columns[name].type.python_type)
-              for name in columns]
-    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
-
-
 def _write(connection: Connection, domain: Domain, frame: pd.DataFrame) -> tuple[int, int]:
     table = domain.model.__table__
-    records = _records(domain, frame)
     before = connection.scalar(select(func.count()).select_from(table)) or 0
     if domain.update_only:
-        key = domain.natural_key[0]
-        values = {c: bindparam(f"v_{c}") for c in records[0] if c != key}
-        statement = update(table).where(table.c[key] == bindparam(f"v_{key}")).values(values)
-        for start in range(0, len(records), CHUNK_ROWS):
-            chunk = [{f"v_{k}": v for k, v in row.items()}
-                     for row in records[start:start + CHUNK_ROWS]]
-            connection.execute(statement, chunk)
-        return 0, len(records)
-    insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)
-    statement = insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(domain.natural_key),
-        set_={c: statement.excluded[c] for c in records[0] if c not in domain.natural_key},
-    )
-    for start in range(0, len(records), CHUNK_ROWS):
-        connection.execute(statement, records[start:start + CHUNK_ROWS])
+        _update(connection, domain, frame)
+        return 0, len(frame)
+    upsert(connection, table, frame, domain.natural_key)
     after = connection.scalar(select(func.count()).select_from(table)) or 0
     inserted = after - before
-    return inserted, len(records) - inserted
+    return inserted, len(frame) - inserted
+
+
+def _update(connection: Connection, domain: Domain, frame: pd.DataFrame) -> None:
+    """Updates existing rows only (their keys were validated to exist)."""
+    table = domain.model.__table__
+    key = domain.natural_key[0]
+    columns = [c.name for c in table.columns if c.name in frame.columns and c.name != key]
+    statement = (update(table).where(table.c[key] == bindparam("v_key"))
+                 .values({c: bindparam(f"v_{c}") for c in columns}))
+    records = frame[[key, *columns]].astype(object).where(frame[[key, *columns]].notna(), None)
+    connection.execute(statement, [
+        {"v_key": row[0], **{f"v_{c}": v for c, v in zip(columns, row[1:], strict=True)}}
+        for row in records.itertuples(index=False)])

@@ -64,7 +64,7 @@ class Domain:
     columns: tuple[Column, ...]
     checks: tuple[RowCheck, ...] = ()
     # Adds derived columns (township_code, due dates, ...) from parsed values and lookups.
-    derive: Callable[[pd.DataFrame, "Lookups"], pd.DataFrame] | None = None
+    derive: Callable[[pd.DataFrame, Lookups], pd.DataFrame] | None = None
     instructions_zh: str = ""
     # Codes in this file may be referenced by rows of the same file (e.g. a team's parent).
     self_reference: Reference | None = None

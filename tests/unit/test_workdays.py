@@ -2,7 +2,12 @@ import datetime as dt
 
 import numpy as np
 
-from metrics.workdays import add_working_days, add_working_days_array, is_workday, working_days_between
+from metrics.workdays import (
+    add_working_days,
+    add_working_days_array,
+    is_workday,
+    working_days_between,
+)
 
 
 def test_national_day_2025_with_make_up_working_days() -> None:
