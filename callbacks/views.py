@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from dashboard.context import AppContext
 from data_access.boundaries import township_boundaries, village_boundaries
@@ -210,4 +210,9 @@ def village_page(context: AppContext, lang: Lang, query: dict[str, str],
     trail = [(t("county_name", lang), view_href("/", query)),
              (township["name"], view_href(township_path(township.name), query)),
              (village["name"], None)]
-    return village["name"], trail, [controls, html.Div(kpis, className="kpi-grid"), trends]
+    inspections = html.P([t("inspections_by_township", lang), " ",
+                          dcc.Link(township["name"],
+                                   href=view_href(township_path(township.name), query))],
+                         className="panel muted")
+    return village["name"], trail, [controls, html.Div(kpis, className="kpi-grid"),
+                                    inspections, trends]

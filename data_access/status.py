@@ -22,7 +22,9 @@ class DataStatus:
 def data_status(engine: Engine) -> DataStatus:
     try:
         with engine.connect() as connection:
-            last_import = connection.scalar(select(func.max(ImportLog.imported_at)))
+            # Boundary files say nothing about how fresh the figures are.
+            last_import = connection.scalar(select(func.max(ImportLog.imported_at)).where(
+                ImportLog.domain.not_like("boundaries%")))
             latest = connection.scalar(select(func.max(ServiceCase.accepted_at)))
     except SQLAlchemyError as error:
         return DataStatus(False, None, None, type(error).__name__)

@@ -10,7 +10,13 @@ from plotly.colors import sample_colorscale
 
 from layouts.formatting import format_value, unit_label
 from layouts.i18n import Lang
-from layouts.theme import FONT_FAMILY, MAP_SCALE, NO_DATA_COLOUR
+from layouts.theme import (
+    FONT_FAMILY,
+    MAP_SCALE,
+    MAP_SCALE_REVERSED,
+    NO_DATA_COLOUR,
+    TREND_COLOURS,
+)
 from metrics.indicators import Indicator
 
 MAP_CONFIG = {
@@ -27,8 +33,12 @@ def wrap(text: str, width: int = 28) -> str:
 
 def value_texts(values: pd.Series, indicator: Indicator, lang: Lang) -> pd.Series:
     unit = unit_label(indicator.unit, lang)
-    return values.map(lambda v: f"{format_value(None if pd.isna(v) else float(v), indicator.unit, lang)} "
-                      f"{unit if not pd.isna(v) else ''}".strip())
+    def text(value: float) -> str:
+        if pd.isna(value):
+            return format_value(None, indicator.unit, lang)
+        return f"{format_value(float(value), indicator.unit, lang)} {unit}"
+
+    return values.map(text)
 
 
 def colour_range(values: pd.Series) -> tuple[float, float]:
@@ -42,12 +52,12 @@ def colour_range(values: pd.Series) -> tuple[float, float]:
 def colours_for(values: pd.Series, indicator: Indicator) -> pd.Series:
     """The map colour of each value (grey where there is none), for tiles drawn without plotly."""
     low, high = colour_range(values)
-    scale = MAP_SCALE if indicator.higher_is_better else MAP_SCALE + "_r"
+    scale = MAP_SCALE if indicator.higher_is_better else MAP_SCALE_REVERSED
 
     def colour(value: float) -> str:
         if pd.isna(value):
             return NO_DATA_COLOUR
-        position = 0.15 + 0.85 * (float(value) - low) / (high - low)
+        position = (float(value) - low) / (high - low)
         return sample_colorscale(scale, [min(max(position, 0.0), 1.0)])[0]
 
     return values.map(colour)
@@ -65,7 +75,7 @@ def choropleth_map(geojson: dict, labels: dict[str, tuple[float, float]], table:
     figure = go.Figure(go.Choropleth(
         geojson=geojson, featureidkey="id", locations=table["code"],
         z=table["value"].astype(float), zmin=low, zmax=high,
-        colorscale=MAP_SCALE, reversescale=not indicator.higher_is_better,
+        colorscale=MAP_SCALE if indicator.higher_is_better else MAP_SCALE_REVERSED,
         marker={"line": {"color": "#ffffff", "width": 1.2}},
         customdata=list(zip(table["name"], texts, ranks, strict=True)),
         hovertemplate=(f"<b>%{{customdata[0]}}</b><br>{name}：%{{customdata[1]}}<br>"
@@ -92,14 +102,16 @@ def trend_figure(frame: pd.DataFrame, x: str, series: list[tuple[str, str]], uni
                  kind: str = "line", height: int = 260) -> go.Figure:
     """A small trend chart; series are (column, label) pairs."""
     figure = go.Figure()
-    for column, label in series:
+    for (column, label), colour in zip(series, TREND_COLOURS, strict=False):
         if kind == "bar":
-            figure.add_bar(x=frame[x], y=frame[column], name=label)
+            figure.add_bar(x=frame[x], y=frame[column], name=label, marker_color=colour)
         else:
-            figure.add_scatter(x=frame[x], y=frame[column], name=label, mode="lines+markers")
+            figure.add_scatter(x=frame[x], y=frame[column], name=label, mode="lines+markers",
+                               line={"color": colour})
     figure.update_layout(height=height, margin={"l": 48, "r": 12, "t": 12, "b": 36},
                          font={"family": FONT_FAMILY, "size": 12}, yaxis_title=unit,
-                         legend={"orientation": "h", "y": -0.25}, plot_bgcolor="#ffffff",
+                         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+                         showlegend=len(series) > 1, plot_bgcolor="#ffffff",
                          paper_bgcolor="rgba(0,0,0,0)", xaxis={"type": "category"})
     figure.update_yaxes(gridcolor="#e6e9ee", rangemode="tozero")
     return figure

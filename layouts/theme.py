@@ -12,8 +12,11 @@ STATUS_WORDS: dict[Status, tuple[str, str]] = {
     "green": ("达标", "on target"), "yellow": ("预警", "warning"), "red": ("落后", "behind"),
     "none": ("无目标", "no target"),
 }
-# Sequential, colour-blind safe; reversed for indicators where lower is better.
-MAP_SCALE = "Blues"
+# Sequential single-hue blues, colour-blind safe, never so dark that labels drown;
+# reversed for indicators where lower is better.
+MAP_SCALE = [[0.0, "#eef5fc"], [0.5, "#9cc3e6"], [1.0, "#3b7fc4"]]
+MAP_SCALE_REVERSED = [[1 - stop, colour] for stop, colour in reversed(MAP_SCALE)]
+TREND_COLOURS = ["#0b5cad", "#D55E00", "#009E73", "#E69F00"]
 NO_DATA_COLOUR = "#e6e9ee"
 FONT_FAMILY = ("Microsoft YaHei, PingFang SC, Noto Sans CJK SC, Source Han Sans SC, "
                "WenQuanYi Micro Hei, sans-serif")
