@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
-from dash import Dash, Input, Output, State, ctx, dcc, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.views import default_period, period_kinds
 from dashboard import ids
 from dashboard.context import AppContext
-from data_access.exports import to_xlsx
-from layouts.grid import export_frame
 from layouts.urls import township_path, village_path
 from metrics.indicators import INDICATORS
 from metrics.periods import parse_period
@@ -49,12 +47,3 @@ def register(app: Dash, context: AppContext) -> None:
             return no_update
         on_township_page = (pathname or "").startswith("/township/")
         return village_path(code) if on_township_page else township_path(code)
-
-    @app.callback(Output(ids.EXPORT_DOWNLOAD, "data"), Input(ids.EXPORT_BUTTON, "n_clicks"),
-                  State(ids.VILLAGE_GRID, "virtualRowData"),
-                  State(ids.VILLAGE_GRID, "columnDefs"),
-                  State(ids.EXPORT_NAME, "data"), prevent_initial_call=True)
-    def export(_clicks: int, rows: list[dict] | None, column_defs: list[dict],
-               name: str) -> dict:
-        frame, headers = export_frame(rows or [], column_defs)
-        return dcc.send_bytes(to_xlsx(frame, name, headers), f"{name}.xlsx")

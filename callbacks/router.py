@@ -8,7 +8,8 @@ from urllib.parse import parse_qsl
 
 from dash import Dash, Input, Output, html
 
-from callbacks.views import NotFound, overview_page, township_page, village_page
+from callbacks.pages import PAGES
+from callbacks.views import NotFound
 from dashboard import ids
 from dashboard.context import AppContext
 from data_access.status import data_status
@@ -17,11 +18,7 @@ from layouts.i18n import parse_lang, t
 from layouts.shell import not_found, page_frame
 from metrics.periods import PeriodError
 
-ROUTES = (
-    (re.compile(r"^/$"), overview_page),
-    (re.compile(r"^/township/(\d{12})$"), township_page),
-    (re.compile(r"^/village/(\d{12})$"), village_page),
-)
+ROUTES = tuple((re.compile(pattern), page) for pattern, page in PAGES)
 
 
 def render_page(context: AppContext, pathname: str, search: str) -> html.Div:

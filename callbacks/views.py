@@ -15,7 +15,7 @@ from data_access.indicator_values import indicator_by_division, indicator_values
 from data_access.trends import indicator_trend
 from layouts.controls import view_controls
 from layouts.figures import choropleth_map
-from layouts.grid import village_grid
+from layouts.grid import ColumnSpec, indicator_column, table_section
 from layouts.i18n import Lang, t
 from layouts.kpi import KpiView, kpi_sections
 from layouts.overview import map_panel, page_body, trends_section
@@ -159,8 +159,12 @@ def township_page(context: AppContext, lang: Lang, query: dict[str, str],
         panel = map_panel(_title(view.indicator, view.period, lang), figure, tiles,
                           ranking_list(table, view.indicator, lang, hrefs),
                           t("village_ranking", lang), False, lang)
-        extra = [village_grid(village_table(context, view.period, code), lang,
-                              f"{township['name']}_{view.period.label}")]
+        villages = village_table(context, view.period, code)
+        columns = [ColumnSpec("name", t("name", lang), pinned=True),
+                   ColumnSpec("unit_type", t("unit_type", lang)),
+                   *(indicator_column(c, lang) for c in VILLAGE_COLUMNS if c in villages)]
+        extra = [table_section("villages", t("villages", lang), villages, columns, lang,
+                               f"{township['name']}_{view.period.label}", row_id="code")]
     trail = [(t("county_name", lang), view_href("/", query)), (township["name"], None)]
     return township["name"], trail, page_body(controls, kpis, panel, extra)
 

@@ -16,11 +16,23 @@ def kpi(indicator_id: str) -> dict[str, str]:
 
 INDICATOR = "indicator"
 MAP = "map"
-EXPORT_BUTTON = "export-button"
-EXPORT_DOWNLOAD = "export-download"
-EXPORT_NAME = "export-name"
-VILLAGE_GRID = "village-grid"
 
 
 def rank_row(code: str) -> dict[str, str]:
     return {"type": "rank-row", "code": code}
+
+
+def grid(table: str) -> dict[str, str]:
+    return {"type": "grid", "table": table}
+
+
+def export_button(table: str) -> dict[str, str]:
+    return {"type": "export-button", "table": table}
+
+
+def export_spec(table: str) -> dict[str, str]:
+    return {"type": "export-spec", "table": table}
+
+
+def download(table: str) -> dict[str, str]:
+    return {"type": "download", "table": table}

@@ -1,6 +1,12 @@
-"""The village table: dash-ag-grid with sorting and filtering, and an export to Excel."""
+"""Tables: dash-ag-grid with sorting and filtering, and an export to Excel of what is shown.
+
+Every table on every page is built by `table_section`; one callback (callbacks/exports.py)
+serves all their export buttons through pattern-matching ids.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import dash_ag_grid as dag
 import pandas as pd
@@ -12,55 +18,74 @@ from layouts.i18n import Lang, t
 from metrics.indicators import INDICATORS, PERCENT, YUAN
 
 
-def grid_columns(frame: pd.DataFrame, lang: Lang) -> list[dict]:
-    columns: list[dict] = [
-        {"field": "name", "headerName": t("name", lang), "pinned": "left", "minWidth": 150,
-         "filter": "agTextColumnFilter"},
-        {"field": "unit_type", "headerName": t("unit_type", lang), "width": 90},
-    ]
-    for column in frame.columns:
-        indicator = INDICATORS.get(column)
-        if indicator is None:
-            continue
-        digits = 1 if indicator.unit is PERCENT else 0
-        scale = 1 / 10_000 if indicator.unit is YUAN else 1
-        if indicator.unit is YUAN:
-            digits = 2
-        name = indicator.name_en if lang == "en" else indicator.name_zh
-        columns.append({
-            "field": column, "headerName": f"{name}（{unit_label(indicator.unit, lang)}）",
-            "headerTooltip": indicator.definition_en if lang == "en" else indicator.definition_zh,
-            "filter": "agNumberColumnFilter", "type": "numericColumn",
-            "valueFormatter": {"function": f"params.value == null ? '—' : "
-                                          f"(params.value * {scale}).toFixed({digits})"},
-        })
-    return columns
+@dataclass(frozen=True)
+class ColumnSpec:
+    field: str
+    header: str
+    kind: str = "text"  # text / number / date
+    digits: int = 0
+    scale: float = 1.0  # shown value = stored value x scale (yuan -> 万元)
+    tooltip: str = ""
+    pinned: bool = False
 
 
-def village_grid(frame: pd.DataFrame, lang: Lang, export_name: str) -> html.Section:
+def column_def(spec: ColumnSpec) -> dict:
+    definition: dict = {"field": spec.field, "headerName": spec.header}
+    if spec.tooltip:
+        definition["headerTooltip"] = spec.tooltip
+    if spec.pinned:
+        definition.update(pinned="left", minWidth=150)
+    if spec.kind == "number":
+        definition.update(
+            filter="agNumberColumnFilter", type="numericColumn",
+            valueFormatter={"function": f"params.value == null ? '—' : "
+                                        f"(params.value * {spec.scale}).toFixed({spec.digits})"})
+    else:
+        definition["filter"] = "agTextColumnFilter"
+    return definition
+
+
+def indicator_column(indicator_id: str, lang: Lang) -> ColumnSpec:
+    indicator = INDICATORS[indicator_id]
+    name = indicator.name_en if lang == "en" else indicator.name_zh
+    return ColumnSpec(
+        indicator_id, f"{name}（{unit_label(indicator.unit, lang)}）", "number",
+        digits=2 if indicator.unit is YUAN else 1 if indicator.unit is PERCENT else 0,
+        scale=1 / 10_000 if indicator.unit is YUAN else 1.0,
+        tooltip=indicator.definition_en if lang == "en" else indicator.definition_zh)
+
+
+def table_section(table_id: str, title: str, frame: pd.DataFrame, columns: list[ColumnSpec],
+                  lang: Lang, export_name: str, row_id: str | None = None,
+                  height: int = 420, note: str = "") -> html.Section:
+    export = {"name": export_name, "scales": {c.field: c.scale for c in columns},
+              "digits": {c.field: c.digits for c in columns if c.kind == "number"}}
+    options = {"tooltipShowDelay": 300, "animateRows": False, "enableCellTextSelection": True}
+    grid = dag.AgGrid(
+        id=ids.grid(table_id), rowData=frame.to_dict("records"),
+        columnDefs=[column_def(c) for c in columns],
+        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 100},
+        dashGridOptions=options, style={"height": f"{height}px"}, className="ag-theme-alpine",
+        **({"getRowId": f"params.data.{row_id}"} if row_id else {}))
     return html.Section([
-        html.Div([html.H3(t("villages", lang)),
-                  html.Button(t("export_excel", lang), id=ids.EXPORT_BUTTON, n_clicks=0,
-                              className="button"),
-                  dcc.Store(id=ids.EXPORT_NAME, data=export_name),
-                  dcc.Download(id=ids.EXPORT_DOWNLOAD)], className="section-head"),
-        dag.AgGrid(id=ids.VILLAGE_GRID, rowData=frame.to_dict("records"),
-                   columnDefs=grid_columns(frame, lang),
-                   defaultColDef={"sortable": True, "resizable": True, "filter": True,
-                                  "minWidth": 110},
-                   dashGridOptions={"tooltipShowDelay": 300, "animateRows": False},
-                   getRowId="params.data.code", style={"height": "420px"},
-                   className="ag-theme-alpine"),
-    ], className="panel grid-panel")
+        html.Div([html.H3(title),
+                  html.Span(f"{len(frame):,} {t('rows', lang)}", className="muted small"),
+                  html.Button(t("export_excel", lang), id=ids.export_button(table_id),
+                              n_clicks=0, className="button"),
+                  dcc.Store(id=ids.export_spec(table_id), data=export),
+                  dcc.Download(id=ids.download(table_id))], className="section-head"),
+        html.P(note, className="muted small") if note else None,
+        grid,
+    ], className="panel grid-panel", **{"data-table": table_id})
 
 
-def export_frame(rows: list[dict], column_defs: list[dict]) -> tuple[pd.DataFrame, list[str]]:
-    """The rows as shown (filtered, sorted, money in 万元) and their headers, for export."""
-    frame = pd.DataFrame(rows).reindex(columns=[c["field"] for c in column_defs])
-    for column in frame.columns:
-        indicator = INDICATORS.get(column)
-        if indicator is not None and indicator.unit is YUAN:
-            frame[column] = (frame[column] / 10_000).round(2)
-        elif indicator is not None:
-            frame[column] = frame[column].round(1 if indicator.unit is PERCENT else 2)
+def export_frame(rows: list[dict], column_defs: list[dict],
+                 spec: dict) -> tuple[pd.DataFrame, list[str]]:
+    """The rows as shown (filtered, sorted, in display units) and their headers."""
+    fields = [c["field"] for c in column_defs]
+    frame = pd.DataFrame(rows).reindex(columns=fields)
+    for field, digits in spec.get("digits", {}).items():
+        if field in frame:
+            frame[field] = (pd.to_numeric(frame[field]) * spec["scales"].get(field, 1.0)).round(
+                digits)
     return frame, [c["headerName"] for c in column_defs]

@@ -10,6 +10,9 @@ from dashboard import ids
 from layouts.i18n import Lang, t
 from layouts.urls import view_href
 
+# (path, text key) of the top navigation, in order.
+NAV_ITEMS: tuple[tuple[str, str], ...] = (("/", "overview"),)
+
 
 def app_layout() -> html.Div:
     return html.Div([dcc.Location(id=ids.URL, refresh="callback-nav"),
@@ -39,8 +42,8 @@ def page_frame(lang: Lang, query: dict[str, str], data_as_of: str, title: str,
                 html.H1(t("app_title", lang), className="app-title"),
                 html.Span(t("app_subtitle", lang), className="app-subtitle"),
             ], className="brand"),
-            html.Nav([html.A(t("overview", lang), href=view_href("/", query), className="nav-link")],
-                     className="nav"),
+            html.Nav([dcc.Link(t(key, lang), href=view_href(path, query), className="nav-link")
+                      for path, key in NAV_ITEMS], className="nav"),
             html.Div([
                 html.Span(f"{t('data_as_of', lang)} {data_as_of}", id=ids.DATA_AS_OF,
                           className="data-as-of"),

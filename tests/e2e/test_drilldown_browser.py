@@ -83,3 +83,23 @@ def test_unknown_township_code_gets_not_found(page, demo_server, assert_no_conso
     expect(page.locator(".page-title")).to_have_text("页面不存在")
     expect(page.locator(".not-found")).to_contain_text("421081999000")
     assert_no_console_errors(page)
+
+
+def test_village_table_exports_what_it_shows(page, demo_server, assert_no_console_errors,
+                                             tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    page.goto(f"{demo_server}/township/{TIAOGUAN}?period=2025&indicator=service_cases")
+    table = page.locator('[data-table="villages"]')
+    expect(table.locator(".ag-row").first).to_be_visible()
+    with page.expect_download() as download_info:
+        table.get_by_role("button", name="导出 Excel").click()
+    path = tmp_path / "villages.xlsx"
+    download_info.value.save_as(path)
+    assert download_info.value.suggested_filename == "调关镇_2025.xlsx"
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[0][0] == "名称" and "办件量（件）" in rows[0]
+    assert len(rows) == 1 + 15
+    names = {row[0] for row in rows[1:]}
+    assert "石戈垸村委会" in names
+    assert_no_console_errors(page)

@@ -1,0 +1,15 @@
+"""Every page: its URL pattern and the function that assembles it.
+
+A page function takes (context, lang, query, *groups of the pattern) and returns
+(title, breadcrumb trail, body); it raises views.NotFound for an unknown code.
+"""
+
+from __future__ import annotations
+
+from callbacks.views import overview_page, township_page, village_page
+
+PAGES = (
+    (r"^/$", overview_page),
+    (r"^/township/(\d{12})$", township_page),
+    (r"^/village/(\d{12})$", village_page),
+)
