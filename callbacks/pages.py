@@ -6,10 +6,14 @@ A page function takes (context, lang, query, *groups of the pattern) and returns
 
 from __future__ import annotations
 
+from callbacks.economy import economy_page
+from callbacks.services import services_page
 from callbacks.views import overview_page, township_page, village_page
 
 PAGES = (
     (r"^/$", overview_page),
     (r"^/township/(\d{12})$", township_page),
     (r"^/village/(\d{12})$", village_page),
+    (r"^/services$", services_page),
+    (r"^/economy$", economy_page),
 )

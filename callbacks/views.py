@@ -59,11 +59,15 @@ def period_kinds(indicator: Indicator) -> tuple[PeriodKind, ...]:
     return YEARLY_KINDS if indicator.domain in YEARLY_DOMAINS else ALL_KINDS
 
 
-def resolve_view(context: AppContext, query: dict[str, str]) -> View:
-    """The view the URL asks for, made consistent: a period kind the indicator is reported in.
+def resolve_view(context: AppContext, query: dict[str, str],
+                 default: str = DEFAULT_INDICATOR, domain: str | None = None) -> View:
+    """The view the URL asks for, made consistent: a period kind the indicator is reported in
+    (and, on a domain's own page, an indicator of that domain).
 
     Raises PeriodError for a malformed period."""
-    indicator = INDICATORS.get(query.get("indicator", ""), INDICATORS[DEFAULT_INDICATOR])
+    indicator = INDICATORS.get(query.get("indicator", ""), INDICATORS[default])
+    if domain and indicator.domain != domain:
+        indicator = INDICATORS[default]
     kinds = period_kinds(indicator)
     today = context.today()
     period = parse_period(query["period"]) if query.get("period") else last_complete("year",
@@ -80,11 +84,14 @@ def default_period(context: AppContext, kind: PeriodKind) -> Period:
     return last_complete(kind, context.today())
 
 
-def _kpis(context: AppContext, view: View, level: str, code: str) -> list[KpiView]:
+def kpi_views(context: AppContext, view: View, level: str, code: str,
+              ids_: list[str] | None = None) -> list[KpiView]:
+    """KPI cards' data: value, previous period's value, status and (townships) rank."""
     engine = context.engine
-    current = indicator_values(engine, view.period, level, code)  # type: ignore[arg-type]
+    current = indicator_values(engine, view.period, level, code, ids_)  # type: ignore[arg-type]
     previous = {v.indicator.id: v.value for v in
-                indicator_values(engine, view.period.previous(), level, code)}  # type: ignore[arg-type]
+                indicator_values(engine, view.period.previous(), level, code,  # type: ignore[arg-type]
+                                 ids_)}
     views = []
     for item in current:
         if level == "township":
@@ -132,7 +139,7 @@ def overview_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tup
                       ranking_list(table, view.indicator, lang, hrefs), t("ranking", lang),
                       boundaries.schematic, lang)
     controls = view_controls(lang, view.indicator, view.period, view.kinds, view.periods)
-    kpis = kpi_sections(_kpis(context, view, "county", COUNTY_CODE), lang)
+    kpis = kpi_sections(kpi_views(context, view, "county", COUNTY_CODE), lang)
     trail = [(t("county_name", lang), None)]
     return t("overview", lang), trail, page_body(controls, kpis, panel)
 
@@ -142,7 +149,7 @@ def township_page(context: AppContext, lang: Lang, query: dict[str, str],
     township = _division(context, code, "township")
     view = resolve_view(context, query)
     controls = view_controls(lang, view.indicator, view.period, view.kinds, view.periods)
-    kpis = kpi_sections(_kpis(context, view, "township", code), lang)
+    kpis = kpi_sections(kpi_views(context, view, "township", code), lang)
     values = indicator_by_division(context.engine, view.indicator.id, view.period, "village",
                                    code)
     if values is None:
@@ -208,7 +215,7 @@ def village_page(context: AppContext, lang: Lang, query: dict[str, str],
     township = _division(context, village["parent_code"], "township")
     view = resolve_view(context, query)
     controls = view_controls(lang, view.indicator, view.period, view.kinds, view.periods)
-    kpis = kpi_sections([k for k in _kpis(context, view, "village", code)
+    kpis = kpi_sections([k for k in kpi_views(context, view, "village", code)
                          if k.item.indicator.id in VILLAGE_COLUMNS], lang)
     trends = trends_section(lang, trend_charts(village_trend_frames(context, code), lang))
     trail = [(t("county_name", lang), view_href("/", query)),

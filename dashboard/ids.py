@@ -15,6 +15,10 @@ def kpi(indicator_id: str) -> dict[str, str]:
     return {"type": "kpi", "indicator": indicator_id}
 
 INDICATOR = "indicator"
+SERVICES_DRILL = "services-drill"
+SERVICES_TOWNSHIP_CHART = "services-township-chart"
+SERVICES_LEVEL_CHART = "services-level-chart"
+SERVICES_TREND = "services-trend"
 MAP = "map"
 
 
@@ -36,3 +40,19 @@ def export_spec(table: str) -> dict[str, str]:
 
 def download(table: str) -> dict[str, str]:
     return {"type": "download", "table": table}
+
+
+# economy page (/economy)
+ECONOMY_TIER_CHART = "economy-tier-chart"
+ECONOMY_COMPOSITION_CHART = "economy-composition-chart"
+ECONOMY_DISTRIBUTION_CHART = "economy-distribution-chart"
+ECONOMY_TREND_CHART = "economy-trend-chart"
+ECONOMY_DETAIL = "economy-detail"
+# table ids (the "table" part of grid / export ids)
+ECONOMY_DETAIL_TABLE = "economy-detail"
+ECONOMY_RANKING_TABLE = "economy-villages"
+ECONOMY_WEAK_TABLE = "economy-weak"
+ECONOMY_FELL_TABLE = "economy-fell"
+ECONOMY_TREND_TABLE = "economy-trend"
+ECONOMY_COOP_TABLE = "economy-cooperatives"
+ECONOMY_LAND_TABLE = "economy-land"

@@ -12,7 +12,19 @@ import datetime as dt
 from typing import Literal
 
 import pandas as pd
-from sqlalchemy import Date, Engine, Select, and_, case, cast, func, literal, select
+from sqlalchemy import (
+    Connection,
+    Date,
+    Engine,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.cache import cached
@@ -22,6 +34,7 @@ from data_access.models import (
     Division,
     InspectionResult,
     ServiceCase,
+    ServiceDaily,
     VolunteerActivity,
     VolunteerTeam,
 )
@@ -29,6 +42,8 @@ from metrics.indicators import STANDARD_FROM, STRONG_FROM, WEAK_BELOW, Domain
 from metrics.periods import Period
 from metrics.vocabulary import (
     ASSESSED_UNIT_TYPE,
+    HALL_LEVELS,
+    OPEN_STATUS,
     PROBLEM_RESULT_CODES,
     RECTIFY_DISPOSAL,
     TEAM_MINIMUMS,
@@ -36,29 +51,28 @@ from metrics.vocabulary import (
 )
 
 Level = Literal["county", "township", "village"]
-GOOD_RATING_FROM = 4
 
 
 class PeriodNotApplicable(ValueError):
     """The domain is not reported for this kind of period (income is yearly or quarterly)."""
 
 
-def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+def count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _day(engine: Engine, column: ColumnElement[dt.datetime]) -> ColumnElement[dt.date]:
+def day_of(engine: Engine | Connection, column: ColumnElement[dt.datetime]) -> ColumnElement[dt.date]:
     """The calendar day of a datetime column, comparable with Date columns on both backends."""
     return func.date(column) if engine.dialect.name == "sqlite" else cast(column, Date)
 
 
-def _between(column: ColumnElement[dt.datetime], period: Period) -> ColumnElement[bool]:
+def between(column: ColumnElement[dt.datetime], period: Period) -> ColumnElement[bool]:
     start = dt.datetime.combine(period.start, dt.time())
     end = dt.datetime.combine(period.end, dt.time())
     return and_(column >= start, column < end)
 
 
-def _dates_between(column: ColumnElement[dt.date], period: Period) -> ColumnElement[bool]:
+def dates_between(column: ColumnElement[dt.date], period: Period) -> ColumnElement[bool]:
     return and_(column >= period.start, column < period.end)
 
 
@@ -106,9 +120,9 @@ def _income(engine: Engine, period: Period, level: Level, within: str | None) ->
             func.count().label("villages"),
             func.coalesce(func.sum(revenue), 0).label("revenue_sum"),
             func.coalesce(func.sum(CollectiveIncome.subsidy_income), 0).label("subsidy_sum"),
-            _count(revenue >= STANDARD_FROM).label("over_100k"),
-            _count(revenue >= STRONG_FROM).label("over_1m"),
-            _count(revenue < WEAK_BELOW).label("below_50k"),
+            count_where(revenue >= STANDARD_FROM).label("over_100k"),
+            count_where(revenue >= STRONG_FROM).label("over_1m"),
+            count_where(revenue < WEAK_BELOW).label("below_50k"),
         )
         .join(Division, Division.code == CollectiveIncome.village_code)
         .where(Division.unit_type == ASSESSED_UNIT_TYPE, CollectiveIncome.year == period.year,
@@ -132,25 +146,51 @@ def is_township_code(code: str) -> bool:
     return code.endswith("000") and not code.endswith("000000")
 
 
+def open_past_due(period: Period) -> ColumnElement[bool]:
+    """Cases not finished by the end of the period whose promised date fell inside it or before.
+
+    Only cases that missed their date can be such, and they have an index of their own."""
+    end = dt.datetime.combine(period.end, dt.time())
+    not_yet = and_(ServiceCase.finished_at.is_(None), ServiceCase.status == OPEN_STATUS)
+    return and_(ServiceCase.missed_due.is_(True), ServiceCase.due_date < period.end,
+                or_(not_yet, ServiceCase.finished_at >= end))
+
+
+def _service_queries(engine: Engine, period: Period) -> list[tuple[Select, dict]]:
+    """The case counts behind the service indicators: sums of the daily roll-up over the
+    period (accepted and finished measures), and the cases still open past due at its end.
+    Each comes with the columns to group it by."""
+    daily = ServiceDaily
+    measures = [c.name for c in daily.__table__.columns
+                if c.name not in ("day", "division_code", "township_code", "hall_level")]
+    summed = select(*(func.coalesce(func.sum(daily.__table__.c[m]), 0).label(m)
+                      for m in measures)).where(dates_between(daily.day, period))
+    still_open = select(func.count().label("open_overdue")).where(open_past_due(period))
+    daily_keys = {"township": daily.township_code, "village": daily.division_code,
+                  "hall_level": daily.hall_level}
+    case_keys = {"township": ServiceCase.township_code, "village": ServiceCase.division_code,
+                 "hall_level": ServiceCase.hall_level}
+    return [(summed, daily_keys), (still_open, case_keys)]
+
+
 def _services(engine: Engine, period: Period, level: Level, within: str | None) -> pd.DataFrame:
-    case_key = {"township": ServiceCase.township_code, "village": ServiceCase.division_code}
-    within_column = _within_column(within, ServiceCase.township_code, ServiceCase.division_code)
-    accepted = select(
-        func.count().label("cases"),
-        _count(ServiceCase.fully_online.is_(True)).label("fully_online"),
-    ).where(_between(ServiceCase.accepted_at, period))
-    finished = select(
-        func.count().label("finished"),
-        _count(_day(engine, ServiceCase.finished_at) <= ServiceCase.due_date).label("on_time"),
-        _count(ServiceCase.visits <= 1).label("one_visit"),
-        _count(ServiceCase.rating.is_not(None)).label("rated"),
-        _count(ServiceCase.rating >= GOOD_RATING_FROM).label("rated_good"),
-    ).where(_between(ServiceCase.finished_at, period))
-    key = case_key.get(level)
-    return pd.concat([
-        _grouped(engine, accepted, key, level, within, within_column),
-        _grouped(engine, finished, key, level, within, within_column),
-    ], axis=1)
+    frames = []
+    for query, keys in _service_queries(engine, period):
+        within_column = _within_column(within, keys["township"], keys["village"])
+        frames.append(_grouped(engine, query, keys.get(level), level, within, within_column))
+    return pd.concat(frames, axis=1)
+
+
+@cached
+def services_by_hall_level(engine: Engine, period: Period) -> pd.DataFrame:
+    """The service counts per hall level (city / township / village), indexed by level."""
+    frames = []
+    for query, keys in _service_queries(engine, period):
+        grouped = query.add_columns(keys["hall_level"].label("hall_level")).group_by(
+            keys["hall_level"])
+        with engine.connect() as connection:
+            frames.append(pd.read_sql(grouped, connection).set_index("hall_level"))
+    return pd.concat(frames, axis=1).reindex(list(HALL_LEVELS.values())).fillna(0)
 
 
 def _volunteers(engine: Engine, period: Period, level: Level,
@@ -160,7 +200,7 @@ def _volunteers(engine: Engine, period: Period, level: Level,
         func.coalesce(func.sum(VolunteerActivity.hours), 0).label("hours"),
         func.coalesce(func.sum(VolunteerActivity.volunteers), 0).label("volunteers"),
         func.coalesce(func.sum(VolunteerActivity.beneficiaries), 0).label("beneficiaries"),
-    ).where(_between(VolunteerActivity.start_at, period))
+    ).where(between(VolunteerActivity.start_at, period))
     key = {"township": VolunteerActivity.township_code,
            "village": VolunteerActivity.village_code}.get(level)
     within_column = _within_column(within, VolunteerActivity.township_code,
@@ -222,14 +262,14 @@ def _inspections(engine: Engine, period: Period, level: Level,
     ordered = InspectionResult.disposal == RECTIFY_DISPOSAL
     query = select(
         func.count().label("drawn"),
-        _count(InspectionResult.inspected_on.is_not(None)).label("inspected"),
-        _count(InspectionResult.published_on.is_not(None)).label("published"),
-        _count(InspectionResult.result_code.in_(PROBLEM_RESULT_CODES)).label("with_problem"),
-        _count(ordered).label("ordered"),
-        _count(ordered & InspectionResult.rectified_on.is_not(None)).label("rectified"),
-        _count(InspectionResult.published_on <= InspectionResult.publish_due)
+        count_where(InspectionResult.inspected_on.is_not(None)).label("inspected"),
+        count_where(InspectionResult.published_on.is_not(None)).label("published"),
+        count_where(InspectionResult.result_code.in_(PROBLEM_RESULT_CODES)).label("with_problem"),
+        count_where(ordered).label("ordered"),
+        count_where(ordered & InspectionResult.rectified_on.is_not(None)).label("rectified"),
+        count_where(InspectionResult.published_on <= InspectionResult.publish_due)
         .label("published_on_time"),
-    ).where(_dates_between(InspectionResult.drawn_on, period))
+    ).where(dates_between(InspectionResult.drawn_on, period))
     within_column = _within_column(within, InspectionResult.township_code, None)
     return _grouped(engine, query, InspectionResult.township_code, level, within,
                     within_column)

@@ -141,6 +141,7 @@ class ServiceCase(Base):
     __table_args__ = (
         Index("ix_service_case_township_accepted", "township_code", "accepted_at"),
         Index("ix_service_case_accepted", "accepted_at"),
+        Index("ix_service_case_missed_due", "missed_due", "due_date"),
     )
 
     serial_no: Mapped[str] = mapped_column(String(40), primary_key=True)  # 申办流水号
@@ -157,6 +158,9 @@ class ServiceCase(Base):
     # Promised completion date: accepted + promised + paused working days (China's calendar).
     due_date: Mapped[dt.date] = mapped_column(Date)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    # Not finished by the promised date (finished later, or not finished): few cases, so the
+    # overdue lists and counts read an index of them instead of every case.
+    missed_due: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16))  # 办理中 / 已办结 / 不予受理 / 退件
     visits: Mapped[int] = mapped_column(SmallInteger)
     fully_online: Mapped[bool] = mapped_column(Boolean)
@@ -329,3 +333,31 @@ class Boundary(Base):
     label_lat: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(255))  # file name and SHA-256 prefix
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ServiceDaily(Base):
+    """Daily roll-up of service cases per hall, kept by the import in the same transaction.
+
+    Counts of cases accepted on `day` (cases, fully_online, by_agent) and of cases finished on
+    `day` (the rest), so that period indicators read days, not every case.
+    """
+
+    __tablename__ = "service_daily"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), primary_key=True)
+    township_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"), index=True)
+    hall_level: Mapped[str] = mapped_column(String(8))
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+    fully_online: Mapped[int] = mapped_column(Integer, default=0)
+    by_agent: Mapped[int] = mapped_column(Integer, default=0)
+    finished: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    late: Mapped[int] = mapped_column(Integer, default=0)
+    one_visit: Mapped[int] = mapped_column(Integer, default=0)
+    rated: Mapped[int] = mapped_column(Integer, default=0)
+    rated_good: Mapped[int] = mapped_column(Integer, default=0)
+    bad_reviews: Mapped[int] = mapped_column(Integer, default=0)
+    bad_fixed: Mapped[int] = mapped_column(Integer, default=0)
+    instant: Mapped[int] = mapped_column(Integer, default=0)
+    instant_half_day: Mapped[int] = mapped_column(Integer, default=0)

@@ -10,9 +10,9 @@ from metrics.indicators import DOMAIN_NAMES, INDICATORS, Indicator
 from metrics.periods import Period, PeriodKind
 
 
-def indicator_options(lang: Lang) -> list[dict[str, str]]:
+def indicator_options(lang: Lang, choices: list[Indicator] | None = None) -> list[dict[str, str]]:
     options = []
-    for indicator in INDICATORS.values():
+    for indicator in choices or list(INDICATORS.values()):
         zh, en = DOMAIN_NAMES[indicator.domain]
         name = indicator.name_en if lang == "en" else indicator.name_zh
         options.append({"label": f"{en if lang == 'en' else zh} · {name}", "value": indicator.id})
@@ -20,11 +20,11 @@ def indicator_options(lang: Lang) -> list[dict[str, str]]:
 
 
 def view_controls(lang: Lang, indicator: Indicator, period: Period, kinds: tuple[PeriodKind, ...],
-                  periods: list[Period]) -> html.Div:
+                  periods: list[Period], choices: list[Indicator] | None = None) -> html.Div:
     return html.Div([
         html.Div([html.Span(t("indicator", lang), className="control-label"), dcc.Dropdown(
             id=ids.INDICATOR, value=indicator.id, clearable=False, searchable=True,
-            options=indicator_options(lang))], className="control indicator-control"),
+            options=indicator_options(lang, choices))], className="control indicator-control"),
         html.Div([html.Span(t("period_kind", lang), className="control-label"), dcc.RadioItems(
             id=ids.PERIOD_KIND, value=period.kind, inline=True,
             options=[{"label": t(kind, lang), "value": kind} for kind in kinds])],

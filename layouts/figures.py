@@ -115,3 +115,21 @@ def trend_figure(frame: pd.DataFrame, x: str, series: list[tuple[str, str]], uni
                          paper_bgcolor="rgba(0,0,0,0)", xaxis={"type": "category"})
     figure.update_yaxes(gridcolor="#e6e9ee", rangemode="tozero")
     return figure
+
+
+def ranked_bars(table: pd.DataFrame, indicator: Indicator, lang: Lang,
+                height: int = 420) -> go.Figure:
+    """Horizontal bars, best at the top; table: code, name, value, rank. customdata = code."""
+    ordered = table.iloc[::-1]
+    texts = value_texts(ordered["value"], indicator, lang)
+    scale = 1 / 10_000 if indicator.unit.en == "yuan" else 1
+    figure = go.Figure(go.Bar(
+        x=ordered["value"] * scale, y=ordered["name"], orientation="h", text=texts,
+        textposition="auto", customdata=ordered["code"], marker_color=TREND_COLOURS[0],
+        hovertemplate="%{y}: %{text}<extra></extra>"))
+    figure.update_layout(height=height, margin={"l": 8, "r": 16, "t": 8, "b": 32},
+                         font={"family": FONT_FAMILY, "size": 12}, plot_bgcolor="#ffffff",
+                         paper_bgcolor="rgba(0,0,0,0)", clickmode="event",
+                         xaxis_title=unit_label(indicator.unit, lang))
+    figure.update_xaxes(gridcolor="#e6e9ee")
+    return figure

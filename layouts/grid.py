@@ -55,6 +55,18 @@ def indicator_column(indicator_id: str, lang: Lang) -> ColumnSpec:
         tooltip=indicator.definition_en if lang == "en" else indicator.definition_zh)
 
 
+def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as YYYY-MM-DD and times as YYYY-MM-DD HH:MM, as everywhere in the interface."""
+    shown = frame.copy()
+    for name in shown.columns:
+        column = shown[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            shown[name] = column.dt.strftime("%Y-%m-%d %H:%M").where(column.notna(), None)
+        elif column.dtype == object and column.map(lambda v: hasattr(v, "isoformat")).any():
+            shown[name] = column.map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
+    return shown
+
+
 def table_section(table_id: str, title: str, frame: pd.DataFrame, columns: list[ColumnSpec],
                   lang: Lang, export_name: str, row_id: str | None = None,
                   height: int = 420, note: str = "") -> html.Section:
@@ -62,7 +74,7 @@ def table_section(table_id: str, title: str, frame: pd.DataFrame, columns: list[
               "digits": {c.field: c.digits for c in columns if c.kind == "number"}}
     options = {"tooltipShowDelay": 300, "animateRows": False, "enableCellTextSelection": True}
     grid = dag.AgGrid(
-        id=ids.grid(table_id), rowData=frame.to_dict("records"),
+        id=ids.grid(table_id), rowData=display_frame(frame).to_dict("records"),
         columnDefs=[column_def(c) for c in columns],
         defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 100},
         dashGridOptions=options, style={"height": f"{height}px"}, className="ag-theme-alpine",

@@ -49,7 +49,7 @@ def _target(view: KpiView, lang: Lang) -> str:
     indicator = view.item.indicator
     sign = "≥" if indicator.higher_is_better else "≤"
     return (f"{t('target', lang)} {sign} {format_value(rule.target, indicator.unit, lang)}"
-            f"{unit_label(indicator.unit, lang)}")
+            f"{' ' if lang == 'en' else ''}{unit_label(indicator.unit, lang)}")
 
 
 def kpi_card(view: KpiView, lang: Lang) -> html.Div:

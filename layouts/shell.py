@@ -11,7 +11,7 @@ from layouts.i18n import Lang, t
 from layouts.urls import view_href
 
 # (path, text key) of the top navigation, in order.
-NAV_ITEMS: tuple[tuple[str, str], ...] = (("/", "overview"),)
+NAV_ITEMS: tuple[tuple[str, str], ...] = (("/", "overview"), ("/economy", "economy"), ("/services", "services"),)
 
 
 def app_layout() -> html.Div:

@@ -146,6 +146,34 @@ _ALL: tuple[Indicator, ...] = (
         lambda f: share(f["rated_good"], f["rated"]),
     ),
     Indicator(
+        "service_overdue_cases", "services", "超期件", "overdue cases", CASES,
+        "期间内超过承诺期限办结的办件，加上截至期末仍未办结且已过承诺期限的办件（按工作日计）。",
+        "cases finished after the promised date in the period, plus cases still open past it "
+        "at the period's end (working days).",
+        lambda f: f["late"].astype(float) + f["open_overdue"].astype(float),
+        higher_is_better=False,
+    ),
+    Indicator(
+        "service_instant_half_day_rate", "services", "即办件半日办结率",
+        "instant cases done within half a day", PERCENT,
+        "期间内办结的即办件（承诺时限为 0）中，受理后 4 小时内办结的比例（“一站式服务”最多半天）。",
+        "of instant cases (promised limit 0) finished in the period, the share finished within "
+        "4 hours of acceptance.",
+        lambda f: share(f["instant_half_day"], f["instant"]),
+    ),
+    Indicator(
+        "service_bad_review_fixed_rate", "services", "差评整改率", "bad reviews followed up",
+        PERCENT, "期间内办结且评价为差评（1-2 分）的办件中，已完成整改回访的比例。",
+        "of cases finished in the period and rated 1-2 of 5, the share followed up.",
+        lambda f: share(f["bad_fixed"], f["bad_reviews"]),
+    ),
+    Indicator(
+        "service_agent_share", "services", "代办占比", "handled by village agents", PERCENT,
+        "期间内受理的办件中，由村级代办员代为办理的比例。",
+        "share of cases accepted in the period that a village agent handled for the applicant.",
+        lambda f: share(f["by_agent"], f["cases"]),
+    ),
+    Indicator(
         "volunteer_activities", "volunteers", "志愿服务活动场次", "volunteer activities",
         ACTIVITIES, "期间内开始的志愿服务活动场次。", "activities that started in the period.",
         column("activities"),

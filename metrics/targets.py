@@ -31,6 +31,8 @@ TARGETS: dict[str, Target] = {
     "service_full_online_rate": Target(60.0, 45.0),
     "service_one_visit_rate": Target(95.0, 90.0),
     "service_satisfaction_rate": Target(99.5, 99.0),
+    "service_instant_half_day_rate": Target(95.0, 90.0),
+    "service_bad_review_fixed_rate": Target(95.0, 85.0),
     "volunteer_team_shortfalls": Target(0, 3),
     "inspection_completion_rate": Target(90.0, 75.0),
     "inspection_rectification_rate": Target(95.0, 85.0),

@@ -27,6 +27,9 @@ RISK_DRAW_RATIOS = {"A": 0.01, "B": 0.02, "C": 0.10, "D": 0.30}
 
 CASE_CHANNELS = ("窗口", "网上", "移动端", "自助终端", "代办")
 CASE_STATUSES = ("办理中", "已办结", "不予受理", "退件")
+OPEN_STATUS = "办理中"
+AGENT_CHANNEL = "代办"
+BAD_RATING_MAX = 2  # ratings 1-2 are a 差评 that must be followed up
 CASE_TYPES = ("即办件", "承诺件")
 HALL_LEVELS = {"county": "city", "township": "township", "village": "village"}
 

@@ -62,3 +62,11 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     a = int(np.searchsorted(workdays, np.datetime64(start), side="right"))
     b = int(np.searchsorted(workdays, np.datetime64(end), side="right"))
     return b - a
+
+
+def working_days_between_array(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Vectorised working_days_between over datetime64[D] arrays."""
+    workdays = _workday_array()
+    a = np.searchsorted(workdays, starts.astype("datetime64[D]"), side="right")
+    b = np.searchsorted(workdays, ends.astype("datetime64[D]"), side="right")
+    return b - a

@@ -55,22 +55,27 @@ def calibrated_2019(rng: np.random.Generator, score: np.ndarray) -> np.ndarray:
     strong = _round100(rng.uniform(1_020_000, 1_600_000, OVER_1M_2019))
     band = _round100(510_000 + 450_000 * rng.beta(1.3, 2.2, BAND_500K_2019))
     low = _round100(rng.uniform(52_000, 98_000, weak_count))
-    raw = 101_000 + 398_000 * rng.beta(1.5, 3.0, middle_count)
+    floor, ceiling = STANDARD + MARGIN, 499_000  # the 10-50万 tier
+    raw = floor + (ceiling - floor) * rng.beta(1.5, 3.0, middle_count)
     need = n * MEAN_2019 - strong.sum() - band.sum() - low.sum()
     lo, hi = 0.01, 5.0
-    for _ in range(80):  # scale the middle tier (10-50万) so the total is right
+    for _ in range(80):  # scale the middle tier so the total is right
         factor = (lo + hi) / 2
-        total = np.clip(101_000 + (raw - 101_000) * factor, 101_000, 499_000).sum()
+        total = np.clip(floor + (raw - floor) * factor, floor, ceiling).sum()
         lo, hi = (factor, hi) if total < need else (lo, factor)
-    middle = _round100(np.clip(101_000 + (raw - 101_000) * factor, 101_000, 499_000))
+    middle = _round100(np.clip(floor + (raw - floor) * factor, floor, ceiling))
     steps = int((need - middle.sum()) // HUNDRED)
-    adjustable = np.flatnonzero((middle > 102_000) & (middle < 498_000))
+    adjustable = np.flatnonzero((middle > floor + 1_000) & (middle < ceiling - 1_000))
     for index in range(abs(steps)):  # at most a few dozen 100-yuan corrections
         middle[adjustable[index % len(adjustable)]] += HUNDRED * int(np.sign(steps))
     by_rank = np.concatenate([np.sort(strong)[::-1], np.sort(band)[::-1],
                               np.sort(middle)[::-1], np.sort(low)[::-1]])
     values = np.empty(n, dtype=np.int64)
     values[np.argsort(-score, kind="stable")] = by_rank
+    if (values.sum() != n * MEAN_2019 or (values >= STANDARD).sum() != OVER_100K_2019
+            or (values >= STRONG).sum() != OVER_1M_2019
+            or np.any(np.abs(values[:, None] - np.array(THRESHOLDS)) < MARGIN)):
+        raise RuntimeError("2019 calibration missed the seed article's figures")
     return values
 
 
@@ -117,7 +122,9 @@ def revenue_by_year(ctx: DemoContext, rng: np.random.Generator, score: np.ndarra
             recovered = np.setdiff1d(weak_last, weak_current)
             values[recovered] = rng.uniform(56_000, 75_000, len(recovered))
         revenue[year] = values
-    return {year: _round100(away_from_thresholds(values))
+    # 2019 is exact and clear of the thresholds by construction: leave it untouched.
+    return {year: values.astype(np.int64) if year == CALIBRATION_YEAR
+            else _round100(away_from_thresholds(values))
             for year, values in sorted(revenue.items()) if year <= current}
 
 

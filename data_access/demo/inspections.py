@@ -27,6 +27,7 @@ from data_access.demo.shared import (
     workday_mask,
 )
 from metrics.vocabulary import RECTIFY_DISPOSAL, RISK_CLASSES, RISK_DRAW_RATIOS
+from metrics.workdays import working_days_between
 
 KIND_COUNTS = {"企业": 1_000, "个体工商户": 1_800, "农民专业合作社": 200}
 KIND_PREFIX = {"企业": "91", "个体工商户": "92", "农民专业合作社": "93"}
@@ -190,7 +191,7 @@ def inspection_results(ctx: DemoContext, made: dict[str, pd.DataFrame]) -> pd.Da
                                              3 if rng.random() < 0.1 else 2, replace=False)))
             else:
                 teams.append([rng.choice(staff_of[d]) for d in departments])
-        window = max(3, int(np.busday_count(task.planned_start, task.planned_end)))
+        window = max(3, working_days_between(task.planned_start, task.planned_end))
         frames.append(pd.DataFrame({
             "task_code": task.code, "object_code": objects["code"].to_numpy()[drawn],
             "inspector_codes": ["、".join(team) for team in teams],

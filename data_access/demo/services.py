@@ -144,7 +144,7 @@ def service_cases(ctx: DemoContext, made: dict[str, pd.DataFrame]) -> pd.DataFra
     draw = rng.random(n)
     village = level == "village"
     channel = np.select(
-        [online | ~workday, village & (draw < 0.6), draw < 0.82, draw < 0.9],
+        [online | ~workday, village & (draw < 0.75), draw < 0.82, draw < 0.9],
         ["", "代办", "窗口", "自助终端"], default="网上").astype(object)
     web = rng.random(n) < 0.55
     channel[online | ~workday] = np.where(web, "网上", "移动端")[online | ~workday]

@@ -5,13 +5,19 @@ from __future__ import annotations
 import pandas as pd
 
 from data_access.importing.derive import add_working_days, township_of
-from data_access.importing.spec import Column, Domain, Lookups, RowCheck
+from data_access.importing.spec import Column, Domain, Lookups, Rollup, RowCheck
 from data_access.models import ServiceCase, ServiceItem
-from metrics.vocabulary import CASE_CHANNELS, CASE_STATUSES, CASE_TYPES, HALL_LEVELS
+from data_access.rollups import case_days_span, refresh_service_daily
+from metrics.vocabulary import (
+    BAD_RATING_MAX,
+    CASE_CHANNELS,
+    CASE_STATUSES,
+    CASE_TYPES,
+    HALL_LEVELS,
+)
 
 # A 差评 (rating 1 or 2) must be followed up within this many working days.
 BAD_REVIEW_FOLLOW_UP_DAYS = 10
-BAD_RATING_MAX = 2
 FINISHED = "已办结"
 
 SERVICE_ITEMS = Domain(
@@ -48,12 +54,14 @@ def _derive_cases(frame: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
     accepted_day = frame["accepted_at"].dt.normalize()
     bad_review = frame["rating"] <= BAD_RATING_MAX
     review_from = frame["finished_at"].fillna(frame["accepted_at"]).dt.normalize()
+    due_date = add_working_days(accepted_day, promised + paused)
     return frame.assign(
         township_code=township_of(frame["division_code"], lookups),
         hall_level=level.map(HALL_LEVELS),
         promised_limit_days=promised,
         paused_days=paused,
-        due_date=add_working_days(accepted_day, promised + paused),
+        due_date=due_date,
+        missed_due=~(frame["finished_at"].dt.normalize() <= due_date),
         bad_review_due=add_working_days(review_from.where(bad_review),
                                         pd.Series(BAD_REVIEW_FOLLOW_UP_DAYS, index=frame.index)),
     )
@@ -104,5 +112,6 @@ SERVICE_CASES = Domain(
                  & ~(f["rating"] <= BAD_RATING_MAX)),
     ),
     derive=_derive_cases,
+    rollup=Rollup(case_days_span, refresh_service_daily),
     instructions_zh="每个办件一行。时间格式 YYYY-MM-DD HH:MM。承诺时限按工作日计，节假日和调休按国家安排。",
 )

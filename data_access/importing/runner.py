@@ -65,8 +65,11 @@ def import_file(engine: Engine, path: Path, domain_id: str | None = None,
             raise ImportRejected(out.problems)
         if domain.derive:
             parsed = domain.derive(parsed, lookups)
+        span = domain.rollup.span(connection, parsed) if domain.rollup else None
         try:
             inserted, updated = _write(connection, domain, parsed)
+            if domain.rollup and span:
+                domain.rollup.refresh(connection, *span)
         except IntegrityError as error:
             raise ImportRejected([Problem(table.file, table.sheet, None, None,
                                           f"数据库拒绝写入：{error.orig}",

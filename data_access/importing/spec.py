@@ -6,11 +6,13 @@ template writer, the validator and the upsert.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 import pandas as pd
+from sqlalchemy import Connection
 
 from data_access.models import Base
 
@@ -70,10 +72,19 @@ class Domain:
     self_reference: Reference | None = None
     # Only updates rows that exist (e.g. population of a known division), never inserts.
     update_only: bool = False
+    rollup: Rollup | None = None
     example: dict[str, str] = field(default_factory=dict)
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """A summary table kept in step with a domain's rows, in the import's transaction."""
+
+    span: Callable[[Connection, pd.DataFrame], tuple[dt.date, dt.date] | None]
+    refresh: Callable[[Connection, dt.date, dt.date], None]
 
 
 @dataclass

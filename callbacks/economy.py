@@ -1,0 +1,280 @@
+"""The collective-economy page (/economy): URL state -> data_access.economy and metrics.economy
+-> layouts.economy, plus the drill from a tier bar or a township's composition bar to the rows
+behind it. Plain functions; the router and the one callback below call them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+import pandas as pd
+from dash import Dash, Input, Output, State, ctx, html, no_update
+
+from callbacks.views import resolve_view
+from dashboard import ids
+from dashboard.context import AppContext
+from data_access.boundaries import township_boundaries
+from data_access.divisions import COUNTY_CODE, division_table
+from data_access.economy import (
+    cooperative_summary,
+    income_composition,
+    income_trend,
+    land_transfer_summary,
+    tier_counts,
+    village_incomes,
+)
+from data_access.indicator_values import indicator_by_division, indicator_values
+from layouts import economy as ui
+from layouts.figures import choropleth_map
+from layouts.i18n import Lang, parse_lang, t
+from layouts.kpi import KpiView, kpi_sections
+from layouts.overview import map_panel
+from layouts.ranking import ranking_list
+from layouts.urls import township_path, view_href
+from metrics.economy import (
+    economy_periods,
+    fell_a_tier,
+    share,
+    standard_count,
+    tier_summary,
+    tiers_of,
+    yoy_between,
+    yoy_series,
+)
+from metrics.indicators import INDICATORS, indicators_of
+from metrics.periods import Period, PeriodKind
+from metrics.ranking import ranked_table
+from metrics.targets import status
+
+SHARE_INDICATOR = "villages_over_100k_share"
+KINDS: tuple[PeriodKind, ...] = ("year", "quarter")
+
+
+@dataclass(frozen=True)
+class EconomyView:
+    period: Period
+    periods: list[Period]
+
+
+def economy_view(context: AppContext, query: dict[str, str]) -> EconomyView:
+    """The period the URL asks for (a year or quarter; else the last complete year) and the
+    periods offered for its kind."""
+    period = resolve_view(context, {**query, "indicator": ui.INCOME_INDICATOR}).period
+    periods = economy_periods(period.kind, context.today())
+    return EconomyView(period, periods if period in periods else [period, *periods])
+
+
+def village_rows(context: AppContext, period: Period) -> pd.DataFrame:
+    """Every 村委会 reporting for the period with its tier, last year's revenue and growth."""
+    rows = village_incomes(context.engine, period.year, period.quarter)
+    before = period.year_before()
+    previous = village_incomes(context.engine, before.year, before.quarter)
+    previous_revenue = previous.set_index("code")["operating_revenue"]
+    rows["tier"] = tiers_of(rows["operating_revenue"])
+    rows["previous"] = rows["code"].map(previous_revenue)
+    revenue = rows.set_index("code")["operating_revenue"]
+    rows["growth"] = rows["code"].map(yoy_between(revenue, previous_revenue))
+    return rows
+
+
+def detail_rows(context: AppContext, period: Period, tier: str | None,
+                township: str | None) -> pd.DataFrame:
+    """The villages behind a tier bar or a township's composition bar."""
+    rows = village_rows(context, period)
+    if tier:
+        return rows[rows["tier"] == tier]
+    return rows[rows["township_code"] == township]
+
+
+def _names(context: AppContext) -> pd.Series:
+    return division_table(context.engine)["short_name"]
+
+
+def _kpis(context: AppContext, period: Period, lang: Lang) -> list:
+    wanted = [indicator.id for indicator in indicators_of("income")]
+    engine = context.engine
+    previous = {v.indicator.id: v.value for v in
+                indicator_values(engine, period.previous(), "county", COUNTY_CODE, wanted)}
+    views = [KpiView(item, previous.get(item.indicator.id), status(item.indicator.id, item.value))
+             for item in indicator_values(engine, period, "county", COUNTY_CODE, wanted)]
+    return kpi_sections(views, lang)
+
+
+def _export_name(period: Period, key: str, lang: Lang) -> str:
+    return f"{t('economy', lang)}_{period.label}_{t(key, lang)}"
+
+
+def _tier_row(incomes: pd.DataFrame, period: Period, context: AppContext,
+              lang: Lang) -> html.Div:
+    summary = tier_summary(tier_counts(context.engine, period.year, period.quarter))
+    composition = income_composition(context.engine, period.year, period.quarter)
+    townships = composition.drop(index=COUNTY_CODE)
+    tiers = ui.panel(t("eco_tier_distribution", lang), [
+        ui.graph(ids.ECONOMY_TIER_CHART, ui.tier_figure(summary, lang)),
+        ui.tier_numbers(summary, standard_count(summary), len(incomes), lang),
+    ], "economy-tiers", t("eco_tier_note", lang))
+    mix = ui.panel(t("eco_composition", lang), [
+        ui.graph(ids.ECONOMY_COMPOSITION_CHART,
+                 ui.composition_figure(townships, _names(context), lang)),
+    ], "economy-composition", ui.subsidy_note(composition.loc[COUNTY_CODE], lang))
+    return html.Div([tiers, mix], className="economy-row")
+
+
+def _map(context: AppContext, period: Period, query: dict[str, str], lang: Lang) -> html.Div:
+    indicator = INDICATORS[SHARE_INDICATOR]
+    values = indicator_by_division(context.engine, SHARE_INDICATOR, period, "township")
+    table = ranked_table(values, _names(context), SHARE_INDICATOR)  # type: ignore[arg-type]
+    boundaries = township_boundaries(context.engine)
+    link_query = {**query, "indicator": SHARE_INDICATOR, "period": period.label}
+    hrefs = {code: view_href(township_path(code), link_query) for code in table["code"]}
+    ranked = int(table["rank"].notna().sum())
+    figure = choropleth_map(boundaries.geojson, boundaries.labels, table, indicator, lang,
+                            ranked=ranked, height=460)
+    name = indicator.name_en if lang == "en" else indicator.name_zh
+    return map_panel(f"{name} · {period.label}", figure, None,
+                     ranking_list(table, indicator, lang, hrefs), t("ranking", lang),
+                     boundaries.schematic, lang)
+
+
+def _alerts(incomes: pd.DataFrame, period: Period, lang: Lang) -> html.Div:
+    before = period.year_before().label
+    has_previous = bool(incomes["previous"].notna().any())
+    weak = incomes[incomes["tier"] == "below_5"]
+    weak_part = (ui.weak_section(ids.ECONOMY_WEAK_TABLE, weak, lang,
+                                 _export_name(period, "eco_weak_alert", lang),
+                                 t("eco_weak_note", lang).format(before=before))
+                 if len(weak) else ui.no_data(t("eco_no_weak", lang)))
+    if not has_previous:
+        fell_part = ui.no_data(t("eco_no_comparison", lang).format(before=before))
+    else:
+        current = incomes.set_index("code")
+        fell = fell_a_tier(current["operating_revenue"], current["previous"])
+        fell = fell.join(current[["name", "township"]], on="code")
+        fell_part = (ui.tier_change_section(ids.ECONOMY_FELL_TABLE, fell, lang,
+                                            _export_name(period, "eco_fell_a_tier", lang),
+                                            t("eco_fell_note", lang).format(before=before))
+                     if len(fell) else ui.no_data(t("eco_none_fell", lang).format(before=before)))
+    return html.Div([weak_part, fell_part], className="economy-row economy-alerts")
+
+
+def _trend(context: AppContext, period: Period, lang: Lang) -> list:
+    trend = income_trend(context.engine)
+    trend = trend[trend["year"] <= period.year]
+    if trend.empty:
+        return [ui.no_data(t("eco_no_trend", lang))]
+    county = trend[trend["code"] == COUNTY_CODE].sort_values("year").reset_index(drop=True)
+    county["growth"] = yoy_series(county["operating_revenue"])
+    years = sorted(trend["year"].unique().tolist())
+    wide = trend.pivot(index="code", columns="year", values="operating_revenue")
+    wide.columns = [f"y{year}" for year in wide.columns]
+    last = years[-1]
+    wide["growth"] = yoy_between(wide[f"y{last}"], wide[f"y{last - 1}"]) \
+        if f"y{last - 1}" in wide else float("nan")
+    names = _names(context).to_dict()
+    names[COUNTY_CODE] = t("eco_county_total", lang)
+    wide.insert(0, "name", [names.get(code, code) for code in wide.index])
+    wide = wide.loc[[COUNTY_CODE, *sorted(c for c in wide.index if c != COUNTY_CODE)]]
+    chart = ui.panel(t("eco_county_trend", lang), [ui.graph(ids.ECONOMY_TREND_CHART,
+                                                        ui.trend_chart(county, lang))],
+                     "economy-trend", t("eco_trend_chart_note", lang))
+    table = ui.trend_table_section(ids.ECONOMY_TREND_TABLE, wide.reset_index(), years, last,
+                                   lang, _export_name(period, "eco_trend_table", lang))
+    return [html.Div([chart, table], className="economy-row economy-trend-row")]
+
+
+def _township_table(summary: pd.DataFrame, context: AppContext) -> pd.DataFrame:
+    frame = summary.drop(index=COUNTY_CODE).copy()
+    frame.insert(0, "name", _names(context).reindex(frame.index))
+    return frame.sort_index().reset_index()
+
+
+def _cooperation(context: AppContext, period: Period, lang: Lang) -> html.Div:
+    year = period.year
+    coops = cooperative_summary(context.engine, year)
+    land = land_transfer_summary(context.engine, year)
+    parts = []
+    if coops.empty:
+        parts.append(ui.no_data(t("eco_no_coops", lang).format(year=year)))
+    else:
+        coops["collective_share"] = [
+            share(c, c + d) for c, d in zip(coops["collective_income"], coops["dividends"],
+                                            strict=True)]
+        county = coops.loc[COUNTY_CODE]
+        note = t("eco_coop_note", lang).format(
+            year=year, count=int(county["count"]), members=int(county["members"]),
+            land=county["land_mu"], guaranteed=county["guaranteed_per_mu"],
+            collective=county["collective_income"] * ui.WAN,
+            share=county["collective_share"] or 0)
+        parts.append(ui.cooperative_section(ids.ECONOMY_COOP_TABLE,
+                                            _township_table(coops, context), lang,
+                                            _export_name(period, "eco_cooperatives", lang), note))
+    if land.empty:
+        parts.append(ui.no_data(t("eco_no_land", lang).format(year=year)))
+    else:
+        county = land.loc[COUNTY_CODE]
+        note = t("eco_land_note", lang).format(year=year, new=county["new_mu"],
+                                           total=county["total_mu"], rent=county["rent_per_mu"])
+        parts.append(ui.land_section(ids.ECONOMY_LAND_TABLE, _township_table(land, context),
+                                     lang, _export_name(period, "eco_land_transfer", lang), note))
+    return html.Div(parts, className="economy-row economy-coop")
+
+
+def economy_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple[str, list, list]:
+    view = economy_view(context, query)
+    period = view.period
+    body: list = [ui.economy_controls(lang, period, KINDS, view.periods)]
+    incomes = village_rows(context, period)
+    if incomes.empty:
+        body.append(ui.no_data(t("eco_no_income", lang).format(period=period.label)))
+    else:
+        body.append(html.Div(_kpis(context, period, lang), className="kpi-grid"))
+        if period.kind == "quarter":
+            body.append(html.P(t("eco_quarter_note", lang), className="muted small"))
+        body += [_tier_row(incomes, period, context, lang),
+                 html.Div(ui.detail_hint(lang), id=ids.ECONOMY_DETAIL),
+                 _map(context, period, query, lang),
+                 ui.panel(t("eco_distribution", lang), [ui.graph(
+                     ids.ECONOMY_DISTRIBUTION_CHART,
+                     ui.distribution_figure(incomes, lang))], "economy-distribution",
+                     t("eco_distribution_note", lang)),
+                 _alerts(incomes, period, lang),
+                 ui.ranking_section(ids.ECONOMY_RANKING_TABLE,
+                                    ui.with_tier_names(incomes, lang), lang,
+                                    _export_name(period, "eco_village_ranking_all", lang),
+                                    t("eco_ranking_note", lang).format(
+                                        before=period.year_before().label))]
+    body += [*_trend(context, period, lang), _cooperation(context, period, lang)]
+    trail = [(t("county_name", lang), view_href("/", query)), (t("economy", lang), None)]
+    return t("economy", lang), trail, body
+
+
+def drill_detail(context: AppContext, source: str | None, click: dict | None,
+                 search: str | None) -> html.Section | html.P:
+    """The rows behind the clicked bar: a tier's villages or a township's villages."""
+    points = (click or {}).get("points") or []
+    key = points[0].get("customdata") if points else None
+    query = dict(parse_qsl((search or "").lstrip("?")))
+    lang = parse_lang(query.get("lang"))
+    if not key:
+        return ui.detail_hint(lang)
+    period = economy_view(context, query).period
+    by_tier = source == ids.ECONOMY_TIER_CHART
+    rows = detail_rows(context, period, key if by_tier else None, None if by_tier else key)
+    label = ui.tier_name(key, lang) if by_tier else _names(context).get(key, key)
+    colon = ": " if lang == "en" else "："
+    title = f"{t('eco_detail_title', lang)}{colon}{label} · {period.label}"
+    return ui.villages_section(ids.ECONOMY_DETAIL_TABLE, title, ui.with_tier_names(rows, lang),
+                               lang, f"{t('economy', lang)}_{period.label}_{label}",
+                               height=min(120 + 42 * len(rows), 460))
+
+
+def register(app: Dash, context: AppContext) -> None:
+    @app.callback(Output(ids.ECONOMY_DETAIL, "children"),
+                  Input(ids.ECONOMY_TIER_CHART, "clickData"),
+                  Input(ids.ECONOMY_COMPOSITION_CHART, "clickData"),
+                  State(ids.URL, "search"), prevent_initial_call=True)
+    def drill(tier_click: dict | None, township_click: dict | None,
+              search: str | None) -> html.Section | html.P:
+        source = ctx.triggered_id
+        click = tier_click if source == ids.ECONOMY_TIER_CHART else township_click
+        return drill_detail(context, source, click, search) if click else no_update

@@ -1,0 +1,157 @@
+"""/services: service halls for a week, month, quarter or year, with drill to the cases."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import parse_qsl
+
+import pandas as pd
+from dash import Dash, Input, Output, State, ctx, html, no_update
+
+from callbacks.views import kpi_views, resolve_view
+from dashboard import ids
+from dashboard.context import AppContext
+from data_access.aggregates import services_by_hall_level
+from data_access.divisions import COUNTY_CODE, division_table
+from data_access.indicator_values import indicator_by_division
+from data_access.services import (
+    ROW_LIMIT,
+    bad_reviews,
+    case_rows,
+    overdue_cases,
+    top_items,
+)
+from data_access.trends import indicator_trend
+from layouts.controls import view_controls
+from layouts.figures import ranked_bars, trend_figure
+from layouts.grid import ColumnSpec, indicator_column, table_section
+from layouts.i18n import Lang, parse_lang, t
+from layouts.kpi import kpi_sections
+from layouts.services import (
+    case_columns,
+    chart_panel,
+    hall_name,
+    level_table,
+    no_data,
+    services_body,
+)
+from layouts.urls import view_href
+from metrics.indicators import INDICATORS, indicators_of
+from metrics.periods import Period, recent_periods
+from metrics.ranking import ranked_table
+from metrics.services import days_overdue, follow_up_state
+
+DEFAULT = "service_on_time_rate"
+TREND_WEEKS = 12
+
+
+def _names(context: AppContext) -> pd.Series:
+    return division_table(context.engine)["short_name"]
+
+
+def _hall_frame(context: AppContext, period: Period, lang: Lang) -> pd.DataFrame:
+    counts = services_by_hall_level(context.engine, period)
+    frame = pd.DataFrame({i.id: i.compute(counts) for i in indicators_of("services")})
+    frame.insert(0, "hall", [hall_name(level, lang) for level in frame.index])
+    return frame.assign(level=frame.index).reset_index(drop=True)
+
+
+def _level_bars(frame: pd.DataFrame, lang: Lang) -> object:
+    table = pd.DataFrame({"code": frame["level"], "name": frame["hall"],
+                          "value": frame["service_cases"], "rank": range(1, len(frame) + 1)})
+    return ranked_bars(table, INDICATORS["service_cases"], lang, height=200)
+
+
+def _trend(context: AppContext, period: Period, lang: Lang) -> object:
+    weeks = recent_periods("week", period.last_day)[:TREND_WEEKS]
+    frame = indicator_trend(context.engine, ["service_cases", "service_on_time_rate"], "county",
+                            COUNTY_CODE, weeks)
+    name = INDICATORS["service_cases"].name_en if lang == "en" else INDICATORS["service_cases"].name_zh
+    return trend_figure(frame, "period", [("service_cases", name)], t("rows", lang), "bar")
+
+
+def _case_lists(context: AppContext, period: Period, lang: Lang) -> list:
+    until = min(period.last_day, context.today())
+    overdue = overdue_cases(context.engine, period)
+    overdue = overdue.assign(days_overdue=days_overdue(overdue["due_date"], overdue["finished_at"],
+                                                       until))
+    reviews = bad_reviews(context.engine, period)
+    reviews = reviews.assign(follow_up=follow_up_state(reviews["bad_review_due"],
+                                                       reviews["bad_review_fixed_at"],
+                                                       context.today()))
+    items = top_items(context.engine, period)
+    items = items.assign(on_time_rate=(items["on_time"] * 100 / items["finished"]).round(1))
+    return [
+        table_section("top-items", t("top_items", lang), items, [
+            ColumnSpec("name", t("item", lang), pinned=True),
+            ColumnSpec("department", t("department", lang)),
+            replace(indicator_column("service_cases", lang), field="cases"),
+            ColumnSpec("on_time_rate", INDICATORS["service_on_time_rate"].name_zh
+                       if lang == "zh" else INDICATORS["service_on_time_rate"].name_en,
+                       "number", digits=1)], lang, f"top_items_{period.label}", height=300),
+        table_section("overdue", t("overdue_list", lang), overdue, case_columns(
+            lang, [ColumnSpec("days_overdue", t("days_overdue", lang), "number")]), lang,
+            f"overdue_{period.label}", row_id="serial_no", height=320),
+        table_section("bad-reviews", t("bad_review_list", lang), reviews, case_columns(lang, [
+            ColumnSpec("rating", t("rating", lang), "number"),
+            ColumnSpec("bad_review_due", t("follow_up_due", lang)),
+            ColumnSpec("bad_review_fixed_at", t("fixed_on", lang)),
+            ColumnSpec("follow_up", t("follow_up", lang))]), lang,
+            f"bad_reviews_{period.label}", row_id="serial_no", height=300),
+    ]
+
+
+def services_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple[str, list, list]:
+    view = resolve_view(context, query, DEFAULT, "services")
+    choices = indicators_of("services")
+    controls = view_controls(lang, view.indicator, view.period, view.kinds, view.periods, choices)
+    trail = [(t("county_name", lang), view_href("/", query)), (t("services", lang), None)]
+    kpis = kpi_views(context, view, "county", COUNTY_CODE, [i.id for i in choices])
+    if not kpis[0].item.value:
+        return t("services", lang), trail, [controls, no_data(lang)]
+    values = indicator_by_division(context.engine, view.indicator.id, view.period, "township")
+    table = ranked_table(values, _names(context), view.indicator.id)
+    halls = _hall_frame(context, view.period, lang)
+    name = view.indicator.name_en if lang == "en" else view.indicator.name_zh
+    charts = [
+        chart_panel(f"{name} · {t('by_township', lang)} · {view.period.label}",
+                    ranked_bars(table, view.indicator, lang), ids.SERVICES_TOWNSHIP_CHART,
+                    t("click_hint", lang)),
+        html.Div([chart_panel(t("by_level", lang), _level_bars(halls, lang),
+                              ids.SERVICES_LEVEL_CHART, t("click_hint", lang)),
+                  chart_panel(t("weekly_trend", lang), _trend(context, view.period, lang),
+                              ids.SERVICES_TREND, "")], className="chart-stack"),
+    ]
+    tables = [level_table(halls, choices, lang), *_case_lists(context, view.period, lang)]
+    return t("services", lang), trail, services_body(
+        controls, kpi_sections(kpis, lang), charts, tables, t("drill_hint", lang))
+
+
+def case_detail(context: AppContext, lang: Lang, period: Period, township: str | None,
+                level: str | None) -> html.Section:
+    rows, total = case_rows(context.engine, period, township, level)
+    where = (_names(context).get(township, township) if township
+             else hall_name(level or "city", lang))
+    note = (t("shown_of", lang).format(shown=f"{len(rows):,}", total=f"{total:,}")
+            if total > ROW_LIMIT else "")
+    return table_section("cases", f"{t('case_detail', lang)} · {where} · {period.label}", rows,
+                         case_columns(lang), lang, f"cases_{where}_{period.label}",
+                         row_id="serial_no", note=note)
+
+
+def register(app: Dash, context: AppContext) -> None:
+    @app.callback(Output(ids.SERVICES_DRILL, "children"),
+                  Input(ids.SERVICES_TOWNSHIP_CHART, "clickData"),
+                  Input(ids.SERVICES_LEVEL_CHART, "clickData"), State(ids.URL, "search"),
+                  prevent_initial_call=True)
+    def drill(township_click: dict | None, level_click: dict | None, search: str | None) -> object:
+        click = township_click if ctx.triggered_id == ids.SERVICES_TOWNSHIP_CHART else level_click
+        points = (click or {}).get("points") or []
+        if not points:
+            return no_update
+        query = dict(parse_qsl((search or "").lstrip("?")))
+        view = resolve_view(context, query, DEFAULT, "services")
+        code = points[0]["customdata"]
+        is_township = ctx.triggered_id == ids.SERVICES_TOWNSHIP_CHART
+        return case_detail(context, parse_lang(query.get("lang")), view.period,
+                           code if is_township else None, None if is_township else code)

@@ -1,0 +1,85 @@
+"""Service-hall lists behind the figures: items, overdue cases, bad reviews, case rows."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, Select, func, or_, select
+
+from data_access.aggregates import between, count_where, day_of, open_past_due
+from data_access.cache import cached
+from data_access.models import Division, ServiceCase, ServiceItem
+from metrics.periods import Period
+from metrics.vocabulary import BAD_RATING_MAX
+
+ROW_LIMIT = 5_000  # a list longer than this is for export, not for reading
+
+
+def _case_columns() -> list:
+    return [ServiceCase.serial_no, ServiceItem.name.label("item"),
+            Division.name.label("hall"), ServiceCase.hall_level, ServiceCase.township_code,
+            ServiceCase.channel, ServiceCase.accepted_at, ServiceCase.due_date,
+            ServiceCase.finished_at, ServiceCase.status, ServiceCase.visits,
+            ServiceCase.fully_online, ServiceCase.rating]
+
+
+def _with_names(query: Select) -> Select:
+    return (query.join(ServiceItem, ServiceItem.code == ServiceCase.item_code)
+            .join(Division, Division.code == ServiceCase.division_code))
+
+
+def _read(engine: Engine, query: Select) -> pd.DataFrame:
+    with engine.connect() as connection:
+        return pd.read_sql(query, connection)
+
+
+@cached
+def top_items(engine: Engine, period: Period, limit: int = 15) -> pd.DataFrame:
+    """The items with most cases accepted in the period, with their on-time counts."""
+    query = (select(ServiceItem.code, ServiceItem.name, ServiceItem.department,
+                    func.count().label("cases"),
+                    count_where(ServiceCase.finished_at.is_not(None)).label("finished"),
+                    count_where(day_of(engine, ServiceCase.finished_at) <= ServiceCase.due_date)
+                    .label("on_time"))
+             .join(ServiceItem, ServiceItem.code == ServiceCase.item_code)
+             .where(between(ServiceCase.accepted_at, period))
+             .group_by(ServiceItem.code, ServiceItem.name, ServiceItem.department)
+             .order_by(func.count().desc(), ServiceItem.code).limit(limit))
+    return _read(engine, query)
+
+
+@cached
+def overdue_cases(engine: Engine, period: Period) -> pd.DataFrame:
+    """Cases finished late in the period and cases still open past their date at its end."""
+    late = (ServiceCase.missed_due.is_(True) & between(ServiceCase.finished_at, period)
+            & (day_of(engine, ServiceCase.finished_at) > ServiceCase.due_date))
+    query = (_with_names(select(*_case_columns())).where(or_(late, open_past_due(period)))
+             .order_by(ServiceCase.due_date, ServiceCase.serial_no).limit(ROW_LIMIT))
+    return _read(engine, query)
+
+
+@cached
+def bad_reviews(engine: Engine, period: Period) -> pd.DataFrame:
+    """差评 (rating 1-2) of cases finished in the period, with the follow-up dates."""
+    query = (_with_names(select(*_case_columns(), ServiceCase.bad_review_due,
+                                ServiceCase.bad_review_fixed_at))
+             .where(between(ServiceCase.finished_at, period),
+                    ServiceCase.rating <= BAD_RATING_MAX)
+             .order_by(ServiceCase.bad_review_due, ServiceCase.serial_no).limit(ROW_LIMIT))
+    return _read(engine, query)
+
+
+@cached
+def case_rows(engine: Engine, period: Period, township_code: str | None = None,
+              hall_level: str | None = None) -> tuple[pd.DataFrame, int]:
+    """Cases accepted in the period (of a township and/or hall level): rows and the full count."""
+    conditions = [between(ServiceCase.accepted_at, period)]
+    if township_code:
+        conditions.append(ServiceCase.township_code == township_code)
+    if hall_level:
+        conditions.append(ServiceCase.hall_level == hall_level)
+    query = (_with_names(select(*_case_columns())).where(*conditions)
+             .order_by(ServiceCase.accepted_at, ServiceCase.serial_no).limit(ROW_LIMIT))
+    with engine.connect() as connection:
+        total = connection.scalar(select(func.count()).select_from(ServiceCase)
+                                  .where(*conditions)) or 0
+    return _read(engine, query), int(total)

@@ -1,0 +1,60 @@
+"""The service-hall page: pure builders from prepared frames to components."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard import ids
+from layouts.figures import GRAPH_CONFIG
+from layouts.grid import ColumnSpec, indicator_column, table_section
+from layouts.i18n import Lang, t
+from metrics.indicators import Indicator
+
+HALL_NAMES = {"city": ("市政务服务中心", "city hall"), "township": ("乡镇便民服务中心",
+              "township halls"), "village": ("村便民服务室", "village rooms")}
+
+
+def hall_name(level: str, lang: Lang) -> str:
+    zh, en = HALL_NAMES[level]
+    return en if lang == "en" else zh
+
+
+def chart_panel(title: str, figure: go.Figure, graph_id: str | dict, hint: str) -> html.Section:
+    return html.Section([html.H3(title), html.P(hint, className="muted small"),
+                         dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG)],
+                        className="panel")
+
+
+def case_columns(lang: Lang, extra: list[ColumnSpec] | None = None) -> list[ColumnSpec]:
+    return [
+        ColumnSpec("serial_no", t("serial_no", lang), pinned=True),
+        ColumnSpec("item", t("item", lang)),
+        ColumnSpec("hall", t("hall", lang)),
+        ColumnSpec("channel", t("channel", lang)),
+        ColumnSpec("accepted_at", t("accepted_at", lang)),
+        ColumnSpec("due_date", t("due_date", lang)),
+        ColumnSpec("finished_at", t("finished_at", lang)),
+        ColumnSpec("status", t("status", lang)),
+        *(extra or []),
+    ]
+
+
+def level_table(frame: pd.DataFrame, indicators: list[Indicator], lang: Lang) -> html.Section:
+    columns = [ColumnSpec("hall", t("hall", lang), pinned=True),
+               *(indicator_column(i.id, lang) for i in indicators)]
+    return table_section("levels", t("by_level", lang), frame, columns, lang,
+                         f"{t('by_level', lang)}", height=170)
+
+
+def services_body(controls: html.Div, kpis: list, charts: list, tables: list,
+                  drill_hint: str) -> list:
+    return [controls, html.Div(kpis, className="kpi-grid"),
+            html.Div(charts, className="chart-row"), *tables,
+            html.Div(html.P(drill_hint, className="muted"), id=ids.SERVICES_DRILL,
+                     className="panel drill")]
+
+
+def no_data(lang: Lang) -> html.P:
+    return html.P(t("no_cases_period", lang), className="panel empty-period")

@@ -1,0 +1,64 @@
+"""/services in headless Chromium: period change, drill from a chart to the cases, export."""
+
+from __future__ import annotations
+
+import re
+
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+
+
+def _click_bar(page: Page, graph_id: str, index: int) -> None:
+    """Click a plotly bar at its screen position (plotly's overlay takes element clicks)."""
+    bar = page.locator(f"#{graph_id} .bars path").nth(index)
+    box = bar.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def test_services_page_drills_to_cases_and_exports(page, demo_server, tmp_path, assert_offline,
+                                                   assert_no_console_errors) -> None:
+    page.goto(f"{demo_server}/services?period=2026-10")
+    cases = page.locator('[data-indicator="service_cases"] .kpi-value')
+    expect(cases).not_to_have_text("—")
+    monthly = int(cases.inner_text().replace(",", ""))
+    expect(page.locator('[data-table="overdue"] .ag-row').first).to_be_visible()
+    # The level chart: bars are drawn bottom-up, the village rooms are the last row.
+    expect(page.locator("#services-level-chart .bars path")).to_have_count(3)
+    _click_bar(page, "services-level-chart", 0)
+    detail = page.locator('[data-table="cases"]')
+    expect(detail.locator("h3")).to_contain_text("村便民服务室")
+    expect(detail.locator(".ag-row").first).to_be_visible()
+    with page.expect_download() as download_info:
+        detail.get_by_role("button", name="导出 Excel").click()
+    path = tmp_path / "cases.xlsx"
+    download_info.value.save_as(path)
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("申办流水号", "事项", "受理单位")
+    assert len(rows) > 1 and all(str(r[4]).startswith("2026-10") for r in rows[1:])
+    assert all(re.fullmatch(r"\d{25}", r[0]) for r in rows[1:])  # plain text, not formulas
+    page.get_by_label("年").check()
+    expect(page).to_have_url(re.compile(r"period=2025"))
+    expect(cases).not_to_have_text(f"{monthly:,}")
+    assert int(cases.inner_text().replace(",", "")) > monthly * 10
+    assert_no_console_errors(page)
+    assert_offline(page, demo_server)
+
+
+def test_township_bar_drills_to_that_townships_cases(page, demo_server,
+                                                     assert_no_console_errors) -> None:
+    page.goto(f"{demo_server}/services?period=2026-10&indicator=service_cases")
+    expect(page.locator("#services-township-chart .bars path")).to_have_count(15)
+    top = page.locator("#services-township-chart .yaxislayer-above text").last.text_content() or ""
+    _click_bar(page, "services-township-chart", 14)  # drawn bottom-up: the last is the top
+    detail = page.locator('[data-table="cases"]')
+    expect(detail.locator("h3")).to_contain_text(top)
+    halls = detail.locator('.ag-center-cols-container [col-id="hall"]').all_text_contents()
+    assert halls and all(h for h in halls)
+    assert_no_console_errors(page)
+
+
+def test_period_without_cases_says_so(page, demo_server, assert_no_console_errors) -> None:
+    page.goto(f"{demo_server}/services?period=2020-05")
+    expect(page.locator(".empty-period")).to_have_text("该期间没有办件数据。")
+    assert_no_console_errors(page)
