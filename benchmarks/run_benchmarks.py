@@ -66,25 +66,8 @@ TARGET_CALLBACK_P95_MS = 50.0
 TARGET_DRAWN_P95_S = 0.5
 
 # The same flags, viewport and locale as the browser tests (tests/conftest.py).
-try:  # the test harness is the reference; the copy below is used when pytest is not installed
-    sys.path.insert(0, str(REPO_ROOT))
-    from tests.conftest import CHROMIUM_ARGS, VIEWPORT
-except Exception:  # noqa: BLE001 - any import problem: fall back to the same values
-    CHROMIUM_ARGS = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--disable-quic",
-    ]
-    VIEWPORT = {"width": 1600, "height": 1000}
-finally:
-    if sys.path and sys.path[0] == str(REPO_ROOT):
-        sys.path.pop(0)
-
+sys.path.insert(0, str(REPO_ROOT))
+from tests.conftest import CHROMIUM_ARGS, VIEWPORT
 
 # ---------------------------------------------------------------------------------------------
 # Small helpers

@@ -33,6 +33,9 @@ def register(app: Dash, context: AppContext) -> None:
                   prevent_initial_call=True)
     def controls_changed(indicator_id: str, kind: str, period_text: str,
                          search: str | None) -> str:
+        if len(ctx.triggered) > 1:
+            # Dash fires this for all three controls when a page draws them: nothing changed.
+            return no_update
         query = dict(parse_qsl((search or "").lstrip("?")))
         updated = next_query(context, query, ctx.triggered_id, indicator_id, kind, period_text)
         return no_update if updated == query else "?" + urlencode(updated)

@@ -25,6 +25,14 @@ def view_controls(lang: Lang, indicator: Indicator, period: Period, kinds: tuple
         html.Div([html.Span(t("indicator", lang), className="control-label"), dcc.Dropdown(
             id=ids.INDICATOR, value=indicator.id, clearable=False, searchable=True,
             options=indicator_options(lang, choices))], className="control indicator-control"),
+        *period_controls(lang, period, kinds, periods),
+    ], className="controls")
+
+
+def period_controls(lang: Lang, period: Period, kinds: tuple[PeriodKind, ...],
+                    periods: list[Period]) -> list[html.Div]:
+    """Period type and period: offered in the kinds the indicator is reported in."""
+    return [
         html.Div([html.Span(t("period_kind", lang), className="control-label"), dcc.RadioItems(
             id=ids.PERIOD_KIND, value=period.kind, inline=True,
             options=[{"label": t(kind, lang), "value": kind} for kind in kinds])],
@@ -33,4 +41,4 @@ def view_controls(lang: Lang, indicator: Indicator, period: Period, kinds: tuple
             id=ids.PERIOD, value=period.label, clearable=False, searchable=False,
             options=[{"label": p.label, "value": p.label} for p in periods])],
             className="control period-control"),
-    ], className="controls")
+    ]

@@ -11,6 +11,7 @@ from dash import dcc, html
 from plotly.subplots import make_subplots
 
 from dashboard import ids
+from layouts.controls import period_controls
 from layouts.figures import GRAPH_CONFIG
 from layouts.formatting import YUAN_PER_WAN
 from layouts.grid import ColumnSpec, table_section
@@ -54,14 +55,7 @@ def economy_controls(lang: Lang, period: Period, kinds: tuple[PeriodKind, ...],
     income."""
     return html.Div([
         dcc.Input(id=ids.INDICATOR, type="hidden", value=INCOME_INDICATOR),
-        html.Div([html.Span(t("period_kind", lang), className="control-label"), dcc.RadioItems(
-            id=ids.PERIOD_KIND, value=period.kind, inline=True,
-            options=[{"label": t(kind, lang), "value": kind} for kind in kinds])],
-            className="control"),
-        html.Div([html.Span(t("period", lang), className="control-label"), dcc.Dropdown(
-            id=ids.PERIOD, value=period.label, clearable=False, searchable=False,
-            options=[{"label": p.label, "value": p.label} for p in periods])],
-            className="control period-control"),
+        *period_controls(lang, period, kinds, periods),
         html.P(t("eco_economy_period_hint", lang), className="muted small economy-hint"),
     ], className="controls")
 

@@ -14,16 +14,15 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import Engine, func, select, text
 
-from data_access.db import get_engine, upgrade_to_head
+from data_access.db import get_engine
 from data_access.demo import (
     INACTIVE_VILLAGES,
     SHORTFALL_TOWNSHIPS,
     SHORTFALL_VILLAGES,
     STEPS,
-    build_demo,
     write_demo_files,
 )
-from data_access.divisions import COUNTY_CODE, load_reference_divisions
+from data_access.divisions import COUNTY_CODE
 from data_access.importing.domains import DOMAINS
 from data_access.models import (
     InspectionResult,
@@ -35,21 +34,23 @@ from metrics.workdays import add_working_days
 
 pytestmark = pytest.mark.slow
 
-AS_OF = dt.date(2026, 11, 15)
+AS_OF = dt.date(2026, 11, 15)  # the session demo's as-of date (tests/conftest.py)
 END_OF_AS_OF = dt.datetime.combine(AS_OF, dt.time(23, 59, 59))
 REVENUE = "(operating_income + contract_income + investment_income)"
 STATIONS = "('村委会', '居委会', '社区')"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
-    root = tmp_path_factory.mktemp("demo")
-    url = f"sqlite:///{root / 'demo.sqlite3'}"
-    upgrade_to_head(url)
-    engine = get_engine(url)
-    load_reference_divisions(engine)
-    reports = build_demo(engine, AS_OF, root / "files")
-    return SimpleNamespace(engine=engine, reports=reports, root=root)
+def demo(demo_database_url: str) -> SimpleNamespace:
+    """The session's demo database (built by `python -m dashboard demo-data`) and its log."""
+    engine = get_engine(demo_database_url)
+    with engine.connect() as connection:
+        logged = connection.execute(text(
+            "SELECT domain, file_name, rows_in_file, rows_inserted FROM import_log "
+            "WHERE domain NOT LIKE 'boundaries%' ORDER BY id")).all()
+    reports = [SimpleNamespace(domain=d, file_name=f, rows_in_file=n, rows_inserted=i)
+               for d, f, n, i in logged]
+    return SimpleNamespace(engine=engine, reports=reports)
 
 
 def one(engine: Engine, sql: str, **params: object) -> object:
