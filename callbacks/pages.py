@@ -7,8 +7,10 @@ A page function takes (context, lang, query, *groups of the pattern) and returns
 from __future__ import annotations
 
 from callbacks.economy import economy_page
+from callbacks.inspections import inspections_page, task_page, worklist_page
 from callbacks.services import services_page
 from callbacks.views import overview_page, township_page, village_page
+from callbacks.volunteers import volunteers_page
 
 PAGES = (
     (r"^/$", overview_page),
@@ -16,4 +18,8 @@ PAGES = (
     (r"^/village/(\d{12})$", village_page),
     (r"^/services$", services_page),
     (r"^/economy$", economy_page),
+    (r"^/inspections$", inspections_page),
+    (r"^/inspections/worklist$", worklist_page),
+    (r"^/inspections/task/([^/]{1,32})$", task_page),
+    (r"^/volunteers$", volunteers_page),
 )

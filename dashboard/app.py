@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import economy, exports, navigation, router, services
+from callbacks import (
+    economy,
+    exports,
+    inspections,
+    navigation,
+    router,
+    services,
+    volunteers,
+)
 from dashboard import api
 from dashboard.config import ASSETS_DIR, Settings
 from dashboard.context import AppContext
@@ -24,7 +32,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         update_title=None,
     )
     app.layout = app_layout()
-    for module in (router, navigation, exports, economy, services):
+    for module in (router, navigation, exports, economy, services, volunteers, inspections):
         module.register(app, context)
     api.register(app.server, context)
     return app

@@ -52,6 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
                           help="one of the domains listed below")
     template.add_argument("--output", type=Path, default=None,
                           help="file to write (.xlsx or .csv; default DOMAIN.xlsx)")
+    drawing = commands.add_parser(
+        "draw", help="draw a task's objects and inspectors from its published seed (双随机)",
+        description="Draws reproducibly from the seed and the task's directory (see "
+                    "metrics/draw.py) and records it; --verify only re-computes and compares.")
+    drawing.add_argument("--task", required=True, help="task code (任务编号)")
+    drawing.add_argument("--seed", required=True, help="the published random seed")
+    drawing.add_argument("--verify", action="store_true",
+                         help="re-compute the recorded draw and compare; change nothing")
     serve = commands.add_parser("serve", help="serve the dashboard (development server)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
@@ -64,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     handler = {"init-db": _init_db, "demo-data": _demo_data, "import": _import,
                "import-boundaries": _import_boundaries, "template": _template,
-               "serve": _serve}[args.command]
+               "draw": _draw, "serve": _serve}[args.command]
     return handler(settings, args)
 
 
@@ -140,6 +148,39 @@ def _template(settings: Settings, args: argparse.Namespace) -> int:
     write_template(DOMAINS[args.domain], output, engine if has_divisions else None)
     print(f"模板已写入 / template written: {output}")
     return 0
+
+
+def _draw(settings: Settings, args: argparse.Namespace) -> int:
+    from data_access.draw import store_draw, verify_draw
+    from metrics.draw import DrawError
+
+    engine = get_engine(settings.database_url)
+    try:
+        if args.verify:
+            check = verify_draw(engine, args.task, args.seed)
+        else:
+            result = store_draw(engine, args.task, args.seed, dt.datetime.now())
+    except DrawError as error:
+        print(f"抽取未执行 / draw not made: {error}", file=sys.stderr)
+        return 2
+    if args.verify:
+        result = check.draw
+    sizes = "  ".join(f"{risk}: {result.class_drawn[risk]}/{result.class_sizes[risk]}"
+                      for risk in result.class_sizes)
+    print(f"任务/task {args.task}  种子/seed {result.seed}\n"
+          f"名录哈希/directory SHA-256 {result.directory_hash}\n"
+          f"抽中/drawn {len(result.objects)}  ({sizes})")
+    for drawn in result.objects:
+        print(f"  {drawn.code}  {drawn.risk_class}  {'、'.join(drawn.inspectors)}")
+    if not args.verify:
+        print("已记录 / recorded")
+        return 0
+    same = check.hash_matches and check.draw_matches
+    print(f"名录哈希{'一致' if check.hash_matches else '不一致'} / directory hash "
+          f"{'matches' if check.hash_matches else 'differs'} (recorded {check.stored_hash or '—'})")
+    print(f"抽取结果{'一致' if check.draw_matches else '不一致'} / draw "
+          f"{'matches the record' if check.draw_matches else 'differs from the record'}")
+    return 0 if same else 1
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -33,6 +33,7 @@ from data_access.models import (
     CollectiveIncome,
     Division,
     InspectionResult,
+    InspectionTask,
     ServiceCase,
     ServiceDaily,
     VolunteerActivity,
@@ -64,6 +65,14 @@ def count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
 def day_of(engine: Engine | Connection, column: ColumnElement[dt.datetime]) -> ColumnElement[dt.date]:
     """The calendar day of a datetime column, comparable with Date columns on both backends."""
     return func.date(column) if engine.dialect.name == "sqlite" else cast(column, Date)
+
+
+def month_of(engine: Engine | Connection,
+             column: ColumnElement[dt.datetime]) -> ColumnElement[str]:
+    """The calendar month of a datetime column as YYYY-MM, on both backends."""
+    if engine.dialect.name == "sqlite":
+        return func.strftime("%Y-%m", column)
+    return func.to_char(column, "YYYY-MM")
 
 
 def between(column: ColumnElement[dt.datetime], period: Period) -> ColumnElement[bool]:
@@ -210,7 +219,43 @@ def _volunteers(engine: Engine, period: Period, level: Level,
     frame["shortfalls"] = [
         _shortfalls_under(shortfalls, code, level) for code in frame.index
     ]
-    return frame
+    return frame.join(_stations(engine, period, level, within, shortfalls))
+
+
+def _stations(engine: Engine, period: Period, level: Level, within: str | None,
+              shortfalls: pd.DataFrame) -> pd.DataFrame:
+    """Per division: stations (村委会/居委会/社区 under it), stations_short (below their team
+    minimum), active_station_months (distinct station and month with an activity in the
+    period), station_months (stations x months of the period with any record; 0 for weeks)
+    and population."""
+    station = Division.unit_type.in_(VILLAGE_UNIT_TYPES)
+    stations = _grouped(
+        engine, select(func.count().label("stations")).select_from(Division)
+        .where(Division.level == "village", station),
+        {"township": Division.parent_code, "village": Division.code}.get(level), level, within,
+        _within_column(within, Division.parent_code, Division.code))
+    month = month_of(engine, VolunteerActivity.start_at)
+    pairs = (select(VolunteerActivity.village_code.label("village"),
+                    VolunteerActivity.township_code.label("township"), month.label("month"))
+             .join(Division, Division.code == VolunteerActivity.village_code)
+             .where(between(VolunteerActivity.start_at, period), station).distinct().subquery())
+    active = _grouped(engine, select(func.count().label("active_station_months"))
+                      .select_from(pairs), {"township": pairs.c.township,
+                                            "village": pairs.c.village}.get(level),
+                      level, within, _within_column(within, pairs.c.township, pairs.c.village))
+    codes = list(stations.index)
+    with engine.connect() as connection:
+        months = 0 if period.kind == "week" else connection.scalar(
+            select(func.count(func.distinct(month))).where(
+                between(VolunteerActivity.start_at, period))) or 0
+        population = dict(connection.execute(
+            select(Division.code, Division.population).where(Division.code.in_(codes))).all())
+    villages_short = shortfalls[shortfalls["level"] == "village"]
+    return stations.assign(
+        stations_short=[_shortfalls_under(villages_short, code, level) for code in codes],
+        active_station_months=active["active_station_months"],
+        station_months=stations["stations"] * int(months),
+        population=[population.get(code) for code in codes])
 
 
 def team_shortfalls(engine: Engine) -> pd.DataFrame:
@@ -269,7 +314,9 @@ def _inspections(engine: Engine, period: Period, level: Level,
         count_where(ordered & InspectionResult.rectified_on.is_not(None)).label("rectified"),
         count_where(InspectionResult.published_on <= InspectionResult.publish_due)
         .label("published_on_time"),
-    ).where(dates_between(InspectionResult.drawn_on, period))
+        count_where(InspectionTask.is_joint.is_(True)).label("joint"),
+    ).join(InspectionTask, InspectionTask.code == InspectionResult.task_code).where(
+        dates_between(InspectionResult.drawn_on, period))
     within_column = _within_column(within, InspectionResult.township_code, None)
     return _grouped(engine, query, InspectionResult.township_code, level, within,
                     within_column)

@@ -240,6 +240,9 @@ class InspectionItem(Base):
     name: Mapped[str] = mapped_column(String(200))
     department: Mapped[str] = mapped_column(String(64))
     basis: Mapped[str] = mapped_column(String(200))
+    # 抽查对象范围: industries of the object directory, 、-separated; "*企业" stands for every
+    # object of that kind. The draw (metrics/draw.py) draws from the objects in this scope.
+    scope: Mapped[str | None] = mapped_column(String(400))
 
 
 class InspectionTask(Base):

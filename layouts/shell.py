@@ -11,7 +11,11 @@ from layouts.i18n import Lang, t
 from layouts.urls import view_href
 
 # (path, text key) of the top navigation, in order.
-NAV_ITEMS: tuple[tuple[str, str], ...] = (("/", "overview"), ("/economy", "economy"), ("/services", "services"),)
+NAV_ITEMS: tuple[tuple[str, str], ...] = (
+    ("/", "overview"), ("/economy", "economy"), ("/services", "services"),
+    ("/volunteers", "volunteers"), ("/inspections", "inspections"),
+    ("/inspections/worklist", "worklist"),
+)
 
 
 def app_layout() -> html.Div:

@@ -14,6 +14,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from metrics.volunteers import coverage, per_thousand
+
 Domain = Literal["income", "services", "volunteers", "inspections"]
 
 # Collective-income tiers on 经营性收入, in yuan.
@@ -35,6 +37,7 @@ CASES = Unit("件", "cases")
 ACTIVITIES = Unit("场", "activities")
 HOURS = Unit("小时", "hours")
 UNITS = Unit("个", "units")
+HOURS_PER_THOUSAND = Unit("小时/千人", "hours per 1,000 residents")
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,31 @@ _ALL: tuple[Indicator, ...] = (
         column("shortfalls"), higher_is_better=False,
     ),
     Indicator(
+        "volunteer_team_compliance_rate", "volunteers", "村级队伍达标率",
+        "villages meeting the team minimum", PERCENT,
+        "村委会、居委会、社区（不含生活区）中，当前在册志愿服务分队不少于2支的比例。",
+        "share of 村委会, 居委会 and 社区 (not 生活区) with at least 2 teams on the current roll.",
+        lambda f: coverage(f["stations"] - f["stations_short"], f["stations"]),
+    ),
+    Indicator(
+        "volunteer_monthly_coverage", "volunteers", "月度站点活动覆盖率",
+        "monthly station coverage", PERCENT,
+        "村委会、居委会、社区（不含生活区）中，当月至少开展1场志愿服务活动的比例。季度、年度为"
+        "各月合计：有活动的“站点·月”÷ 站点数 × 期间内有活动记录的月数；周不适用（按月统计）。",
+        "share of 村委会, 居委会 and 社区 (not 生活区) with at least one activity in the month; "
+        "quarters and years pool their months: station-months with an activity ÷ stations × "
+        "months with records. Not for weeks (counted by month).",
+        lambda f: coverage(f["active_station_months"], f["station_months"]),
+    ),
+    Indicator(
+        "volunteer_hours_per_1000", "volunteers", "每千人志愿服务时长",
+        "volunteer hours per 1,000 residents", HOURS_PER_THOUSAND,
+        "期间内开始的活动的志愿服务时长 ÷ 区划人口 × 1000（人口取区划人口数，无人口时不计算）。",
+        "volunteer-hours of activities that started in the period ÷ population × 1,000 (none "
+        "without a population).",
+        lambda f: per_thousand(f["hours"], f["population"]),
+    ),
+    Indicator(
         "inspection_completion_rate", "inspections", "抽查完成率", "inspections completed",
         PERCENT, "期间内抽取的检查对象中，结果已公示的比例（已公示 ÷ 已抽取）。",
         "of objects drawn in the period, the share whose result has been published.",
@@ -217,6 +245,14 @@ _ALL: tuple[Indicator, ...] = (
         "of results of objects drawn in the period and published, the share published within "
         "20 working days of the inspection.",
         lambda f: share(f["published_on_time"], f["published"]),
+    ),
+    Indicator(
+        "inspection_joint_share", "inspections", "联合抽查占比", "joint inspections",
+        PERCENT, "期间内抽取的检查对象中，由两个及以上部门联合（跨部门）抽查任务抽取的比例"
+        "（联合抽查户次 ÷ 抽查户次）。",
+        "of objects drawn in the period, the share drawn by joint tasks of two or more "
+        "departments (跨部门联合抽查).",
+        lambda f: share(f["joint"], f["drawn"]),
     ),
 )
 

@@ -34,6 +34,8 @@ TARGETS: dict[str, Target] = {
     "service_instant_half_day_rate": Target(95.0, 90.0),
     "service_bad_review_fixed_rate": Target(95.0, 85.0),
     "volunteer_team_shortfalls": Target(0, 3),
+    "volunteer_team_compliance_rate": Target(100.0, 95.0),
+    "volunteer_monthly_coverage": Target(100.0, 90.0),
     "inspection_completion_rate": Target(90.0, 75.0),
     "inspection_rectification_rate": Target(95.0, 85.0),
     "inspection_disclosure_on_time_rate": Target(95.0, 85.0),

@@ -115,9 +115,10 @@ def inspectors(_ctx: DemoContext, _made: dict[str, pd.DataFrame]) -> pd.DataFram
 
 def inspection_items(_ctx: DemoContext, _made: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
-    for seq, (name, department, _industries, basis) in enumerate(INSPECTION_ITEMS, 1):
+    for seq, (name, department, industries, basis) in enumerate(INSPECTION_ITEMS, 1):
         rows.append({"code": f"SSCC-{department + 1:02d}-{seq:03d}", "name": name,
-                     "department": INSPECTION_DEPARTMENTS[department], "basis": basis})
+                     "department": INSPECTION_DEPARTMENTS[department], "basis": basis,
+                     "scope": "、".join(industries)})
     return pd.DataFrame(rows)
 
 

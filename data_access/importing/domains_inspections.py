@@ -68,6 +68,8 @@ INSPECTION_ITEMS = Domain(
         Column("name", "抽查事项", "item", max_length=200),
         DEPARTMENT,
         Column("basis", "检查依据", "legal basis", max_length=200),
+        Column("scope", "抽查对象范围", "object scope", required=False, max_length=400,
+               help_zh="名录库中的行业，用“、”分隔；“*企业”等表示该主体类型的全部对象"),
     ),
 )
 

@@ -1,0 +1,294 @@
+"""/inspections (the year), /inspections/worklist (open items) and /inspections/task/<code>
+(a task's record and its verifiable draw), with chart-click drill to the result rows."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
+
+import pandas as pd
+from dash import Dash, Input, Output, State, ctx, html, no_update
+
+from callbacks.views import NotFound, View, kpi_views
+from dashboard import ids
+from dashboard.context import AppContext
+from data_access.divisions import COUNTY_CODE
+from data_access.draw import verify_draw
+from data_access.inspections import (
+    open_rows,
+    result_rows,
+    supervision_theme,
+    task_record,
+    task_years,
+    worklist_choices,
+    year_tasks,
+)
+from layouts.grid import indicator_column
+from layouts.i18n import Lang, parse_lang, t
+from layouts.inspections import (
+    category_bars,
+    chart_panel,
+    draw_panel,
+    empty_year,
+    flow_panel,
+    group_table,
+    inspections_body,
+    inspector_table,
+    record_body,
+    result_bars,
+    rows_table,
+    task_info,
+    task_rows_table,
+    task_table,
+    theme_panel,
+    worklist_body,
+    worklist_filters,
+    year_control,
+)
+from layouts.kpi import kpi_sections
+from layouts.urls import view_href
+from metrics.draw import DrawError, rerun_command
+from metrics.indicators import INDICATORS, indicators_of
+from metrics.inspections import (
+    COUNT_COLUMNS,
+    RATE_INDICATORS,
+    counts,
+    filter_rows,
+    joint_task_share,
+    rectification_state,
+    result_counts,
+    task_summary,
+    worklist,
+)
+from metrics.periods import parse_period
+from metrics.vocabulary import (
+    INSPECTION_RESULTS,
+    PROBLEM_RESULT_CODES,
+    RISK_DRAW_RATIOS,
+)
+
+# chart id -> (row column the bar's key selects, text key of the dimension)
+DRILLS = {
+    ids.INSPECTIONS_RESULT_CHART: ("result_code", "insp_result"),
+    ids.INSPECTIONS_DEPARTMENT_CHART: ("lead_department", "insp_lead_department"),
+    ids.INSPECTIONS_TOWNSHIP_CHART: ("township_code", "insp_township"),
+    ids.INSPECTIONS_INDUSTRY_CHART: ("industry", "insp_industry"),
+}
+GROUPS = (("lead_department", "insp_by_department"), ("township_code", "insp_by_township"),
+          ("industry", "insp_by_industry"))
+
+
+def _name(indicator_id: str, lang: Lang) -> str:
+    indicator = INDICATORS[indicator_id]
+    return indicator.name_en if lang == "en" else indicator.name_zh
+
+
+def _result_names(lang: Lang) -> dict[str, str]:
+    return {code: (en if lang == "en" else zh) for code, (zh, en, _) in
+            INSPECTION_RESULTS.items()}
+
+
+def resolve_year(context: AppContext, query: dict[str, str]) -> tuple[int, list[int]]:
+    """The year in the URL (default: this year), and the years offered."""
+    today = context.today()
+    years = task_years(context.engine) or [today.year]
+    text = query.get("year", "")
+    year = int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else today.year
+    return year, sorted({*years, year, today.year}, reverse=True)
+
+
+def _shown_rows(rows: pd.DataFrame, context: AppContext, lang: Lang) -> pd.DataFrame:
+    """Result rows as the tables show them: result text, inspectors, rectification state."""
+    names = _result_names(lang)
+    return rows.assign(
+        result=rows["result_code"].map(lambda c: f"{c} {names[c]}" if c in names else None),
+        inspectors=rows["inspector_codes"],
+        rectify_state=rectification_state(rows, context.today()))
+
+
+def _group_frames(rows: pd.DataFrame, context: AppContext, lang: Lang,
+                  townships: dict[str, str]) -> list[tuple[str, str, pd.DataFrame]]:
+    frames = []
+    for column, key in GROUPS:
+        grouped = counts(rows, context.today(), column)
+        names = [townships.get(k, k) for k in grouped.index] if column == "township_code" \
+            else list(grouped.index)
+        frames.append((column, key, grouped.assign(key=grouped.index, name=names,
+                                                   problem_rate=grouped[
+                                                       "inspection_problem_rate"])))
+    return frames
+
+
+def inspections_page(context: AppContext, lang: Lang, query: dict[str, str]
+                     ) -> tuple[str, list, list]:
+    year, years = resolve_year(context, query)
+    today = context.today()
+    trail = [(t("county_name", lang), view_href("/", query)), (t("inspections", lang), None)]
+    controls = year_control(lang, year, years)
+    month = f"{today.year}-{today.month:02d}"
+    indicator_names = {i: _name(i, lang) for i in INDICATORS}
+    theme = theme_panel(lang, month, supervision_theme(context.engine, month), indicator_names)
+    period = parse_period(str(year))
+    rows = result_rows(context.engine, period)
+    tasks = year_tasks(context.engine, year)
+    if rows.empty and tasks.empty:
+        return t("inspections", lang), trail, [controls, theme, empty_year(lang, year)]
+    choices = indicators_of("inspections")
+    view = View(choices[0], period, ("year",), [period])
+    kpis = kpi_views(context, view, "county", COUNTY_CODE, [i.id for i in choices])
+    total = counts(rows, today).iloc[0]
+    totals = {name: int(total[name]) for name in COUNT_COLUMNS}
+    joint_tasks = int(tasks["is_joint"].astype(bool).sum())
+    flow = flow_panel(lang, totals, len(tasks), joint_tasks, joint_task_share(tasks))
+    townships = dict(zip(rows["township_code"], rows["township"], strict=False))
+    groups = _group_frames(rows, context, lang, townships)
+    charts = [chart_panel(t("insp_by_result", lang),
+                          result_bars(result_counts(rows, _result_names(lang)),
+                                      PROBLEM_RESULT_CODES, lang),
+                          ids.INSPECTIONS_RESULT_CHART, t("insp_result_hint", lang))]
+    chart_ids = (ids.INSPECTIONS_DEPARTMENT_CHART, ids.INSPECTIONS_TOWNSHIP_CHART,
+                 ids.INSPECTIONS_INDUSTRY_CHART)
+    for (_column, key, frame), graph_id in zip(groups, chart_ids, strict=True):
+        charts.append(chart_panel(f"{t(key, lang)} · {year}", category_bars(frame, lang),
+                                  graph_id, t("insp_chart_hint", lang)))
+    table = pd.concat([frame.assign(dimension=t(key, lang), group=frame["name"])
+                       for _column, key, frame in groups], ignore_index=True)
+    rate_columns = [indicator_column(i, lang) for i in RATE_INDICATORS]
+    tables = [task_table(task_summary(tasks, rows, today), lang, year),
+              group_table(table, lang, year, rate_columns)]
+    return t("inspections", lang), trail, inspections_body(
+        controls, theme, kpi_sections(kpis, lang), flow, charts, tables, lang)
+
+
+def drill_rows(context: AppContext, lang: Lang, year: int, graph_id: str, key: str
+               ) -> html.Section:
+    """The result rows behind one bar of one chart, as an exportable table."""
+    column, dimension = DRILLS[graph_id]
+    rows = result_rows(context.engine, parse_period(str(year)))
+    chosen = rows[rows[column] == key]
+    if column == "result_code":
+        label = f"{key} {_result_names(lang).get(key, '')}"
+    elif column == "township_code":
+        label = chosen["township"].iat[0] if len(chosen) else key
+    else:
+        label = key
+    title = f"{t('insp_rows', lang)} · {t(dimension, lang)}：{label} · {year}"
+    return rows_table(_shown_rows(chosen, context, lang), lang, title,
+                      f"inspections_{year}_{label}")
+
+
+# --- worklist ---------------------------------------------------------------------------------
+
+
+def worklist_page(context: AppContext, lang: Lang, query: dict[str, str]
+                  ) -> tuple[str, list, list]:
+    today = context.today()
+    departments, townships = worklist_choices(context.engine)
+    department = query.get("department") if query.get("department") in departments else None
+    township = query.get("township") if query.get("township") in townships.index else None
+    rows = filter_rows(open_rows(context.engine, today), department, township)
+    frame = worklist(rows, today, lang)
+    filters = worklist_filters(lang, departments, townships, department, township)
+    name = "_".join(["worklist", today.isoformat(), *(x for x in (
+        department, townships.get(township) if township else None) if x)])
+    trail = [(t("county_name", lang), view_href("/", query)),
+             (t("inspections", lang), view_href("/inspections", query)),
+             (t("worklist", lang), None)]
+    note = t("insp_worklist_note", lang).format(today=today.isoformat())
+    return t("worklist", lang), trail, worklist_body(lang, filters, frame, note, name)
+
+
+def worklist_query(query: dict[str, str], department: str | None, township: str | None
+                   ) -> dict[str, str]:
+    """The URL query after a filter changed: empty filters leave the URL."""
+    updated = {k: v for k, v in query.items() if k not in ("department", "township")}
+    if department:
+        updated["department"] = department
+    if township:
+        updated["township"] = township
+    return updated
+
+
+# --- task record ------------------------------------------------------------------------------
+
+
+def _check(context: AppContext, lang: Lang, task: dict) -> tuple[str, str] | None:
+    """Whether today's directory re-computes the recorded draw."""
+    if not task["draw_seed"] or not task["directory_hash"]:
+        return None
+    try:
+        result = verify_draw(context.engine, task["code"], task["draw_seed"])
+    except DrawError as error:
+        return "bad", t("insp_check_failed", lang).format(error=error)
+    if result.hash_matches and result.draw_matches:
+        return "good", t("insp_check_ok", lang)
+    if not result.hash_matches:
+        same = "与记录一致" if result.draw_matches else "与记录不同"
+        same_en = "matches the record" if result.draw_matches else "differs from the record"
+        return "warn", t("insp_check_hash_changed", lang).format(
+            now=result.draw.directory_hash[:16] + "…", same=same, same_en=same_en)
+    return "bad", t("insp_check_differs", lang)
+
+
+def task_page(context: AppContext, lang: Lang, query: dict[str, str], code: str
+              ) -> tuple[str, list, list]:
+    task, rows, inspectors = task_record(context.engine, code)
+    if task is None:
+        raise NotFound(f"{t('insp_unknown_task', lang)} {code}")
+    recorded = bool(task["draw_seed"] and task["directory_hash"])
+    command = rerun_command(task["code"], task["draw_seed"]) if recorded else None
+    check = _check(context, lang, task)
+    if task["draw_seed"] and not recorded:
+        check = ("warn", t("insp_not_recorded", lang))
+    ratios = " / ".join(f"{k} {v * 100:g}%" for k, v in RISK_DRAW_RATIOS.items())
+    method = t("insp_draw_method", lang).format(ratios=ratios)
+    names = dict(zip(inspectors["code"], inspectors["name"], strict=True)) if len(
+        inspectors) else {}
+    shown = _shown_rows(rows, context, lang)
+    shown = shown.assign(inspectors=rows["inspector_codes"].map(
+        lambda text: "、".join(f"{names.get(c, c)}（{c}）" for c in text.split("、") if c)))
+    tables = [task_rows_table(shown, lang, code),
+              inspector_table(inspectors, lang, code)]
+    trail = [(t("county_name", lang), view_href("/", query)),
+             (t("inspections", lang), view_href("/inspections", query)),
+             (t("worklist", lang), view_href("/inspections/worklist", query)),
+             (code, None)]
+    return f"{task['name']}", trail, record_body(task_info(lang, task),
+                                                 draw_panel(lang, task, command, check, method),
+                                                 tables)
+
+
+def register(app: Dash, context: AppContext) -> None:
+    @app.callback(Output(ids.URL, "search", allow_duplicate=True),
+                  Input(ids.INSPECTIONS_YEAR, "value"), State(ids.URL, "search"),
+                  prevent_initial_call=True)
+    def year_changed(year: int | None, search: str | None) -> str:
+        query = dict(parse_qsl((search or "").lstrip("?")))
+        if not year or query.get("year") == str(year):
+            return no_update
+        return "?" + urlencode({**query, "year": str(year)})
+
+    @app.callback(Output(ids.URL, "search", allow_duplicate=True),
+                  Input(ids.WORKLIST_DEPARTMENT, "value"), Input(ids.WORKLIST_TOWNSHIP, "value"),
+                  State(ids.URL, "search"), prevent_initial_call=True)
+    def filters_changed(department: str | None, township: str | None,
+                        search: str | None) -> str:
+        query = dict(parse_qsl((search or "").lstrip("?")))
+        updated = worklist_query(query, department, township)
+        return no_update if updated == query else "?" + urlencode(updated)
+
+    @app.callback(Output(ids.INSPECTIONS_DRILL, "children"),
+                  Input(ids.INSPECTIONS_RESULT_CHART, "clickData"),
+                  Input(ids.INSPECTIONS_DEPARTMENT_CHART, "clickData"),
+                  Input(ids.INSPECTIONS_TOWNSHIP_CHART, "clickData"),
+                  Input(ids.INSPECTIONS_INDUSTRY_CHART, "clickData"),
+                  State(ids.URL, "search"), prevent_initial_call=True)
+    def drill(*args: object) -> object:
+        search = args[-1]
+        click = ctx.triggered[0]["value"] if ctx.triggered else None
+        points = (click or {}).get("points") or []  # type: ignore[union-attr]
+        if not points or ctx.triggered_id not in DRILLS:
+            return no_update
+        query = dict(parse_qsl(str(search or "").lstrip("?")))
+        year, _years = resolve_year(context, query)
+        return drill_rows(context, parse_lang(query.get("lang")), year, ctx.triggered_id,
+                          str(points[0]["customdata"]))

@@ -1,0 +1,249 @@
+"""/volunteers: teams against the minimums, and activities, coverage and inactivity for a week,
+month, quarter or year, with the drill from a township bar to its activities. URL state ->
+data_access.volunteers and metrics.volunteers -> layouts.volunteers; plain functions that the
+router and the one callback below call."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+import pandas as pd
+from dash import Dash, Input, Output, State, html, no_update
+
+from callbacks.views import View, kpi_views, resolve_view
+from dashboard import ids
+from dashboard.context import AppContext
+from data_access.aggregates import aggregate
+from data_access.boundaries import township_boundaries
+from data_access.divisions import COUNTY_CODE, division_table
+from data_access.indicator_values import indicator_by_division
+from data_access.volunteers import (
+    ROW_LIMIT,
+    activity_by_month,
+    activity_rows,
+    last_activities,
+    station_coverage,
+    teams_by_category,
+    unit_teams,
+)
+from layouts import volunteers as ui
+from layouts.controls import view_controls
+from layouts.figures import choropleth_map, ranked_bars
+from layouts.i18n import Lang, parse_lang, t
+from layouts.kpi import kpi_sections
+from layouts.overview import map_panel
+from layouts.ranking import ranking_list
+from layouts.urls import township_path, view_href
+from metrics.indicators import INDICATORS, indicators_of
+from metrics.periods import Period
+from metrics.ranking import ranked_table
+from metrics.volunteers import (
+    coverage,
+    days_without_activity,
+    inactivity_as_of,
+    is_inactive,
+    minimum_summary,
+    month_span,
+    months_of,
+    team_gaps,
+    trailing_months,
+)
+
+DEFAULT = "volunteer_activities"
+COMPLIANCE = "volunteer_team_compliance_rate"
+TABLE_INDICATORS = ["volunteer_hours_per_1000", "volunteer_monthly_coverage", COMPLIANCE,
+                    "volunteer_team_shortfalls"]
+
+
+def volunteer_view(context: AppContext, query: dict[str, str]) -> View:
+    return resolve_view(context, query, DEFAULT, "volunteers")
+
+
+def _names(context: AppContext) -> pd.Series:
+    return division_table(context.engine)["short_name"]
+
+
+def _export_name(period: Period | None, key: str, lang: Lang) -> str:
+    middle = f"_{period.label}" if period else ""
+    return f"{t('volunteers', lang)}{middle}_{t(key, lang)}"
+
+
+# --- rows behind the page (plain functions, tested without a browser) --------------------------
+
+
+def shortfall_rows(context: AppContext) -> pd.DataFrame:
+    """Units below their team minimum with the gap: code, name, level, township, teams,
+    minimum, gap."""
+    return team_gaps(unit_teams(context.engine))
+
+
+def inactive_rows(context: AppContext, period: Period) -> tuple[pd.DataFrame, str]:
+    """Stations without activity for 30 days or more as of the period's end (today while it
+    runs), never-active first, then the longest silence; and that day as YYYY-MM-DD."""
+    as_of = inactivity_as_of(period, context.today())
+    stations = last_activities(context.engine, as_of)
+    days = days_without_activity(stations["last_at"], as_of)
+    rows = stations.assign(days=days, last_day=stations["last_at"].dt.strftime("%Y-%m-%d"))
+    rows = rows[is_inactive(days)].sort_values(["days", "code"], ascending=[False, True],
+                                               na_position="first")
+    return rows.reset_index(drop=True), as_of.isoformat()
+
+
+def township_rows(context: AppContext, period: Period) -> pd.DataFrame:
+    """One row per township: the sums of the period, population and the volunteer indicators."""
+    counts = aggregate(context.engine, "volunteers", period, "township")
+    frame = counts[["activities", "volunteers", "hours", "beneficiaries", "population"]].copy()
+    for indicator_id in TABLE_INDICATORS:
+        frame[indicator_id] = INDICATORS[indicator_id].compute(counts)
+    frame.insert(0, "name", _names(context).reindex(frame.index))
+    return frame.rename_axis("code").reset_index()
+
+
+def coverage_rows(context: AppContext, period: Period,
+                  months_with_records: set[str]) -> pd.DataFrame:
+    """Per township and month of the period with records: stations, active, coverage (%)."""
+    months = tuple(m for m in months_of(period, context.today())
+                   if m.label in months_with_records)
+    frame = station_coverage(context.engine, months)
+    return frame.assign(coverage=coverage(frame["active"], frame["stations"]))
+
+
+def month_rows(context: AppContext, months: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    names = _names(context)
+    return months.assign(township=[names.get(code, code) if isinstance(code, str)
+                                   else t("vol_unplaced", lang)
+                                   for code in months["township_code"]])
+
+
+# --- page parts --------------------------------------------------------------------------------
+
+
+def _compliance_map(context: AppContext, period: Period, query: dict[str, str],
+                    lang: Lang) -> html.Div:
+    indicator = INDICATORS[COMPLIANCE]
+    values = indicator_by_division(context.engine, COMPLIANCE, period, "township")
+    table = ranked_table(values, _names(context), COMPLIANCE)  # type: ignore[arg-type]
+    boundaries = township_boundaries(context.engine)
+    link_query = {**query, "indicator": COMPLIANCE, "period": period.label}
+    hrefs = {code: view_href(township_path(code), link_query) for code in table["code"]}
+    figure = choropleth_map(boundaries.geojson, boundaries.labels, table, indicator, lang,
+                            ranked=int(table["rank"].notna().sum()), height=440)
+    return map_panel(t("vol_compliance_map", lang), figure, None,
+                     ranking_list(table, indicator, lang, hrefs), t("ranking", lang),
+                     boundaries.schematic, lang)
+
+
+def _teams(context: AppContext, period: Period, query: dict[str, str], lang: Lang) -> list:
+    units = unit_teams(context.engine)
+    gaps = team_gaps(units)
+    summary = ui.panel(t("vol_teams", lang), [
+        ui.minimum_table(minimum_summary(units), lang),
+        ui.graph(ids.VOLUNTEERS_CATEGORY_CHART,
+                 ui.category_figure(teams_by_category(context.engine), lang)),
+    ], "vol-teams", t("vol_teams_note", lang))
+    short = (ui.shortfall_section(ids.VOLUNTEERS_SHORTFALL_TABLE, gaps, lang,
+                                  _export_name(None, "vol_shortfalls", lang))
+             if len(gaps) else ui.no_data(t("vol_no_shortfalls", lang)))
+    categories = ui.category_section(ids.VOLUNTEERS_CATEGORY_TABLE,
+                                     teams_by_category(context.engine), lang,
+                                     _export_name(None, "vol_categories", lang))
+    return [_compliance_map(context, period, query, lang),
+            html.Div([summary, html.Div([short, categories], className="vol-stack")],
+                     className="vol-row")]
+
+
+def _activity_charts(context: AppContext, view: View, months: pd.DataFrame,
+                     lang: Lang) -> html.Div:
+    values = indicator_by_division(context.engine, view.indicator.id, view.period, "township")
+    table = ranked_table(values, _names(context), view.indicator.id)  # type: ignore[arg-type]
+    name = view.indicator.name_en if lang == "en" else view.indicator.name_zh
+    unplaced = int(months.loc[months["township_code"].isna(), "activities"].sum())
+    context_months = trailing_months(view.period)
+    trend = activity_by_month(context.engine, month_span(context_months))
+    selected = set(months["month"])
+    county = (trend.groupby("month")[["activities", "hours"]].sum()
+              .reindex([m.label for m in context_months], fill_value=0)
+              .rename_axis("month").reset_index())
+    return html.Div([
+        ui.panel(f"{name} · {t('vol_by_township', lang)} · {view.period.label}",
+                 [ui.graph(ids.VOLUNTEERS_TOWNSHIP_CHART,
+                           ranked_bars(table, view.indicator, lang, height=440))],
+                 "vol-township", t("vol_click_hint", lang).format(unplaced=unplaced)),
+        ui.panel(t("vol_monthly", lang), [ui.graph(
+            ids.VOLUNTEERS_MONTHLY_CHART, ui.monthly_figure(county, selected, lang))],
+                 "vol-monthly", t("vol_monthly_note", lang)),
+    ], className="vol-row vol-charts")
+
+
+def _coverage_and_inactive(context: AppContext, period: Period, months: pd.DataFrame,
+                           lang: Lang) -> html.Div:
+    rows = coverage_rows(context, period, set(months["month"]))
+    labels = sorted(rows["month"].unique())
+    span = t("vol_coverage_months", lang).format(first=labels[0], last=labels[-1])
+    heatmap = ui.panel(t("vol_coverage", lang), [ui.graph(
+        ids.VOLUNTEERS_COVERAGE_CHART, ui.coverage_figure(rows, _names(context), lang))],
+        "vol-coverage", t("vol_coverage_note", lang).format(months=span))
+    inactive, as_of = inactive_rows(context, period)
+    listing = (ui.inactive_section(ids.VOLUNTEERS_INACTIVE_TABLE, inactive, lang,
+                                   _export_name(period, "vol_inactive", lang),
+                                   t("vol_inactive_note", lang).format(as_of=as_of))
+               if len(inactive) else ui.no_data(t("vol_no_inactive", lang).format(as_of=as_of)))
+    return html.Div([heatmap, listing], className="vol-row")
+
+
+def _activities(context: AppContext, view: View, lang: Lang) -> list:
+    period = view.period
+    months = activity_by_month(context.engine, period)
+    if months.empty:
+        return [ui.no_data(t("vol_no_activities", lang).format(period=period.label))]
+    return [
+        _activity_charts(context, view, months, lang),
+        html.Div(ui.drill_hint(lang), id=ids.VOLUNTEERS_DRILL),
+        _coverage_and_inactive(context, period, months, lang),
+        ui.township_section(ids.VOLUNTEERS_TOWNSHIP_TABLE, township_rows(context, period),
+                            TABLE_INDICATORS, lang,
+                            _export_name(period, "vol_township_table", lang),
+                            t("vol_township_note", lang)),
+        ui.month_section(ids.VOLUNTEERS_MONTH_TABLE, month_rows(context, months, lang), lang,
+                         _export_name(period, "vol_month_table", lang)),
+    ]
+
+
+def volunteers_page(context: AppContext, lang: Lang,
+                    query: dict[str, str]) -> tuple[str, list, list]:
+    view = volunteer_view(context, query)
+    choices = indicators_of("volunteers")
+    generated = bool(division_table(context.engine)["population_generated"].any())
+    kpis = kpi_views(context, view, "county", COUNTY_CODE, [i.id for i in choices])
+    body = [view_controls(lang, view.indicator, view.period, view.kinds, view.periods, choices),
+            ui.notes(lang, generated), html.Div(kpi_sections(kpis, lang), className="kpi-grid"),
+            *_teams(context, view.period, query, lang), *_activities(context, view, lang)]
+    trail = [(t("county_name", lang), view_href("/", query)), (t("volunteers", lang), None)]
+    return t("volunteers", lang), trail, body
+
+
+def activity_detail(context: AppContext, click: dict | None,
+                    search: str | None) -> html.Section | html.P:
+    """The activities behind a clicked township bar, for the period in the URL."""
+    points = (click or {}).get("points") or []
+    code = points[0].get("customdata") if points else None
+    query = dict(parse_qsl((search or "").lstrip("?")))
+    lang = parse_lang(query.get("lang"))
+    if not code:
+        return ui.drill_hint(lang)
+    period = volunteer_view(context, query).period
+    rows, total = activity_rows(context.engine, period, code)
+    name = _names(context).get(code, code)
+    note = (t("shown_of", lang).format(shown=f"{len(rows):,}", total=f"{total:,}")
+            if total > ROW_LIMIT else "")
+    return ui.activity_section(ids.VOLUNTEERS_ACTIVITY_TABLE,
+                               f"{t('vol_activity_detail', lang)} · {name} · {period.label}",
+                               rows, lang, f"{t('volunteers', lang)}_{name}_{period.label}", note)
+
+
+def register(app: Dash, context: AppContext) -> None:
+    @app.callback(Output(ids.VOLUNTEERS_DRILL, "children"),
+                  Input(ids.VOLUNTEERS_TOWNSHIP_CHART, "clickData"), State(ids.URL, "search"),
+                  prevent_initial_call=True)
+    def drill(click: dict | None, search: str | None) -> html.Section | html.P:
+        return activity_detail(context, click, search) if click else no_update

@@ -1,0 +1,191 @@
+"""Volunteer-service queries for the /volunteers page: SQL aggregates returned as DataFrames.
+
+Counts and sums are GROUP BYs in the database; the only per-row reads are the units that have
+a team minimum (about 210), the stations with their last activity (192) and the activities
+behind one township bar (a few hundred a year). A station is a 村委会, 居委会 or 社区
+(`VILLAGE_UNIT_TYPES`). Teams are the current roll: a county 支队 has no township, a township
+支队 has one, a 分队 belongs to a village.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Engine, Select, and_, case, func, literal, select
+from sqlalchemy.orm import aliased
+
+from data_access.aggregates import between, month_of
+from data_access.cache import cached
+from data_access.divisions import COUNTY_CODE
+from data_access.models import Division, VolunteerActivity, VolunteerTeam
+from metrics.periods import Period
+from metrics.vocabulary import VILLAGE_UNIT_TYPES
+from metrics.volunteers import month_span
+
+ROW_LIMIT = 5_000  # a list longer than this is for export, not for reading
+SCOPES = ("corps", "county", "township", "village")
+
+_STATION = Division.unit_type.in_(VILLAGE_UNIT_TYPES)
+_COUNTY_DETACHMENT = and_(VolunteerTeam.level == "支队", VolunteerTeam.township_code.is_(None))
+_TOWNSHIP_DETACHMENT = and_(VolunteerTeam.level == "支队",
+                            VolunteerTeam.township_code.is_not(None))
+_VILLAGE_TEAM = and_(VolunteerTeam.level == "分队", VolunteerTeam.village_code.is_not(None))
+_SUMS = (func.count().label("activities"),
+         func.coalesce(func.sum(VolunteerActivity.volunteers), 0).label("volunteers"),
+         func.coalesce(func.sum(VolunteerActivity.hours), 0.0).label("hours"),
+         func.coalesce(func.sum(VolunteerActivity.beneficiaries), 0).label("beneficiaries"))
+
+
+def _read(engine: Engine, query: Select) -> pd.DataFrame:
+    with engine.connect() as connection:
+        return pd.read_sql(query, connection)
+
+
+@cached
+def unit_teams(engine: Engine) -> pd.DataFrame:
+    """Every unit with a team minimum and its teams on the roll: code, name, level (county /
+    township / village), unit_type, township_code, township, teams, members. The county counts
+    its own 支队, a township its 支队, a station its 分队."""
+    township_teams = (select(VolunteerTeam.township_code.label("code"),
+                             func.count().label("teams"),
+                             func.sum(VolunteerTeam.members).label("members"))
+                      .where(_TOWNSHIP_DETACHMENT).group_by(VolunteerTeam.township_code)
+                      .subquery())
+    village_teams = (select(VolunteerTeam.village_code.label("code"),
+                            func.count().label("teams"),
+                            func.sum(VolunteerTeam.members).label("members"))
+                     .where(_VILLAGE_TEAM).group_by(VolunteerTeam.village_code).subquery())
+    is_township = Division.level == "township"
+    township = aliased(Division)
+    township_code = case((is_township, Division.code), else_=Division.parent_code)
+    query = (
+        select(Division.code, Division.name, Division.level, Division.unit_type,
+               township_code.label("township_code"), township.name.label("township"),
+               func.coalesce(township_teams.c.teams, village_teams.c.teams, 0).label("teams"),
+               func.coalesce(township_teams.c.members, village_teams.c.members, 0)
+               .label("members"))
+        .outerjoin(township_teams, and_(is_township, township_teams.c.code == Division.code))
+        .outerjoin(village_teams, and_(Division.level == "village",
+                                       village_teams.c.code == Division.code))
+        .join(township, township.code == township_code)
+        .where(is_township | ((Division.level == "village") & _STATION))
+        .order_by(Division.code)
+    )
+    county = select(literal(COUNTY_CODE).label("code"), func.count().label("teams"),
+                    func.coalesce(func.sum(VolunteerTeam.members), 0).label("members")
+                    ).where(_COUNTY_DETACHMENT)
+    with engine.connect() as connection:
+        units = pd.read_sql(query, connection)
+        county_row = pd.read_sql(county, connection)
+        county_name = connection.scalar(select(Division.name).where(Division.code == COUNTY_CODE))
+    county_row = county_row.assign(name=county_name, level="county", unit_type="县级市",
+                                   township_code=None, township="")
+    frame = pd.concat([county_row[units.columns], units], ignore_index=True)
+    return frame.astype({"teams": int, "members": int})
+
+
+@cached
+def teams_by_category(engine: Engine) -> pd.DataFrame:
+    """Teams on the roll by field of service and scope: category, scope (corps / county /
+    township / village), teams, members."""
+    scope = case((VolunteerTeam.level == "总队", "corps"), (_COUNTY_DETACHMENT, "county"),
+                 (VolunteerTeam.level == "支队", "township"), else_="village")
+    query = (select(VolunteerTeam.category, scope.label("scope"), func.count().label("teams"),
+                    func.coalesce(func.sum(VolunteerTeam.members), 0).label("members"))
+             .group_by(VolunteerTeam.category, scope).order_by(VolunteerTeam.category))
+    return _read(engine, query)
+
+
+@cached
+def activity_by_month(engine: Engine, period: Period) -> pd.DataFrame:
+    """Activities that started in the period by township and month: township_code (None for
+    county detachments' activities without a place), month (YYYY-MM), activities,
+    volunteers, hours, beneficiaries."""
+    month = month_of(engine, VolunteerActivity.start_at)
+    query = (select(VolunteerActivity.township_code, month.label("month"), *_SUMS)
+             .where(between(VolunteerActivity.start_at, period))
+             .group_by(VolunteerActivity.township_code, month)
+             .order_by(month, VolunteerActivity.township_code))
+    return _read(engine, query)
+
+
+@cached
+def station_coverage(engine: Engine, months: tuple[Period, ...]) -> pd.DataFrame:
+    """For each of the months, per township: stations (村委会/居委会/社区) and active (those
+    with at least one activity in the month): township_code, month, stations, active. Every
+    township appears in every month."""
+    if not months:
+        return pd.DataFrame(columns=["township_code", "month", "stations", "active"])
+    span = month_span(months)
+    month = month_of(engine, VolunteerActivity.start_at)
+    pairs = (select(VolunteerActivity.village_code, Division.parent_code, month.label("month"))
+             .join(Division, Division.code == VolunteerActivity.village_code)
+             .where(between(VolunteerActivity.start_at, span), _STATION).distinct().subquery())
+    active = (select(pairs.c.parent_code.label("township_code"), pairs.c.month,
+                     func.count().label("active"))
+              .group_by(pairs.c.parent_code, pairs.c.month))
+    stations = (select(Division.parent_code.label("township_code"),
+                       func.count().label("stations"))
+                .where(Division.level == "village", _STATION).group_by(Division.parent_code))
+    active_frame = _read(engine, active)
+    grid = _read(engine, stations).merge(
+        pd.DataFrame({"month": [m.label for m in months]}), how="cross")
+    frame = grid.merge(active_frame, on=["township_code", "month"], how="left")
+    return frame.fillna({"active": 0}).astype({"active": int, "stations": int})
+
+
+@cached
+def last_activities(engine: Engine, as_of: dt.date) -> pd.DataFrame:
+    """Every station with its last activity that started on or before `as_of`: code, name,
+    unit_type, township_code, township, last_at (NaT when none on record), activities_90 (in
+    the 90 days to `as_of`)."""
+    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+    recent = end - dt.timedelta(days=90)
+    last = (select(VolunteerActivity.village_code.label("code"),
+                   func.max(VolunteerActivity.start_at).label("last_at"),
+                   func.coalesce(func.sum(case((VolunteerActivity.start_at >= recent, 1),
+                                               else_=0)), 0).label("activities_90"))
+            .where(VolunteerActivity.start_at < end, VolunteerActivity.village_code.is_not(None))
+            .group_by(VolunteerActivity.village_code).subquery())
+    township = aliased(Division)
+    query = (select(Division.code, Division.name, Division.unit_type,
+                    Division.parent_code.label("township_code"), township.name.label("township"),
+                    last.c.last_at, func.coalesce(last.c.activities_90, 0).label("activities_90"))
+             .join(township, township.code == Division.parent_code)
+             .outerjoin(last, last.c.code == Division.code)
+             .where(Division.level == "village", _STATION).order_by(Division.code))
+    frame = _read(engine, query)
+    frame["last_at"] = pd.to_datetime(frame["last_at"])
+    return frame
+
+
+@cached
+def activity_rows(engine: Engine, period: Period,
+                  township_code: str | None = None) -> tuple[pd.DataFrame, int]:
+    """Activities that started in the period (of one township): rows, earliest first, and the
+    full count. Columns: code, start_at, end_at, team, team_level, category, village,
+    township, theme, volunteers, hours, beneficiaries."""
+    conditions = [between(VolunteerActivity.start_at, period)]
+    if township_code:
+        conditions.append(VolunteerActivity.township_code == township_code)
+    village = aliased(Division)
+    township = aliased(Division)
+    query = (select(VolunteerActivity.code, VolunteerActivity.start_at, VolunteerActivity.end_at,
+                    VolunteerTeam.name.label("team"), VolunteerTeam.level.label("team_level"),
+                    VolunteerTeam.category, village.name.label("village"),
+                    township.name.label("township"), VolunteerActivity.theme,
+                    VolunteerActivity.volunteers, VolunteerActivity.hours,
+                    VolunteerActivity.beneficiaries)
+             .join(VolunteerTeam, VolunteerTeam.code == VolunteerActivity.team_code)
+             .outerjoin(village, village.code == VolunteerActivity.village_code)
+             .outerjoin(township, township.code == VolunteerActivity.township_code)
+             .where(*conditions)
+             .order_by(VolunteerActivity.start_at, VolunteerActivity.code).limit(ROW_LIMIT))
+    with engine.connect() as connection:
+        total = connection.scalar(select(func.count()).select_from(VolunteerActivity)
+                                  .where(*conditions)) or 0
+        rows = pd.read_sql(query, connection)
+    for column in ("start_at", "end_at"):
+        rows[column] = pd.to_datetime(rows[column])
+    return rows, int(total)

@@ -1,0 +1,352 @@
+"""The inspection pages: pure builders from prepared frames to components and figures."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard import ids
+from layouts.figures import GRAPH_CONFIG
+from layouts.formatting import format_date
+from layouts.grid import ColumnSpec, table_section
+from layouts.i18n import Lang, t
+from layouts.theme import FONT_FAMILY, TREND_COLOURS
+
+TASK_PATH = "/inspections/task/"
+NO_PROBLEM_COLOUR = "#8fb8de"
+THEME_STATUS = {"未开始": ("none", "not started"), "进行中": ("yellow", "in progress"),
+                "已完成": ("green", "done"), "逾期": ("red", "overdue")}
+PROBLEM_COLOUR = "#D55E00"
+
+
+def task_path(code: str) -> str:
+    return f"{TASK_PATH}{code}"
+
+
+def _link_column(section: html.Section, field: str) -> html.Section:
+    """Shows `field` (a task code) as a markdown link to its record; the data stay plain text,
+    so sorting, filtering and the Excel export see the code itself."""
+    grid = section.children[-1]
+    for column in grid.columnDefs:
+        if column["field"] == field:
+            column.update(cellRenderer="markdown", valueGetter={"function": (
+                f"'[' + params.data.{field} + '](" + TASK_PATH + f"' + params.data.{field} + ')'")})
+    return section
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+def category_bars(frame: pd.DataFrame, lang: Lang, height: int | None = None) -> go.Figure:
+    """Horizontal bars of objects drawn per group, largest at the top, labelled with the
+    problem rate. frame: key, name, drawn, with_problem, inspected, problem_rate."""
+    ordered = frame.sort_values(["drawn", "name"], ascending=[True, False])
+    rate_word = "问题发现率" if lang == "zh" else "problem rate"
+    texts = [f"{int(d)} · {rate_word} {'—' if pd.isna(r) else f'{r:.1f}%'}"
+             for d, r in zip(ordered["drawn"], ordered["problem_rate"], strict=True)]
+    figure = go.Figure(go.Bar(
+        x=ordered["drawn"], y=ordered["name"], orientation="h", text=texts,
+        textposition="auto", customdata=ordered["key"], marker_color=TREND_COLOURS[0],
+        hovertemplate="%{y}: %{text}<extra></extra>"))
+    figure.update_layout(height=height or max(220, 26 * len(ordered) + 60),
+                         margin={"l": 8, "r": 16, "t": 8, "b": 32},
+                         font={"family": FONT_FAMILY, "size": 12}, plot_bgcolor="#ffffff",
+                         paper_bgcolor="rgba(0,0,0,0)", clickmode="event",
+                         xaxis_title="户次" if lang == "zh" else "objects drawn")
+    figure.update_xaxes(gridcolor="#e6e9ee")
+    return figure
+
+
+def result_bars(frame: pd.DataFrame, problem_codes: tuple[str, ...], lang: Lang) -> go.Figure:
+    """Inspected objects per result code; problems in vermilion, others in light blue."""
+    ordered = frame.iloc[::-1]
+    labels = [f"{c} {n}" for c, n in zip(ordered["code"], ordered["name"], strict=True)]
+    colours = [PROBLEM_COLOUR if c in problem_codes else NO_PROBLEM_COLOUR
+               for c in ordered["code"]]
+    figure = go.Figure(go.Bar(
+        x=ordered["count"], y=labels, orientation="h", text=ordered["count"],
+        textposition="auto", customdata=ordered["code"], marker_color=colours,
+        hovertemplate="%{y}: %{x}<extra></extra>"))
+    figure.update_layout(height=max(220, 30 * len(ordered) + 60),
+                         margin={"l": 8, "r": 16, "t": 8, "b": 32},
+                         font={"family": FONT_FAMILY, "size": 12}, plot_bgcolor="#ffffff",
+                         paper_bgcolor="rgba(0,0,0,0)", clickmode="event",
+                         xaxis_title="户次" if lang == "zh" else "objects")
+    figure.update_xaxes(gridcolor="#e6e9ee")
+    return figure
+
+
+def chart_panel(title: str, figure: go.Figure, graph_id: str, hint: str) -> html.Section:
+    return html.Section([html.H3(title), html.P(hint, className="muted small"),
+                         dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG)],
+                        className="panel", **{"data-chart": graph_id})
+
+
+# --- /inspections --------------------------------------------------------------------------------
+
+
+def year_control(lang: Lang, year: int, years: list[int]) -> html.Div:
+    return html.Div([html.Div([
+        html.Span(t("insp_year", lang), className="control-label"),
+        dcc.Dropdown(id=ids.INSPECTIONS_YEAR, value=year, clearable=False, searchable=False,
+                     options=[{"label": str(y), "value": y} for y in years])],
+        className="control period-control")], className="controls")
+
+
+def stat(label: str, value: str, key: str, tone: str = "") -> html.Div:
+    return html.Div([html.Span(label, className="insp-stat-label"),
+                     html.Span(value, className="insp-stat-value")],
+                    className=f"insp-stat {tone}".strip(), **{"data-stat": key})
+
+
+def flow_panel(lang: Lang, totals: dict[str, int], tasks: int, joint_tasks: int,
+               joint_share: float | None) -> html.Section:
+    share_text = "—" if joint_share is None else f"{joint_share:.1f}%"
+    return html.Section([
+        html.Div([html.H3(t("insp_flow", lang)), html.Div([
+            stat(t("insp_tasks", lang), f"{tasks:,}", "tasks"),
+            stat(t("insp_joint_tasks", lang), f"{joint_tasks:,}（{share_text}）"
+                 if lang == "zh" else f"{joint_tasks:,} ({share_text})", "joint_tasks"),
+            stat(t("insp_drawn", lang), f"{totals['drawn']:,}", "drawn"),
+            stat(t("insp_inspected", lang), f"{totals['inspected']:,}", "inspected"),
+            stat(t("insp_published", lang), f"{totals['published']:,}", "published"),
+            stat(t("insp_with_problem", lang), f"{totals['with_problem']:,}", "with_problem"),
+        ], className="insp-stats")]),
+        html.Div([html.H3(t("insp_rectification", lang)), html.Div([
+            stat(t("insp_ordered", lang), f"{totals['ordered']:,}", "ordered"),
+            stat(t("insp_rectified", lang), f"{totals['rectified']:,}", "rectified"),
+            stat(t("insp_overdue", lang), f"{totals['overdue']:,}", "overdue",
+                 "insp-stat-bad" if totals["overdue"] else ""),
+            stat(t("insp_on_time", lang), f"{totals['published_on_time']:,}",
+                 "published_on_time"),
+        ], className="insp-stats")]),
+    ], className="panel insp-flow")
+
+
+def theme_panel(lang: Lang, month: str, theme: dict | None,
+                indicator_names: dict[str, str]) -> html.Section:
+    title = f"{t('insp_theme', lang)} · {month}"
+    if theme is None:
+        return html.Section([html.H3(title), html.P(
+            t("insp_no_theme", lang).format(month=month), className="muted")],
+            className="panel insp-theme")
+    linked = [indicator_names.get(i, i) for i in theme["linked_indicators"].split("、") if i]
+    items = [i.strip() for i in theme["rectification_list"].split("；") if i.strip()]
+    tone, status_en = THEME_STATUS.get(theme["status"], ("none", theme["status"]))
+
+    def row(key: str, value: object) -> list:
+        return [html.Dt(t(key, lang)), html.Dd(value)]
+
+    return html.Section([
+        html.H3(title),
+        html.P(theme["theme"], className="insp-theme-title"),
+        html.Dl([*row("insp_theme_lead", theme["lead_leader"]),
+                 *row("insp_theme_unit", theme["lead_unit"]),
+                 *row("insp_theme_indicators", "、".join(linked) if lang == "zh"
+                      else ", ".join(linked)),
+                 *row("insp_theme_problems", f"{theme['problems_found']}"),
+                 *row("insp_theme_due", format_date(theme["due_date"])),
+                 *row("insp_theme_status", html.Span(
+                     status_en if lang == "en" else theme["status"],
+                     className=f"insp-theme-status status-{tone}"))],
+                className="insp-dl"),
+        html.Div([html.Span(t("insp_theme_list", lang), className="muted small"),
+                  html.Ol([html.Li(i.split(". ", 1)[-1]) for i in items])]),
+    ], className="panel insp-theme", **{"data-month": month})
+
+
+def task_columns(lang: Lang) -> list[ColumnSpec]:
+    return [ColumnSpec("code", t("insp_task_code", lang), pinned=True),
+            ColumnSpec("name", t("insp_task_name", lang)),
+            ColumnSpec("lead_department", t("insp_lead_department", lang)),
+            ColumnSpec("departments", t("insp_departments", lang)),
+            ColumnSpec("joint", t("insp_joint", lang)),
+            ColumnSpec("planned_start", t("insp_planned_start", lang)),
+            ColumnSpec("planned_end", t("insp_planned_end", lang)),
+            ColumnSpec("drawn", t("insp_drawn", lang), "number"),
+            ColumnSpec("inspected", t("insp_inspected", lang), "number"),
+            ColumnSpec("published", t("insp_published", lang), "number"),
+            ColumnSpec("problem_rate", t("insp_problem_rate", lang), "number", digits=1),
+            ColumnSpec("overdue", t("insp_overdue", lang), "number")]
+
+
+def task_table(frame: pd.DataFrame, lang: Lang, year: int) -> html.Section:
+    shown = frame.assign(joint=frame["is_joint"].map(
+        lambda j: t("insp_yes", lang) if j else t("insp_no", lang)))
+    return _link_column(table_section(ids.INSPECTIONS_TASK_TABLE, f"{t('insp_tasks', lang)} · "
+                                      f"{year}", shown, task_columns(lang), lang,
+                                      f"tasks_{year}", row_id="code", height=360), "code")
+
+
+def group_table(frame: pd.DataFrame, lang: Lang, year: int, rate_columns: list[ColumnSpec]
+                ) -> html.Section:
+    columns = [ColumnSpec("dimension", t("insp_dimension", lang), pinned=True),
+               ColumnSpec("group", t("insp_group", lang), pinned=True),
+               ColumnSpec("drawn", t("insp_drawn", lang), "number"),
+               ColumnSpec("inspected", t("insp_inspected", lang), "number"),
+               ColumnSpec("published", t("insp_published", lang), "number"),
+               ColumnSpec("with_problem", t("insp_with_problem", lang), "number"),
+               ColumnSpec("ordered", t("insp_ordered", lang), "number"),
+               ColumnSpec("rectified", t("insp_rectified", lang), "number"),
+               ColumnSpec("overdue", t("insp_overdue", lang), "number"),
+               *rate_columns]
+    return table_section(ids.INSPECTIONS_GROUP_TABLE, f"{t('insp_group_table', lang)} · {year}",
+                         frame, columns, lang, f"inspections_by_group_{year}", height=360)
+
+
+def row_columns(lang: Lang) -> list[ColumnSpec]:
+    return [ColumnSpec("task_code", t("insp_task_code", lang), pinned=True),
+            ColumnSpec("object_code", t("insp_object_code", lang)),
+            ColumnSpec("object_name", t("insp_object", lang)),
+            ColumnSpec("industry", t("insp_industry", lang)),
+            ColumnSpec("risk_class", t("insp_risk", lang)),
+            ColumnSpec("township", t("insp_township", lang)),
+            ColumnSpec("lead_department", t("insp_lead_department", lang)),
+            ColumnSpec("inspectors", t("insp_inspectors", lang)),
+            ColumnSpec("drawn_on", t("insp_drawn_on", lang)),
+            ColumnSpec("inspected_on", t("insp_inspected_on", lang)),
+            ColumnSpec("result", t("insp_result", lang)),
+            ColumnSpec("disposal", t("insp_disposal", lang)),
+            ColumnSpec("rectify_due", t("insp_rectify_due", lang)),
+            ColumnSpec("rectified_on", t("insp_rectified_on", lang)),
+            ColumnSpec("rectify_state", t("insp_rectify_state", lang)),
+            ColumnSpec("publish_due", t("insp_publish_due", lang)),
+            ColumnSpec("published_on", t("insp_published_on", lang))]
+
+
+def rows_table(frame: pd.DataFrame, lang: Lang, title: str, export_name: str) -> html.Section:
+    """Result rows behind a chart bar, each linking to its task's record."""
+    return _link_column(table_section(ids.INSPECTIONS_ROWS_TABLE, title, frame, row_columns(lang),
+                                      lang, export_name), "task_code")
+
+
+def task_rows_table(frame: pd.DataFrame, lang: Lang, code: str) -> html.Section:
+    """A task's drawn objects and their results (the task column left out)."""
+    columns = [ColumnSpec("object_name", t("insp_object", lang), pinned=True),
+               *(c for c in row_columns(lang)
+                 if c.field not in ("task_code", "lead_department", "object_name"))]
+    return table_section(ids.TASK_OBJECTS_TABLE, t("insp_objects_table", lang), frame, columns,
+                         lang, f"task_{code}", row_id="object_code", height=360)
+
+
+def inspections_body(controls: html.Div, theme: html.Section, kpis: list, flow: html.Section,
+                     charts: list, tables: list, lang: Lang) -> list:
+    return [controls, html.Div([flow, theme], className="insp-top"),
+            html.Div(kpis, className="kpi-grid"),
+            html.Div(charts[:2], className="chart-row"),
+            html.Div(charts[2:], className="chart-row"),
+            html.Div(html.P(t("insp_drill_hint", lang), className="muted"),
+                     id=ids.INSPECTIONS_DRILL, className="panel drill insp-drill"),
+            *tables]
+
+
+def empty_year(lang: Lang, year: int) -> html.P:
+    return html.P(t("insp_no_data", lang).format(year=year), className="panel empty-period")
+
+
+# --- /inspections/worklist ------------------------------------------------------------------------
+
+
+def worklist_filters(lang: Lang, departments: list[str], townships: pd.Series,
+                     department: str | None, township: str | None) -> html.Div:
+    return html.Div([
+        html.Div([html.Span(t("department", lang), className="control-label"), dcc.Dropdown(
+            id=ids.WORKLIST_DEPARTMENT, value=department, clearable=True, searchable=True,
+            placeholder=t("insp_all_departments", lang),
+            options=[{"label": d, "value": d} for d in departments])],
+            className="control insp-filter"),
+        html.Div([html.Span(t("insp_township", lang), className="control-label"), dcc.Dropdown(
+            id=ids.WORKLIST_TOWNSHIP, value=township, clearable=True, searchable=True,
+            placeholder=t("insp_all_townships", lang),
+            options=[{"label": n, "value": c} for c, n in townships.items()])],
+            className="control insp-filter"),
+    ], className="controls")
+
+
+def worklist_columns(lang: Lang) -> list[ColumnSpec]:
+    return [ColumnSpec("kind", t("insp_work_kind", lang), pinned=True),
+            ColumnSpec("days_left", t("insp_days_left", lang), "number"),
+            ColumnSpec("due", t("insp_due", lang)),
+            ColumnSpec("task_code", t("insp_task_code", lang)),
+            ColumnSpec("subject", t("insp_subject", lang)),
+            ColumnSpec("township", t("insp_township", lang)),
+            ColumnSpec("lead_department", t("insp_lead_department", lang)),
+            ColumnSpec("departments", t("insp_departments", lang)),
+            ColumnSpec("task_name", t("insp_task_name", lang))]
+
+
+def worklist_body(lang: Lang, filters: html.Div, frame: pd.DataFrame, note: str,
+                  export_name: str) -> list:
+    late = int((frame["days_left"] < 0).sum())
+    summary = html.P([html.Strong(f"{len(frame):,}"), f" {t('insp_open_items', lang)}，" if
+                      lang == "zh" else f" {t('insp_open_items', lang).lower()}, ",
+                      html.Strong(f"{late:,}", className="insp-late"),
+                      f" {t('insp_late_items', lang)}"], className="insp-summary",
+                     **{"data-open": str(len(frame)), "data-late": str(late)})
+    table = _link_column(table_section(ids.WORKLIST_TABLE, t("worklist", lang), frame,
+                                       worklist_columns(lang), lang, export_name, height=560),
+                         "task_code")
+    return [filters, html.P(note, className="muted small insp-note"), summary,
+            table if len(frame) else html.P(t("insp_no_open", lang),
+                                            className="panel empty-period")]
+
+
+# --- /inspections/task/<code> ---------------------------------------------------------------------
+
+
+def _dl(pairs: list[tuple[str, object]]) -> html.Dl:
+    children: list = []
+    for label, value in pairs:
+        children += [html.Dt(label), html.Dd(value)]
+    return html.Dl(children, className="insp-dl")
+
+
+def task_info(lang: Lang, task: dict) -> html.Section:
+    joint = t("insp_yes", lang) if task["is_joint"] else t("insp_no", lang)
+    return html.Section([html.H3(t("insp_task_record", lang)), _dl([
+        (t("insp_task_code", lang), task["code"]),
+        (t("insp_task_name", lang), task["name"]),
+        (t("insp_item", lang), f"{task['item_name']}（{task['item_code']}）"),
+        (t("insp_basis", lang), task["basis"]),
+        (t("insp_scope", lang), task["scope"] or "—"),
+        (t("insp_lead_department", lang), task["lead_department"]),
+        (t("insp_departments", lang), f"{task['departments']}（{t('insp_joint', lang)}：{joint}）"),
+        (f"{t('insp_planned_start', lang)} – {t('insp_planned_end', lang)}",
+         f"{format_date(task['planned_start'])} – {format_date(task['planned_end'])}"),
+    ])], className="panel")
+
+
+def draw_panel(lang: Lang, task: dict, command: str | None, check: tuple[str, str] | None,
+               method: str) -> html.Section:
+    """The draw as recorded: seed, directory hash, time, the command to verify it and, when
+    it could be re-computed, whether today's directory gives the same draw."""
+    if not task["draw_seed"]:
+        body: list = [html.P(t("insp_not_drawn", lang), className="muted")]
+    else:
+        body = [_dl([(t("insp_seed", lang), html.Code(task["draw_seed"], className="insp-seed")),
+                     (t("insp_directory_hash", lang),
+                      html.Code(task["directory_hash"] or "—", className="insp-hash")),
+                     (t("insp_drawn_at", lang), format_date(task["drawn_at"]))])]
+        if command:
+            body += [html.P(t("insp_rerun", lang), className="muted small"),
+                     html.Pre(html.Code(command), className="insp-command")]
+        if check:
+            tone, text = check
+            body.append(html.P(text, className=f"insp-check insp-check-{tone}",
+                               **{"data-check": tone}))
+        body.append(html.P(method, className="muted small"))
+    return html.Section([html.H3(t("insp_draw", lang)), *body], className="panel insp-draw")
+
+
+def inspector_table(frame: pd.DataFrame, lang: Lang, code: str) -> html.Section:
+    columns = [ColumnSpec("code", t("insp_inspectors", lang), pinned=True),
+               ColumnSpec("name", t("name", lang)),
+               ColumnSpec("department", t("department", lang)),
+               ColumnSpec("certificate_no", t("insp_certificate", lang))]
+    return table_section(ids.TASK_INSPECTORS_TABLE, t("insp_inspectors_table", lang), frame,
+                         columns, lang, f"inspectors_{code}", row_id="code", height=260)
+
+
+def record_body(info: html.Section, draw: html.Section, tables: list) -> list:
+    return [html.Div([info, draw], className="insp-top insp-record"), *tables]

@@ -1,0 +1,187 @@
+"""Pure “双随机、一公开” calculations over result rows (data_access/inspections.py).
+
+Definitions (口径) used by the inspection pages; the rates themselves are the indicators of
+`metrics.indicators`, computed from the counts below so that page, API and overview agree.
+
+- drawn: objects drawn; inspected: with an inspection date; published: with a publication date.
+- with_problem: inspected with a result code that counts as a problem (vocabulary).
+- ordered: disposal 责令整改; rectified: ordered and rectified; **overdue**: ordered, not
+  rectified, and its due date is before `today` (整改逾期).
+- published_on_time: published on or before the 20th working day after the inspection
+  (企业信息公示暂行条例 第六条), China's holidays and 调休 counted (metrics/workdays.py).
+- joint: drawn under a task of more than one department (跨部门联合抽查).
+- working days left (worklist): working days after `today` up to the deadline; 0 means the
+  deadline is today, negative means late by that many working days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from metrics.indicators import INDICATORS, share
+from metrics.vocabulary import PROBLEM_RESULT_CODES, RECTIFY_DISPOSAL
+from metrics.workdays import add_working_days_array, working_days_between_array
+
+DISCLOSURE_WORKING_DAYS = 20
+DUE_SOON_WORKING_DAYS = 5
+COUNT_COLUMNS = ("drawn", "inspected", "published", "with_problem", "ordered", "rectified",
+                 "overdue", "published_on_time", "joint")
+RATE_INDICATORS = ("inspection_completion_rate", "inspection_problem_rate",
+                   "inspection_rectification_rate", "inspection_disclosure_on_time_rate",
+                   "inspection_joint_share")
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    return pd.to_datetime(values).to_numpy(dtype="datetime64[D]")
+
+
+def publish_due(inspected_on: pd.Series) -> pd.Series:
+    """The 20th working day after the inspection (NaT where not inspected)."""
+    days = _days(inspected_on)
+    known = ~np.isnat(days)
+    due = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[D]")
+    due[known] = add_working_days_array(days[known], np.full(known.sum(),
+                                                             DISCLOSURE_WORKING_DAYS))
+    return pd.Series(pd.to_datetime(due).date, index=inspected_on.index).where(known, None)
+
+
+def working_days_left(deadline: pd.Series, today: dt.date) -> pd.Series:
+    """Working days from today to the deadline: negative when it has passed."""
+    days = _days(deadline)
+    known = ~np.isnat(days)
+    left = np.full(len(days), np.nan)
+    starts = np.full(known.sum(), np.datetime64(today, "D"))
+    left[known] = working_days_between_array(starts, days[known])
+    return pd.Series(left, index=deadline.index)
+
+
+def flags(rows: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """One boolean column per count of COUNT_COLUMNS, row by row."""
+    inspected = rows["inspected_on"].notna()
+    published = rows["published_on"].notna()
+    ordered = rows["disposal"].eq(RECTIFY_DISPOSAL)
+    rectified = ordered & rows["rectified_on"].notna()
+    due = pd.to_datetime(rows["rectify_due"])
+    limit = pd.to_datetime(publish_due(rows["inspected_on"]))
+    return pd.DataFrame({
+        "drawn": True,
+        "inspected": inspected,
+        "published": published,
+        "with_problem": inspected & rows["result_code"].isin(PROBLEM_RESULT_CODES),
+        "ordered": ordered,
+        "rectified": rectified,
+        "overdue": ordered & ~rectified & (due < pd.Timestamp(today)),
+        "published_on_time": published & (pd.to_datetime(rows["published_on"]) <= limit),
+        "joint": rows["is_joint"].astype(bool),
+    }, index=rows.index)
+
+
+def counts(rows: pd.DataFrame, today: dt.date, by: str | None = None) -> pd.DataFrame:
+    """Counts per value of `by` (or one row 'all'), with the rate indicators beside them."""
+    marked = flags(rows, today).astype(int)
+    if by is None:
+        frame = marked.sum().to_frame("all").T
+    else:
+        frame = marked.groupby(rows[by]).sum()
+    frame = frame.reindex(columns=list(COUNT_COLUMNS)).fillna(0).astype(int)
+    for indicator_id in RATE_INDICATORS:
+        frame[indicator_id] = INDICATORS[indicator_id].compute(frame).round(1)
+    return frame
+
+
+def task_summary(tasks: pd.DataFrame, rows: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """The year's tasks with drawn / inspected / published counts and the problem rate."""
+    per_task = counts(rows, today, "task_code") if len(rows) else counts(rows, today).iloc[:0]
+    frame = tasks.set_index("code").join(per_task[["drawn", "inspected", "published",
+                                                   "with_problem", "overdue"]])
+    for name in ("drawn", "inspected", "published", "with_problem", "overdue"):
+        frame[name] = frame[name].fillna(0).astype(int)
+    frame["problem_rate"] = share(frame["with_problem"], frame["inspected"]).round(1)
+    return frame.reset_index()
+
+
+def joint_task_share(tasks: pd.DataFrame) -> float | None:
+    """Joint (cross-department) tasks ÷ tasks × 100."""
+    if tasks.empty:
+        return None
+    return round(float(tasks["is_joint"].astype(bool).mean() * 100), 1)
+
+
+def result_counts(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Inspected objects per result code (codes in vocabulary order, only those that occur)."""
+    inspected = rows[rows["result_code"].notna()]
+    found = inspected["result_code"].value_counts()
+    order = [code for code in names if code in found.index]
+    return pd.DataFrame({"code": order, "name": [names[c] for c in order],
+                         "count": [int(found[c]) for c in order]})
+
+
+def rectification_state(rows: pd.DataFrame, today: dt.date) -> pd.Series:
+    """已整改 / 逾期 (open past its due date) / 整改中 for ordered rows; empty otherwise."""
+    ordered = rows["disposal"].eq(RECTIFY_DISPOSAL)
+    done = rows["rectified_on"].notna()
+    late = pd.to_datetime(rows["rectify_due"]) < pd.Timestamp(today)
+    state = np.where(~ordered, "", np.where(done, "已整改", np.where(late, "逾期", "整改中")))
+    return pd.Series(state, index=rows.index)
+
+
+WORK_KINDS = {
+    "rectify": ("整改", "rectification"),
+    "publish": ("待公示", "publication"),
+    "task": ("任务滞后", "task behind schedule"),
+}
+WORKLIST_COLUMNS = ("kind", "task_code", "task_name", "lead_department", "departments",
+                    "subject", "township", "due", "days_left")
+
+
+def worklist(rows: pd.DataFrame, today: dt.date, lang: str = "zh") -> pd.DataFrame:
+    """Every open item, most urgent first (fewest working days left; late ones negative).
+
+    - rectifications ordered and not done, overdue or due within 5 working days;
+    - results inspected and not published: days left to the 20-working-day limit;
+    - tasks whose planned end has passed with objects not yet inspected (one row a task:
+      the days since the planned end, negative, and how many objects are left)."""
+    word = {key: (en if lang == "en" else zh) for key, (zh, en) in WORK_KINDS.items()}
+    base = ["task_code", "task_name", "lead_department", "departments"]
+    parts = []
+    ordered = rows["disposal"].eq(RECTIFY_DISPOSAL) & rows["rectified_on"].isna()
+    rectify = rows[ordered].assign(due=lambda f: f["rectify_due"])
+    rectify = rectify.assign(days_left=working_days_left(rectify["due"], today))
+    rectify = rectify[rectify["days_left"] <= DUE_SOON_WORKING_DAYS]
+    parts.append(rectify.assign(kind=word["rectify"], subject=rectify["object_name"]))
+    waiting = rows[rows["inspected_on"].notna() & rows["published_on"].isna()]
+    waiting = waiting.assign(due=publish_due(waiting["inspected_on"]))
+    parts.append(waiting.assign(kind=word["publish"], subject=waiting["object_name"],
+                                days_left=working_days_left(waiting["due"], today)))
+    behind = rows[rows["inspected_on"].isna()
+                  & (pd.to_datetime(rows["planned_end"]) < pd.Timestamp(today))]
+    if len(behind):
+        grouped = behind.groupby("task_code", sort=True)
+        tasks = grouped[base[1:] + ["planned_end"]].first().reset_index()
+        left = grouped.size().reindex(tasks["task_code"]).to_numpy()
+        townships = grouped["township"].apply(lambda s: "、".join(sorted(set(s))))
+        subject = [f"{n} 个对象未检查" if lang != "en" else f"{n} objects not inspected"
+                   for n in left]
+        tasks = tasks.assign(kind=word["task"], subject=subject, due=tasks["planned_end"],
+                             township=townships.reindex(tasks["task_code"]).to_numpy(),
+                             days_left=working_days_left(tasks["planned_end"], today))
+        parts.append(tasks)
+    frame = pd.concat([p.reindex(columns=list(WORKLIST_COLUMNS)) for p in parts],
+                      ignore_index=True)
+    frame["days_left"] = frame["days_left"].astype(float)
+    return frame.sort_values(["days_left", "due", "task_code", "subject"],
+                             kind="stable").reset_index(drop=True)
+
+
+def filter_rows(rows: pd.DataFrame, department: str | None, township: str | None
+                ) -> pd.DataFrame:
+    """Rows of tasks a department takes part in (joint tasks count for each), in a township."""
+    keep = pd.Series(True, index=rows.index)
+    if department:
+        keep &= rows["departments"].map(lambda text: department in text.split("、"))
+    if township:
+        keep &= rows["township_code"].eq(township)
+    return rows[keep]
