@@ -5,11 +5,11 @@ behind it. Plain functions; the router and the one callback below call them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
 
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
+from callbacks.url_state import clicked_points, parse_query
 from callbacks.views import resolve_view
 from dashboard import ids
 from dashboard.context import AppContext
@@ -251,9 +251,9 @@ def economy_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tupl
 def drill_detail(context: AppContext, source: str | None, click: dict | None,
                  search: str | None) -> html.Section | html.P:
     """The rows behind the clicked bar: a tier's villages or a township's villages."""
-    points = (click or {}).get("points") or []
+    points = clicked_points(click)
     key = points[0].get("customdata") if points else None
-    query = dict(parse_qsl((search or "").lstrip("?")))
+    query = parse_query(search)
     lang = parse_lang(query.get("lang"))
     if not key:
         return ui.detail_hint(lang)

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
+from callbacks.url_state import clicked_points, parse_query
 from callbacks.views import NotFound, View, kpi_views
 from dashboard import ids
 from dashboard.context import AppContext
@@ -262,7 +263,7 @@ def register(app: Dash, context: AppContext) -> None:
                   Input(ids.INSPECTIONS_YEAR, "value"), State(ids.URL, "search"),
                   prevent_initial_call=True)
     def year_changed(year: int | None, search: str | None) -> str:
-        query = dict(parse_qsl((search or "").lstrip("?")))
+        query = parse_query(search)
         if not year or query.get("year") == str(year):
             return no_update
         return "?" + urlencode({**query, "year": str(year)})
@@ -272,7 +273,7 @@ def register(app: Dash, context: AppContext) -> None:
                   State(ids.URL, "search"), prevent_initial_call=True)
     def filters_changed(department: str | None, township: str | None,
                         search: str | None) -> str:
-        query = dict(parse_qsl((search or "").lstrip("?")))
+        query = parse_query(search)
         updated = worklist_query(query, department, township)
         return no_update if updated == query else "?" + urlencode(updated)
 
@@ -285,10 +286,10 @@ def register(app: Dash, context: AppContext) -> None:
     def drill(*args: object) -> object:
         search = args[-1]
         click = ctx.triggered[0]["value"] if ctx.triggered else None
-        points = (click or {}).get("points") or []  # type: ignore[union-attr]
+        points = clicked_points(click)
         if not points or ctx.triggered_id not in DRILLS:
             return no_update
-        query = dict(parse_qsl(str(search or "").lstrip("?")))
+        query = parse_query(str(search or ""))
         year, _years = resolve_year(context, query)
         return drill_rows(context, parse_lang(query.get("lang")), year, ctx.triggered_id,
                           str(points[0]["customdata"]))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from dash import Dash, Input, Output, State, ctx, no_update
 
+from callbacks.url_state import clicked_points, parse_query
 from callbacks.views import default_period, period_kinds
 from dashboard import ids
 from dashboard.context import AppContext
@@ -36,7 +37,7 @@ def register(app: Dash, context: AppContext) -> None:
         if len(ctx.triggered) > 1:
             # Dash fires this for all three controls when a page draws them: nothing changed.
             return no_update
-        query = dict(parse_qsl((search or "").lstrip("?")))
+        query = parse_query(search)
         updated = next_query(context, query, ctx.triggered_id, indicator_id, kind, period_text)
         return no_update if updated == query else "?" + urlencode(updated)
 
@@ -44,7 +45,7 @@ def register(app: Dash, context: AppContext) -> None:
                   Input(ids.MAP, "clickData"), State(ids.URL, "pathname"),
                   prevent_initial_call=True)
     def map_clicked(click: dict | None, pathname: str | None) -> str:
-        points = (click or {}).get("points") or []
+        points = clicked_points(click)
         code = next((p.get("location") for p in points if p.get("location")), None)
         if not code:
             return no_update

@@ -4,11 +4,11 @@ so the back button, a bookmark, a shared link and a wall screen all reproduce th
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl
 
 from dash import Dash, Input, Output, html
 
 from callbacks.pages import PAGES
+from callbacks.url_state import parse_query
 from callbacks.views import NotFound
 from dashboard import ids
 from dashboard.context import AppContext
@@ -22,7 +22,7 @@ ROUTES = tuple((re.compile(pattern), page) for pattern, page in PAGES)
 
 
 def render_page(context: AppContext, pathname: str, search: str) -> html.Div:
-    query = dict(parse_qsl((search or "").lstrip("?")))
+    query = parse_query(search)
     lang = parse_lang(query.get("lang"))
     as_of = format_date(data_status(context.engine).last_import_at)
     for pattern, page in ROUTES:

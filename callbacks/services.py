@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import parse_qsl
 
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
+from callbacks.url_state import clicked_points, parse_query
 from callbacks.views import kpi_views, resolve_view
 from dashboard import ids
 from dashboard.context import AppContext
@@ -146,10 +146,10 @@ def register(app: Dash, context: AppContext) -> None:
                   prevent_initial_call=True)
     def drill(township_click: dict | None, level_click: dict | None, search: str | None) -> object:
         click = township_click if ctx.triggered_id == ids.SERVICES_TOWNSHIP_CHART else level_click
-        points = (click or {}).get("points") or []
+        points = clicked_points(click)
         if not points:
             return no_update
-        query = dict(parse_qsl((search or "").lstrip("?")))
+        query = parse_query(search)
         view = resolve_view(context, query, DEFAULT, "services")
         code = points[0]["customdata"]
         is_township = ctx.triggered_id == ids.SERVICES_TOWNSHIP_CHART

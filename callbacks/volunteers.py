@@ -5,11 +5,10 @@ router and the one callback below call."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
-
 import pandas as pd
 from dash import Dash, Input, Output, State, html, no_update
 
+from callbacks.url_state import clicked_points, parse_query
 from callbacks.views import View, kpi_views, resolve_view
 from dashboard import ids
 from dashboard.context import AppContext
@@ -225,9 +224,9 @@ def volunteers_page(context: AppContext, lang: Lang,
 def activity_detail(context: AppContext, click: dict | None,
                     search: str | None) -> html.Section | html.P:
     """The activities behind a clicked township bar, for the period in the URL."""
-    points = (click or {}).get("points") or []
+    points = clicked_points(click)
     code = points[0].get("customdata") if points else None
-    query = dict(parse_qsl((search or "").lstrip("?")))
+    query = parse_query(search)
     lang = parse_lang(query.get("lang"))
     if not code:
         return ui.drill_hint(lang)
