@@ -32,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("init-db", help="create or upgrade the database (Alembic) and load divisions")
     demo = commands.add_parser("demo-data", help="generate the demo data and import it")
     demo.add_argument("--as-of", type=dt.date.fromisoformat, default=None,
-                      help="last day of the demo data, YYYY-MM-DD (default: today)")
+                      help="last day of the demo data, YYYY-MM-DD (default: yesterday, the "
+                           "last day that has ended, so that no record lies in the future)")
     demo.add_argument("--keep-files", type=Path, default=None,
                       help="write the generated templates to this folder and keep them")
     load = commands.add_parser("import", help="import a filled-in template (.xlsx or .csv)")
@@ -86,9 +87,11 @@ def _init_db(settings: Settings, _args: argparse.Namespace) -> int:
 def _demo_data(settings: Settings, args: argparse.Namespace) -> int:
     from data_access.demo import build_demo
 
-    as_of = args.as_of or dt.date.today()
-    if as_of > dt.date.today():
-        print(f"--as-of {as_of} 晚于今天 / is after today", file=sys.stderr)
+    today = dt.date.today()
+    as_of = args.as_of or today - dt.timedelta(days=1)
+    if as_of >= today:
+        print(f"--as-of {as_of} 须早于今天（已结束的一天） / must be a day that has ended "
+              f"(before {today})", file=sys.stderr)
         return 2
     _init_db(settings, args)
     engine = get_engine(settings.database_url)

@@ -103,12 +103,6 @@ def _write(engine: Engine, ctx: DemoContext, step: Step, frame: pd.DataFrame,
     return path
 
 
-def _import_clock(as_of: dt.date) -> dt.datetime | None:
-    """The importer rejects times after its clock. Data of today runs to 23:59 whatever the
-    hour, so a build for today validates against the end of the day; otherwise the real clock."""
-    return dt.datetime.combine(as_of, dt.time(23, 59, 59)) if as_of >= dt.date.today() else None
-
-
 def build_demo(engine: Engine, as_of: dt.date, work_dir: Path,
                progress: Callable[[StepTiming], None] | None = None) -> list[ImportReport]:
     """Generates the demo data up to as_of, writes the county files, imports them all."""
@@ -126,7 +120,7 @@ def build_demo(engine: Engine, as_of: dt.date, work_dir: Path,
         rows = len(frame)
         del frame
         written = time.perf_counter()
-        reports.append(import_file(engine, path, step.domain_id, now=_import_clock(as_of)))
+        reports.append(import_file(engine, path, step.domain_id))
         if progress is not None:
             progress(StepTiming(step.domain_id, path, rows, generated - started,
                                 written - generated, time.perf_counter() - written))
