@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
-from callbacks.url_state import clicked_points, parse_query
-from callbacks.views import resolve_view
+from callbacks.url_state import clicked_key, parse_query
+from callbacks.views import kpi_views, resolve_view
 from dashboard import ids
 from dashboard.context import AppContext
 from data_access.boundaries import township_boundaries
@@ -23,11 +23,11 @@ from data_access.economy import (
     tier_counts,
     village_incomes,
 )
-from data_access.indicator_values import indicator_by_division, indicator_values
+from data_access.indicator_values import indicator_by_division
 from layouts import economy as ui
 from layouts.figures import choropleth_map
 from layouts.i18n import Lang, parse_lang, t
-from layouts.kpi import KpiView, kpi_sections
+from layouts.kpi import kpi_sections
 from layouts.overview import map_panel
 from layouts.ranking import ranking_list
 from layouts.urls import township_path, view_href
@@ -44,7 +44,6 @@ from metrics.economy import (
 from metrics.indicators import INDICATORS, indicators_of
 from metrics.periods import Period, PeriodKind
 from metrics.ranking import ranked_table
-from metrics.targets import status
 
 SHARE_INDICATOR = "villages_over_100k_share"
 KINDS: tuple[PeriodKind, ...] = ("year", "quarter")
@@ -92,12 +91,7 @@ def _names(context: AppContext) -> pd.Series:
 
 def _kpis(context: AppContext, period: Period, lang: Lang) -> list:
     wanted = [indicator.id for indicator in indicators_of("income")]
-    engine = context.engine
-    previous = {v.indicator.id: v.value for v in
-                indicator_values(engine, period.previous(), "county", COUNTY_CODE, wanted)}
-    views = [KpiView(item, previous.get(item.indicator.id), status(item.indicator.id, item.value))
-             for item in indicator_values(engine, period, "county", COUNTY_CODE, wanted)]
-    return kpi_sections(views, lang)
+    return kpi_sections(kpi_views(context, period, "county", COUNTY_CODE, wanted), lang)
 
 
 def _export_name(period: Period, key: str, lang: Lang) -> str:
@@ -251,8 +245,7 @@ def economy_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tupl
 def drill_detail(context: AppContext, source: str | None, click: dict | None,
                  search: str | None) -> html.Section | html.P:
     """The rows behind the clicked bar: a tier's villages or a township's villages."""
-    points = clicked_points(click)
-    key = points[0].get("customdata") if points else None
+    key = clicked_key(click)
     query = parse_query(search)
     lang = parse_lang(query.get("lang"))
     if not key:

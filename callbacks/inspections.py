@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
-from callbacks.url_state import clicked_points, parse_query
+from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import NotFound, View, kpi_views
 from dashboard import ids
 from dashboard.context import AppContext
@@ -135,7 +135,7 @@ def inspections_page(context: AppContext, lang: Lang, query: dict[str, str]
         return t("inspections", lang), trail, [controls, theme, empty_year(lang, year)]
     choices = indicators_of("inspections")
     view = View(choices[0], period, ("year",), [period])
-    kpis = kpi_views(context, view, "county", COUNTY_CODE, [i.id for i in choices])
+    kpis = kpi_views(context, view.period, "county", COUNTY_CODE, [i.id for i in choices])
     total = counts(rows, today).iloc[0]
     totals = {name: int(total[name]) for name in COUNT_COLUMNS}
     joint_tasks = int(tasks["is_joint"].astype(bool).sum())
@@ -286,10 +286,10 @@ def register(app: Dash, context: AppContext) -> None:
     def drill(*args: object) -> object:
         search = args[-1]
         click = ctx.triggered[0]["value"] if ctx.triggered else None
-        points = clicked_points(click)
-        if not points or ctx.triggered_id not in DRILLS:
+        key = clicked_key(click)
+        if key is None or ctx.triggered_id not in DRILLS:
             return no_update
         query = parse_query(str(search or ""))
         year, _years = resolve_year(context, query)
         return drill_rows(context, parse_lang(query.get("lang")), year, ctx.triggered_id,
-                          str(points[0]["customdata"]))
+                          key)

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
-from callbacks.url_state import clicked_points, parse_query
+from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import kpi_views, resolve_view
 from dashboard import ids
 from dashboard.context import AppContext
@@ -106,7 +106,7 @@ def services_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tup
     choices = indicators_of("services")
     controls = view_controls(lang, view.indicator, view.period, view.kinds, view.periods, choices)
     trail = [(t("county_name", lang), view_href("/", query)), (t("services", lang), None)]
-    kpis = kpi_views(context, view, "county", COUNTY_CODE, [i.id for i in choices])
+    kpis = kpi_views(context, view.period, "county", COUNTY_CODE, [i.id for i in choices])
     if not kpis[0].item.value:
         return t("services", lang), trail, [controls, no_data(lang)]
     values = indicator_by_division(context.engine, view.indicator.id, view.period, "township")
@@ -146,12 +146,11 @@ def register(app: Dash, context: AppContext) -> None:
                   prevent_initial_call=True)
     def drill(township_click: dict | None, level_click: dict | None, search: str | None) -> object:
         click = township_click if ctx.triggered_id == ids.SERVICES_TOWNSHIP_CHART else level_click
-        points = clicked_points(click)
-        if not points:
+        code = clicked_key(click)
+        if code is None:
             return no_update
         query = parse_query(search)
         view = resolve_view(context, query, DEFAULT, "services")
-        code = points[0]["customdata"]
         is_township = ctx.triggered_id == ids.SERVICES_TOWNSHIP_CHART
         return case_detail(context, parse_lang(query.get("lang")), view.period,
                            code if is_township else None, None if is_township else code)

@@ -13,3 +13,10 @@ def parse_query(search: str | None) -> dict[str, str]:
 def clicked_points(click: dict | None) -> list[dict]:
     """The points of a plotly clickData (none when nothing was clicked)."""
     return (click or {}).get("points") or []
+
+
+def clicked_key(click: dict | None) -> str | None:
+    """The key a chart carries in its first clicked point's customdata, if any."""
+    points = clicked_points(click)
+    key = points[0].get("customdata") if points else None
+    return None if key is None else str(key)

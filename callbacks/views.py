@@ -84,18 +84,18 @@ def default_period(context: AppContext, kind: PeriodKind) -> Period:
     return last_complete(kind, context.today())
 
 
-def kpi_views(context: AppContext, view: View, level: str, code: str,
+def kpi_views(context: AppContext, period: Period, level: str, code: str,
               ids_: list[str] | None = None) -> list[KpiView]:
     """KPI cards' data: value, previous period's value, status and (townships) rank."""
     engine = context.engine
-    current = indicator_values(engine, view.period, level, code, ids_)  # type: ignore[arg-type]
+    current = indicator_values(engine, period, level, code, ids_)  # type: ignore[arg-type]
     previous = {v.indicator.id: v.value for v in
-                indicator_values(engine, view.period.previous(), level, code,  # type: ignore[arg-type]
+                indicator_values(engine, period.previous(), level, code,  # type: ignore[arg-type]
                                  ids_)}
     views = []
     for item in current:
         if level == "township":
-            peers = indicator_by_division(engine, item.indicator.id, view.period, "township")
+            peers = indicator_by_division(engine, item.indicator.id, period, "township")
             ranks = rank(peers, item.indicator.id) if peers is not None else None
             position = None if ranks is None or pd.isna(ranks.get(code)) else int(ranks[code])
             ranked = 0 if ranks is None else int(ranks.notna().sum())
@@ -139,7 +139,7 @@ def overview_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tup
                       ranking_list(table, view.indicator, lang, hrefs), t("ranking", lang),
                       boundaries.schematic, lang)
     controls = view_controls(lang, view.indicator, view.period, view.kinds, view.periods)
-    kpis = kpi_sections(kpi_views(context, view, "county", COUNTY_CODE), lang)
+    kpis = kpi_sections(kpi_views(context, view.period, "county", COUNTY_CODE), lang)
     trail = [(t("county_name", lang), None)]
     return t("overview", lang), trail, page_body(controls, kpis, panel)
 
@@ -149,7 +149,7 @@ def township_page(context: AppContext, lang: Lang, query: dict[str, str],
     township = _division(context, code, "township")
     view = resolve_view(context, query)
     controls = view_controls(lang, view.indicator, view.period, view.kinds, view.periods)
-    kpis = kpi_sections(kpi_views(context, view, "township", code), lang)
+    kpis = kpi_sections(kpi_views(context, view.period, "township", code), lang)
     values = indicator_by_division(context.engine, view.indicator.id, view.period, "village",
                                    code)
     if values is None:
@@ -215,7 +215,7 @@ def village_page(context: AppContext, lang: Lang, query: dict[str, str],
     township = _division(context, village["parent_code"], "township")
     view = resolve_view(context, query)
     controls = view_controls(lang, view.indicator, view.period, view.kinds, view.periods)
-    kpis = kpi_sections([k for k in kpi_views(context, view, "village", code)
+    kpis = kpi_sections([k for k in kpi_views(context, view.period, "village", code)
                          if k.item.indicator.id in VILLAGE_COLUMNS], lang)
     trends = trends_section(lang, trend_charts(village_trend_frames(context, code), lang))
     trail = [(t("county_name", lang), view_href("/", query)),

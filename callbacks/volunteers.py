@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import Dash, Input, Output, State, html, no_update
 
-from callbacks.url_state import clicked_points, parse_query
+from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import View, kpi_views, resolve_view
 from dashboard import ids
 from dashboard.context import AppContext
@@ -213,7 +213,7 @@ def volunteers_page(context: AppContext, lang: Lang,
     view = volunteer_view(context, query)
     choices = indicators_of("volunteers")
     generated = bool(division_table(context.engine)["population_generated"].any())
-    kpis = kpi_views(context, view, "county", COUNTY_CODE, [i.id for i in choices])
+    kpis = kpi_views(context, view.period, "county", COUNTY_CODE, [i.id for i in choices])
     body = [view_controls(lang, view.indicator, view.period, view.kinds, view.periods, choices),
             ui.notes(lang, generated), html.Div(kpi_sections(kpis, lang), className="kpi-grid"),
             *_teams(context, view.period, query, lang), *_activities(context, view, lang)]
@@ -224,8 +224,7 @@ def volunteers_page(context: AppContext, lang: Lang,
 def activity_detail(context: AppContext, click: dict | None,
                     search: str | None) -> html.Section | html.P:
     """The activities behind a clicked township bar, for the period in the URL."""
-    points = clicked_points(click)
-    code = points[0].get("customdata") if points else None
+    code = clicked_key(click)
     query = parse_query(search)
     lang = parse_lang(query.get("lang"))
     if not code:

@@ -6,11 +6,10 @@ import re
 
 from flask import Blueprint, Flask, jsonify, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from dashboard.context import AppContext
+from data_access.divisions import COUNTY_CODE, division_table
 from data_access.indicator_values import indicator_values
-from data_access.models import Division
 from data_access.status import data_status
 from metrics.periods import PeriodError, parse_period
 
@@ -49,12 +48,12 @@ def register(server: Flask, context: AppContext) -> None:
             zh, _, en = str(error).partition(" / ")
             return _bad_request(zh, en)
         code = request.args.get("code") or ""
+        divisions = division_table(context.engine)
         if scope == "county" and not code:
-            code = _county_code(context)
+            code = COUNTY_CODE
         if not CODE_PATTERN.match(code):
             return _bad_request("code 应为 12 位统计用区划代码", "code must be a 12-digit division code")
-        with context.engine.connect() as connection:
-            level = connection.scalar(select(Division.level).where(Division.code == code))
+        level = divisions.at[code, "level"] if code in divisions.index else None
         if level is None:
             return _bad_request(f"未知的区划代码 {code}", f"unknown division code {code}")
         if level != scope:
@@ -76,7 +75,3 @@ def register(server: Flask, context: AppContext) -> None:
 
     server.register_blueprint(api)
 
-
-def _county_code(context: AppContext) -> str:
-    with context.engine.connect() as connection:
-        return connection.scalar(select(Division.code).where(Division.level == "county")) or ""

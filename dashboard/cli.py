@@ -6,19 +6,20 @@ import argparse
 import datetime as dt
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-
-from sqlalchemy import inspect
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TypeVar
 
 from dashboard.config import Settings
 from data_access.boundaries import LEVELS, import_boundaries
-from data_access.db import get_engine, upgrade_to_head
+from data_access.db import get_engine, has_schema, upgrade_to_head
 from data_access.divisions import load_reference_divisions
 from data_access.importing.domains import DOMAINS
 from data_access.importing.problems import ImportRejected
 from data_access.importing.runner import import_file
 from data_access.importing.template import write_template
+
+T = TypeVar("T")
 
 
 def _domain_list() -> str:
@@ -97,22 +98,27 @@ def _demo_data(settings: Settings, args: argparse.Namespace) -> int:
     engine = get_engine(settings.database_url)
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep_files or Path(scratch)
-        try:
-            reports = build_demo(engine, as_of, folder)
-        except ImportRejected as rejected:
-            _print_problems(rejected)
+        reports = _rejected_or(lambda: build_demo(engine, as_of, folder))
+        if reports is None:
             return 2
     for report in reports:
         print(f"{report.domain:<22} {report.rows_in_file:>9,} 行/rows  {report.file_name}")
     return 0
 
 
-def _import(settings: Settings, args: argparse.Namespace) -> int:
-    engine = get_engine(settings.database_url)
+def _rejected_or(load: Callable[[], T]) -> T | None:
+    """Runs an import; on rejection lists every problem on stderr and returns None."""
     try:
-        report = import_file(engine, args.file, args.domain)
+        return load()
     except ImportRejected as rejected:
         _print_problems(rejected)
+        return None
+
+
+def _import(settings: Settings, args: argparse.Namespace) -> int:
+    engine = get_engine(settings.database_url)
+    report = _rejected_or(lambda: import_file(engine, args.file, args.domain))
+    if report is None:
         return 2
     print(f"已导入 / imported {report.file_name} ({report.domain}): {report.rows_in_file} 行/rows, "
           f"新增/new {report.rows_inserted}, 更新/updated {report.rows_updated}, "
@@ -122,10 +128,8 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
 
 def _import_boundaries(settings: Settings, args: argparse.Namespace) -> int:
     engine = get_engine(settings.database_url)
-    try:
-        summary = import_boundaries(engine, args.file, args.level)
-    except ImportRejected as rejected:
-        _print_problems(rejected)
+    summary = _rejected_or(lambda: import_boundaries(engine, args.file, args.level))
+    if summary is None:
         return 2
     print(f"已导入边界 / imported boundaries {summary.file_name} ({summary.level}): "
           f"{summary.features} 个要素/features, 新增/new {summary.inserted}, "
@@ -143,12 +147,8 @@ def _print_problems(rejected: ImportRejected) -> None:
 def _template(settings: Settings, args: argparse.Namespace) -> int:
     output = args.output or Path(f"{args.domain}.xlsx")
     engine = get_engine(settings.database_url)
-    try:
-        has_divisions = inspect(engine).has_table("division")
-    except SQLAlchemyError:
-        has_divisions = False
     # Without a database the template still has its instructions, only no division list.
-    write_template(DOMAINS[args.domain], output, engine if has_divisions else None)
+    write_template(DOMAINS[args.domain], output, engine if has_schema(engine) else None)
     print(f"模板已写入 / template written: {output}")
     return 0
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.config import PROJECT_ROOT
 
@@ -42,3 +43,11 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade_to_head(database_url: str) -> None:
     command.upgrade(alembic_config(database_url), "head")
+
+
+def has_schema(engine: Engine) -> bool:
+    """Whether the database is reachable and migrated (its division table exists)."""
+    try:
+        return inspect(engine).has_table("division")
+    except SQLAlchemyError:
+        return False
