@@ -35,7 +35,6 @@ import math
 import os
 import platform
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -67,7 +66,7 @@ TARGET_DRAWN_P95_S = 0.5
 
 # The same flags, viewport and locale as the browser tests (tests/conftest.py).
 sys.path.insert(0, str(REPO_ROOT))
-from tests.conftest import CHROMIUM_ARGS, VIEWPORT
+from tests.conftest import CHROMIUM_ARGS, VIEWPORT, stop_process
 
 # ---------------------------------------------------------------------------------------------
 # Small helpers
@@ -329,13 +328,7 @@ class Server:
             return []
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
 
 
 def access_durations_ms(lines: Iterable[str], method: str, path_prefix: str) -> list[float]:
