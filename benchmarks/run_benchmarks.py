@@ -539,6 +539,9 @@ def classify_callback(post_json: object) -> str:
         return "router.render -> page.children"
     if "url.pathname" in output:
         return "navigation.map_clicked -> url.pathname"
+    if "map-nav.pathname" in output:
+        # The same callback since it writes the map panel's own Location (dashboard/ids.py).
+        return "navigation.map_clicked -> map-nav.pathname"
     if "url.search" in output:
         return "navigation.controls_changed -> url.search"
     if "export-download" in output:

@@ -41,7 +41,10 @@ def register(app: Dash, context: AppContext) -> None:
         updated = next_query(context, query, ctx.triggered_id, indicator_id, kind, period_text)
         return no_update if updated == query else "?" + urlencode(updated)
 
-    @app.callback(Output(ids.URL, "pathname", allow_duplicate=True),
+    # Written to the map panel's own Location (see ids.MAP_NAV), which passes the new path on to
+    # URL and the router: with URL as the output Dash would call this, for nothing, every time
+    # a page with a map is drawn.
+    @app.callback(Output(ids.MAP_NAV, "pathname"),
                   Input(ids.MAP, "clickData"), State(ids.URL, "pathname"),
                   prevent_initial_call=True)
     def map_clicked(click: dict | None, pathname: str | None) -> str:

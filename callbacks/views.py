@@ -133,7 +133,7 @@ def overview_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tup
     table = ranked_table(values, _names(context), view.indicator.id)
     boundaries = township_boundaries(context.engine)
     hrefs = _hrefs(table["code"], township_path, query)
-    figure = choropleth_map(boundaries.geojson, boundaries.labels, table, view.indicator, lang,
+    figure = choropleth_map(boundaries.drawing, boundaries.labels, table, view.indicator, lang,
                             ranked=int(table["rank"].notna().sum()))
     panel = map_panel(_title(view.indicator, view.period, lang), figure, None,
                       ranking_list(table, view.indicator, lang, hrefs), t("ranking", lang),
@@ -160,7 +160,7 @@ def township_page(context: AppContext, lang: Lang, query: dict[str, str],
         hrefs = _hrefs(table["code"], village_path, query)
         boundaries = village_boundaries(context.engine, code)
         ranked = int(table["rank"].notna().sum())
-        figure = (choropleth_map(boundaries.geojson, boundaries.labels, table, view.indicator,
+        figure = (choropleth_map(boundaries.drawing, boundaries.labels, table, view.indicator,
                                  lang, ranked) if boundaries else None)
         tiles = None if boundaries else tile_grid(table, view.indicator, lang, hrefs)
         panel = map_panel(_title(view.indicator, view.period, lang), figure, tiles,

@@ -21,6 +21,15 @@ SERVICES_LEVEL_CHART = "services-level-chart"
 SERVICES_TREND = "services-trend"
 MAP = "map"
 
+# weekly meeting report (/weekly, /weekly/<code>, /weekly/export/<id>)
+WEEKLY_WEEK = "weekly-week"
+WEEKLY_PDF = "weekly-pdf"
+WEEKLY_PRINT = "weekly-print"
+WEEKLY_PRINTED = "weekly-printed"
+WEEKLY_BULLETIN_TEXT = "weekly-bulletin-text"
+WEEKLY_BULLETIN_COPY = "weekly-bulletin-copy"
+WEEKLY_READY = "weekly-ready"
+
 
 def rank_row(code: str) -> dict[str, str]:
     return {"type": "rank-row", "code": code}
@@ -87,3 +96,25 @@ VOLUNTEERS_MONTH_TABLE = "volunteer-months"
 VOLUNTEERS_INACTIVE_TABLE = "volunteer-inactive"
 VOLUNTEERS_SHORTFALL_TABLE = "volunteer-shortfalls"
 VOLUNTEERS_CATEGORY_TABLE = "volunteer-categories"
+
+# wall display (/wall); assets/wall.js finds its parts by class, not by these ids
+WALL_OPTIONS = "wall-options"
+WALL_REPORT = "wall-report"
+WALL_STATUS = "wall-status"
+WALL_REFRESH = "wall-refresh"
+WALL_BANNER = "wall-banner"
+WALL_WEEK = "wall-week"
+WALL_DATA_AS_OF = "wall-data-as-of"
+WALL_REFRESHED = "wall-refreshed"
+WALL_CLOCK = "wall-clock"
+WALL_POSITION = "wall-position"
+
+
+def wall_panel(name: str) -> str:
+    """The body of one wall panel (map, a domain, flags)."""
+    return f"wall-panel-{name}"
+
+# The map's own link target: a dcc.Location inside the map panel that map clicks write, so the
+# click callback's output lives in the page it came with and Dash does not fire it when the
+# page is drawn (it would for an output outside the page, such as URL).
+MAP_NAV = "map-nav"

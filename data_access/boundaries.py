@@ -15,6 +15,7 @@ the winding plotly.js / d3-geo expect (the other winding fills the globe).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -44,6 +45,9 @@ log = logging.getLogger(__name__)
 SCHEMATIC_TOWNSHIPS = ASSETS_DIR / "geo" / "shishou_townships.geojson"
 LEVELS = ("township", "village")
 LEVEL_NAMES = {"township": ("乡镇（街道）", "township"), "village": ("村或社区", "village or community")}
+# Coordinates sent to the browser: 5 decimals of a degree is about 1 m on the ground, far below
+# a pixel of the map, and rounding keeps shared borders shared (same input, same output).
+DRAWING_DECIMALS = 5
 # Where a feature's division code is looked for, in this order; then the feature id.
 CODE_PROPERTIES = ("code", "adcode", "gb", "区划代码")
 POLYGON_TYPES = ("Polygon", "MultiPolygon")
@@ -64,6 +68,27 @@ class BoundarySet:
     geojson: dict[str, Any]
     labels: dict[str, tuple[float, float]]
     schematic: bool
+
+    @functools.cached_property
+    def drawing(self) -> dict[str, Any]:
+        """The same polygons for the map: coordinates rounded to DRAWING_DECIMALS, every ring a
+        float array. Built once per (cached) set, so a render does not pay for it; arrays let
+        the JSON encoder write each ring in one go instead of walking its numbers one by one.
+        ``geojson`` itself stays exact (imports are compared against it)."""
+        features = [{**feature, "geometry": _drawing_geometry(feature["geometry"])}
+                    for feature in self.geojson["features"]]
+        return {"type": "FeatureCollection", "features": features}
+
+
+def _drawing_geometry(geometry: dict[str, Any]) -> dict[str, Any]:
+    def ring(points: Any) -> np.ndarray:
+        return np.round(np.asarray(points, dtype=float)[:, :2], DRAWING_DECIMALS)
+
+    if geometry["type"] == "Polygon":
+        coordinates: list = [ring(r) for r in geometry["coordinates"]]
+    else:
+        coordinates = [[ring(r) for r in polygon] for polygon in geometry["coordinates"]]
+    return {"type": geometry["type"], "coordinates": coordinates}
 
 
 @dataclass(frozen=True)

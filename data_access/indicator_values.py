@@ -8,7 +8,8 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from data_access.aggregates import Level, PeriodNotApplicable, aggregate
-from metrics.indicators import INDICATORS, Domain, IndicatorValue
+from data_access.cache import cached
+from metrics.indicators import INDICATORS, Domain, IndicatorValue, indicators_of
 from metrics.periods import Period
 
 NOT_APPLICABLE = {
@@ -25,29 +26,47 @@ def _domain_frame(engine: Engine, domain: Domain, period: Period, level: Level,
         return None
 
 
+@cached
+def domain_values(engine: Engine, domain: Domain, period: Period, level: Level,
+                  within: str | None = None) -> pd.DataFrame | None:
+    """Every indicator of the domain for every division at `level` under `within`: one column
+    per indicator id, indexed by code; None where the domain is not reported for the period.
+
+    The definitions are row-wise, so computing them once over the whole aggregate gives each
+    division the value it would get alone. Cached with the aggregate (same data version): a
+    page asks for the same values several times (KPI cards, ranks, map), and pandas' cost per
+    call, not the arithmetic, is what a page would otherwise pay each time."""
+    frame = _domain_frame(engine, domain, period, level, within)
+    if frame is None:
+        return None
+    return pd.DataFrame({i.id: i.compute(frame) for i in indicators_of(domain)},
+                        index=frame.index)
+
+
+def _value(indicator_id: str, values: pd.DataFrame | None, code: str) -> IndicatorValue:
+    indicator = INDICATORS[indicator_id]
+    if values is None or code not in values.index:
+        note_zh, note_en = NOT_APPLICABLE.get(indicator.domain, ("无数据", "no data"))
+        return IndicatorValue(indicator, None, note_zh, note_en)
+    value = float(values.at[code, indicator_id])
+    return IndicatorValue(indicator, None if math.isnan(value) else value)
+
+
 def indicator_values(engine: Engine, period: Period, level: Level, code: str,
                      ids: list[str] | None = None) -> list[IndicatorValue]:
     """Every requested indicator for one division (`level` is the division's own level)."""
-    wanted = [INDICATORS[i] for i in (ids or list(INDICATORS))]
+    wanted = ids or list(INDICATORS)
     frames: dict[Domain, pd.DataFrame | None] = {}
-    values = []
-    for indicator in wanted:
-        if indicator.domain not in frames:
-            frames[indicator.domain] = _domain_frame(engine, indicator.domain, period, level,
-                                                     code)
-        frame = frames[indicator.domain]
-        if frame is None or code not in frame.index:
-            note_zh, note_en = NOT_APPLICABLE.get(indicator.domain, ("无数据", "no data"))
-            values.append(IndicatorValue(indicator, None, note_zh, note_en))
-            continue
-        value = float(indicator.compute(frame.loc[[code]]).iloc[0])
-        values.append(IndicatorValue(indicator, None if math.isnan(value) else value))
-    return values
+    for indicator_id in wanted:
+        domain = INDICATORS[indicator_id].domain
+        if domain not in frames:
+            frames[domain] = domain_values(engine, domain, period, level, code)
+    return [_value(i, frames[INDICATORS[i].domain], code) for i in wanted]
 
 
 def indicator_by_division(engine: Engine, indicator_id: str, period: Period, level: Level,
                           within: str | None = None) -> pd.Series | None:
     """One indicator for every division at `level` under `within`; None if not applicable."""
     indicator = INDICATORS[indicator_id]
-    frame = _domain_frame(engine, indicator.domain, period, level, within)
-    return None if frame is None else indicator.compute(frame)
+    values = domain_values(engine, indicator.domain, period, level, within)
+    return None if values is None else values[indicator_id].rename(None)

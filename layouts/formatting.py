@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from layouts.i18n import Lang
-from metrics.indicators import PERCENT, YUAN, Unit
+from layouts.i18n import Lang, t
+from metrics.indicators import INDICATORS, PERCENT, YUAN, Unit
+from metrics.targets import TARGETS
 
 YUAN_PER_WAN = 10_000
 
@@ -34,3 +35,26 @@ def format_date(day: dt.date | dt.datetime | None) -> str:
     if day is None:
         return "—"
     return day.strftime("%Y-%m-%d %H:%M") if isinstance(day, dt.datetime) else day.isoformat()
+
+
+def indicator_name(indicator_id: str, lang: Lang) -> str:
+    indicator = INDICATORS[indicator_id]
+    return indicator.name_en if lang == "en" else indicator.name_zh
+
+
+def value_with_unit(indicator_id: str, value: float | None, lang: Lang) -> str:
+    """“99.7%”, “41.50万元”, “41.50 10k yuan”; an em dash when there is no value."""
+    unit = INDICATORS[indicator_id].unit
+    if value is None:
+        return "—"
+    joiner = "" if lang == "zh" or unit is PERCENT else " "
+    return f"{format_value(value, unit, lang)}{joiner}{unit_label(unit, lang)}"
+
+
+def target_label(indicator_id: str, lang: Lang) -> str:
+    """“目标 ≥ 99.5%”; empty for an indicator without a target."""
+    rule = TARGETS.get(indicator_id)
+    if rule is None:
+        return ""
+    sign = "≥" if INDICATORS[indicator_id].higher_is_better else "≤"
+    return f"{t('target', lang)} {sign} {value_with_unit(indicator_id, rule.target, lang)}"

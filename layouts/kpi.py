@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from dash import html
 
 from dashboard import ids
-from layouts.formatting import format_value, unit_label
+from layouts.formatting import format_value, target_label, unit_label
 from layouts.i18n import Lang, t
 from layouts.theme import STATUS_ICONS, STATUS_WORDS
 from metrics.indicators import DOMAIN_NAMES, PERCENT, YUAN, Domain, IndicatorValue
-from metrics.targets import TARGETS, Status
+from metrics.targets import Status
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class KpiView:
     ranked: int = 0
 
 
-def _change(view: KpiView, lang: Lang) -> html.Span | None:
+def change_badge(view: KpiView, lang: Lang) -> html.Span | None:
     value, previous = view.item.value, view.previous
     if value is None or previous is None:
         return None
@@ -42,14 +42,8 @@ def _change(view: KpiView, lang: Lang) -> html.Span | None:
                      className=f"kpi-change {'better' if better else 'worse'}")
 
 
-def _target(view: KpiView, lang: Lang) -> str:
-    rule = TARGETS.get(view.item.indicator.id)
-    if rule is None:
-        return ""
-    indicator = view.item.indicator
-    sign = "≥" if indicator.higher_is_better else "≤"
-    return (f"{t('target', lang)} {sign} {format_value(rule.target, indicator.unit, lang)}"
-            f"{' ' if lang == 'en' else ''}{unit_label(indicator.unit, lang)}")
+def target_text(view: KpiView, lang: Lang) -> str:
+    return target_label(view.item.indicator.id, lang)
 
 
 def kpi_card(view: KpiView, lang: Lang) -> html.Div:
@@ -60,6 +54,7 @@ def kpi_card(view: KpiView, lang: Lang) -> html.Div:
     note = item.note_en if lang == "en" else item.note_zh
     zh_word, en_word = STATUS_WORDS[view.status]
     rank = (f"{t('rank', lang)} {view.rank}/{view.ranked}" if view.rank else "")
+    target = target_text(view, lang)
     return html.Div([
         html.Div([html.Span(name, className="kpi-name"),
                   html.Span([html.Span(STATUS_ICONS[view.status], **{"aria-hidden": "true"}),
@@ -71,10 +66,12 @@ def kpi_card(view: KpiView, lang: Lang) -> html.Div:
             html.Span(unit_label(indicator.unit, lang) if item.value is not None else "",
                       className="kpi-unit"),
         ], className="kpi-figure"),
-        html.Div([html.Span(_target(view, lang), className="kpi-target"),
-                  html.Span(rank, className="kpi-rank"), _change(view, lang)],
+        # Empty parts are left out rather than drawn empty: the browser's cost of a page grows
+        # with the square of its component count (each new component notifies every other).
+        html.Div([html.Span(target, className="kpi-target") if target else None,
+                  html.Span(rank, className="kpi-rank") if rank else None, change_badge(view, lang)],
                  className="kpi-meta"),
-        html.Div(note or "", className="kpi-note"),
+        html.Div(note, className="kpi-note") if note else None,
         html.Details([html.Summary(t("definition", lang)), html.P(definition)],
                      className="kpi-definition"),
     ], id=ids.kpi(indicator.id), className=f"kpi-card card-{view.status}",

@@ -13,12 +13,13 @@ from layouts.i18n import Lang, t
 def map_panel(title: str, figure: go.Figure | None, tiles: html.Div | None, ranking: html.Ol,
               ranking_title: str, schematic: bool, lang: Lang) -> html.Div:
     if figure is not None:
-        drawing = dcc.Graph(id=ids.MAP, figure=figure, config=MAP_CONFIG, className="map-graph")
+        drawing = [dcc.Graph(id=ids.MAP, figure=figure, config=MAP_CONFIG, className="map-graph"),
+                   dcc.Location(id=ids.MAP_NAV, refresh="callback-nav")]
     else:
-        drawing = tiles
+        drawing = [tiles]
     note = html.P(t("schematic", lang), className="schematic-note") if schematic else None
     return html.Div([
-        html.Section([html.H3(title), drawing, note], className="panel map-panel"),
+        html.Section([html.H3(title), *drawing, note], className="panel map-panel"),
         html.Section([html.H3(ranking_title), ranking], className="panel ranking-panel"),
     ], className="map-row")
 
