@@ -1,5 +1,5 @@
 # 石首督导看板: set-up, run and test on a fresh Debian 12 machine.
-#   make run    venv + demo database, then the dashboard on http://127.0.0.1:8050
+#   make run    venv + demo database + chromium (PDF export), then the dashboard on :8050
 #   make test   venv + Debian packages (chromium, PostgreSQL), then every test
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -51,7 +51,9 @@ db: venv
 	    || { rm -f $(DB_FILE); exit 1; }; \
 	fi
 
+# chromium and the CJK fonts print the weekly report's PDF on the server.
 run: venv db
+	bash scripts/setup_system.sh python browser
 	$(VENV_PY) -m dashboard serve --host $(HOST) --port $(PORT)
 
 # pytest exits non-zero on failures, and with 5 when it collected no tests: both fail `make test`.

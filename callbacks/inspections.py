@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
-from callbacks.url_state import clicked_key, parse_query
+from callbacks.url_state import clicked_key, parse_query, search_with
 from callbacks.views import NotFound, View, kpi_views
 from dashboard import ids
 from dashboard.context import AppContext
@@ -263,10 +263,7 @@ def register(app: Dash, context: AppContext) -> None:
                   Input(ids.INSPECTIONS_YEAR, "value"), State(ids.URL, "search"),
                   prevent_initial_call=True)
     def year_changed(year: int | None, search: str | None) -> str:
-        query = parse_query(search)
-        if not year or query.get("year") == str(year):
-            return no_update
-        return "?" + urlencode({**query, "year": str(year)})
+        return search_with(search, "year", year)
 
     @app.callback(Output(ids.URL, "search", allow_duplicate=True),
                   Input(ids.WORKLIST_DEPARTMENT, "value"), Input(ids.WORKLIST_TOWNSHIP, "value"),

@@ -1,7 +1,11 @@
 """Every page: its URL pattern and the function that assembles it.
 
 A page function takes (context, lang, query, *groups of the pattern) and returns
-(title, breadcrumb trail, body); it raises views.NotFound for an unknown code.
+(title, breadcrumb trail, body); it raises views.NotFound for an unknown code. The router puts
+it in the common frame (title bar, navigation, breadcrumb).
+
+A screen takes the same arguments and returns the whole window's content, without the frame
+(the wall display).
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from callbacks.inspections import inspections_page, task_page, worklist_page
 from callbacks.services import services_page
 from callbacks.views import overview_page, township_page, village_page
 from callbacks.volunteers import volunteers_page
+from callbacks.wall import wall_screen
+from callbacks.weekly import archived_page, weekly_page, weekly_township_page
 
 PAGES = (
     (r"^/$", overview_page),
@@ -22,4 +28,11 @@ PAGES = (
     (r"^/inspections/worklist$", worklist_page),
     (r"^/inspections/task/([^/]{1,32})$", task_page),
     (r"^/volunteers$", volunteers_page),
+    (r"^/weekly$", weekly_page),
+    (r"^/weekly/(\d{12})$", weekly_township_page),
+    (r"^/weekly/export/(\d{1,9})$", archived_page),
+)
+
+SCREENS: tuple = (
+    (r"^/wall$", wall_screen),
 )

@@ -7,7 +7,7 @@ import re
 
 from dash import Dash, Input, Output, html
 
-from callbacks.pages import PAGES
+from callbacks.pages import PAGES, SCREENS
 from callbacks.url_state import parse_query
 from callbacks.views import NotFound
 from dashboard import ids
@@ -19,11 +19,17 @@ from layouts.shell import not_found, page_frame
 from metrics.periods import PeriodError
 
 ROUTES = tuple((re.compile(pattern), page) for pattern, page in PAGES)
+SCREEN_ROUTES = tuple((re.compile(pattern), screen) for pattern, screen in SCREENS)
 
 
 def render_page(context: AppContext, pathname: str, search: str) -> html.Div:
     query = parse_query(search)
     lang = parse_lang(query.get("lang"))
+    for pattern, screen in SCREEN_ROUTES:
+        match = pattern.match(pathname or "/")
+        if match:
+            # Drawn before any database read: a screen keeps working while the database is away.
+            return screen(context, lang, query, *match.groups())
     as_of = format_date(data_status(context.engine).last_import_at)
     for pattern, page in ROUTES:
         match = pattern.match(pathname or "/")

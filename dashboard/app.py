@@ -12,8 +12,10 @@ from callbacks import (
     router,
     services,
     volunteers,
+    wall,
+    weekly,
 )
-from dashboard import api
+from dashboard import api, pdf
 from dashboard.config import ASSETS_DIR, Settings
 from dashboard.context import AppContext
 from data_access.db import get_engine
@@ -32,7 +34,9 @@ def create_app(settings: Settings | None = None) -> Dash:
         update_title=None,
     )
     app.layout = app_layout()
-    for module in (router, navigation, exports, economy, services, volunteers, inspections):
+    for module in (router, navigation, exports, economy, services, volunteers, inspections, weekly,
+                   wall):
         module.register(app, context)
     api.register(app.server, context)
+    pdf.register(app.server, context)
     return app

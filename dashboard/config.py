@@ -26,6 +26,8 @@ class Settings:
     stale_after_hours: int = 36
     # Pins "today" (default periods, period lists) for reproducible screens and tests.
     today: dt.date | None = None
+    # Where the server's own chromium reaches the app to print PDFs; default: the request's host.
+    internal_url: str = ""
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -34,6 +36,7 @@ class Settings:
             "debug": os.environ.get("DASHBOARD_DEBUG", "0") == "1",
             "cache_timeout_seconds": int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300")),
             "stale_after_hours": int(os.environ.get("DASHBOARD_STALE_HOURS", "36")),
+            "internal_url": os.environ.get("DASHBOARD_INTERNAL_URL", "").rstrip("/"),
             "today": (dt.date.fromisoformat(os.environ["DASHBOARD_TODAY"])
                       if os.environ.get("DASHBOARD_TODAY") else None),
         }

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -314,6 +315,27 @@ class ImportLog(Base):
     rows_inserted: Mapped[int] = mapped_column(Integer)
     rows_updated: Mapped[int] = mapped_column(Integer)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ReportExport(Base):
+    """A report as it was exported for a meeting: the numbers shown, frozen, and its PDF.
+
+    ``snapshot`` is the report model as JSON (every figure, rank, flag and the bulletin text),
+    so a later meeting compares with what was actually presented even if the data changed.
+    """
+
+    __tablename__ = "report_export"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # weekly / township
+    week: Mapped[str] = mapped_column(String(8), index=True)  # YYYY-Www
+    township_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"))
+    lang: Mapped[str] = mapped_column(String(2))
+    data_version: Mapped[int] = mapped_column(Integer)  # newest import_log id at export
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    snapshot: Mapped[str] = mapped_column(Text)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 # --- boundaries ------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from layouts.urls import view_href
 NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("/", "overview"), ("/economy", "economy"), ("/services", "services"),
     ("/volunteers", "volunteers"), ("/inspections", "inspections"),
-    ("/inspections/worklist", "worklist"),
+    ("/inspections/worklist", "worklist"), ("/weekly", "weekly"),
 )
 
 

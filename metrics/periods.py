@@ -109,3 +109,12 @@ def recent_periods(kind: PeriodKind, today: dt.date, first_year: int = 2017) -> 
         periods.append(current)
         current = current.previous()
     return periods
+
+
+def year_to_date(last_day: dt.date) -> Period:
+    """The calendar year from 1 January through `last_day`: a "year" period cut short, for
+    figures reported as cumulative to a date (the weekly report's inspections)."""
+    start = dt.date(last_day.year, 1, 1)
+    end = last_day + dt.timedelta(days=1)
+    label = f"{start.isoformat()}~{last_day.isoformat()}"
+    return Period("year", start, end, label if end.year == start.year else str(start.year))

@@ -40,18 +40,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from dashboard.pdf import CHROMIUM_ARGS
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 VIEWPORT = {"width": 1600, "height": 1000}
 HEALTH_PATH = "/api/v1/health"
 

@@ -1,0 +1,152 @@
+"""The weekly meeting pages: /weekly, /weekly/<township code> and a stored export
+/weekly/export/<id>, plus the week selector and the print button."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from dash import Dash, Input, Output, State, html
+
+from callbacks.url_state import search_with
+from callbacks.views import NotFound
+from callbacks.weekly_report import weekly_report
+from dashboard import ids
+from dashboard.context import AppContext
+from data_access.divisions import division_table
+from data_access.weekly import export_snapshot, list_exports
+from layouts.bulletin import bulletin_text
+from layouts.i18n import Lang, t
+from layouts.weekly import (
+    archive_notice,
+    bulletin_panel,
+    comparison_note,
+    exports_list,
+    flags_section,
+    rankings_section,
+    township_summary,
+    week_controls,
+    weekly_href,
+)
+from metrics.periods import (
+    Period,
+    PeriodError,
+    last_complete,
+    parse_period,
+    period_containing,
+    recent_periods,
+)
+from metrics.weekly import WeeklyReport
+
+
+def requested_week(context: AppContext, text: str | None) -> Period:
+    """The week the URL asks for (YYYY-Www), by default the last complete one.
+
+    Raises PeriodError for anything else, or a week that has not begun."""
+    today = context.today()
+    if not text:
+        return last_complete("week", today)
+    week = parse_period(text)
+    if week.kind != "week":
+        raise PeriodError(f"周次应为 YYYY-Www，如 {last_complete('week', today).label} / "
+                          f"a week is YYYY-Www, e.g. {last_complete('week', today).label}")
+    if week.start > today:
+        raise PeriodError(f"{week.label} 尚未开始 / {week.label} has not begun")
+    return week
+
+
+def _title(report: WeeklyReport, lang: Lang, name: str | None = None) -> str:
+    heading = t("weekly_township_title", lang).format(name=name) if name \
+        else t("weekly_title", lang)
+    return f"{heading} {report.week}（{report.first_day} ~ {report.last_day}）"
+
+
+def _ready(report: WeeklyReport) -> html.Div:
+    """Marks a fully drawn report: the PDF renderer waits for it."""
+    return html.Div(id=ids.WEEKLY_READY, hidden=True, **{"data-week": report.week})
+
+
+def _controls(context: AppContext, week: Period, path: str, lang: Lang) -> html.Div:
+    today = context.today()
+    complete = [w for w in recent_periods("week", today) if w.end <= today]
+    weeks = [w.label for w in complete]
+    if week.label not in weeks:
+        weeks.insert(0, week.label)
+    following = period_containing("week", week.end)
+    return week_controls(
+        week.label, weeks, weekly_href(path, week.previous().label, lang),
+        weekly_href(path, following.label, lang) if following.end <= today else None,
+        f"{path}/pdf?{urlencode({'week': week.label, 'lang': lang})}", lang)
+
+
+def weekly_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple[str, list, list]:
+    week = requested_week(context, query.get("week"))
+    report = weekly_report(context, week)
+    body = [
+        _controls(context, week, "/weekly", lang),
+        comparison_note(report, lang),
+        rankings_section(report, lang),
+        flags_section(report, lang),
+        bulletin_panel(report, lang, bulletin_text(report, lang)),
+        exports_list(list_exports(context.engine, week.label), lang),
+        _ready(report),
+    ]
+    trail = [(t("county_name", lang), "/"), (t("weekly", lang), None)]
+    return _title(report, lang), trail, body
+
+
+def _township(context: AppContext, code: str) -> str:
+    table = division_table(context.engine)
+    if code not in table.index or table.at[code, "level"] != "township":
+        raise NotFound(code)
+    return str(table.at[code, "name"])
+
+
+def weekly_township_page(context: AppContext, lang: Lang, query: dict[str, str],
+                         code: str) -> tuple[str, list, list]:
+    name = _township(context, code)
+    week = requested_week(context, query.get("week"))
+    report = weekly_report(context, week)
+    body = [_controls(context, week, f"/weekly/{code}", lang),
+            comparison_note(report, lang), *township_summary(report, code, lang),
+            _ready(report)]
+    trail = [(t("county_name", lang), "/"),
+             (t("weekly", lang), weekly_href("/weekly", week.label, lang)), (name, None)]
+    return _title(report, lang, name), trail, body
+
+
+def archived_page(context: AppContext, lang: Lang, query: dict[str, str],
+                  export_id: str) -> tuple[str, list, list]:
+    """A stored export, drawn from the numbers saved with it (in the language it was made in)."""
+    export = export_snapshot(context.engine, int(export_id))
+    if export is None:
+        raise NotFound(f"#{export_id}")
+    report = WeeklyReport.from_json(export["snapshot"]["report"])
+    shown: Lang = "en" if export["lang"] == "en" else "zh"
+    notice = archive_notice(export, shown)
+    if export["kind"] == "township":
+        code = export["township_code"]
+        name = _township(context, code)
+        body = [notice, comparison_note(report, shown), *township_summary(report, code, shown)]
+        title = _title(report, shown, name)
+    else:
+        body = [notice, comparison_note(report, shown), rankings_section(report, shown),
+                flags_section(report, shown),
+                bulletin_panel(report, shown, export["snapshot"]["bulletin"])]
+        title = _title(report, shown)
+    trail = [(t("county_name", lang), "/"),
+             (t("weekly", lang), weekly_href("/weekly", report.week, lang)),
+             (f"#{export['id']}", None)]
+    return title, trail, [*body, _ready(report)]
+
+
+def register(app: Dash, context: AppContext) -> None:
+    @app.callback(Output(ids.URL, "search", allow_duplicate=True),
+                  Input(ids.WEEKLY_WEEK, "value"), State(ids.URL, "search"),
+                  prevent_initial_call=True)
+    def week_chosen(week: str | None, search: str | None) -> str:
+        return search_with(search, "week", week)
+
+    app.clientside_callback(
+        "function (clicks) { if (clicks) { window.print(); } return clicks; }",
+        Output(ids.WEEKLY_PRINTED, "data"), Input(ids.WEEKLY_PRINT, "n_clicks"),
+        prevent_initial_call=True)

@@ -1,0 +1,137 @@
+"""PDF exports of the weekly report, made on the server with Debian's chromium (Playwright).
+
+GET /weekly/pdf?week=&lang=            the whole report
+GET /weekly/<township code>/pdf?week=  one township's summary
+GET /weekly/export/<id>.pdf            a stored export's PDF, byte for byte
+
+An export first saves the report's numbers (and the bulletin text) as a stored export, then
+prints that stored export's page: the PDF shows exactly the saved numbers, and next week's
+meeting compares with them even if the data change in between.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+from urllib.parse import urlencode
+
+from flask import Flask, Response, request, send_file
+from flask.typing import ResponseReturnValue
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
+from callbacks.weekly import requested_week
+from callbacks.weekly_report import weekly_report
+from dashboard import ids
+from dashboard.context import AppContext
+from data_access.divisions import division_table
+from data_access.weekly import attach_pdf, export_pdf, store_export
+from layouts.bulletin import bulletin_text
+from layouts.i18n import parse_lang, t
+from metrics.periods import PeriodError
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # the server and CI run as root, where chromium's sandbox cannot start
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+PAGE_TIMEOUT_MS = 60_000
+CODE_PATTERN = re.compile(r"^\d{12}$")
+FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555">'
+          '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+
+
+class PdfError(RuntimeError):
+    """Chromium is missing or could not print the page."""
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    if not path:
+        raise PdfError("服务器上没有 chromium（make run / make test 会安装 Debian 的 chromium） / "
+                       "chromium is not installed on the server")
+    return path
+
+
+def render_pdf(url: str) -> bytes:
+    """Prints the page at `url` as A4 landscape once the report on it is drawn."""
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
+                                                 args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 990})
+                page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
+                page.wait_for_selector(f"#{ids.WEEKLY_READY}", state="attached",
+                                       timeout=PAGE_TIMEOUT_MS)
+                page.wait_for_load_state("networkidle", timeout=PAGE_TIMEOUT_MS)
+                page.emulate_media(media="print")
+                return page.pdf(format="A4", landscape=True, print_background=True,
+                                display_header_footer=True, header_template="<span></span>",
+                                footer_template=FOOTER,
+                                margin={"top": "10mm", "bottom": "12mm", "left": "10mm",
+                                        "right": "10mm"})
+            finally:
+                browser.close()
+    except PlaywrightError as error:
+        raise PdfError(str(error).splitlines()[0]) from error
+
+
+def _message(status: int, zh: str, en: str) -> ResponseReturnValue:
+    return Response(f"{zh}\n{en}\n", status=status, mimetype="text/plain; charset=utf-8")
+
+
+def _export(context: AppContext, township_code: str | None) -> ResponseReturnValue:
+    lang = parse_lang(request.args.get("lang"))
+    try:
+        week = requested_week(context, request.args.get("week"))
+    except PeriodError as error:
+        zh, _, en = str(error).partition(" / ")
+        return _message(400, zh, en or zh)
+    report = weekly_report(context, week)
+    text = bulletin_text(report, lang)
+    export_id = store_export(context.engine, "township" if township_code else "weekly",
+                             week.label, township_code, lang,
+                             {"report": report.to_json(), "bulletin": text},
+                             dt.datetime.now().replace(microsecond=0))
+    base = context.settings.internal_url or request.host_url.rstrip("/")
+    try:
+        pdf = render_pdf(f"{base}/weekly/export/{export_id}?{urlencode({'print': 1})}")
+    except PdfError as error:
+        return _message(503, t("pdf_failed", "zh").format(id=export_id, reason=error),
+                        t("pdf_failed", "en").format(id=export_id, reason=error))
+    attach_pdf(context.engine, export_id, pdf)
+    name = division_table(context.engine).at[township_code, "name"] if township_code \
+        else "石首市"
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{name}_周调度_{week.label}_{export_id}.pdf")
+
+
+def register(server: Flask, context: AppContext) -> None:
+    @server.get("/weekly/pdf")
+    def weekly_pdf() -> ResponseReturnValue:
+        return _export(context, None)
+
+    @server.get("/weekly/<code>/pdf")
+    def township_pdf(code: str) -> ResponseReturnValue:
+        table = division_table(context.engine)
+        if not CODE_PATTERN.match(code) or code not in table.index \
+                or table.at[code, "level"] != "township":
+            return _message(404, f"未知的乡镇代码 {code}", f"unknown township code {code}")
+        return _export(context, code)
+
+    @server.get("/weekly/export/<int:export_id>.pdf")
+    def stored_pdf(export_id: int) -> ResponseReturnValue:
+        pdf = export_pdf(context.engine, export_id)
+        if pdf is None:
+            return _message(404, t("export_not_found", "zh"), t("export_not_found", "en"))
+        return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                         download_name=f"周调度_{export_id}.pdf")

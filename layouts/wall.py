@@ -1,0 +1,329 @@
+"""The wall display (/wall): a dark, mouse-free screen for the meeting room, built from the
+weekly report model. Pure functions: report and boundaries in, components out.
+
+Everything a viewer needs is printed (values on the map, ranks, status icon and word): a wall
+has no hover. Rotation and the clock run in assets/wall.js, which finds the parts by class
+(`.wall`, `.wall-panel[data-panel]`, `.wall-clock`, `.wall-position`); the styles are in
+assets/wall.css, scoped under `.wall`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard import ids
+from layouts.figures import MAP_CONFIG, choropleth_map, value_texts
+from layouts.formatting import format_value, unit_label
+from layouts.i18n import Lang, t
+from layouts.kpi import KpiView, change_badge, target_text
+from layouts.theme import FONT_FAMILY, STATUS_COLOURS, STATUS_ICONS, STATUS_WORDS
+from metrics.indicators import DOMAIN_NAMES, INDICATORS, Domain, IndicatorValue
+from metrics.targets import Status, status
+from metrics.weekly import (
+    DOMAIN_ORDER,
+    FLAG_KINDS,
+    HEADLINE,
+    Flag,
+    FlagRow,
+    Ranking,
+    WeeklyReport,
+)
+
+PANELS: tuple[str, ...] = ("map", *DOMAIN_ORDER, "flags")
+FLAG_ROWS_SHOWN = 5
+# The map in the wall's colours: dark navy to light blue, white labels with a dark outline, so
+# the names and values stay readable on every cell (the desk map's light blues glare on a wall).
+WALL_MAP_SCALE = [[0.0, "#173a5e"], [0.5, "#2d6aa3"], [1.0, "#5ea9e6"]]
+WALL_BACKGROUND = "#0b1220"
+# Plotly sizes text in px; assets/wall.css scales the labels with the screen (see .scattergeo text).
+MAP_LABEL_PX = 20
+
+
+def _name(indicator_id: str, lang: Lang) -> str:
+    indicator = INDICATORS[indicator_id]
+    return indicator.name_en if lang == "en" else indicator.name_zh
+
+
+def _word(state: Status, lang: Lang) -> str:
+    zh, en = STATUS_WORDS[state]
+    return en if lang == "en" else zh
+
+
+def status_badge(state: Status, lang: Lang, with_word: bool = True) -> html.Span:
+    """Icon and word in the status colour: never colour alone."""
+    icon = html.Span(STATUS_ICONS[state], **{"aria-hidden": "true"})
+    parts: list[Any] = [icon, " ", _word(state, lang)] if with_word else [icon]
+    return html.Span(parts, className="wall-status", style={"color": STATUS_COLOURS[state]},
+                     title=_word(state, lang), **{"data-status": state})
+
+
+# --- the shell (drawn without any database read) ------------------------------------------
+
+
+def wall_shell(lang: Lang, rotate_seconds: float, refresh_seconds: int,
+               indicator_id: str) -> html.Div:
+    """The whole window: header, warning banner, the panels (empty until the first refresh),
+    footer. The refresh callback fills them in; wall.js rotates them."""
+    titles = {"map": t("wall_map", lang), "flags": t("wall_flags", lang)}
+    for domain in DOMAIN_ORDER:
+        zh, en = DOMAIN_NAMES[domain]
+        titles[domain] = en if lang == "en" else zh
+    panels = [html.Section([
+        html.H2(titles[name], className="wall-panel-title"),
+        html.Div(html.P(t("wall_loading", lang), className="wall-muted"),
+                 id=ids.wall_panel(name), className="wall-panel-body"),
+    ], className="wall-panel", **{"data-panel": name}) for name in PANELS]
+    return html.Div([
+        dcc.Store(id=ids.WALL_OPTIONS, data={"lang": lang, "indicator": indicator_id}),
+        dcc.Store(id=ids.WALL_REPORT),
+        dcc.Store(id=ids.WALL_STATUS),
+        dcc.Interval(id=ids.WALL_REFRESH, interval=int(refresh_seconds * 1000)),
+        html.Header([
+            html.Div([html.Span(t("app_title", lang), className="wall-app-title"),
+                      html.Span(t("wall_subtitle", lang), className="wall-subtitle")],
+                     className="wall-brand"),
+            html.Div(id=ids.WALL_WEEK, className="wall-week"),
+            html.Div([html.Span(id=ids.WALL_POSITION, className="wall-position"),
+                      html.Span(id=ids.WALL_CLOCK, className="wall-clock")],
+                     className="wall-meta"),
+        ], className="wall-header"),
+        html.Div(id=ids.WALL_BANNER, className="wall-banner", hidden=True, role="alert"),
+        html.Main(panels, className="wall-panels"),
+        html.Footer([
+            html.Span(f"{t('data_as_of', lang)} —", id=ids.WALL_DATA_AS_OF,
+                      className="wall-as-of"),
+            html.Span(id=ids.WALL_REFRESHED, className="wall-refreshed"),
+        ], className="wall-footer"),
+    ], className="wall", lang="en" if lang == "en" else "zh-CN",
+        **{"data-rotate": f"{rotate_seconds:g}"})
+
+
+# --- status: banner and footer ------------------------------------------------------------
+
+
+def status_parts(wall_status: dict[str, Any], lang: Lang,
+                 stale_hours: int) -> tuple[list | None, bool, str, str]:
+    """(banner children, banner hidden, data-as-of text, refreshed text) for a refresh status
+    (see callbacks.wall.refresh). The banner says it in the wall's language, the other beside."""
+    state = wall_status.get("state")
+    as_of = wall_status.get("data_as_of") or "—"
+    footer = (f"{t('data_as_of', lang)} {as_of}",
+              f"{t('wall_refreshed', lang)} {wall_status.get('checked_at') or '—'}")
+    if state == "offline":
+        key, values = "wall_offline", {"since": wall_status.get("since") or "—", "as_of": as_of}
+    elif state == "stale":
+        key, values = "wall_stale", {"hours": stale_hours, "as_of": as_of}
+    else:
+        return None, True, *footer
+    other: Lang = "zh" if lang == "en" else "en"
+    banner = [html.Span("⚠", className="wall-banner-icon", **{"aria-hidden": "true"}),
+              html.Div([html.P(t(key, lang).format(**values), className="wall-banner-main"),
+                        html.P(t(key, other).format(**values), className="wall-banner-other",
+                               lang="zh-CN" if other == "zh" else "en")]),
+              ]
+    return banner, False, *footer
+
+
+# --- panels ------------------------------------------------------------------------------
+
+
+def week_label(report: WeeklyReport, lang: Lang) -> str:
+    year, number = report.week.split("-W")
+    return t("wall_week", lang).format(year=year, number=int(number), first=report.first_day,
+                                       last=report.last_day)
+
+
+def county_tile(ranking: Ranking, lang: Lang, week: str) -> html.Div:
+    """The county figure: value, status icon and word, target, change on last week; the
+    period when it is not the week (inspections run to date, income is yearly)."""
+    indicator = INDICATORS[ranking.indicator_id]
+    state = status(indicator.id, ranking.county)
+    view = KpiView(IndicatorValue(indicator, ranking.county), ranking.county_previous, state)
+    has_value = ranking.county is not None
+    target = target_text(view, lang)
+    return html.Div([
+        html.Div(_name(indicator.id, lang), className="wall-tile-name"),
+        html.Div([html.Span(format_value(ranking.county, indicator.unit, lang),
+                            className="wall-tile-value"),
+                  html.Span(unit_label(indicator.unit, lang) if has_value else "",
+                            className="wall-tile-unit")], className="wall-tile-figure"),
+        html.Div([status_badge(state, lang) if state != "none" else None,
+                  html.Span(target, className="wall-tile-target") if target else None],
+                 className="wall-tile-line"),
+        html.Div([change_badge(view, lang),
+                  html.Span(ranking.period, className="wall-tile-period")
+                  if ranking.period != week else None], className="wall-tile-line"),
+    ], className="wall-tile", **{"data-indicator": indicator.id, "data-status": state})
+
+
+def _rank_change(change: int | None) -> str:
+    if change is None:
+        return ""
+    return "→" if change == 0 else (f"↑{change}" if change > 0 else f"↓{-change}")
+
+
+def township_ranking(ranking: Ranking, lang: Lang) -> html.Div:
+    """All townships, best first, with value, status icon and places moved since last week."""
+    indicator = INDICATORS[ranking.indicator_id]
+    unit = unit_label(indicator.unit, lang)
+    rows = [html.Li([
+        html.Span("—" if card.rank is None else str(card.rank), className="wall-rank-no"),
+        html.Span(card.name, className="wall-rank-name"),
+        html.Span([format_value(card.value, indicator.unit, lang),
+                   html.Small(f" {unit}" if card.value is not None else "")],
+                  className="wall-rank-value"),
+        status_badge(card.status, lang, with_word=False),  # type: ignore[arg-type]
+        html.Span(_rank_change(card.rank_change), className="wall-rank-move"),
+    ], className="wall-rank", **{"data-code": card.code, "data-status": card.status})
+        for card in ranking.cards]
+    legend = [html.Span([status_badge(s, lang)], className="wall-legend-item")
+              for s in ("green", "yellow", "red")]
+    title = t("wall_ranking", lang).format(indicator=_name(indicator.id, lang))
+    return html.Div([
+        html.H3([title, html.Span(ranking.period, className="wall-tile-period")],
+                className="wall-section-title"),
+        html.Ol(rows, className="wall-ranking"),
+        html.Div(legend, className="wall-legend"),
+    ], className="wall-ranking-block")
+
+
+def domain_body(report: WeeklyReport, domain: Domain, lang: Lang) -> list:
+    rankings = [r for r in report.rankings if INDICATORS[r.indicator_id].domain == domain]
+    if not rankings:
+        return [html.P(t("no_data_period", lang), className="wall-muted")]
+    headline = report.ranking(HEADLINE[domain]) or rankings[0]
+    return [html.Div([county_tile(r, lang, report.week) for r in rankings],
+                     className="wall-tiles"),
+            township_ranking(headline, lang)]
+
+
+def cards_table(ranking: Ranking) -> pd.DataFrame:
+    """code, name, value, rank of the townships (what layouts.figures maps take)."""
+    return pd.DataFrame([{"code": c.code, "name": c.name, "value": c.value, "rank": c.rank}
+                         for c in ranking.cards], columns=["code", "name", "value", "rank"])
+
+
+def wall_map_figure(geojson: dict, labels: dict[str, Any], ranking: Ranking,
+                    lang: Lang) -> go.Figure:
+    """The shared township map, restyled for the wall: every township's name and value written
+    on it, dark colours, no colour bar (the values are printed), no hover."""
+    indicator = INDICATORS[ranking.indicator_id]
+    table = cards_table(ranking)
+    figure = choropleth_map(geojson, {c: tuple(p) for c, p in labels.items()}, table, indicator,
+                            lang, ranked=int(table["rank"].notna().sum()))
+    values = dict(zip(table["name"], value_texts(table["value"], indicator, lang), strict=True))
+    scale = WALL_MAP_SCALE if indicator.higher_is_better else [
+        [1 - stop, colour] for stop, colour in reversed(WALL_MAP_SCALE)]
+    figure.update_traces(selector={"type": "choropleth"}, colorscale=scale, showscale=False,
+                         marker={"line": {"color": WALL_BACKGROUND, "width": 2}},
+                         hoverinfo="skip", hovertemplate=None)
+    for trace in figure.data:
+        if trace.type == "scattergeo":
+            trace.text = [f"<b>{name}</b><br>{values.get(name, '—')}" for name in trace.text]
+            trace.textfont = {"size": MAP_LABEL_PX, "color": "#ffffff", "family": FONT_FAMILY,
+                              "shadow": "1px 1px 2px #000, -1px -1px 2px #000"}
+    figure.update_layout(height=None, autosize=True, hovermode=False,
+                         font={"color": "#e6edf5"})
+    return figure
+
+
+def map_body(report: WeeklyReport, boundaries: dict[str, Any], indicator_id: str,
+             lang: Lang) -> list:
+    ranking = report.ranking(indicator_id) or next(iter(report.rankings), None)
+    if ranking is None:
+        return [html.P(t("no_data_period", lang), className="wall-muted")]
+    figure = wall_map_figure(boundaries["geojson"], boundaries["labels"], ranking, lang)
+    headlines = [r for r in (report.ranking(HEADLINE[d]) for d in DOMAIN_ORDER) if r is not None]
+    title = f"{_name(ranking.indicator_id, lang)}（{ranking.period}）" if lang == "zh" \
+        else f"{_name(ranking.indicator_id, lang)} ({ranking.period})"
+    return [html.Div([
+        html.Div([
+            html.H3(title, className="wall-section-title"),
+            dcc.Graph(figure=figure, config={**MAP_CONFIG, "staticPlot": True}, responsive=True,
+                      className="wall-map-graph"),
+            html.P(t("schematic", lang), className="wall-muted wall-map-note")
+            if boundaries.get("schematic") else None,
+        ], className="wall-map", **{"data-indicator": ranking.indicator_id}),
+        html.Div([county_tile(r, lang, report.week) for r in headlines],
+                 className="wall-side"),
+    ], className="wall-map-body")]
+
+
+def _days(row: FlagRow) -> int:
+    return int(row.detail) if row.detail.lstrip("-").isdigit() else 0
+
+
+def _income(row: FlagRow) -> float:
+    try:
+        return float(row.detail)
+    except ValueError:
+        return float("inf")
+
+
+def top_rows(flag: Flag, count: int = FLAG_ROWS_SHOWN) -> list[FlagRow]:
+    """The rows a wall has room for, most pressing first: the longest overdue rectification,
+    unfinished then oldest overdue cases, villages idle longest (never active first), the
+    lowest incomes; red streaks in the report's order."""
+    rows = list(flag.rows)
+    if flag.kind == "overdue_rectifications":
+        rows.sort(key=_days, reverse=True)
+    elif flag.kind == "new_overdue_cases":
+        rows.sort(key=lambda r: (r.detail != "", r.date))
+    elif flag.kind == "inactive_villages":
+        rows.sort(key=lambda r: r.date)
+    elif flag.kind == "fell_below_50k":
+        rows.sort(key=_income)
+    return rows[:count]
+
+
+def flag_detail(kind: str, row: FlagRow, lang: Lang) -> str:
+    if kind == "new_overdue_cases":
+        due = t("wall_due", lang).format(date=row.date)
+        return due if row.detail else f"{due} · {t('wall_unfinished', lang)}"
+    if kind == "overdue_rectifications":
+        return t("wall_days_late", lang).format(days=row.detail)
+    if kind == "inactive_villages":
+        return (t("wall_last_activity", lang).format(date=row.date) if row.date
+                else t("wall_no_activity", lang))
+    if kind == "fell_below_50k":
+        return t("wall_income", lang).format(value=row.detail, year=row.date)
+    return ""
+
+
+def flag_card(flag: Flag, lang: Lang) -> html.Div:
+    rows = top_rows(flag)
+    subject = (lambda r: _name(r.subject, lang)) if flag.kind == "red_three_weeks" \
+        else (lambda r: r.subject)
+    items = [html.Li([html.Span(row.township, className="wall-flag-township"),
+                      html.Span(subject(row), className="wall-flag-subject"),
+                      html.Span(flag_detail(flag.kind, row, lang), className="wall-flag-detail")],
+                     className="wall-flag-row") for row in rows]
+    more = flag.count - len(rows)
+    return html.Div([
+        html.Div([html.Span(t(f"wall_flag_{flag.kind}", lang), className="wall-flag-name"),
+                  html.Span(f"{flag.count:,}", className="wall-flag-count")],
+                 className="wall-flag-head"),
+        html.Ul(items, className="wall-flag-rows") if items
+        else html.P(t("wall_nothing", lang), className="wall-muted"),
+        html.P(t("wall_more", lang).format(count=more), className="wall-muted") if more > 0
+        else None,
+    ], className="wall-flag", **{"data-kind": flag.kind, "data-count": str(flag.count)})
+
+
+def flags_body(report: WeeklyReport, lang: Lang) -> list:
+    return [html.Div([flag_card(report.flag(kind), lang) for kind in FLAG_KINDS],
+                     className="wall-flags")]
+
+
+def panel_bodies(report: WeeklyReport, boundaries: dict[str, Any], indicator_id: str,
+                 lang: Lang) -> dict[str, list]:
+    """Each panel's content, by panel name (PANELS)."""
+    bodies = {"map": map_body(report, boundaries, indicator_id, lang),
+              "flags": flags_body(report, lang)}
+    for domain in DOMAIN_ORDER:
+        bodies[domain] = domain_body(report, domain, lang)
+    return bodies

@@ -1,0 +1,298 @@
+"""The weekly meeting report: rank cards per indicator, red flags, the bulletin, the township
+summary and the print / PDF controls. Pure functions of the report model."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import ids
+from layouts.bulletin import bulletin_sections, title_lines
+from layouts.formatting import (
+    format_value,
+    indicator_name,
+    target_label,
+    value_with_unit,
+)
+from layouts.grid import ColumnSpec, table_section
+from layouts.i18n import Lang, t
+from layouts.theme import STATUS_ICONS, STATUS_WORDS
+from metrics.indicators import DOMAIN_NAMES, INDICATORS, PERCENT
+from metrics.weekly import DOMAIN_ORDER, Card, Flag, Ranking, WeeklyReport
+
+# Where an indicator's rows are listed: (path, query) for its domain page and period.
+DOMAIN_PAGES = {"services": "/services", "volunteers": "/volunteers",
+                "inspections": "/inspections", "income": "/economy"}
+# Column headers of each red-flag list: (subject, date, detail) text keys.
+FLAG_COLUMNS = {
+    "new_overdue_cases": ("flag_col_case", "flag_col_due", "flag_col_finished"),
+    "overdue_rectifications": ("flag_col_object", "flag_col_rectify_due", "flag_col_days_late"),
+    "inactive_villages": ("flag_col_village", "flag_col_last_activity", None),
+    "fell_below_50k": ("flag_col_village", "flag_col_year", "flag_col_revenue"),
+    "red_three_weeks": ("flag_col_indicator", None, "flag_col_weeks"),
+}
+
+
+def weekly_href(path: str, week: str, lang: Lang) -> str:
+    query = {"week": week, **({"lang": "en"} if lang == "en" else {})}
+    return f"{path}?{urlencode(query)}"
+
+
+def _delta_text(indicator_id: str, value: float | None, base: float | None) -> str:
+    if value is None or base is None:
+        return "—"
+    delta = value - base
+    unit = INDICATORS[indicator_id].unit
+    if unit is PERCENT:
+        return f"{round(delta, 1) + 0.0:+.1f}pp"  # + 0.0 turns a rounded -0.0 into 0.0
+    return f"{'+' if delta >= 0 else '−'}{format_value(abs(delta), unit, 'zh')}"
+
+
+def _move(card: Card, lang: Lang) -> html.Span:
+    change = card.rank_change
+    if change is None:
+        return html.Span("—", className="rank-move", title=t("rank_change", lang))
+    word = "▲" if change > 0 else "▼" if change < 0 else "＝"
+    return html.Span(f"{word}{abs(change) if change else ''}",
+                     className=f"rank-move {'up' if change > 0 else 'down' if change < 0 else ''}",
+                     title=t("rank_change", lang), **{"data-change": str(change)})
+
+
+def _status(status: str, lang: Lang) -> html.Span:
+    zh, en = STATUS_WORDS[status]  # type: ignore[index]
+    return html.Span([html.Span(STATUS_ICONS[status], **{"aria-hidden": "true"}),  # type: ignore[index]
+                      " ", en if lang == "en" else zh], className=f"status status-{status}")
+
+
+def rank_card(card: Card, indicator_id: str, week: str, lang: Lang) -> html.Div:
+    return html.Div([
+        html.Span(card.rank or "—", className="rank-no"),
+        dcc.Link(card.name, href=weekly_href(f"/weekly/{card.code}", week, lang),
+                 className="rank-card-name"),
+        html.Span(value_with_unit(indicator_id, card.value, lang), className="rank-card-value"),
+        _status(card.status, lang),
+        _move(card, lang),
+        html.Span(f"{t('wow', lang)} {_delta_text(indicator_id, card.value, card.previous)}",
+                  className="rank-delta"),
+        html.Span(f"{t('yoy', lang)} {_delta_text(indicator_id, card.value, card.year_before)}",
+                  className="rank-delta"),
+    ], className=f"rank-card card-{card.status}",
+        **{"data-code": card.code, "data-rank": "" if card.rank is None else str(card.rank),
+           "data-value": "" if card.value is None else repr(card.value),
+           "data-status": card.status})
+
+
+def _rows_href(ranking: Ranking, lang: Lang) -> str:
+    domain = INDICATORS[ranking.indicator_id].domain
+    query: dict[str, str] = {}
+    if domain in ("services", "volunteers"):
+        query = {"indicator": ranking.indicator_id, "period": ranking.period}
+    elif domain == "inspections":
+        query = {"year": ranking.period[:4]}
+    else:
+        query = {"period": ranking.period}
+    if lang == "en":
+        query["lang"] = "en"
+    return f"{DOMAIN_PAGES[domain]}?{urlencode(query)}"
+
+
+def ranking_panel(ranking: Ranking, week: str, lang: Lang) -> html.Section:
+    indicator = INDICATORS[ranking.indicator_id]
+    definition = indicator.definition_en if lang == "en" else indicator.definition_zh
+    county = (f"{t('county_value', lang)} {value_with_unit(indicator.id, ranking.county, lang)} · "
+              f"{t('wow', lang)} {_delta_text(indicator.id, ranking.county, ranking.county_previous)}"
+              f" · {t('yoy', lang)} "
+              f"{_delta_text(indicator.id, ranking.county, ranking.county_year_before)}")
+    return html.Section([
+        html.Div([
+            html.H4(indicator_name(indicator.id, lang), title=f"{t('definition', lang)}：{definition}"),
+            html.Span(f"{t('report_period', lang)} {ranking.period}", className="muted small"),
+            html.Span(target_label(indicator.id, lang) or t("no_target_ranked", lang),
+                      className="muted small"),
+            html.Span(county, className="ranking-county"),
+            dcc.Link(t("rows_behind", lang), href=_rows_href(ranking, lang),
+                     className="rows-link"),
+        ], className="ranking-head"),
+        html.Details([html.Summary(t("definition", lang)), html.P(definition)],
+                     className="kpi-definition"),
+        html.Div([rank_card(c, indicator.id, week, lang) for c in ranking.cards],
+                 className="rank-cards"),
+    ], className="panel weekly-ranking", **{"data-indicator": indicator.id})
+
+
+def rankings_section(report: WeeklyReport, lang: Lang) -> html.Section:
+    blocks = []
+    for domain in DOMAIN_ORDER:
+        zh, en = DOMAIN_NAMES[domain]
+        panels = [ranking_panel(r, report.week, lang) for r in report.rankings
+                  if INDICATORS[r.indicator_id].domain == domain]
+        if panels:
+            blocks.append(html.Div([html.H3(en if lang == "en" else zh), *panels],
+                                   className="weekly-domain", **{"data-domain": domain}))
+    return html.Section([html.H3(t("weekly_rankings", lang), className="section-title"),
+                         html.P(t("weekly_rankings_note", lang), className="muted small"),
+                         *blocks], className="weekly-rankings")
+
+
+def _flag_frame(flag: Flag) -> pd.DataFrame:
+    return pd.DataFrame([{"township": r.township, "subject": r.subject, "date": r.date,
+                          "detail": r.detail} for r in flag.rows],
+                        columns=["township", "subject", "date", "detail"])
+
+
+def _flag_rowsvalue_with_unit(flag: Flag, lang: Lang) -> pd.DataFrame:
+    frame = _flag_frame(flag)
+    if flag.kind == "red_three_weeks":
+        frame["subject"] = frame["subject"].map(lambda i: indicator_name(i, lang))
+    return frame
+
+
+def flag_panel(flag: Flag, week: str, lang: Lang) -> html.Div:
+    subject, date, detail = FLAG_COLUMNS[flag.kind]
+    columns = [ColumnSpec("township", t("township", lang), pinned=True),
+               ColumnSpec("subject", t(subject, lang))]
+    if date:
+        columns.append(ColumnSpec("date", t(date, lang)))
+    if detail:
+        columns.append(ColumnSpec("detail", t(detail, lang)))
+    counts = sorted(flag.by_township().items(), key=lambda item: (-item[1], item[0]))
+    names = {r.township_code: r.township for r in flag.rows}
+    summary = html.Ul([html.Li(f"{names[code]} {n}") for code, n in counts],
+                      className="flag-townships")
+    table = table_section(f"weekly-{flag.kind}", t("flag_rows", lang),
+                          _flag_rowsvalue_with_unit(flag, lang), columns, lang,
+                          f"{t(f'flag_{flag.kind}', lang)}_{week}", height=260)
+    return html.Div([
+        html.Div([html.Span(str(flag.count), className="flag-count"),
+                  html.Span(t(f"flag_{flag.kind}", lang), className="flag-name")],
+                 className=f"flag-head {'flag-on' if flag.count else 'flag-off'}"),
+        summary if counts else html.P(t("flag_none", lang), className="muted"),
+        html.Div(table, className="screen-only"),
+    ], className="panel weekly-flag", **{"data-flag": flag.kind, "data-count": str(flag.count)})
+
+
+def flags_section(report: WeeklyReport, lang: Lang) -> html.Section:
+    return html.Section([html.H3(t("red_flags", lang), className="section-title"),
+                         html.Div([flag_panel(f, report.week, lang) for f in report.flags],
+                                  className="weekly-flags")], className="weekly-flags-section")
+
+
+def bulletin_panel(report: WeeklyReport, lang: Lang, text: str) -> html.Section:
+    """The bulletin as a notice, and a button that copies it as plain text."""
+    title, subtitle, as_of = title_lines(report, lang)
+    sections = [html.Div([html.H5(heading), *(html.P(p) for p in paragraphs)])
+                for heading, paragraphs in bulletin_sections(report, lang)]
+    return html.Section([
+        html.Div([html.H3(t("bulletin", lang), className="section-title"),
+                  dcc.Clipboard(target_id=ids.WEEKLY_BULLETIN_TEXT, title=t("copy_bulletin", lang),
+                                className="button copy-button", id=ids.WEEKLY_BULLETIN_COPY),
+                  html.Span(t("copy_bulletin", lang), className="muted small")],
+                 className="section-head"),
+        html.Article([html.H4(title, className="notice-title"),
+                      html.P(subtitle, className="notice-subtitle"),
+                      html.P(as_of, className="notice-subtitle muted"), *sections],
+                     className="notice"),
+        html.Pre(text, id=ids.WEEKLY_BULLETIN_TEXT, className="bulletin-text"),
+    ], className="panel weekly-bulletin")
+
+
+def week_controls(week: str, weeks: list[str], previous: str | None, following: str | None,
+                  pdf_href: str, lang: Lang) -> html.Div:
+    return html.Div([
+        html.Label(t("week_label", lang), htmlFor=ids.WEEKLY_WEEK, className="control-label"),
+        dcc.Dropdown(id=ids.WEEKLY_WEEK, options=[{"label": w, "value": w} for w in weeks],
+                     value=week, clearable=False, searchable=False, className="week-control"),
+        dcc.Link(f"‹ {t('previous_week', lang)}", href=previous, className="button")
+        if previous else None,
+        dcc.Link(f"{t('next_week', lang)} ›", href=following, className="button")
+        if following else None,
+        html.A(t("export_pdf", lang), href=pdf_href, className="button primary",
+               id=ids.WEEKLY_PDF, download=""),
+        html.Button(t("print", lang), id=ids.WEEKLY_PRINT, n_clicks=0, className="button"),
+        dcc.Store(id=ids.WEEKLY_PRINTED),
+    ], className="controls weekly-controls")
+
+
+def archive_notice(export: dict, lang: Lang) -> html.Div:
+    created = export["created_at"]
+    return html.Div(t("archived_notice", lang).format(
+        id=export["id"], time=created.strftime("%Y-%m-%d %H:%M"), version=export["data_version"]),
+        className="archive-notice", role="note")
+
+
+def comparison_note(report: WeeklyReport, lang: Lang) -> html.P | None:
+    if not report.compared_with and not report.corrections:
+        return None
+    parts = []
+    if report.compared_with:
+        parts.append(t("compared_with_export", lang).format(export=report.compared_with))
+    if report.corrections:
+        parts.append(t("corrected_since", lang) + "、".join(indicator_name(i, lang)
+                                                            for i in report.corrections))
+    return html.P(" ".join(parts), className="comparison-note")
+
+
+def exports_list(exports: pd.DataFrame, lang: Lang) -> html.Section | None:
+    if exports.empty:
+        return None
+    items = []
+    for row in exports.itertuples():
+        what = row.township if row.kind == "township" and row.township else t("whole_report",
+                                                                                lang)
+        items.append(html.Li([
+            html.Span(f"#{row.id} {pd.Timestamp(row.created_at):%Y-%m-%d %H:%M} · {what} · "
+                      f"{row.lang}"),
+            dcc.Link(t("open_archived", lang), href=f"/weekly/export/{row.id}"
+                     + ("?lang=en" if lang == "en" else "")),
+            html.A("PDF", href=f"/weekly/export/{row.id}.pdf") if row.pdf_sha256 else None,
+        ]))
+    return html.Section([html.H3(t("stored_exports", lang), className="section-title"),
+                         html.Ul(items, className="exports-list")],
+                        className="panel weekly-exports screen-only")
+
+
+def township_summary(report: WeeklyReport, code: str, lang: Lang) -> list:
+    """One township's page of the report: its card on every indicator and its red flags."""
+    rows = []
+    for ranking in report.rankings:
+        card = ranking.card(code)
+        if card is None:
+            continue
+        ranked = sum(1 for c in ranking.cards if c.rank is not None)
+        rows.append(html.Tr([
+            html.Th(indicator_name(ranking.indicator_id, lang), scope="row",
+                    title=INDICATORS[ranking.indicator_id].definition_en if lang == "en"
+                    else INDICATORS[ranking.indicator_id].definition_zh),
+            html.Td(value_with_unit(ranking.indicator_id, card.value, lang), className="num"),
+            html.Td(f"{card.rank}/{ranked}" if card.rank else "—", className="num"),
+            html.Td(_status(card.status, lang)),
+            html.Td(_move(card, lang)),
+            html.Td(_delta_text(ranking.indicator_id, card.value, card.previous),
+                    className="num"),
+            html.Td(_delta_text(ranking.indicator_id, card.value, card.year_before),
+                    className="num"),
+            html.Td(value_with_unit(ranking.indicator_id, ranking.county, lang), className="num"),
+            html.Td(ranking.period, className="small"),
+        ], **{"data-indicator": ranking.indicator_id, "data-status": card.status,
+              "data-rank": "" if card.rank is None else str(card.rank)}))
+    header = html.Tr([html.Th(t(key, lang), scope="col") for key in (
+        "indicator", "value", "rank", "status", "rank_change", "wow", "yoy", "county_value",
+        "report_period")])
+    flags = []
+    for flag in report.flags:
+        mine = [r for r in flag.rows if r.township_code == code]
+        if flag.kind == "red_three_weeks":
+            subjects = [indicator_name(r.subject, lang) for r in mine]
+        else:
+            subjects = [r.subject for r in mine]
+        flags.append(html.Li([html.Strong(f"{t(f'flag_{flag.kind}', lang)}：{len(mine)}"),
+                              html.Span(" " + "；".join(subjects[:12])
+                                        + (" …" if len(subjects) > 12 else ""))],
+                             **{"data-flag": flag.kind, "data-count": str(len(mine))}))
+    return [
+        html.Table([html.Thead(header), html.Tbody(rows)], className="summary-table"),
+        html.Section([html.H3(t("red_flags", lang), className="section-title"),
+                      html.Ul(flags, className="township-flags")], className="panel"),
+    ]

@@ -1,0 +1,114 @@
+"""The weekly report on the demo database: rank cards agree with the indicator module, red
+flags with the rows, and a stored export is what next week's report compares with."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pandas as pd
+import pytest
+from sqlalchemy import delete, select, update
+
+from callbacks.weekly_report import weekly_report
+from dashboard.config import Settings
+from dashboard.context import AppContext
+from data_access import cache
+from data_access.db import get_engine
+from data_access.indicator_values import indicator_by_division
+from data_access.models import ReportExport, ServiceCase, ServiceDaily
+from data_access.weekly import latest_income_year, latest_weekly_export, store_export
+from metrics.indicators import INDICATORS
+from metrics.periods import parse_period
+from metrics.ranking import rank
+from metrics.weekly import WEEKLY_INDICATORS, report_periods
+
+WEEK = parse_period("2026-W45")
+TODAY = dt.date(2026, 11, 15)
+
+
+def _context(url: str) -> AppContext:
+    settings = Settings.from_env(database_url=url, today=TODAY)
+    return AppContext(settings, get_engine(url))
+
+
+@pytest.fixture(scope="module")
+def report(demo_database_url):
+    return weekly_report(_context(demo_database_url), WEEK)
+
+
+def test_every_card_is_the_indicator_modules_figure(report, demo_engine) -> None:
+    assert [r.indicator_id for r in report.rankings] == list(WEEKLY_INDICATORS)
+    income_year = latest_income_year(demo_engine, WEEK.last_day)
+    assert income_year == 2025
+    for ranking in report.rankings:
+        domain = INDICATORS[ranking.indicator_id].domain
+        current = report_periods(domain, WEEK, income_year)[0]
+        assert current.label == ranking.period
+        values = indicator_by_division(demo_engine, ranking.indicator_id, current, "township")
+        ranks = rank(values, ranking.indicator_id)
+        assert len(ranking.cards) == 15
+        for card in ranking.cards:
+            expected = values[card.code]
+            if pd.isna(expected):
+                assert card.value is None and card.rank is None
+            else:
+                assert card.value == pytest.approx(float(expected))
+                assert card.rank == int(ranks[card.code])
+
+
+def test_new_overdue_cases_are_the_cases_due_that_week_and_not_finished_by_then(
+        report, demo_engine) -> None:
+    with demo_engine.connect() as connection:
+        cases = pd.read_sql(select(ServiceCase.serial_no, ServiceCase.due_date,
+                                   ServiceCase.finished_at)
+                            .where(ServiceCase.due_date >= WEEK.start,
+                                   ServiceCase.due_date < WEEK.end), connection)
+    due = pd.to_datetime(cases["due_date"])
+    finished = pd.to_datetime(cases["finished_at"]).dt.normalize()
+    late = cases[finished.isna() | (finished > due)]
+    flag = report.flag("new_overdue_cases")
+    assert flag.count == len(late) > 0
+    assert {r.subject.rsplit("（", 1)[1].rstrip("）") for r in flag.rows} == set(late["serial_no"])
+
+
+def test_the_red_flags_have_rows_and_townships(report) -> None:
+    for flag in report.flags:
+        assert flag.count == len(flag.rows)
+        assert all(row.township for row in flag.rows)
+    assert report.flag("fell_below_50k").count >= 1  # the demo's calibrated fallers
+
+
+def test_next_week_compares_with_what_was_presented(demo_database_url, tmp_path) -> None:
+    copy = tmp_path / "demo.sqlite3"
+    shutil.copyfile(demo_database_url.removeprefix("sqlite:///"), copy)
+    url = f"sqlite:///{copy}"
+    context = _context(url)
+    with context.engine.begin() as connection:  # exports other tests made in the shared database
+        connection.execute(delete(ReportExport))
+    presented = weekly_report(context, WEEK)
+    export_id = store_export(context.engine, "weekly", WEEK.label, None, "zh",
+                             {"report": presented.to_json(), "bulletin": ""},
+                             dt.datetime(2026, 11, 10, 9, 0))
+    assert latest_weekly_export(context.engine, WEEK.label)["id"] == export_id
+
+    following = weekly_report(context, parse_period("2026-W46"))
+    assert following.compared_with == f"#{export_id} 2026-11-10 09:00"
+    assert following.corrections == ()
+    shown = presented.ranking("service_on_time_rate")
+    now = following.ranking("service_on_time_rate")
+    for card in now.cards:
+        assert card.previous == shown.card(card.code).value
+        assert card.previous_rank == shown.card(card.code).rank
+
+    # Data corrected after the meeting: the report says which indicators changed since.
+    with context.engine.begin() as connection:
+        connection.execute(update(ServiceDaily)
+                           .where(ServiceDaily.day >= WEEK.start, ServiceDaily.day < WEEK.end)
+                           .values(on_time=0))
+    cache.clear()
+    corrected = weekly_report(context, parse_period("2026-W46"))
+    assert "service_on_time_rate" in corrected.corrections
+    # ...while last week's figures stay those presented.
+    assert corrected.ranking("service_on_time_rate").county_previous == shown.county
+    cache.clear()
