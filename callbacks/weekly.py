@@ -23,6 +23,7 @@ from layouts.weekly import (
     exports_list,
     flags_section,
     rankings_section,
+    ready_marker,
     township_summary,
     week_controls,
     weekly_href,
@@ -60,11 +61,6 @@ def _title(report: WeeklyReport, lang: Lang, name: str | None = None) -> str:
     return f"{heading} {report.week}（{report.first_day} ~ {report.last_day}）"
 
 
-def _ready(report: WeeklyReport) -> html.Div:
-    """Marks a fully drawn report: the PDF renderer waits for it."""
-    return html.Div(id=ids.WEEKLY_READY, hidden=True, **{"data-week": report.week})
-
-
 def _controls(context: AppContext, week: Period, path: str, lang: Lang) -> html.Div:
     today = context.today()
     complete = [w for w in recent_periods("week", today) if w.end <= today]
@@ -88,7 +84,7 @@ def weekly_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple
         flags_section(report, lang),
         bulletin_panel(report, lang, bulletin_text(report, lang)),
         exports_list(list_exports(context.engine, week.label), lang),
-        _ready(report),
+        ready_marker(report),
     ]
     trail = [(t("county_name", lang), "/"), (t("weekly", lang), None)]
     return _title(report, lang), trail, body
@@ -108,7 +104,7 @@ def weekly_township_page(context: AppContext, lang: Lang, query: dict[str, str],
     report = weekly_report(context, week)
     body = [_controls(context, week, f"/weekly/{code}", lang),
             comparison_note(report, lang), *township_summary(report, code, lang),
-            _ready(report)]
+            ready_marker(report)]
     trail = [(t("county_name", lang), "/"),
              (t("weekly", lang), weekly_href("/weekly", week.label, lang)), (name, None)]
     return _title(report, lang, name), trail, body
@@ -136,7 +132,7 @@ def archived_page(context: AppContext, lang: Lang, query: dict[str, str],
     trail = [(t("county_name", lang), "/"),
              (t("weekly", lang), weekly_href("/weekly", report.week, lang)),
              (f"#{export['id']}", None)]
-    return title, trail, [*body, _ready(report)]
+    return title, trail, [*body, ready_marker(report)]
 
 
 def register(app: Dash, context: AppContext) -> None:

@@ -215,6 +215,11 @@ def week_controls(week: str, weeks: list[str], previous: str | None, following: 
     ], className="controls weekly-controls")
 
 
+def ready_marker(report: WeeklyReport) -> html.Div:
+    """Marks a fully drawn report: the PDF renderer waits for it."""
+    return html.Div(id=ids.WEEKLY_READY, hidden=True, **{"data-week": report.week})
+
+
 def archive_notice(export: dict, lang: Lang) -> html.Div:
     created = export["created_at"]
     return html.Div(t("archived_notice", lang).format(
