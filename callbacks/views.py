@@ -11,7 +11,12 @@ from dash import dcc, html
 from dashboard.context import AppContext
 from data_access.boundaries import township_boundaries, village_boundaries
 from data_access.divisions import COUNTY_CODE, division_table
-from data_access.indicator_values import indicator_by_division, indicator_values
+from data_access.indicator_values import (
+    domain_ranks,
+    indicator_by_division,
+    indicator_frame,
+    indicator_values,
+)
 from data_access.trends import indicator_trend
 from layouts.controls import view_controls
 from layouts.figures import choropleth_map
@@ -31,7 +36,7 @@ from metrics.periods import (
     parse_period,
     recent_periods,
 )
-from metrics.ranking import rank, ranked_table
+from metrics.ranking import ranked_table
 from metrics.targets import ranked_status, status
 
 DEFAULT_INDICATOR = "collective_income_mean"
@@ -93,12 +98,16 @@ def kpi_views(context: AppContext, period: Period, level: str, code: str,
                 indicator_values(engine, period.previous(), level, code,  # type: ignore[arg-type]
                                  ids_)}
     views = []
+    peer_ranks = {domain: domain_ranks(engine, domain, period, "township")
+                  for domain in dict.fromkeys(i.indicator.domain for i in current)
+                  } if level == "township" else {}
     for item in current:
         if level == "township":
-            peers = indicator_by_division(engine, item.indicator.id, period, "township")
-            ranks = rank(peers, item.indicator.id) if peers is not None else None
-            position = None if ranks is None or pd.isna(ranks.get(code)) else int(ranks[code])
-            ranked = 0 if ranks is None else int(ranks.notna().sum())
+            ranks = peer_ranks[item.indicator.domain]
+            column = None if ranks is None else ranks[item.indicator.id]
+            position = (None if column is None or code not in column.index
+                        or pd.isna(column[code]) else int(column[code]))
+            ranked = 0 if column is None else int(column.notna().sum())
             state = ranked_status(item.indicator.id, item.value, position, ranked)
             views.append(KpiView(item, previous.get(item.indicator.id), state, position, ranked))
         else:
@@ -179,15 +188,11 @@ def township_page(context: AppContext, lang: Lang, query: dict[str, str],
 def village_table(context: AppContext, period: Period, township_code: str) -> pd.DataFrame:
     """One row per village of the township with the village-level indicators of the period."""
     table = division_table(context.engine)
-    frame = pd.DataFrame(index=pd.Index([], name="code"))
-    for indicator_id in VILLAGE_COLUMNS:
-        values = indicator_by_division(context.engine, indicator_id, period, "village",
-                                       township_code)
-        if values is not None:
-            frame = frame.reindex(frame.index.union(values.index))
-            frame[indicator_id] = values
+    frame = indicator_frame(context.engine, list(VILLAGE_COLUMNS), period, "village",
+                            township_code)
     frame.insert(0, "unit_type", table["unit_type"].reindex(frame.index))
     frame.insert(0, "name", table["name"].reindex(frame.index))
+    frame.index.name = "code"
     return frame.reset_index()
 
 

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from data_access.models import ImportLog
@@ -45,8 +46,17 @@ def clear() -> None:
         _versions.clear()
 
 
+def _handed_out(value: Any) -> Any:
+    """What a caller gets: its own object, so nothing it does reaches the cache. pandas objects
+    are copied shallowly: with copy-on-write (always on since pandas 3) a write to the copy
+    copies the data first, and a page asks the cache for frames dozens of times."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy(deep=False)
+    return value.copy() if hasattr(value, "copy") else value
+
+
 def cached(function: F) -> F:
-    """Caches a function whose first argument is the engine; results must not be mutated."""
+    """Caches a function whose first argument is the engine."""
 
     @functools.wraps(function)
     def wrapper(engine: Engine, *args: Any, **kwargs: Any) -> Any:
@@ -57,12 +67,12 @@ def cached(function: F) -> F:
             hit = _entries.get(key)
             if hit and now - hit[0] < TTL_SECONDS:
                 _entries.move_to_end(key)
-                return hit[1].copy() if hasattr(hit[1], "copy") else hit[1]
+                return _handed_out(hit[1])
         value = function(engine, *args, **kwargs)
         with _lock:
             _entries[key] = (now, value)
             while len(_entries) > MAX_ENTRIES:
                 _entries.popitem(last=False)
-        return value.copy() if hasattr(value, "copy") else value
+        return _handed_out(value)
 
     return wrapper  # type: ignore[return-value]

@@ -11,6 +11,7 @@ from data_access.aggregates import Level, PeriodNotApplicable, aggregate
 from data_access.cache import cached
 from metrics.indicators import INDICATORS, Domain, IndicatorValue, indicators_of
 from metrics.periods import Period
+from metrics.ranking import rank
 
 NOT_APPLICABLE = {
     "income": ("村集体经济收入按年度或季度统计", "collective income is reported by year or quarter"),
@@ -43,6 +44,18 @@ def domain_values(engine: Engine, domain: Domain, period: Period, level: Level,
                         index=frame.index)
 
 
+@cached
+def domain_ranks(engine: Engine, domain: Domain, period: Period, level: Level,
+                 within: str | None = None) -> pd.DataFrame | None:
+    """Each division's rank among its peers on every indicator of the domain (1 best, NaN for
+    no value), shaped as domain_values."""
+    values = domain_values(engine, domain, period, level, within)
+    if values is None:
+        return None
+    return pd.DataFrame({column: rank(values[column], column) for column in values.columns},
+                        index=values.index)
+
+
 def _value(indicator_id: str, values: pd.DataFrame | None, code: str) -> IndicatorValue:
     indicator = INDICATORS[indicator_id]
     if values is None or code not in values.index:
@@ -70,3 +83,19 @@ def indicator_by_division(engine: Engine, indicator_id: str, period: Period, lev
     indicator = INDICATORS[indicator_id]
     values = domain_values(engine, indicator.domain, period, level, within)
     return None if values is None else values[indicator_id].rename(None)
+
+
+def indicator_frame(engine: Engine, indicator_ids: list[str], period: Period, level: Level,
+                    within: str | None = None) -> pd.DataFrame:
+    """The indicators for every division at `level` under `within`, one column each in the
+    order asked, indexed by code; indicators whose domain is not reported for the period are
+    left out."""
+    parts = []
+    for domain in dict.fromkeys(INDICATORS[i].domain for i in indicator_ids):
+        values = domain_values(engine, domain, period, level, within)
+        if values is not None:
+            parts.append(values[[i for i in indicator_ids if INDICATORS[i].domain == domain]])
+    if not parts:
+        return pd.DataFrame(index=pd.Index([], name="code"))
+    frame = pd.concat(parts, axis=1, join="outer")
+    return frame[[i for i in indicator_ids if i in frame.columns]]

@@ -67,6 +67,13 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+def row_data(frame: pd.DataFrame) -> list[dict]:
+    """The grid's rows: display values, None (JSON null) where there is no value. A NaN left in
+    would make the response's JSON encoder parse and encode the whole page a second time."""
+    shown = display_frame(frame)
+    return shown.astype(object).where(shown.notna(), None).to_dict("records")
+
+
 def table_section(table_id: str, title: str, frame: pd.DataFrame, columns: list[ColumnSpec],
                   lang: Lang, export_name: str, row_id: str | None = None,
                   height: int = 420, note: str = "") -> html.Section:
@@ -74,7 +81,7 @@ def table_section(table_id: str, title: str, frame: pd.DataFrame, columns: list[
               "digits": {c.field: c.digits for c in columns if c.kind == "number"}}
     options = {"tooltipShowDelay": 300, "animateRows": False, "enableCellTextSelection": True}
     grid = dag.AgGrid(
-        id=ids.grid(table_id), rowData=display_frame(frame).to_dict("records"),
+        id=ids.grid(table_id), rowData=row_data(frame),
         columnDefs=[column_def(c) for c in columns],
         defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 100},
         dashGridOptions=options, style={"height": f"{height}px"}, className="ag-theme-alpine",

@@ -47,6 +47,9 @@ def target_text(view: KpiView, lang: Lang) -> str:
 
 
 def kpi_card(view: KpiView, lang: Lang) -> html.Div:
+    """One card. Its parts are the card's own children, laid out by CSS grid, with no wrappers
+    and no empty parts: the browser's and the server's cost of a page grow with its component
+    count (Dash's renderer: with its square), and a page carries up to 25 cards."""
     item = view.item
     indicator = item.indicator
     name = indicator.name_en if lang == "en" else indicator.name_zh
@@ -55,27 +58,23 @@ def kpi_card(view: KpiView, lang: Lang) -> html.Div:
     zh_word, en_word = STATUS_WORDS[view.status]
     rank = (f"{t('rank', lang)} {view.rank}/{view.ranked}" if view.rank else "")
     target = target_text(view, lang)
+    meta = [part for part in (html.Span(target, className="kpi-target") if target else None,
+                              html.Span(rank, className="kpi-rank") if rank else None,
+                              change_badge(view, lang)) if part is not None]
     return html.Div([
-        html.Div([html.Span(name, className="kpi-name"),
-                  html.Span([html.Span(STATUS_ICONS[view.status], **{"aria-hidden": "true"}),
-                             " ", en_word if lang == "en" else zh_word],
-                            className=f"status status-{view.status}")
-                  if view.status != "none" else None], className="kpi-head"),
-        html.Div([
-            html.Span(format_value(item.value, indicator.unit, lang), className="kpi-value"),
-            html.Span(unit_label(indicator.unit, lang) if item.value is not None else "",
-                      className="kpi-unit"),
-        ], className="kpi-figure"),
-        # Empty parts are left out rather than drawn empty: the browser's cost of a page grows
-        # with the square of its component count (each new component notifies every other).
-        html.Div([html.Span(target, className="kpi-target") if target else None,
-                  html.Span(rank, className="kpi-rank") if rank else None, change_badge(view, lang)],
-                 className="kpi-meta"),
+        html.Span(name, className="kpi-name"),
+        html.Span([html.Span(STATUS_ICONS[view.status], **{"aria-hidden": "true"}),
+                   " ", en_word if lang == "en" else zh_word],
+                  className=f"status status-{view.status}") if view.status != "none" else None,
+        html.Span(format_value(item.value, indicator.unit, lang), className="kpi-value"),
+        html.Span(unit_label(indicator.unit, lang) if item.value is not None else "",
+                  className="kpi-unit"),
+        html.Div(meta, className="kpi-meta") if meta else None,
         html.Div(note, className="kpi-note") if note else None,
-        html.Details([html.Summary(t("definition", lang)), html.P(definition)],
-                     className="kpi-definition"),
-    ], id=ids.kpi(indicator.id), className=f"kpi-card card-{view.status}",
-        title=f"{t('definition', lang)}：{definition}", tabIndex="0",
+        # The definition (口径) shows over the card while it is hovered or focused; screen
+        # readers read it with the card.
+        html.P(f"{t('definition', lang)}：{definition}", className="kpi-definition"),
+    ], id=ids.kpi(indicator.id), className=f"kpi-card card-{view.status}", tabIndex="0",
         **{"data-indicator": indicator.id, "data-status": view.status,
            "data-value": "" if item.value is None else repr(item.value)})
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import ids
-from layouts.figures import GRAPH_CONFIG, MAP_CONFIG
+from layouts.figures import GRAPH_CONFIG, MAP_CONFIG, FigureSpec
 from layouts.i18n import Lang, t
 
 
-def map_panel(title: str, figure: go.Figure | None, tiles: html.Div | None, ranking: html.Ol,
+def map_panel(title: str, figure: FigureSpec | None, tiles: html.Div | None, ranking: html.Ol,
               ranking_title: str, schematic: bool, lang: Lang) -> html.Div:
     if figure is not None:
         drawing = [dcc.Graph(id=ids.MAP, figure=figure, config=MAP_CONFIG, className="map-graph"),
@@ -28,7 +27,7 @@ def page_body(controls: html.Div, kpis: list, panel: html.Div, extra: list | Non
     return [controls, panel, html.Div(kpis, className="kpi-grid"), *(extra or [])]
 
 
-def trends_section(lang: Lang, charts: list[tuple[str, go.Figure | None, str]]) -> html.Section:
+def trends_section(lang: Lang, charts: list[tuple[str, FigureSpec | None, str]]) -> html.Section:
     """charts: (title, figure or None, note shown instead when there is no figure)."""
     items = []
     for title, figure, note in charts:

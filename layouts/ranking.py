@@ -29,8 +29,8 @@ def ranking_list(table: pd.DataFrame, indicator: Indicator, lang: Lang,
         rows.append(html.Li(dcc.Link([
             html.Span(rank or "—", className="rank-no"),
             html.Span(row.name, className="rank-name"),
-            html.Span(html.Span(className="rank-bar-fill", style={"width": f"{width:.0f}%"}),
-                      className="rank-bar"),
+            # The bar's fill is drawn by CSS from --fill: one component, not two.
+            html.Span(className="rank-bar", style={"--fill": f"{width:.0f}%"}),
             html.Span(text, className="rank-value"),
             html.Span(STATUS_ICONS[status], className=f"status-icon status-{status}",
                       title=status),

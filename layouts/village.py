@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from layouts.figures import trend_figure
+from layouts.figures import FigureSpec, trend_figure
 from layouts.formatting import YUAN_PER_WAN, unit_label
 from layouts.i18n import Lang, t
 from metrics.indicators import INDICATORS
@@ -16,9 +15,9 @@ def _name(indicator_id: str, lang: Lang) -> str:
     return indicator.name_en if lang == "en" else indicator.name_zh
 
 
-def trend_charts(frames: dict[str, pd.DataFrame], lang: Lang) -> list[tuple[str, go.Figure | None, str]]:
+def trend_charts(frames: dict[str, pd.DataFrame], lang: Lang) -> list[tuple[str, FigureSpec | None, str]]:
     """frames: 'income' (yearly), 'services' and 'volunteers' (monthly) from indicator_trend."""
-    charts: list[tuple[str, go.Figure | None, str]] = []
+    charts: list[tuple[str, FigureSpec | None, str]] = []
     specs = [
         ("income", ["collective_income_mean"], "bar"),
         ("services", ["service_cases"], "bar"),

@@ -213,8 +213,8 @@ def wall_map_figure(geojson: dict, labels: dict[str, Any], ranking: Ranking,
     on it, dark colours, no colour bar (the values are printed), no hover."""
     indicator = INDICATORS[ranking.indicator_id]
     table = cards_table(ranking)
-    figure = choropleth_map(geojson, {c: tuple(p) for c, p in labels.items()}, table, indicator,
-                            lang, ranked=int(table["rank"].notna().sum()))
+    figure = go.Figure(choropleth_map(geojson, {c: tuple(p) for c, p in labels.items()}, table,
+                                      indicator, lang, ranked=int(table["rank"].notna().sum())))
     values = dict(zip(table["name"], value_texts(table["value"], indicator, lang), strict=True))
     scale = WALL_MAP_SCALE if indicator.higher_is_better else [
         [1 - stop, colour] for stop, colour in reversed(WALL_MAP_SCALE)]

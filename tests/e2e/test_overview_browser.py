@@ -11,6 +11,16 @@ def _card_value(page, indicator: str) -> str:
     return page.locator(f'[data-indicator="{indicator}"] .kpi-value').inner_text()
 
 
+def _shown(locator) -> bool:
+    """Whether the element is painted (not clipped away) and on top where it stands."""
+    return locator.evaluate("""el => {
+        if (getComputedStyle(el).clipPath !== 'none') return false;
+        const box = el.getBoundingClientRect();
+        const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return box.width > 0 && box.height > 0 && (top === el || el.contains(top));
+    }""")
+
+
 def test_overview_shows_the_2019_figures(page, demo_server, assert_offline,
                                          assert_no_console_errors) -> None:
     page.goto(f"{demo_server}/?period=2019")
@@ -19,8 +29,18 @@ def test_overview_shows_the_2019_figures(page, demo_server, assert_offline,
     assert page.locator('[data-indicator="collective_income_mean"] .kpi-unit').inner_text() == "万元"
     assert _card_value(page, "villages_over_1m") == "4"
     assert _card_value(page, "villages_over_100k_share") == "72.5"
-    title = page.locator('[data-indicator="villages_over_100k_share"]').get_attribute("title")
-    assert "经营性收入" in title and "村委会" in title  # the definition (口径) on hover
+    # The definition (口径) shows on hover and on keyboard focus, and only then.
+    card = page.locator('[data-indicator="villages_over_100k_share"]')
+    definition = card.locator(".kpi-definition")
+    assert "经营性收入" in definition.inner_text() and "村委会" in definition.inner_text()
+    assert _shown(definition) is False
+    card.evaluate("el => el.scrollIntoView({block: 'start'})")
+    card.hover()
+    assert _shown(definition) is True
+    page.mouse.move(0, 0)
+    assert _shown(definition) is False
+    card.focus()
+    assert _shown(definition) is True
     expect(page.locator("#data-as-of")).to_contain_text("数据更新于")
     assert_no_console_errors(page)
     assert_offline(page, demo_server)

@@ -1,10 +1,11 @@
 import io
+import json
 
 import pandas as pd
 from openpyxl import load_workbook
 
 from data_access.exports import to_xlsx
-from layouts.grid import export_frame
+from layouts.grid import export_frame, row_data
 
 
 def test_cells_that_look_like_formulas_are_not_run() -> None:
@@ -22,3 +23,12 @@ def test_export_uses_display_units_and_headers() -> None:
     frame, headers = export_frame(rows, defs, {"scales": {"income": 0.0001}, "digits": {"income": 2}})
     assert headers == ["名称", "收入（万元）"]
     assert frame["income"].tolist()[0] == 25.6 and pd.isna(frame["income"].tolist()[1])
+
+
+def test_grid_rows_carry_null_not_nan_and_dates_as_text() -> None:
+    frame = pd.DataFrame({"name": ["甲村", None], "rate": [91.5, float("nan")],
+                          "due": pd.to_datetime(["2026-11-02 09:30", None])})
+    rows = row_data(frame)
+    assert rows == [{"name": "甲村", "rate": 91.5, "due": "2026-11-02 09:30"},
+                    {"name": None, "rate": None, "due": None}]
+    assert "NaN" not in json.dumps(rows)

@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 from dash import dcc, html
 from shapely.geometry import shape
 
@@ -59,14 +60,22 @@ def _table(codes: list[str]) -> pd.DataFrame:
                          "rank": [float(len(codes) - i) for i in range(len(codes))]})
 
 
-def test_figures_carry_a_compact_template_not_plotlys_default() -> None:
+def test_figure_specs_are_valid_plotly_figures_with_a_compact_template() -> None:
+    """The specs skip go.Figure's validation on the page path; it runs here instead: an unknown
+    property or a bad value raises."""
     boundaries = schematic_township_boundaries()
     codes = sorted(boundaries.labels)
     indicator = INDICATORS["service_full_online_rate"]
-    figure = choropleth_map(boundaries.drawing, boundaries.labels, _table(codes), indicator, "zh",
-                            ranked=len(codes))
-    frame = pd.DataFrame({"period": ["2025-01", "2025-02"], "a": [1.0, 2.0], "b": [3.0, 4.0]})
-    trend = trend_figure(frame, "period", [("a", "A"), ("b", "B")], "%")
+    table = _table(codes)
+    table.loc[0, "value"] = np.nan
+    spec = choropleth_map(boundaries.drawing, boundaries.labels, table, indicator, "zh",
+                          ranked=len(codes))
+    frame = pd.DataFrame({"period": ["2025-01", "2025-02"], "a": [1.0, None], "b": [3.0, 4.0]})
+    trend_spec = trend_figure(frame, "period", [("a", "A"), ("b", "B")], "%")
+    bar_spec = trend_figure(frame, "period", [("a", "A")], "%", "bar")
+    json.dumps({"map": spec, "trend": trend_spec}, default=lambda a: a.tolist())
+    figure, trend, _ = (go.Figure(s) for s in (spec, trend_spec, bar_spec))
+    assert spec["data"][0]["z"][0] is None and trend_spec["data"][0]["y"] == [1.0, None]
     for fig in (figure, trend):
         template = fig.to_plotly_json()["layout"]["template"]
         assert set(template.get("data", {})) <= {"bar", "choropleth"}
@@ -100,5 +109,9 @@ def test_kpi_cards_leave_out_empty_parts() -> None:
     assert "kpi-rank" not in classes and "kpi-note" not in classes
     full = KpiView(IndicatorValue(INDICATORS["service_on_time_rate"], 91.0, "说明", "note"), 90.0,
                    "green", rank=2, ranked=15)
-    texts = {getattr(c, "className", None): c.children for c in _components(kpi_card(full, "zh"))}
+    parts = _components(kpi_card(full, "zh"))
+    texts = {getattr(c, "className", None): c.children for c in parts}
     assert texts["kpi-rank"].endswith("2/15") and texts["kpi-note"] == "说明"
+    assert texts["kpi-definition"].startswith("口径：") and "承诺期限" in texts["kpi-definition"]
+    # Every part shown, in twelve components: no wrappers (a page carries up to 25 cards).
+    assert len(parts) == 12
