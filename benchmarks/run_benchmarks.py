@@ -21,6 +21,13 @@ Steps (all on this machine, against 127.0.0.1, bounded in count and time):
    pointerdown listener, in page time) until the next page's marker is visible (a
    MutationObserver) and then painted (next animation frame + a task); median/p95 per step
    over --drill-rounds warm rounds after one cold round (target p95 <= 0.5 s).
+2b. router callback from an HTTP client: the drill's three pages posted as the Dash renderer
+   posts them, --rounds rounds after a warm-up, p95 against the same target; with no browser
+   drawing on the same two CPUs (in steps 3 and 4 chromium slows the server by about half).
+5. steps 2b, 3 and 4 again on a second server with DASHBOARD_PAGE_CACHE=0 ("[page cache off]"):
+   the app keeps rendered drill pages until the next import, so warm rounds of step 3 are
+   mostly answered from that cache; this run renders every page (data caches warm), the cost
+   of a view nobody has opened since the last import. --page-cache on|off runs one of them.
 
 Exit status: 0 after reporting (also when a target is missed); 1 with --strict when a target
 is missed; 2 when a step could not be measured at all (the app did not start, chromium missing).
@@ -275,14 +282,15 @@ class Server:
 
     ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s"  # %(D)s: request time in microseconds
 
-    def __init__(self, database_url: str, as_of: str, scratch: Path) -> None:
+    def __init__(self, database_url: str, as_of: str, scratch: Path, name: str = "gunicorn",
+                 env_overrides: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self.log_path = scratch / "gunicorn.log"
-        self.access_path = scratch / "gunicorn-access.log"
+        self.log_path = scratch / f"{name}.log"
+        self.access_path = scratch / f"{name}-access.log"
         env = dict(os.environ)
         env.update({"DATABASE_URL": database_url, "DASHBOARD_TODAY": as_of,
-                    "PYTHONUNBUFFERED": "1"})
+                    "PYTHONUNBUFFERED": "1", **(env_overrides or {})})
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT),
                                                           os.environ.get("PYTHONPATH")]))
         command = [sys.executable, "-m", "gunicorn", "dashboard.wsgi:server",
@@ -342,6 +350,62 @@ def access_durations_ms(lines: Iterable[str], method: str, path_prefix: str) -> 
             except ValueError:
                 continue
     return durations
+
+
+def router_payload(pathname: str, search: str) -> bytes:
+    """The POST the Dash renderer sends for the router callback (url -> page.children)."""
+    from dashboard import ids
+
+    return json.dumps({
+        "output": f"{ids.PAGE}.children",
+        "outputs": {"id": ids.PAGE, "property": "children"},
+        "inputs": [{"id": ids.URL, "property": "pathname", "value": pathname},
+                   {"id": ids.URL, "property": "search", "value": search}],
+        "changedPropIds": [f"{ids.URL}.pathname"], "state": [],
+    }).encode()
+
+
+def drill_paths(database_url: str) -> list[tuple[str, str]]:
+    """The drill's pages: county, 调关镇, its first village by code; with the drill's query."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            village = connection.scalar(text(
+                "SELECT code FROM division WHERE level = 'village' AND parent_code = :parent "
+                "ORDER BY code"), {"parent": TIAOGUAN_CODE})
+    finally:
+        engine.dispose()
+    search = "?" + START_PATH.split("?", 1)[1]
+    return [("/", search), (f"/township/{TIAOGUAN_CODE}", search), (f"/village/{village}", search)]
+
+
+def bench_router_http(server: Server, database_url: str, args: argparse.Namespace,
+                      report: Report, variant: str = "") -> None:
+    """The router callback without a browser on the machine: chromium drawing the pages shares
+    the two CPUs with gunicorn in steps 3 and 4 and slows the server down by about half again."""
+    heading(f"2b. router callback from an HTTP client (urllib, 1 warm-up + {args.rounds} rounds)"
+            f"{variant}")
+    timings: dict[str, list[float]] = defaultdict(list)
+    paths = drill_paths(database_url)
+    for rounds_done in range(args.rounds + 1):
+        for pathname, search in paths:
+            request = urllib.request.Request(
+                server.base_url + DASH_UPDATE_PATH, data=router_payload(pathname, search),
+                headers={"Content-Type": "application/json"})
+            started = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=30) as response:
+                response.read()
+            if rounds_done:
+                timings[pathname].append((time.perf_counter() - started) * 1000.0)
+    rows = [[pathname, fmt_ms(median(values)), fmt_ms(percentile(values, 95)),
+             fmt_ms(max(values))] for pathname, values in timings.items()]
+    print_table(["page", "p50", "p95", "max"], rows)
+    every = [v for values in timings.values() for v in values]
+    p95 = percentile(every, 95)
+    report.add(f"router callback p95 warm, HTTP client{variant}", fmt_ms(p95),
+               f"<= {TARGET_CALLBACK_P95_MS:.0f} ms", p95 <= TARGET_CALLBACK_P95_MS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -577,8 +641,11 @@ def find_chromium(explicit: str | None) -> str:
     return path
 
 
-def bench_browser(server: Server, args: argparse.Namespace, report: Report) -> None:
-    heading(f"3+4. drill in headless chromium (1 cold + {args.drill_rounds} warm rounds)")
+def bench_browser(server: Server, args: argparse.Namespace, report: Report,
+                  variant: str = "") -> None:
+    """variant: appended to every heading and measure (e.g. " [page cache off]")."""
+    heading(f"3+4. drill in headless chromium (1 cold + {args.drill_rounds} warm rounds)"
+            f"{variant}")
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -653,7 +720,7 @@ def bench_browser(server: Server, args: argparse.Namespace, report: Report) -> N
                 for url, start, duration in slowest:
                     short = urllib.parse.urlsplit(url).path
                     print(f"      +{(start - first) / 1000:5.2f} s  {fmt_ms(duration):>8}  {short}")
-            report.add("first page load, map drawn (cold, info)", fmt_s(load_s), "-", None)
+            report.add(f"first page load, map drawn (cold, info){variant}", fmt_s(load_s), "-", None)
 
             def measure(step: str, kind: str, arg: object, click: Callable[[], None],
                         round_index: int) -> None:
@@ -718,7 +785,8 @@ def bench_browser(server: Server, args: argparse.Namespace, report: Report) -> N
         print("  browser errors: " + " | ".join(page_errors[:5]))
 
     # --- step 3: callbacks
-    heading("   3. drill callbacks: POST /_dash-update-component, server time per callback")
+    heading(f"   3. drill callbacks: POST /_dash-update-component, server time per callback"
+            f"{variant}")
     print("  server time = Request.timing responseStart - requestStart in chromium (time to first")
     print("  byte on 127.0.0.1: gunicorn + Dash + the callback, transport well under 1 ms);")
     print("  warm = rounds after the first (cold) one; the page's initial load is left out")
@@ -758,14 +826,14 @@ def bench_browser(server: Server, args: argparse.Namespace, report: Report) -> N
                           ("navigation callback (map_clicked)", "navigation.map_clicked")):
         warm = [r.server_ms for r in records if r.phase == "warm" and r.callback.startswith(needle)]
         if not warm:
-            report.error(f"{label} p95 warm", "no requests recorded")
+            report.error(f"{label} p95 warm{variant}", "no requests recorded")
             continue
         p95 = percentile(warm, 95)
-        report.add(f"{label} p95 warm", fmt_ms(p95), f"<= {TARGET_CALLBACK_P95_MS:.0f} ms",
-                   p95 <= TARGET_CALLBACK_P95_MS)
+        report.add(f"{label} p95 warm{variant}", fmt_ms(p95),
+                   f"<= {TARGET_CALLBACK_P95_MS:.0f} ms", p95 <= TARGET_CALLBACK_P95_MS)
 
     # --- step 4: click to redrawn
-    heading("   4. click -> redrawn (page time from pointerdown; warm rounds)")
+    heading(f"   4. click -> redrawn (page time from pointerdown; warm rounds){variant}")
     print("  visible = the next page's marker is in the DOM and visible (MutationObserver);")
     print("  drawn = the following animation frame has run (rAF + task): what the eye sees.")
     print("  Markers: township .tile + current crumb 调关镇; village: .breadcrumb .crumb.current")
@@ -794,10 +862,10 @@ def bench_browser(server: Server, args: argparse.Namespace, report: Report) -> N
                      fmt_s(median(drawn_warm) - median(server_sum)) if server_sum else "-",
                      fmt_s(median([s["wall"] for s in warm]))])
         if not drawn_warm:
-            report.error(f"{step}, drawn", "no warm samples")
+            report.error(f"{step}, drawn{variant}", "no warm samples")
             continue
         p95 = percentile(drawn_warm, 95)
-        report.add(f"{step}, drawn p95 (median)",
+        report.add(f"{step}, drawn p95 (median){variant}",
                    f"{fmt_s(p95)} ({fmt_s(median(drawn_warm))})",
                    f"<= {TARGET_DRAWN_P95_S:.1f} s", p95 <= TARGET_DRAWN_P95_S)
     print_table(["step", "n", "cold drawn", "visible p50", "drawn p50", "drawn p95",
@@ -837,6 +905,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="chromium executable (default $CHROMIUM_PATH or chromium on PATH)")
     parser.add_argument("--skip-browser", action="store_true",
                         help="leave out steps 3 and 4 (no chromium)")
+    parser.add_argument("--page-cache", choices=("both", "on", "off"), default="both",
+                        help="drill with the app's page cache on (as served), off "
+                             "(DASHBOARD_PAGE_CACHE=0: every page rendered, data caches warm), "
+                             "or both, one after the other (default both)")
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 when any target is missed")
     parser.add_argument("--keep-temp", action="store_true",
@@ -851,6 +923,32 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seconds one drill step may take before it counts as failed "
                              "(default 20)")
     return parser
+
+
+def drill(server: Server, args: argparse.Namespace, report: Report, variant: str) -> None:
+    try:
+        bench_browser(server, args, report, variant)
+    except Exception as error:  # noqa: BLE001 - report what could be measured
+        report.error(f"drill in chromium{variant}", f"{type(error).__name__}: {error}\n"
+                     f"gunicorn log (last lines):\n{server.log_tail(12)}")
+
+
+def uncached(database_url: str, args: argparse.Namespace, scratch: Path,
+             report: Report) -> None:
+    """Steps 2b-4 on a second server that renders every page (its data caches warm up in the
+    first round as usual): what a view nobody has opened since the last import costs."""
+    variant = " [page cache off]"
+    server = Server(database_url, args.as_of, scratch, name="gunicorn-uncached",
+                    env_overrides={"DASHBOARD_PAGE_CACHE": "0"})
+    try:
+        server.wait_until_healthy(timeout=60)
+        bench_router_http(server, database_url, args, report, variant)
+        if not args.skip_browser:
+            drill(server, args, report, variant)
+    except RuntimeError as error:
+        report.error(f"app under gunicorn{variant}", str(error))
+    finally:
+        server.stop()
 
 
 def print_summary(report: Report, total_s: float) -> None:
@@ -899,12 +997,12 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as error:  # noqa: BLE001 - report and go on with the browser
                 report.error("indicator API", f"{type(error).__name__}: {error}\n"
                              f"gunicorn log (last lines):\n{server.log_tail(12)}")
-            if not args.skip_browser:
-                try:
-                    bench_browser(server, args, report)
-                except Exception as error:  # noqa: BLE001 - report what could be measured
-                    report.error("drill in chromium", f"{type(error).__name__}: {error}\n"
-                                 f"gunicorn log (last lines):\n{server.log_tail(12)}")
+            if args.page_cache != "off":
+                bench_router_http(server, database_url, args, report)
+                if not args.skip_browser:
+                    drill(server, args, report, "")
+        if database_url and args.page_cache != "on":
+            uncached(database_url, args, scratch, report)
     finally:
         if server is not None:
             server.stop()

@@ -33,6 +33,10 @@ PAGES = (
     (r"^/weekly/export/(\d{1,9})$", archived_page),
 )
 
+# Pages drawn from imported data, the URL and the day alone: the router keeps them as rendered
+# until the next import. The others also show what users do between imports (stored exports).
+DATA_ONLY_PAGES = frozenset({overview_page, township_page, village_page})
+
 SCREENS: tuple = (
     (r"^/wall$", wall_screen),
 )

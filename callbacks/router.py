@@ -3,23 +3,29 @@ so the back button, a bookmark, a shared link and a wall screen all reproduce th
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable
 
 from dash import Dash, Input, Output, html
+from sqlalchemy import Engine
 
-from callbacks.pages import PAGES, SCREENS
+from callbacks.pages import DATA_ONLY_PAGES, PAGES, SCREENS
 from callbacks.url_state import parse_query
 from callbacks.views import NotFound
 from dashboard import ids
 from dashboard.context import AppContext
+from data_access.cache import cached
 from data_access.status import data_status
 from layouts.formatting import format_date
-from layouts.i18n import parse_lang, t
+from layouts.i18n import Lang, parse_lang, t
 from layouts.shell import not_found, page_frame
 from metrics.periods import PeriodError
 
 ROUTES = tuple((re.compile(pattern), page) for pattern, page in PAGES)
 SCREEN_ROUTES = tuple((re.compile(pattern), screen) for pattern, screen in SCREENS)
+# Rendered data-only pages kept per worker: a meeting's or a wall's working set, not every view.
+PAGE_CACHE_ENTRIES = 48
 
 
 def render_page(context: AppContext, pathname: str, search: str) -> html.Div:
@@ -30,21 +36,39 @@ def render_page(context: AppContext, pathname: str, search: str) -> html.Div:
         if match:
             # Drawn before any database read: a screen keeps working while the database is away.
             return screen(context, lang, query, *match.groups())
-    as_of = format_date(data_status(context.engine).last_import_at)
     for pattern, page in ROUTES:
         match = pattern.match(pathname or "/")
         if not match:
             continue
-        try:
-            title, trail, body = page(context, lang, query, *match.groups())
-        except NotFound as missing:
-            return page_frame(lang, query, as_of, t("not_found", lang),
-                              not_found(lang, f"{t('unknown_code', lang)} {missing}"))
-        except PeriodError as error:
-            return page_frame(lang, query, as_of, t("bad_period", lang),
-                              [html.P(str(error), className="error")])
-        return page_frame(lang, query, as_of, title, body, trail)
+        if page in DATA_ONLY_PAGES and context.settings.page_cache:
+            return _kept_page(context.engine, context, page, lang, search, match.groups(),
+                              context.today())
+        return _framed_page(context, page, lang, query, match.groups())
+    as_of = format_date(data_status(context.engine).last_import_at)
     return page_frame(lang, query, as_of, t("not_found", lang), not_found(lang, pathname))
+
+
+def _framed_page(context: AppContext, page: Callable, lang: Lang, query: dict[str, str],
+                 groups: tuple[str, ...]) -> html.Div:
+    as_of = format_date(data_status(context.engine).last_import_at)
+    try:
+        title, trail, body = page(context, lang, query, *groups)
+    except NotFound as missing:
+        return page_frame(lang, query, as_of, t("not_found", lang),
+                          not_found(lang, f"{t('unknown_code', lang)} {missing}"))
+    except PeriodError as error:
+        return page_frame(lang, query, as_of, t("bad_period", lang),
+                          [html.P(str(error), className="error")])
+    return page_frame(lang, query, as_of, title, body, trail)
+
+
+@cached(max_entries=PAGE_CACHE_ENTRIES)
+def _kept_page(engine: Engine, context: AppContext, page: Callable, lang: Lang, search: str,
+               groups: tuple[str, ...], today: dt.date) -> html.Div:
+    """A data-only page as rendered for this URL and day, kept until the next import (the data
+    version is part of the cache key). Nothing downstream changes a rendered tree: Dash only
+    serialises it."""
+    return _framed_page(context, page, lang, parse_query(search), groups)
 
 
 def register(app: Dash, context: AppContext) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from dash import dcc, html
+from sqlalchemy import Engine
 
 from dashboard.context import AppContext
 from data_access.boundaries import township_boundaries, village_boundaries
@@ -97,23 +98,36 @@ def kpi_views(context: AppContext, period: Period, level: str, code: str,
     previous = {v.indicator.id: v.value for v in
                 indicator_values(engine, period.previous(), level, code,  # type: ignore[arg-type]
                                  ids_)}
+    positions = _township_positions(engine, period, code,
+                                    {i.indicator.domain for i in current}) \
+        if level == "township" else {}
     views = []
-    peer_ranks = {domain: domain_ranks(engine, domain, period, "township")
-                  for domain in dict.fromkeys(i.indicator.domain for i in current)
-                  } if level == "township" else {}
     for item in current:
         if level == "township":
-            ranks = peer_ranks[item.indicator.domain]
-            column = None if ranks is None else ranks[item.indicator.id]
-            position = (None if column is None or code not in column.index
-                        or pd.isna(column[code]) else int(column[code]))
-            ranked = 0 if column is None else int(column.notna().sum())
+            position, ranked = positions.get(item.indicator.id, (None, 0))
             state = ranked_status(item.indicator.id, item.value, position, ranked)
             views.append(KpiView(item, previous.get(item.indicator.id), state, position, ranked))
         else:
             views.append(KpiView(item, previous.get(item.indicator.id),
                                  status(item.indicator.id, item.value)))
     return views
+
+
+def _township_positions(engine: Engine, period: Period, code: str,
+                        domains: set[str]) -> dict[str, tuple[int | None, int]]:
+    """indicator id -> (the township's rank or None, how many townships are ranked)."""
+    positions: dict[str, tuple[int | None, int]] = {}
+    for domain in domains:
+        ranks = domain_ranks(engine, domain, period, "township")  # type: ignore[arg-type]
+        if ranks is None:
+            continue
+        counts = ranks.notna().sum()
+        own = ranks.loc[code] if code in ranks.index else None
+        for indicator_id in ranks.columns:
+            value = None if own is None else own[indicator_id]
+            positions[indicator_id] = (None if value is None or pd.isna(value) else int(value),
+                                       int(counts[indicator_id]))
+    return positions
 
 
 def _names(context: AppContext) -> pd.Series:

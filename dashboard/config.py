@@ -28,6 +28,9 @@ class Settings:
     today: dt.date | None = None
     # Where the server's own chromium reaches the app to print PDFs; default: the request's host.
     internal_url: str = ""
+    # Keep rendered drill-down pages until the next import (DASHBOARD_PAGE_CACHE=0: render each
+    # request; the benchmark measures both).
+    page_cache: bool = True
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -37,6 +40,7 @@ class Settings:
             "cache_timeout_seconds": int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300")),
             "stale_after_hours": int(os.environ.get("DASHBOARD_STALE_HOURS", "36")),
             "internal_url": os.environ.get("DASHBOARD_INTERNAL_URL", "").rstrip("/"),
+            "page_cache": os.environ.get("DASHBOARD_PAGE_CACHE", "1") != "0",
             "today": (dt.date.fromisoformat(os.environ["DASHBOARD_TODAY"])
                       if os.environ.get("DASHBOARD_TODAY") else None),
         }

@@ -23,8 +23,18 @@ MAX_ENTRIES = 512
 VERSION_CHECK_SECONDS = 5.0
 TTL_SECONDS = 600.0
 
+
+class _Store:
+    """Least recently used entries, at most max_entries of them."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self.entries: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
+
+
 _lock = threading.Lock()
-_entries: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
+_shared = _Store(MAX_ENTRIES)
+_stores: list[_Store] = [_shared]
 _versions: dict[str, tuple[float, int]] = {}
 
 
@@ -42,7 +52,8 @@ def data_version(engine: Engine) -> int:
 
 def clear() -> None:
     with _lock:
-        _entries.clear()
+        for store in _stores:
+            store.entries.clear()
         _versions.clear()
 
 
@@ -55,24 +66,35 @@ def _handed_out(value: Any) -> Any:
     return value.copy() if hasattr(value, "copy") else value
 
 
-def cached(function: F) -> F:
-    """Caches a function whose first argument is the engine."""
+def cached(function: F | None = None, *, max_entries: int | None = None) -> Any:
+    """Caches a function whose first argument is the engine; its other arguments must be
+    hashable. `@cached` shares one store; `@cached(max_entries=n)` gives the function a store
+    of its own, for large results that should not push out the shared ones."""
 
-    @functools.wraps(function)
-    def wrapper(engine: Engine, *args: Any, **kwargs: Any) -> Any:
-        key = (function.__qualname__, str(engine.url), data_version(engine), args,
-               tuple(sorted(kwargs.items())))
-        now = time.monotonic()
-        with _lock:
-            hit = _entries.get(key)
-            if hit and now - hit[0] < TTL_SECONDS:
-                _entries.move_to_end(key)
-                return _handed_out(hit[1])
-        value = function(engine, *args, **kwargs)
-        with _lock:
-            _entries[key] = (now, value)
-            while len(_entries) > MAX_ENTRIES:
-                _entries.popitem(last=False)
-        return _handed_out(value)
+    def decorate(function: F) -> F:
+        store = _shared
+        if max_entries is not None:
+            store = _Store(max_entries)
+            with _lock:
+                _stores.append(store)
 
-    return wrapper  # type: ignore[return-value]
+        @functools.wraps(function)
+        def wrapper(engine: Engine, *args: Any, **kwargs: Any) -> Any:
+            key = (function.__qualname__, str(engine.url), data_version(engine), args,
+                   tuple(sorted(kwargs.items())))
+            now = time.monotonic()
+            with _lock:
+                hit = store.entries.get(key)
+                if hit and now - hit[0] < TTL_SECONDS:
+                    store.entries.move_to_end(key)
+                    return _handed_out(hit[1])
+            value = function(engine, *args, **kwargs)
+            with _lock:
+                store.entries[key] = (now, value)
+                while len(store.entries) > store.max_entries:
+                    store.entries.popitem(last=False)
+            return _handed_out(value)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate(function) if function is not None else decorate

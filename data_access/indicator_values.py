@@ -56,25 +56,33 @@ def domain_ranks(engine: Engine, domain: Domain, period: Period, level: Level,
                         index=values.index)
 
 
-def _value(indicator_id: str, values: pd.DataFrame | None, code: str) -> IndicatorValue:
-    indicator = INDICATORS[indicator_id]
-    if values is None or code not in values.index:
-        note_zh, note_en = NOT_APPLICABLE.get(indicator.domain, ("无数据", "no data"))
-        return IndicatorValue(indicator, None, note_zh, note_en)
-    value = float(values.at[code, indicator_id])
-    return IndicatorValue(indicator, None if math.isnan(value) else value)
+def _values_of(domain: Domain, values: pd.DataFrame | None, code: str,
+               wanted: list[str]) -> dict[str, IndicatorValue]:
+    """The division's value of each wanted indicator of the domain (one row read, not one
+    lookup per indicator)."""
+    row = values.loc[code].to_dict() if values is not None and code in values.index else None
+    found = {}
+    for indicator_id in wanted:
+        indicator = INDICATORS[indicator_id]
+        if row is None:
+            note_zh, note_en = NOT_APPLICABLE.get(domain, ("无数据", "no data"))
+            found[indicator_id] = IndicatorValue(indicator, None, note_zh, note_en)
+        else:
+            value = float(row[indicator_id])
+            found[indicator_id] = IndicatorValue(indicator, None if math.isnan(value) else value)
+    return found
 
 
 def indicator_values(engine: Engine, period: Period, level: Level, code: str,
                      ids: list[str] | None = None) -> list[IndicatorValue]:
     """Every requested indicator for one division (`level` is the division's own level)."""
     wanted = ids or list(INDICATORS)
-    frames: dict[Domain, pd.DataFrame | None] = {}
-    for indicator_id in wanted:
-        domain = INDICATORS[indicator_id].domain
-        if domain not in frames:
-            frames[domain] = domain_values(engine, domain, period, level, code)
-    return [_value(i, frames[INDICATORS[i].domain], code) for i in wanted]
+    found: dict[str, IndicatorValue] = {}
+    for domain in dict.fromkeys(INDICATORS[i].domain for i in wanted):
+        values = domain_values(engine, domain, period, level, code)
+        found.update(_values_of(domain, values, code,
+                                [i for i in wanted if INDICATORS[i].domain == domain]))
+    return [found[i] for i in wanted]
 
 
 def indicator_by_division(engine: Engine, indicator_id: str, period: Period, level: Level,
