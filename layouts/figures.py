@@ -7,6 +7,7 @@ figure, paid on every page view. The unit tests validate each spec through go.Fi
 
 from __future__ import annotations
 
+import math
 import textwrap
 from typing import Any
 
@@ -136,13 +137,19 @@ def trend_figure(frame: pd.DataFrame, x: str, series: list[tuple[str, str]], uni
         else:
             traces.append({"type": "scatter", "x": as_list(frame[x]), "y": as_list(frame[column]),
                            "name": label, "mode": "lines+markers", "line": {"color": colour}})
+    # Margins fixed and at most 8 labels on the time axis, level: plotly's automatic margins
+    # redraw a chart until its rotated labels fit, most of the time a village page takes.
+    periods = len(frame)
     return {"data": traces, "layout": {
-        "height": height, "margin": {"l": 48, "r": 12, "t": 12, "b": 36},
+        "height": height, "margin": {"l": 52, "r": 12, "t": 12, "b": 30},
         "font": {"family": FONT_FAMILY, "size": 12}, "template": COMPACT_TEMPLATE,
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         "showlegend": len(series) > 1, "plot_bgcolor": "#ffffff",
-        "paper_bgcolor": "rgba(0,0,0,0)", "xaxis": {"type": "category"},
-        "yaxis": {"title": {"text": unit}, "gridcolor": "#e6e9ee", "rangemode": "tozero"},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "xaxis": {"type": "category", "automargin": False, "tickangle": 0,
+                  "dtick": max(1, math.ceil(periods / 8))},
+        "yaxis": {"title": {"text": unit, "standoff": 6}, "gridcolor": "#e6e9ee",
+                  "rangemode": "tozero", "automargin": False},
     }}
 
 
