@@ -79,12 +79,11 @@ def colours_for(values: pd.Series, indicator: Indicator) -> pd.Series:
     """The map colour of each value (grey where there is none), for tiles drawn without plotly."""
     low, high = colour_range(values)
     scale = MAP_SCALE if indicator.higher_is_better else MAP_SCALE_REVERSED
-    known = values.dropna().astype(float)
-    positions = ((known - low) / (high - low)).clip(0.0, 1.0)
-    colours = pd.Series(NO_DATA_COLOUR, index=values.index, dtype=object)
-    if not known.empty:
-        colours[known.index] = sample_colorscale(scale, positions.tolist())
-    return colours
+    listed = values.tolist()
+    known = [min(max((float(v) - low) / (high - low), 0.0), 1.0) for v in listed if not pd.isna(v)]
+    sampled = iter(sample_colorscale(scale, known) if known else [])
+    return pd.Series([NO_DATA_COLOUR if pd.isna(v) else next(sampled) for v in listed],
+                     index=values.index, dtype=object)
 
 
 def choropleth_map(geojson: dict, labels: dict[str, tuple[float, float]], table: pd.DataFrame,

@@ -6,6 +6,7 @@ serves all their export buttons through pattern-matching ids.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import dash_ag_grid as dag
@@ -70,8 +71,13 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def row_data(frame: pd.DataFrame) -> list[dict]:
     """The grid's rows: display values, None (JSON null) where there is no value. A NaN left in
     would make the response's JSON encoder parse and encode the whole page a second time."""
-    shown = display_frame(frame)
-    return shown.astype(object).where(shown.notna(), None).to_dict("records")
+    return [{name: _json_value(value) for name, value in row.items()}
+            for row in display_frame(frame).to_dict("records")]
+
+
+def _json_value(value: object) -> object:
+    missing = value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+    return None if missing else value
 
 
 def table_section(table_id: str, title: str, frame: pd.DataFrame, columns: list[ColumnSpec],
