@@ -21,7 +21,6 @@ def default_database_url() -> str:
 class Settings:
     database_url: str
     debug: bool = False
-    cache_timeout_seconds: int = 300
     # Data older than this is flagged as stale on the health endpoint and wall screens.
     stale_after_hours: int = 36
     # Pins "today" (default periods, period lists) for reproducible screens and tests.
@@ -37,7 +36,6 @@ class Settings:
         values: dict[str, object] = {
             "database_url": os.environ.get("DATABASE_URL") or default_database_url(),
             "debug": os.environ.get("DASHBOARD_DEBUG", "0") == "1",
-            "cache_timeout_seconds": int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300")),
             "stale_after_hours": int(os.environ.get("DASHBOARD_STALE_HOURS", "36")),
             "internal_url": os.environ.get("DASHBOARD_INTERNAL_URL", "").rstrip("/"),
             "page_cache": os.environ.get("DASHBOARD_PAGE_CACHE", "1") != "0",
