@@ -10,11 +10,10 @@ import pandas as pd
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks.url_state import clicked_key, parse_query
-from callbacks.views import kpi_views, resolve_view
+from callbacks.views import kpi_views, resolve_view, short_names, township_map_panel
 from dashboard import ids
 from dashboard.context import AppContext
-from data_access.boundaries import township_boundaries
-from data_access.divisions import COUNTY_CODE, division_table
+from data_access.divisions import COUNTY_CODE
 from data_access.economy import (
     cooperative_summary,
     income_composition,
@@ -23,14 +22,10 @@ from data_access.economy import (
     tier_counts,
     village_incomes,
 )
-from data_access.indicator_values import indicator_by_division
 from layouts import economy as ui
-from layouts.figures import choropleth_map
 from layouts.i18n import Lang, parse_lang, t
 from layouts.kpi import kpi_sections
-from layouts.overview import map_panel
-from layouts.ranking import ranking_list
-from layouts.urls import township_path, view_href
+from layouts.urls import view_href
 from metrics.economy import (
     economy_periods,
     fell_a_tier,
@@ -43,7 +38,6 @@ from metrics.economy import (
 )
 from metrics.indicators import INDICATORS, indicators_of
 from metrics.periods import Period, PeriodKind
-from metrics.ranking import ranked_table
 
 SHARE_INDICATOR = "villages_over_100k_share"
 KINDS: tuple[PeriodKind, ...] = ("year", "quarter")
@@ -85,10 +79,6 @@ def detail_rows(context: AppContext, period: Period, tier: str | None,
     return rows[rows["township_code"] == township]
 
 
-def _names(context: AppContext) -> pd.Series:
-    return division_table(context.engine)["short_name"]
-
-
 def _kpis(context: AppContext, period: Period, lang: Lang) -> list:
     wanted = [indicator.id for indicator in indicators_of("income")]
     return kpi_sections(kpi_views(context, period, "county", COUNTY_CODE, wanted), lang)
@@ -109,25 +99,9 @@ def _tier_row(incomes: pd.DataFrame, period: Period, context: AppContext,
     ], "economy-tiers", t("eco_tier_note", lang))
     mix = ui.panel(t("eco_composition", lang), [
         ui.graph(ids.ECONOMY_COMPOSITION_CHART,
-                 ui.composition_figure(townships, _names(context), lang)),
+                 ui.composition_figure(townships, short_names(context), lang)),
     ], "economy-composition", ui.subsidy_note(composition.loc[COUNTY_CODE], lang))
     return html.Div([tiers, mix], className="economy-row")
-
-
-def _map(context: AppContext, period: Period, query: dict[str, str], lang: Lang) -> html.Div:
-    indicator = INDICATORS[SHARE_INDICATOR]
-    values = indicator_by_division(context.engine, SHARE_INDICATOR, period, "township")
-    table = ranked_table(values, _names(context), SHARE_INDICATOR)  # type: ignore[arg-type]
-    boundaries = township_boundaries(context.engine)
-    link_query = {**query, "indicator": SHARE_INDICATOR, "period": period.label}
-    hrefs = {code: view_href(township_path(code), link_query) for code in table["code"]}
-    ranked = int(table["rank"].notna().sum())
-    figure = choropleth_map(boundaries.geojson, boundaries.labels, table, indicator, lang,
-                            ranked=ranked, height=460)
-    name = indicator.name_en if lang == "en" else indicator.name_zh
-    return map_panel(f"{name} · {period.label}", figure, None,
-                     ranking_list(table, indicator, lang, hrefs), t("ranking", lang),
-                     boundaries.schematic, lang)
 
 
 def _alerts(incomes: pd.DataFrame, period: Period, lang: Lang) -> html.Div:
@@ -164,7 +138,7 @@ def _trend(context: AppContext, period: Period, lang: Lang) -> list:
     last = years[-1]
     wide["growth"] = yoy_between(wide[f"y{last}"], wide[f"y{last - 1}"]) \
         if f"y{last - 1}" in wide else float("nan")
-    names = _names(context).to_dict()
+    names = short_names(context).to_dict()
     names[COUNTY_CODE] = t("eco_county_total", lang)
     wide.insert(0, "name", [names.get(code, code) for code in wide.index])
     wide = wide.loc[[COUNTY_CODE, *sorted(c for c in wide.index if c != COUNTY_CODE)]]
@@ -178,7 +152,7 @@ def _trend(context: AppContext, period: Period, lang: Lang) -> list:
 
 def _township_table(summary: pd.DataFrame, context: AppContext) -> pd.DataFrame:
     frame = summary.drop(index=COUNTY_CODE).copy()
-    frame.insert(0, "name", _names(context).reindex(frame.index))
+    frame.insert(0, "name", short_names(context).reindex(frame.index))
     return frame.sort_index().reset_index()
 
 
@@ -226,7 +200,9 @@ def economy_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tupl
             body.append(html.P(t("eco_quarter_note", lang), className="muted small"))
         body += [_tier_row(incomes, period, context, lang),
                  html.Div(ui.detail_hint(lang), id=ids.ECONOMY_DETAIL),
-                 _map(context, period, query, lang),
+                 township_map_panel(context, INDICATORS[SHARE_INDICATOR], period,
+                                    {**query, "indicator": SHARE_INDICATOR,
+                                     "period": period.label}, lang, height=460),
                  ui.panel(t("eco_distribution", lang), [ui.graph(
                      ids.ECONOMY_DISTRIBUTION_CHART,
                      ui.distribution_figure(incomes, lang))], "economy-distribution",
@@ -253,7 +229,7 @@ def drill_detail(context: AppContext, source: str | None, click: dict | None,
     period = economy_view(context, query).period
     by_tier = source == ids.ECONOMY_TIER_CHART
     rows = detail_rows(context, period, key if by_tier else None, None if by_tier else key)
-    label = ui.tier_name(key, lang) if by_tier else _names(context).get(key, key)
+    label = ui.tier_name(key, lang) if by_tier else short_names(context).get(key, key)
     colon = ": " if lang == "en" else "："
     title = f"{t('eco_detail_title', lang)}{colon}{label} · {period.label}"
     return ui.villages_section(ids.ECONOMY_DETAIL_TABLE, title, ui.with_tier_names(rows, lang),

@@ -8,11 +8,11 @@ import pandas as pd
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks.url_state import clicked_key, parse_query
-from callbacks.views import kpi_views, resolve_view
+from callbacks.views import kpi_views, resolve_view, short_names
 from dashboard import ids
 from dashboard.context import AppContext
 from data_access.aggregates import services_by_hall_level
-from data_access.divisions import COUNTY_CODE, division_table
+from data_access.divisions import COUNTY_CODE
 from data_access.indicator_values import indicator_by_division
 from data_access.services import (
     ROW_LIMIT,
@@ -43,10 +43,6 @@ from metrics.services import days_overdue, follow_up_state
 
 DEFAULT = "service_on_time_rate"
 TREND_WEEKS = 12
-
-
-def _names(context: AppContext) -> pd.Series:
-    return division_table(context.engine)["short_name"]
 
 
 def _hall_frame(context: AppContext, period: Period, lang: Lang) -> pd.DataFrame:
@@ -110,7 +106,7 @@ def services_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tup
     if not kpis[0].item.value:
         return t("services", lang), trail, [controls, no_data(lang)]
     values = indicator_by_division(context.engine, view.indicator.id, view.period, "township")
-    table = ranked_table(values, _names(context), view.indicator.id)
+    table = ranked_table(values, short_names(context), view.indicator.id)
     halls = _hall_frame(context, view.period, lang)
     name = view.indicator.name_en if lang == "en" else view.indicator.name_zh
     charts = [
@@ -130,7 +126,7 @@ def services_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tup
 def case_detail(context: AppContext, lang: Lang, period: Period, township: str | None,
                 level: str | None) -> html.Section:
     rows, total = case_rows(context.engine, period, township, level)
-    where = (_names(context).get(township, township) if township
+    where = (short_names(context).get(township, township) if township
              else hall_name(level or "city", lang))
     note = (t("shown_of", lang).format(shown=f"{len(rows):,}", total=f"{total:,}")
             if total > ROW_LIMIT else "")

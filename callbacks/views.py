@@ -130,7 +130,8 @@ def _township_positions(engine: Engine, period: Period, code: str,
     return positions
 
 
-def _names(context: AppContext) -> pd.Series:
+def short_names(context: AppContext) -> pd.Series:
+    """Each division's short name (调关, not 调关镇), by code: what maps and rankings show."""
     return division_table(context.engine)["short_name"]
 
 
@@ -150,17 +151,25 @@ def _title(indicator: Indicator, period: Period, lang: Lang) -> str:
     return f"{name} · {period.label}"
 
 
+def township_map_panel(context: AppContext, indicator: Indicator, period: Period,
+                       link_query: dict[str, str], lang: Lang, title: str | None = None,
+                       height: int = 520) -> html.Div:
+    """The townships on one indicator: the map and, beside it, their ranking; each township
+    links to its page with `link_query`."""
+    values = indicator_by_division(context.engine, indicator.id, period, "township")
+    table = ranked_table(values, short_names(context), indicator.id)  # type: ignore[arg-type]
+    boundaries = township_boundaries(context.engine)
+    hrefs = _hrefs(table["code"], township_path, link_query)
+    figure = choropleth_map(boundaries.drawing, boundaries.labels, table, indicator, lang,
+                            ranked=int(table["rank"].notna().sum()), height=height)
+    return map_panel(title or _title(indicator, period, lang), figure, None,
+                     ranking_list(table, indicator, lang, hrefs), t("ranking", lang),
+                     boundaries.schematic, lang)
+
+
 def overview_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple[str, list, list]:
     view = resolve_view(context, query)
-    values = indicator_by_division(context.engine, view.indicator.id, view.period, "township")
-    table = ranked_table(values, _names(context), view.indicator.id)
-    boundaries = township_boundaries(context.engine)
-    hrefs = _hrefs(table["code"], township_path, query)
-    figure = choropleth_map(boundaries.drawing, boundaries.labels, table, view.indicator, lang,
-                            ranked=int(table["rank"].notna().sum()))
-    panel = map_panel(_title(view.indicator, view.period, lang), figure, None,
-                      ranking_list(table, view.indicator, lang, hrefs), t("ranking", lang),
-                      boundaries.schematic, lang)
+    panel = township_map_panel(context, view.indicator, view.period, query, lang)
     controls = view_controls(lang, view.indicator, view.period, view.kinds, view.periods)
     kpis = kpi_sections(kpi_views(context, view.period, "county", COUNTY_CODE), lang)
     trail = [(t("county_name", lang), None)]
@@ -179,7 +188,7 @@ def township_page(context: AppContext, lang: Lang, query: dict[str, str],
         panel = html.P(t("inspections_by_township", lang), className="panel muted")
         extra: list = []
     else:
-        table = ranked_table(values, _names(context), view.indicator.id)
+        table = ranked_table(values, short_names(context), view.indicator.id)
         hrefs = _hrefs(table["code"], village_path, query)
         boundaries = village_boundaries(context.engine, code)
         ranked = int(table["rank"].notna().sum())

@@ -9,11 +9,16 @@ import pandas as pd
 from dash import Dash, Input, Output, State, html, no_update
 
 from callbacks.url_state import clicked_key, parse_query
-from callbacks.views import View, kpi_views, resolve_view
+from callbacks.views import (
+    View,
+    kpi_views,
+    resolve_view,
+    short_names,
+    township_map_panel,
+)
 from dashboard import ids
 from dashboard.context import AppContext
 from data_access.aggregates import aggregate
-from data_access.boundaries import township_boundaries
 from data_access.divisions import COUNTY_CODE, division_table
 from data_access.indicator_values import indicator_by_division
 from data_access.volunteers import (
@@ -27,12 +32,10 @@ from data_access.volunteers import (
 )
 from layouts import volunteers as ui
 from layouts.controls import view_controls
-from layouts.figures import choropleth_map, ranked_bars
+from layouts.figures import ranked_bars
 from layouts.i18n import Lang, parse_lang, t
 from layouts.kpi import kpi_sections
-from layouts.overview import map_panel
-from layouts.ranking import ranking_list
-from layouts.urls import township_path, view_href
+from layouts.urls import view_href
 from metrics.indicators import INDICATORS, indicators_of
 from metrics.periods import Period
 from metrics.ranking import ranked_table
@@ -56,10 +59,6 @@ TABLE_INDICATORS = ["volunteer_hours_per_1000", "volunteer_monthly_coverage", CO
 
 def volunteer_view(context: AppContext, query: dict[str, str]) -> View:
     return resolve_view(context, query, DEFAULT, "volunteers")
-
-
-def _names(context: AppContext) -> pd.Series:
-    return division_table(context.engine)["short_name"]
 
 
 def _export_name(period: Period | None, key: str, lang: Lang) -> str:
@@ -94,7 +93,7 @@ def township_rows(context: AppContext, period: Period) -> pd.DataFrame:
     frame = counts[["activities", "volunteers", "hours", "beneficiaries", "population"]].copy()
     for indicator_id in TABLE_INDICATORS:
         frame[indicator_id] = INDICATORS[indicator_id].compute(counts)
-    frame.insert(0, "name", _names(context).reindex(frame.index))
+    frame.insert(0, "name", short_names(context).reindex(frame.index))
     return frame.rename_axis("code").reset_index()
 
 
@@ -108,28 +107,13 @@ def coverage_rows(context: AppContext, period: Period,
 
 
 def month_rows(context: AppContext, months: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    names = _names(context)
+    names = short_names(context)
     return months.assign(township=[names.get(code, code) if isinstance(code, str)
                                    else t("vol_unplaced", lang)
                                    for code in months["township_code"]])
 
 
 # --- page parts --------------------------------------------------------------------------------
-
-
-def _compliance_map(context: AppContext, period: Period, query: dict[str, str],
-                    lang: Lang) -> html.Div:
-    indicator = INDICATORS[COMPLIANCE]
-    values = indicator_by_division(context.engine, COMPLIANCE, period, "township")
-    table = ranked_table(values, _names(context), COMPLIANCE)  # type: ignore[arg-type]
-    boundaries = township_boundaries(context.engine)
-    link_query = {**query, "indicator": COMPLIANCE, "period": period.label}
-    hrefs = {code: view_href(township_path(code), link_query) for code in table["code"]}
-    figure = choropleth_map(boundaries.geojson, boundaries.labels, table, indicator, lang,
-                            ranked=int(table["rank"].notna().sum()), height=440)
-    return map_panel(t("vol_compliance_map", lang), figure, None,
-                     ranking_list(table, indicator, lang, hrefs), t("ranking", lang),
-                     boundaries.schematic, lang)
 
 
 def _teams(context: AppContext, period: Period, query: dict[str, str], lang: Lang) -> list:
@@ -146,7 +130,9 @@ def _teams(context: AppContext, period: Period, query: dict[str, str], lang: Lan
     categories = ui.category_section(ids.VOLUNTEERS_CATEGORY_TABLE,
                                      teams_by_category(context.engine), lang,
                                      _export_name(None, "vol_categories", lang))
-    return [_compliance_map(context, period, query, lang),
+    return [township_map_panel(context, INDICATORS[COMPLIANCE], period,
+                               {**query, "indicator": COMPLIANCE, "period": period.label}, lang,
+                               t("vol_compliance_map", lang), height=440),
             html.Div([summary, html.Div([short, categories], className="vol-stack")],
                      className="vol-row")]
 
@@ -154,7 +140,7 @@ def _teams(context: AppContext, period: Period, query: dict[str, str], lang: Lan
 def _activity_charts(context: AppContext, view: View, months: pd.DataFrame,
                      lang: Lang) -> html.Div:
     values = indicator_by_division(context.engine, view.indicator.id, view.period, "township")
-    table = ranked_table(values, _names(context), view.indicator.id)  # type: ignore[arg-type]
+    table = ranked_table(values, short_names(context), view.indicator.id)  # type: ignore[arg-type]
     name = view.indicator.name_en if lang == "en" else view.indicator.name_zh
     unplaced = int(months.loc[months["township_code"].isna(), "activities"].sum())
     context_months = trailing_months(view.period)
@@ -180,7 +166,7 @@ def _coverage_and_inactive(context: AppContext, period: Period, months: pd.DataF
     labels = sorted(rows["month"].unique())
     span = t("vol_coverage_months", lang).format(first=labels[0], last=labels[-1])
     heatmap = ui.panel(t("vol_coverage", lang), [ui.graph(
-        ids.VOLUNTEERS_COVERAGE_CHART, ui.coverage_figure(rows, _names(context), lang))],
+        ids.VOLUNTEERS_COVERAGE_CHART, ui.coverage_figure(rows, short_names(context), lang))],
         "vol-coverage", t("vol_coverage_note", lang).format(months=span))
     inactive, as_of = inactive_rows(context, period)
     listing = (ui.inactive_section(ids.VOLUNTEERS_INACTIVE_TABLE, inactive, lang,
@@ -231,7 +217,7 @@ def activity_detail(context: AppContext, click: dict | None,
         return ui.drill_hint(lang)
     period = volunteer_view(context, query).period
     rows, total = activity_rows(context.engine, period, code)
-    name = _names(context).get(code, code)
+    name = short_names(context).get(code, code)
     note = (t("shown_of", lang).format(shown=f"{len(rows):,}", total=f"{total:,}")
             if total > ROW_LIMIT else "")
     return ui.activity_section(ids.VOLUNTEERS_ACTIVITY_TABLE,
