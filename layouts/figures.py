@@ -139,6 +139,9 @@ def trend_figure(frame: pd.DataFrame, x: str, series: list[tuple[str, str]], uni
     # Margins fixed and at most 8 labels on the time axis, level: plotly's automatic margins
     # redraw a chart until its rotated labels fit, most of the time a village page takes.
     periods = len(frame)
+    shown = [float(v) for c, _ in series for v in frame[c] if not pd.isna(v)]
+    # Small counts get a tick per unit: plotly would mark 0.5 activities.
+    whole_steps = bool(shown) and all(v.is_integer() for v in shown) and max(shown) <= 8
     return {"data": traces, "layout": {
         "height": height, "margin": {"l": 52, "r": 12, "t": 12, "b": 30},
         "font": {"family": FONT_FAMILY, "size": 12}, "template": COMPACT_TEMPLATE,
@@ -148,7 +151,8 @@ def trend_figure(frame: pd.DataFrame, x: str, series: list[tuple[str, str]], uni
         "xaxis": {"type": "category", "automargin": False, "tickangle": 0,
                   "dtick": max(1, math.ceil(periods / 8))},
         "yaxis": {"title": {"text": unit, "standoff": 6}, "gridcolor": "#e6e9ee",
-                  "rangemode": "tozero", "automargin": False},
+                  "rangemode": "tozero", "automargin": False,
+                  **({"dtick": 1} if whole_steps else {})},
     }}
 
 

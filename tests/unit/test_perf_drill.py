@@ -76,6 +76,9 @@ def test_figure_specs_are_valid_plotly_figures_with_a_compact_template() -> None
     json.dumps({"map": spec, "trend": trend_spec}, default=lambda a: a.tolist())
     figure, trend, _ = (go.Figure(s) for s in (spec, trend_spec, bar_spec))
     assert spec["data"][0]["z"][0] is None and trend_spec["data"][0]["y"] == [1.0, None]
+    assert trend_spec["layout"]["yaxis"]["dtick"] == 1  # small whole numbers: no half steps
+    rates = trend_figure(frame.assign(a=[0.5, 91.2]), "period", [("a", "A")], "%")
+    assert "dtick" not in rates["layout"]["yaxis"]
     for fig in (figure, trend):
         template = fig.to_plotly_json()["layout"]["template"]
         assert set(template.get("data", {})) <= {"bar", "choropleth"}
