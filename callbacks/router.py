@@ -41,7 +41,7 @@ def render_page(context: AppContext, pathname: str, search: str) -> html.Div:
         if not match:
             continue
         if page in DATA_ONLY_PAGES and context.settings.page_cache:
-            return _kept_page(context.engine, context, page, lang, search, match.groups(),
+            return _kept_page(context.engine, context, page, search, match.groups(),
                               context.today())
         return _framed_page(context, page, lang, query, match.groups())
     as_of = format_date(data_status(context.engine).last_import_at)
@@ -63,12 +63,13 @@ def _framed_page(context: AppContext, page: Callable, lang: Lang, query: dict[st
 
 
 @cached(max_entries=PAGE_CACHE_ENTRIES)
-def _kept_page(engine: Engine, context: AppContext, page: Callable, lang: Lang, search: str,
+def _kept_page(engine: Engine, context: AppContext, page: Callable, search: str,
                groups: tuple[str, ...], today: dt.date) -> html.Div:
     """A data-only page as rendered for this URL and day, kept until the next import (the data
-    version is part of the cache key). Nothing downstream changes a rendered tree: Dash only
-    serialises it."""
-    return _framed_page(context, page, lang, parse_query(search), groups)
+    version is part of the cache key; `engine` is its first part). Nothing downstream changes a
+    rendered tree: Dash only serialises it."""
+    query = parse_query(search)
+    return _framed_page(context, page, parse_lang(query.get("lang")), query, groups)
 
 
 def register(app: Dash, context: AppContext) -> None:
