@@ -28,7 +28,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 export PIP_PROGRESS_BAR := off
 
-.PHONY: venv system db run test bench serve-gunicorn lint
+.PHONY: venv system db run test bench serve-gunicorn lint check
 
 venv: $(VENV_STAMP)
 
@@ -57,7 +57,7 @@ run: venv db
 	$(VENV_PY) -m dashboard serve --host $(HOST) --port $(PORT)
 
 # pytest exits non-zero on failures, and with 5 when it collected no tests: both fail `make test`.
-test: venv system
+test: venv system check
 	$(VENV_PY) -m pytest tests -p no:cacheprovider --durations=10 $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 bench: venv
@@ -68,3 +68,7 @@ serve-gunicorn: venv db
 
 lint: venv
 	$(VENV)/bin/ruff check .
+
+# The import contracts of pyproject.toml: dashboard > callbacks > layouts | data_access > metrics.
+check: venv
+	$(VENV)/bin/lint-imports

@@ -354,7 +354,7 @@ def access_durations_ms(lines: Iterable[str], method: str, path_prefix: str) -> 
 
 def router_payload(pathname: str, search: str) -> bytes:
     """The POST the Dash renderer sends for the router callback (url -> page.children)."""
-    from dashboard import ids
+    from layouts import ids
 
     return json.dumps({
         "output": f"{ids.PAGE}.children",
@@ -604,7 +604,7 @@ def classify_callback(post_json: object) -> str:
     if "url.pathname" in output:
         return "navigation.map_clicked -> url.pathname"
     if "map-nav.pathname" in output:
-        # The same callback since it writes the map panel's own Location (dashboard/ids.py).
+        # The same callback since it writes the map panel's own Location (layouts/ids.py).
         return "navigation.map_clicked -> map-nav.pathname"
     if "url.search" in output:
         return "navigation.controls_changed -> url.search"

@@ -11,8 +11,8 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import kpi_views, resolve_view, short_names, township_map_panel
-from dashboard import ids
-from dashboard.context import AppContext
+from layouts import ids
+from callbacks.context import AppContext
 from data_access.divisions import COUNTY_CODE
 from data_access.economy import (
     cooperative_summary,

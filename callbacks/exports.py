@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import MATCH, Dash, Input, Output, State, dcc
 
-from dashboard.context import AppContext
+from callbacks.context import AppContext
 from data_access.exports import to_xlsx
 from layouts.grid import export_frame
 

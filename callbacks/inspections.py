@@ -10,8 +10,8 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks.url_state import clicked_key, parse_query, search_with
 from callbacks.views import NotFound, View, kpi_views
-from dashboard import ids
-from dashboard.context import AppContext
+from layouts import ids
+from callbacks.context import AppContext
 from data_access.divisions import COUNTY_CODE
 from data_access.draw import verify_draw
 from data_access.inspections import (

@@ -8,8 +8,8 @@ from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.url_state import clicked_points, parse_query
 from callbacks.views import default_period, period_kinds
-from dashboard import ids
-from dashboard.context import AppContext
+from layouts import ids
+from callbacks.context import AppContext
 from layouts.urls import township_path, village_path
 from metrics.indicators import INDICATORS
 from metrics.periods import parse_period

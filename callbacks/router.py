@@ -13,8 +13,8 @@ from sqlalchemy import Engine
 from callbacks.pages import DATA_ONLY_PAGES, PAGES, SCREENS
 from callbacks.url_state import parse_query
 from callbacks.views import NotFound
-from dashboard import ids
-from dashboard.context import AppContext
+from layouts import ids
+from callbacks.context import AppContext
 from data_access.cache import cached
 from data_access.status import data_status
 from layouts.formatting import format_date

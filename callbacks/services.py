@@ -9,8 +9,8 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import kpi_views, resolve_view, short_names
-from dashboard import ids
-from dashboard.context import AppContext
+from layouts import ids
+from callbacks.context import AppContext
 from data_access.aggregates import services_by_hall_level
 from data_access.divisions import COUNTY_CODE
 from data_access.indicator_values import indicator_by_division

@@ -9,7 +9,7 @@ import pandas as pd
 from dash import dcc, html
 from sqlalchemy import Engine
 
-from dashboard.context import AppContext
+from callbacks.context import AppContext
 from data_access.boundaries import township_boundaries, village_boundaries
 from data_access.divisions import COUNTY_CODE, division_table
 from data_access.indicator_values import (

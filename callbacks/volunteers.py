@@ -16,8 +16,8 @@ from callbacks.views import (
     short_names,
     township_map_panel,
 )
-from dashboard import ids
-from dashboard.context import AppContext
+from layouts import ids
+from callbacks.context import AppContext
 from data_access.aggregates import aggregate
 from data_access.divisions import COUNTY_CODE, division_table
 from data_access.indicator_values import indicator_by_division

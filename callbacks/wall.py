@@ -18,9 +18,9 @@ from typing import Any
 from dash import Dash, Input, Output, State, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks.weekly_report import weekly_report
-from dashboard import ids
-from dashboard.context import AppContext
+from data_access.weekly_report import weekly_report
+from layouts import ids
+from callbacks.context import AppContext
 from data_access.boundaries import township_boundaries
 from data_access.cache import data_version
 from data_access.status import data_status
@@ -81,7 +81,7 @@ def is_stale(last_import: dt.datetime | None, now: dt.datetime, hours: int) -> b
 def wall_payload(context: AppContext, week: Period) -> dict[str, Any]:
     """What the panels are drawn from: the week's report and the township map."""
     boundaries = township_boundaries(context.engine)
-    return {"report": weekly_report(context, week).to_json(),
+    return {"report": weekly_report(context.engine, week).to_json(),
             "boundaries": {"geojson": boundaries.geojson, "labels": boundaries.labels,
                            "schematic": boundaries.schematic}}
 

@@ -9,9 +9,9 @@ from dash import Dash, Input, Output, State, html
 
 from callbacks.url_state import search_with
 from callbacks.views import NotFound
-from callbacks.weekly_report import weekly_report
-from dashboard import ids
-from dashboard.context import AppContext
+from data_access.weekly_report import weekly_report
+from layouts import ids
+from callbacks.context import AppContext
 from data_access.divisions import division_table
 from data_access.weekly import export_snapshot, list_exports
 from layouts.bulletin import bulletin_text
@@ -76,7 +76,7 @@ def _controls(context: AppContext, week: Period, path: str, lang: Lang) -> html.
 
 def weekly_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple[str, list, list]:
     week = requested_week(context, query.get("week"))
-    report = weekly_report(context, week)
+    report = weekly_report(context.engine, week)
     body = [
         _controls(context, week, "/weekly", lang),
         comparison_note(report, lang),
@@ -101,7 +101,7 @@ def weekly_township_page(context: AppContext, lang: Lang, query: dict[str, str],
                          code: str) -> tuple[str, list, list]:
     name = _township(context, code)
     week = requested_week(context, query.get("week"))
-    report = weekly_report(context, week)
+    report = weekly_report(context.engine, week)
     body = [_controls(context, week, f"/weekly/{code}", lang),
             comparison_note(report, lang), *township_summary(report, code, lang),
             ready_marker(report)]

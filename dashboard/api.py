@@ -7,7 +7,7 @@ import re
 from flask import Blueprint, Flask, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from dashboard.context import AppContext
+from callbacks.context import AppContext
 from data_access.divisions import COUNTY_CODE, division_table
 from data_access.indicator_values import indicator_values
 from data_access.status import data_status

@@ -17,7 +17,7 @@ from callbacks import (
 )
 from dashboard import api, pdf
 from dashboard.config import ASSETS_DIR, Settings
-from dashboard.context import AppContext
+from callbacks.context import AppContext
 from data_access.db import get_engine
 from layouts.shell import app_layout
 
@@ -38,5 +38,5 @@ def create_app(settings: Settings | None = None) -> Dash:
                    wall):
         module.register(app, context)
     api.register(app.server, context)
-    pdf.register(app.server, context)
+    pdf.register(app.server, context, settings.internal_url)
     return app

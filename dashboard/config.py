@@ -5,16 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "dashboard.sqlite3"
-REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
-ASSETS_DIR = PROJECT_ROOT / "assets"
-
-
-def default_database_url() -> str:
-    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+from data_access.paths import ASSETS_DIR as ASSETS_DIR
+from data_access.paths import PROJECT_ROOT as PROJECT_ROOT
+from data_access.paths import default_database_url
 
 
 @dataclass(frozen=True)

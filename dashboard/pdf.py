@@ -24,9 +24,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from callbacks.weekly import requested_week
-from callbacks.weekly_report import weekly_report
-from dashboard import ids
-from dashboard.context import AppContext
+from data_access.weekly_report import weekly_report
+from layouts import ids
+from callbacks.context import AppContext
 from data_access.divisions import division_table
 from data_access.weekly import attach_pdf, export_pdf, store_export
 from layouts.bulletin import bulletin_text
@@ -89,20 +89,21 @@ def _message(status: int, zh: str, en: str) -> ResponseReturnValue:
     return Response(f"{zh}\n{en}\n", status=status, mimetype="text/plain; charset=utf-8")
 
 
-def _export(context: AppContext, township_code: str | None) -> ResponseReturnValue:
+def _export(context: AppContext, internal_url: str,
+            township_code: str | None) -> ResponseReturnValue:
     lang = parse_lang(request.args.get("lang"))
     try:
         week = requested_week(context, request.args.get("week"))
     except PeriodError as error:
         zh, _, en = str(error).partition(" / ")
         return _message(400, zh, en or zh)
-    report = weekly_report(context, week)
+    report = weekly_report(context.engine, week)
     text = bulletin_text(report, lang)
     export_id = store_export(context.engine, "township" if township_code else "weekly",
                              week.label, township_code, lang,
                              {"report": report.to_json(), "bulletin": text},
                              dt.datetime.now().replace(microsecond=0))
-    base = context.settings.internal_url or request.host_url.rstrip("/")
+    base = internal_url or request.host_url.rstrip("/")
     try:
         pdf = render_pdf(f"{base}/weekly/export/{export_id}?{urlencode({'print': 1})}")
     except PdfError as error:
@@ -115,10 +116,11 @@ def _export(context: AppContext, township_code: str | None) -> ResponseReturnVal
                      download_name=f"{name}_周调度_{week.label}_{export_id}.pdf")
 
 
-def register(server: Flask, context: AppContext) -> None:
+def register(server: Flask, context: AppContext, internal_url: str = "") -> None:
+    """internal_url: where the server's chromium reaches the app (Settings.internal_url)."""
     @server.get("/weekly/pdf")
     def weekly_pdf() -> ResponseReturnValue:
-        return _export(context, None)
+        return _export(context, internal_url, None)
 
     @server.get("/weekly/<code>/pdf")
     def township_pdf(code: str) -> ResponseReturnValue:
@@ -126,7 +128,7 @@ def register(server: Flask, context: AppContext) -> None:
         if not CODE_PATTERN.match(code) or code not in table.index \
                 or table.at[code, "level"] != "township":
             return _message(404, f"未知的乡镇代码 {code}", f"unknown township code {code}")
-        return _export(context, code)
+        return _export(context, internal_url, code)
 
     @server.get("/weekly/export/<int:export_id>.pdf")
     def stored_pdf(export_id: int) -> ResponseReturnValue:

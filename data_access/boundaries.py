@@ -33,7 +33,7 @@ from shapely.validation import explain_validity
 from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from dashboard.config import ASSETS_DIR
+from data_access.paths import ASSETS_DIR
 from data_access.cache import cached
 from data_access.geo import MIN_LABEL_DISTANCE_KM, label_points_lonlat, oriented
 from data_access.importing.problems import ImportRejected, Problem

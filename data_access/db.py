@@ -10,7 +10,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.config import PROJECT_ROOT
+from data_access.paths import ALEMBIC_INI, MIGRATIONS_DIR
 
 
 @functools.cache
@@ -35,8 +35,8 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 
 def alembic_config(database_url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config = Config(str(ALEMBIC_INI))
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 

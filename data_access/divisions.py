@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from dashboard.config import REFERENCE_DIR
+from data_access.paths import REFERENCE_DIR
 from data_access.cache import cached
 from data_access.models import Division
 

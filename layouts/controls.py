@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard import ids
+from layouts import ids
 from layouts.i18n import Lang, t
 from metrics.indicators import DOMAIN_NAMES, INDICATORS, Indicator
 from metrics.periods import Period, PeriodKind

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from plotly.subplots import make_subplots
 
-from dashboard import ids
+from layouts import ids
 from layouts.controls import period_controls
 from layouts.figures import GRAPH_CONFIG
 from layouts.formatting import YUAN_PER_WAN

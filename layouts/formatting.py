@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from layouts.i18n import Lang, t
 from metrics.indicators import INDICATORS, PERCENT, YUAN, Unit
+from metrics.periods import format_date as format_date  # one date format for all floors
 from metrics.targets import TARGETS
 
 YUAN_PER_WAN = 10_000
@@ -29,12 +28,6 @@ def unit_label(unit: Unit, lang: Lang) -> str:
     if unit is YUAN:
         return "万元" if lang == "zh" else "10k yuan"
     return unit.en if lang == "en" else unit.zh
-
-
-def format_date(day: dt.date | dt.datetime | None) -> str:
-    if day is None:
-        return "—"
-    return day.strftime("%Y-%m-%d %H:%M") if isinstance(day, dt.datetime) else day.isoformat()
 
 
 def indicator_name(indicator_id: str, lang: Lang) -> str:

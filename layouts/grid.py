@@ -13,7 +13,7 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import ids
+from layouts import ids
 from layouts.formatting import unit_label
 from layouts.i18n import Lang, t
 from metrics.indicators import INDICATORS, PERCENT, YUAN

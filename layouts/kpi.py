@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from dash import html
 
-from dashboard import ids
+from layouts import ids
 from layouts.formatting import format_value, target_label, unit_label
 from layouts.i18n import Lang, t
 from layouts.theme import STATUS_ICONS, STATUS_WORDS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard import ids
+from layouts import ids
 from layouts.figures import GRAPH_CONFIG, MAP_CONFIG, FigureSpec
 from layouts.i18n import Lang, t
 

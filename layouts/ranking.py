@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import ids
+from layouts import ids
 from layouts.figures import value_texts
 from layouts.i18n import Lang
 from layouts.theme import STATUS_ICONS

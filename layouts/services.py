@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard import ids
+from layouts import ids
 from layouts.figures import GRAPH_CONFIG
 from layouts.grid import ColumnSpec, indicator_column, table_section
 from layouts.i18n import Lang, t

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 
-from dashboard import ids
+from layouts import ids
 from layouts.i18n import Lang, t
 from layouts.urls import view_href
 

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard import ids
+from layouts import ids
 from layouts.figures import MAP_CONFIG, choropleth_map, value_texts
 from layouts.formatting import format_value, unit_label
 from layouts.i18n import Lang, t

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import ids
+from layouts import ids
 from layouts.bulletin import bulletin_sections, title_lines
 from layouts.formatting import (
     format_value,

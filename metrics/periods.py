@@ -118,3 +118,10 @@ def year_to_date(last_day: dt.date) -> Period:
     end = last_day + dt.timedelta(days=1)
     label = f"{start.isoformat()}~{last_day.isoformat()}"
     return Period("year", start, end, label if end.year == start.year else str(start.year))
+
+
+def format_date(day: dt.date | dt.datetime | None) -> str:
+    """YYYY-MM-DD (with HH:MM for a time); an em dash for none."""
+    if day is None:
+        return "—"
+    return day.strftime("%Y-%m-%d %H:%M") if isinstance(day, dt.datetime) else day.isoformat()

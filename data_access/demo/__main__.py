@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from dashboard.config import default_database_url
+from data_access.paths import default_database_url
 from data_access.db import get_engine, upgrade_to_head
 from data_access.demo.build import StepTiming, build_demo
 from data_access.divisions import load_reference_divisions

@@ -14,9 +14,9 @@ import pypdf
 import pytest
 from playwright.sync_api import expect
 
-from callbacks.weekly_report import weekly_report
+from data_access.weekly_report import weekly_report
 from dashboard.config import Settings
-from dashboard.context import AppContext
+from callbacks.context import AppContext
 from data_access.divisions import division_table
 from data_access.indicator_values import indicator_by_division
 from layouts.bulletin import bulletin_text
@@ -32,7 +32,7 @@ TIAOGUAN = "421081105000"
 @pytest.fixture(scope="module")
 def report(demo_database_url, demo_engine):
     settings = Settings.from_env(database_url=demo_database_url, today=dt.date(2026, 11, 15))
-    return weekly_report(AppContext(settings, demo_engine), WEEK)
+    return weekly_report(demo_engine, WEEK)
 
 
 def _cards(page, indicator_id: str) -> list[dict]:

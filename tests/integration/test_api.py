@@ -11,7 +11,7 @@ from dashboard.app import create_app
 from dashboard.config import Settings
 from metrics.indicators import INDICATORS
 
-SEED_FACTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "seed_facts.csv"
+SEED_FACTS = Path(__file__).resolve().parents[2] / "data" / "reference" / "seed_facts.csv"
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,10 @@ from sqlalchemy import Engine, insert, select, text, update
 
 from callbacks.inspections import drill_rows, inspections_page, task_page, worklist_page
 from callbacks.views import NotFound
-from dashboard import ids
+from layouts import ids
 from dashboard.cli import main
 from dashboard.config import Settings
-from dashboard.context import AppContext
+from callbacks.context import AppContext
 from data_access import cache
 from data_access.aggregates import aggregate
 from data_access.draw import compute_draw, verify_draw

@@ -10,7 +10,7 @@ from sqlalchemy import insert, update
 
 from callbacks.router import render_page
 from dashboard.config import Settings
-from dashboard.context import AppContext
+from callbacks.context import AppContext
 from data_access import cache
 from data_access.db import get_engine
 from data_access.models import ImportLog, ServiceDaily

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, select, update
 
-from callbacks.weekly_report import weekly_report
+from data_access.weekly_report import weekly_report
 from dashboard.config import Settings
-from dashboard.context import AppContext
+from callbacks.context import AppContext
 from data_access import cache
 from data_access.db import get_engine
 from data_access.indicator_values import indicator_by_division
@@ -34,7 +34,7 @@ def _context(url: str) -> AppContext:
 
 @pytest.fixture(scope="module")
 def report(demo_database_url):
-    return weekly_report(_context(demo_database_url), WEEK)
+    return weekly_report(_context(demo_database_url).engine, WEEK)
 
 
 def test_every_card_is_the_indicator_modules_figure(report, demo_engine) -> None:
@@ -86,13 +86,13 @@ def test_next_week_compares_with_what_was_presented(demo_database_url, tmp_path)
     context = _context(url)
     with context.engine.begin() as connection:  # exports other tests made in the shared database
         connection.execute(delete(ReportExport))
-    presented = weekly_report(context, WEEK)
+    presented = weekly_report(context.engine, WEEK)
     export_id = store_export(context.engine, "weekly", WEEK.label, None, "zh",
                              {"report": presented.to_json(), "bulletin": ""},
                              dt.datetime(2026, 11, 10, 9, 0))
     assert latest_weekly_export(context.engine, WEEK.label)["id"] == export_id
 
-    following = weekly_report(context, parse_period("2026-W46"))
+    following = weekly_report(context.engine, parse_period("2026-W46"))
     assert following.compared_with == f"#{export_id} 2026-11-10 09:00"
     assert following.corrections == ()
     shown = presented.ranking("service_on_time_rate")
@@ -107,7 +107,7 @@ def test_next_week_compares_with_what_was_presented(demo_database_url, tmp_path)
                            .where(ServiceDaily.day >= WEEK.start, ServiceDaily.day < WEEK.end)
                            .values(on_time=0))
     cache.clear()
-    corrected = weekly_report(context, parse_period("2026-W46"))
+    corrected = weekly_report(context.engine, parse_period("2026-W46"))
     assert "service_on_time_rate" in corrected.corrections
     # ...while last week's figures stay those presented.
     assert corrected.ranking("service_on_time_rate").county_previous == shown.county

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from shapely.geometry import shape
 
-from dashboard import ids
+from layouts import ids
 from data_access.boundaries import DRAWING_DECIMALS, schematic_township_boundaries
 from layouts.figures import choropleth_map, trend_figure
 from layouts.kpi import KpiView, kpi_card

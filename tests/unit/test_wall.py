@@ -18,7 +18,7 @@ from callbacks.wall import (
     wall_screen,
 )
 from dashboard.config import Settings
-from dashboard.context import AppContext
+from callbacks.context import AppContext
 from layouts.wall import (
     PANELS,
     flag_detail,
