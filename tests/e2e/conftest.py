@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, Integer, create_engine, func, insert, select, text
 
-from tests.conftest import ThrowawayPostgres, find_postgres_bindir
+from tests.fixtures.postgres import ThrowawayPostgres, find_postgres_bindir
 
 # 800,000 cases take minutes to copy; the wall reads the daily roll-up for its service figures
 # (only the new-overdue-cases flag reads cases, and it stays empty without them).
@@ -24,15 +24,13 @@ class StoppablePostgres(ThrowawayPostgres):
     same port with the same options, so clients reconnect to the same URL."""
 
     def stop_server(self) -> None:
-        result = self._run([self.bindir / "pg_ctl", "-D", self.datadir, "-m", "fast", "-w",
-                            "stop"], timeout=60)
+        result = self._stop_cluster("fast")
         assert result.returncode == 0, f"pg_ctl stop failed:\n{result.stdout}{result.stderr}"
 
     def start_server(self) -> None:
         # postmaster.opts holds the command line of the last start: the same port and options.
         argv = shlex.split((self.datadir / "postmaster.opts").read_text())
-        result = self._run([self.bindir / "pg_ctl", "-D", self.datadir, "-l", self.logfile,
-                            "-w", "-t", "60", "-o", shlex.join(argv[1:]), "start"], timeout=90)
+        result = self._start_cluster(shlex.join(argv[1:]))
         assert result.returncode == 0, (f"pg_ctl start failed:\n{result.stdout}{result.stderr}\n"
                                         f"{self._log_tail()}")
 

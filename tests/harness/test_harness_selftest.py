@@ -1,4 +1,4 @@
-"""Self-test of the fixtures in tests/conftest.py, without the dashboard package.
+"""Self-test of the fixtures in tests/fixtures/, without the dashboard package.
 
 Each test would fail if its fixture were broken: PostgreSQL must really answer, chromium must
 really render Chinese, the offline and console checks must really catch what they are for.
@@ -12,12 +12,24 @@ import json
 import os
 import threading
 import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import pytest
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from tests.fixtures.postgres import PostgresServer
+
+AssertOffline = Callable[[object, str], None]
+AssertNoConsoleErrors = Callable[[object], None]
+
 PAGES = {
-    "offline.html": """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>自检</title><link rel="icon" href="data:,">
+    "offline.html": """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<title>自检</title><link rel="icon" href="data:,">
 <link rel="stylesheet" href="style.css"></head>
 <body><h1 id="title">中文测试</h1>
 <img alt="" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
@@ -38,7 +50,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def static_site(tmp_path_factory):
+def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a tiny static site served from a thread on 127.0.0.1."""
     root = tmp_path_factory.mktemp("static_site")
     for name, text in PAGES.items():
@@ -56,7 +68,7 @@ def static_site(tmp_path_factory):
 # PostgreSQL
 
 
-def test_postgres_url_is_a_working_postgresql(postgres_url):
+def test_postgres_url_is_a_working_postgresql(postgres_url: str) -> None:
     from sqlalchemy import create_engine, text
 
     assert postgres_url.startswith("postgresql+psycopg://")
@@ -92,8 +104,8 @@ def test_postgres_url_is_a_working_postgresql(postgres_url):
 
 
 def test_fresh_postgres_url_is_an_empty_database_of_its_own(
-    postgres_url, fresh_postgres_url
-):
+    postgres_url: str, fresh_postgres_url: str
+) -> None:
     from sqlalchemy import create_engine, inspect
 
     assert fresh_postgres_url != postgres_url
@@ -104,7 +116,7 @@ def test_fresh_postgres_url_is_an_empty_database_of_its_own(
         engine.dispose()
 
 
-def test_postgres_server_creates_and_drops_databases(postgres_server):
+def test_postgres_server_creates_and_drops_databases(postgres_server: PostgresServer) -> None:
     from sqlalchemy import create_engine, text
 
     def databases() -> set[str]:
@@ -129,7 +141,8 @@ def test_postgres_server_creates_and_drops_databases(postgres_server):
 # Draws two different characters; if no CJK font is installed both come out as the same tofu box.
 _GLYPHS_DIFFER = """() => {
   const c = document.getElementById('glyphs'), g = c.getContext('2d');
-  const draw = (ch) => { g.clearRect(0, 0, 64, 64); g.font = '48px sans-serif'; g.fillText(ch, 4, 52);
+  const draw = (ch) => { g.clearRect(0, 0, 64, 64); g.font = '48px sans-serif';
+                         g.fillText(ch, 4, 52);
                          return Array.from(g.getImageData(0, 0, 64, 64).data).join(','); };
   const a = draw('中'), b = draw('测');
   return a !== b && /[^0,]/.test(a);
@@ -137,8 +150,12 @@ _GLYPHS_DIFFER = """() => {
 
 
 def test_page_renders_chinese_offline(
-    page, static_site, tmp_path, assert_offline, assert_no_console_errors
-):
+    page: Page,
+    static_site: str,
+    tmp_path: Path,
+    assert_offline: AssertOffline,
+    assert_no_console_errors: AssertNoConsoleErrors,
+) -> None:
     page.goto(f"{static_site}/offline.html")
     assert page.locator("#title").inner_text() == "中文测试"
     assert page.title() == "自检"
@@ -157,7 +174,9 @@ def test_page_renders_chinese_offline(
     assert_no_console_errors(page)
 
 
-def test_assert_offline_fails_on_an_external_request(page, static_site, assert_offline):
+def test_assert_offline_fails_on_an_external_request(
+    page: Page, static_site: str, assert_offline: AssertOffline
+) -> None:
     page.goto(f"{static_site}/external.html")
     assert page.locator("#p").inner_text() == "外部图片"
     assert "http://example.invalid/x.png" in page.requested_urls
@@ -165,7 +184,7 @@ def test_assert_offline_fails_on_an_external_request(page, static_site, assert_o
         assert_offline(page, static_site)
 
 
-def test_assert_offline_judges_host_and_port(assert_offline):
+def test_assert_offline_judges_host_and_port(assert_offline: AssertOffline) -> None:
     base = "http://127.0.0.1:8050"
     fake = SimpleNamespace(
         requested_urls=[
@@ -190,7 +209,9 @@ def test_assert_offline_judges_host_and_port(assert_offline):
         fake.requested_urls.pop()
 
 
-def test_console_errors_are_recorded(page, static_site, assert_no_console_errors):
+def test_console_errors_are_recorded(
+    page: Page, static_site: str, assert_no_console_errors: AssertNoConsoleErrors
+) -> None:
     with page.expect_console_message(lambda m: m.type == "error"):
         page.goto(f"{static_site}/console.html")
     assert any("自检错误 42" in message for message in page.console_errors)
@@ -199,7 +220,9 @@ def test_console_errors_are_recorded(page, static_site, assert_no_console_errors
         assert_no_console_errors(page)
 
 
-def test_uncaught_page_errors_are_recorded(page, static_site, assert_no_console_errors):
+def test_uncaught_page_errors_are_recorded(
+    page: Page, static_site: str, assert_no_console_errors: AssertNoConsoleErrors
+) -> None:
     with page.expect_event("pageerror"):
         page.goto(f"{static_site}/throw.html")
     assert any("未捕获 boom" in message for message in page.page_errors)
@@ -226,8 +249,11 @@ def server(environ, start_response):
 
 
 def test_live_server_factory_serves_through_gunicorn(
-    live_server_factory, tmp_path, page, assert_offline
-):
+    live_server_factory: Callable[..., str],
+    tmp_path: Path,
+    page: Page,
+    assert_offline: AssertOffline,
+) -> None:
     (tmp_path / "harness_wsgi_ok.py").write_text(_WSGI_APP, encoding="utf-8")
     url = "sqlite:////tmp/harness-selftest.sqlite3"
     base = live_server_factory(
@@ -257,8 +283,8 @@ def test_live_server_factory_serves_through_gunicorn(
 
 
 def test_live_server_factory_fails_with_the_server_output(
-    live_server_factory, tmp_path
-):
+    live_server_factory: Callable[..., str], tmp_path: Path
+) -> None:
     (tmp_path / "harness_wsgi_broken.py").write_text(
         "raise RuntimeError('启动失败 boom')\n", encoding="utf-8"
     )
