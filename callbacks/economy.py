@@ -7,12 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from dash import Dash, Input, Output, State, ctx, html, no_update
+from dash import Dash, Input, NoUpdate, Output, State, ctx, html, no_update
 
+from callbacks.context import AppContext
 from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import kpi_views, resolve_view, short_names, township_map_panel
-from layouts import ids
-from callbacks.context import AppContext
 from data_access.divisions import COUNTY_CODE
 from data_access.economy import (
     cooperative_summary,
@@ -23,24 +22,25 @@ from data_access.economy import (
     village_incomes,
 )
 from layouts import economy as ui
+from layouts import ids
 from layouts.i18n import Lang, parse_lang, t
 from layouts.kpi import kpi_sections
 from layouts.urls import view_href
+from metrics.domains import DOMAIN_BY_ID
 from metrics.economy import (
     economy_periods,
     fell_a_tier,
-    share,
     standard_count,
     tier_summary,
     tiers_of,
     yoy_between,
     yoy_series,
 )
-from metrics.indicators import INDICATORS, indicators_of
+from metrics.indicators import INDICATORS, indicators_of, share_of
 from metrics.periods import Period, PeriodKind
 
 SHARE_INDICATOR = "villages_over_100k_share"
-KINDS: tuple[PeriodKind, ...] = ("year", "quarter")
+KINDS: tuple[PeriodKind, ...] = DOMAIN_BY_ID["income"].period_kinds
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,7 @@ def _alerts(incomes: pd.DataFrame, period: Period, lang: Lang) -> html.Div:
                                  _export_name(period, "eco_weak_alert", lang),
                                  t("eco_weak_note", lang).format(before=before))
                  if len(weak) else ui.no_data(t("eco_no_weak", lang)))
+    fell_part: html.Section | html.P
     if not has_previous:
         fell_part = ui.no_data(t("eco_no_comparison", lang).format(before=before))
     else:
@@ -160,12 +161,12 @@ def _cooperation(context: AppContext, period: Period, lang: Lang) -> html.Div:
     year = period.year
     coops = cooperative_summary(context.engine, year)
     land = land_transfer_summary(context.engine, year)
-    parts = []
+    parts: list[html.Section | html.P] = []
     if coops.empty:
         parts.append(ui.no_data(t("eco_no_coops", lang).format(year=year)))
     else:
         coops["collective_share"] = [
-            share(c, c + d) for c, d in zip(coops["collective_income"], coops["dividends"],
+            share_of(c, c + d) for c, d in zip(coops["collective_income"], coops["dividends"],
                                             strict=True)]
         county = coops.loc[COUNTY_CODE]
         note = t("eco_coop_note", lang).format(
@@ -237,13 +238,17 @@ def drill_detail(context: AppContext, source: str | None, click: dict | None,
                                height=min(120 + 42 * len(rows), 460))
 
 
+# This domain's pages (callbacks/domains.py): URL pattern and page function.
+PAGES = ((r"^/economy$", economy_page),)
+
+
 def register(app: Dash, context: AppContext) -> None:
     @app.callback(Output(ids.ECONOMY_DETAIL, "children"),
                   Input(ids.ECONOMY_TIER_CHART, "clickData"),
                   Input(ids.ECONOMY_COMPOSITION_CHART, "clickData"),
                   State(ids.URL, "search"), prevent_initial_call=True)
     def drill(tier_click: dict | None, township_click: dict | None,
-              search: str | None) -> html.Section | html.P:
+              search: str | None) -> html.Section | html.P | NoUpdate:
         source = ctx.triggered_id
         click = tier_click if source == ids.ECONOMY_TIER_CHART else township_click
         return drill_detail(context, source, click, search) if click else no_update

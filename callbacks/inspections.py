@@ -6,12 +6,11 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pandas as pd
-from dash import Dash, Input, Output, State, ctx, html, no_update
+from dash import Dash, Input, NoUpdate, Output, State, ctx, html, no_update
 
+from callbacks.context import AppContext
 from callbacks.url_state import clicked_key, parse_query, search_with
 from callbacks.views import NotFound, View, kpi_views
-from layouts import ids
-from callbacks.context import AppContext
 from data_access.divisions import COUNTY_CODE
 from data_access.draw import verify_draw
 from data_access.inspections import (
@@ -23,6 +22,7 @@ from data_access.inspections import (
     worklist_choices,
     year_tasks,
 )
+from layouts import ids
 from layouts.grid import indicator_column
 from layouts.i18n import Lang, parse_lang, t
 from layouts.inspections import (
@@ -258,18 +258,26 @@ def task_page(context: AppContext, lang: Lang, query: dict[str, str], code: str
                                                  tables)
 
 
+# This domain's pages (callbacks/domains.py): URL pattern and page function.
+PAGES = (
+    (r"^/inspections$", inspections_page),
+    (r"^/inspections/worklist$", worklist_page),
+    (r"^/inspections/task/([^/]{1,32})$", task_page),
+)
+
+
 def register(app: Dash, context: AppContext) -> None:
     @app.callback(Output(ids.URL, "search", allow_duplicate=True),
                   Input(ids.INSPECTIONS_YEAR, "value"), State(ids.URL, "search"),
                   prevent_initial_call=True)
-    def year_changed(year: int | None, search: str | None) -> str:
+    def year_changed(year: int | None, search: str | None) -> str | NoUpdate:
         return search_with(search, "year", year)
 
     @app.callback(Output(ids.URL, "search", allow_duplicate=True),
                   Input(ids.WORKLIST_DEPARTMENT, "value"), Input(ids.WORKLIST_TOWNSHIP, "value"),
                   State(ids.URL, "search"), prevent_initial_call=True)
     def filters_changed(department: str | None, township: str | None,
-                        search: str | None) -> str:
+                        search: str | None) -> str | NoUpdate:
         query = parse_query(search)
         updated = worklist_query(query, department, township)
         return no_update if updated == query else "?" + urlencode(updated)

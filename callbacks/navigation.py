@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from dash import Dash, Input, Output, State, ctx, no_update
+from dash import Dash, Input, NoUpdate, Output, State, ctx, no_update
 
+from callbacks.context import AppContext
 from callbacks.url_state import clicked_points, parse_query
 from callbacks.views import default_period, period_kinds
 from layouts import ids
-from callbacks.context import AppContext
 from layouts.urls import township_path, village_path
 from metrics.indicators import INDICATORS
-from metrics.periods import parse_period
+from metrics.periods import PeriodKind, parse_period
 
 
 def next_query(context: AppContext, query: dict[str, str], changed: str | None,
-               indicator_id: str, kind: str, period_text: str) -> dict[str, str]:
+               indicator_id: str, kind: PeriodKind, period_text: str) -> dict[str, str]:
     """The URL query after one control changed, kept consistent (a period the indicator has)."""
     indicator = INDICATORS[indicator_id]
     period = parse_period(period_text)
     if changed == ids.PERIOD_KIND:
-        period = default_period(context, kind)  # type: ignore[arg-type]
+        period = default_period(context, kind)
     if period.kind not in period_kinds(indicator):
         period = default_period(context, "year")
     return {**query, "indicator": indicator.id, "period": period.label}
@@ -32,8 +32,8 @@ def register(app: Dash, context: AppContext) -> None:
                   Input(ids.INDICATOR, "value"), Input(ids.PERIOD_KIND, "value"),
                   Input(ids.PERIOD, "value"), State(ids.URL, "search"),
                   prevent_initial_call=True)
-    def controls_changed(indicator_id: str, kind: str, period_text: str,
-                         search: str | None) -> str:
+    def controls_changed(indicator_id: str, kind: PeriodKind, period_text: str,
+                         search: str | None) -> str | NoUpdate:
         if len(ctx.triggered) > 1:
             # Dash fires this for all three controls when a page draws them: nothing changed.
             return no_update
@@ -47,7 +47,7 @@ def register(app: Dash, context: AppContext) -> None:
     @app.callback(Output(ids.MAP_NAV, "pathname"),
                   Input(ids.MAP, "clickData"), State(ids.URL, "pathname"),
                   prevent_initial_call=True)
-    def map_clicked(click: dict | None, pathname: str | None) -> str:
+    def map_clicked(click: dict | None, pathname: str | None) -> str | NoUpdate:
         points = clicked_points(click)
         code = next((p.get("location") for p in points if p.get("location")), None)
         if not code:

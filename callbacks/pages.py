@@ -4,30 +4,24 @@ A page function takes (context, lang, query, *groups of the pattern) and returns
 (title, breadcrumb trail, body); it raises views.NotFound for an unknown code. The router puts
 it in the common frame (title bar, navigation, breadcrumb).
 
+The domains' pages come from their callbacks modules (callbacks/domains.py).
+
 A screen takes the same arguments and returns the whole window's content, without the frame
 (the wall display).
 """
 
 from __future__ import annotations
 
-from callbacks.economy import economy_page
-from callbacks.inspections import inspections_page, task_page, worklist_page
-from callbacks.services import services_page
+from callbacks.domains import Page, domain_pages
 from callbacks.views import overview_page, township_page, village_page
-from callbacks.volunteers import volunteers_page
 from callbacks.wall import wall_screen
 from callbacks.weekly import archived_page, weekly_page, weekly_township_page
 
-PAGES = (
+PAGES: tuple[tuple[str, Page], ...] = (
     (r"^/$", overview_page),
     (r"^/township/(\d{12})$", township_page),
     (r"^/village/(\d{12})$", village_page),
-    (r"^/services$", services_page),
-    (r"^/economy$", economy_page),
-    (r"^/inspections$", inspections_page),
-    (r"^/inspections/worklist$", worklist_page),
-    (r"^/inspections/task/([^/]{1,32})$", task_page),
-    (r"^/volunteers$", volunteers_page),
+    *domain_pages(),
     (r"^/weekly$", weekly_page),
     (r"^/weekly/(\d{12})$", weekly_township_page),
     (r"^/weekly/export/(\d{1,9})$", archived_page),

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from dash import Dash, Input, Output, html
 from sqlalchemy import Engine
 
+from callbacks.context import AppContext
 from callbacks.pages import DATA_ONLY_PAGES, PAGES, SCREENS
 from callbacks.url_state import parse_query
 from callbacks.views import NotFound
-from layouts import ids
-from callbacks.context import AppContext
 from data_access.cache import cached
 from data_access.status import data_status
+from layouts import ids
 from layouts.formatting import format_date
 from layouts.i18n import Lang, parse_lang, t
 from layouts.shell import not_found, page_frame

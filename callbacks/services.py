@@ -7,10 +7,9 @@ from dataclasses import replace
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
+from callbacks.context import AppContext
 from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import kpi_views, resolve_view, short_names
-from layouts import ids
-from callbacks.context import AppContext
 from data_access.aggregates import services_by_hall_level
 from data_access.divisions import COUNTY_CODE
 from data_access.indicator_values import indicator_by_division
@@ -22,6 +21,7 @@ from data_access.services import (
     top_items,
 )
 from data_access.trends import indicator_trend
+from layouts import ids
 from layouts.controls import view_controls
 from layouts.figures import ranked_bars, trend_figure
 from layouts.grid import ColumnSpec, indicator_column, table_section
@@ -42,6 +42,7 @@ from metrics.ranking import ranked_table
 from metrics.services import days_overdue, follow_up_state
 
 DEFAULT = "service_on_time_rate"
+TOP_ITEMS_RATE = "service_on_time_rate"  # the indicator shown per item in the top-items table
 TREND_WEEKS = 12
 
 
@@ -62,8 +63,17 @@ def _trend(context: AppContext, period: Period, lang: Lang) -> object:
     weeks = recent_periods("week", period.last_day)[:TREND_WEEKS]
     frame = indicator_trend(context.engine, ["service_cases", "service_on_time_rate"], "county",
                             COUNTY_CODE, weeks)
-    name = INDICATORS["service_cases"].name_en if lang == "en" else INDICATORS["service_cases"].name_zh
+    cases = INDICATORS["service_cases"]
+    name = cases.name_en if lang == "en" else cases.name_zh
     return trend_figure(frame, "period", [("service_cases", name)], t("rows", lang), "bar")
+
+
+def top_items_frame(items: pd.DataFrame) -> pd.DataFrame:
+    """The top items (data_access.services.top_items) with `service_on_time_rate` computed by
+    the indicator's own function over each item's counts: on time ÷ finished in the period,
+    no value where nothing finished."""
+    rate = INDICATORS[TOP_ITEMS_RATE]
+    return items.assign(**{rate.id: rate.compute(items)})
 
 
 def _case_lists(context: AppContext, period: Period, lang: Lang) -> list:
@@ -75,16 +85,14 @@ def _case_lists(context: AppContext, period: Period, lang: Lang) -> list:
     reviews = reviews.assign(follow_up=follow_up_state(reviews["bad_review_due"],
                                                        reviews["bad_review_fixed_at"],
                                                        context.today()))
-    items = top_items(context.engine, period)
-    items = items.assign(on_time_rate=(items["on_time"] * 100 / items["finished"]).round(1))
+    items = top_items_frame(top_items(context.engine, period))
     return [
         table_section("top-items", t("top_items", lang), items, [
             ColumnSpec("name", t("item", lang), pinned=True),
             ColumnSpec("department", t("department", lang)),
             replace(indicator_column("service_cases", lang), field="cases"),
-            ColumnSpec("on_time_rate", INDICATORS["service_on_time_rate"].name_zh
-                       if lang == "zh" else INDICATORS["service_on_time_rate"].name_en,
-                       "number", digits=1)], lang, f"top_items_{period.label}", height=300),
+            indicator_column(TOP_ITEMS_RATE, lang)], lang, f"top_items_{period.label}",
+            height=300),
         table_section("overdue", t("overdue_list", lang), overdue, case_columns(
             lang, [ColumnSpec("days_overdue", t("days_overdue", lang), "number")]), lang,
             f"overdue_{period.label}", row_id="serial_no", height=320),
@@ -133,6 +141,10 @@ def case_detail(context: AppContext, lang: Lang, period: Period, township: str |
     return table_section("cases", f"{t('case_detail', lang)} · {where} · {period.label}", rows,
                          case_columns(lang), lang, f"cases_{where}_{period.label}",
                          row_id="serial_no", note=note)
+
+
+# This domain's pages (callbacks/domains.py): URL pattern and page function.
+PAGES = ((r"^/services$", services_page),)
 
 
 def register(app: Dash, context: AppContext) -> None:

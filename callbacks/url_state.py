@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
-from dash import no_update
+from dash import NoUpdate, no_update
 
 
 def parse_query(search: str | None) -> dict[str, str]:
@@ -12,7 +12,7 @@ def parse_query(search: str | None) -> dict[str, str]:
     return dict(parse_qsl((search or "").lstrip("?")))
 
 
-def search_with(search: str | None, key: str, value: object) -> str:
+def search_with(search: str | None, key: str, value: object) -> str | NoUpdate:
     """The query string with `key` set to `value` (a control's new choice); no_update when
     there is no value or it is already the URL's, so the page is not drawn twice."""
     query = parse_query(search)

@@ -3,6 +3,7 @@ without a browser; the router calls them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -10,6 +11,7 @@ from dash import dcc, html
 from sqlalchemy import Engine
 
 from callbacks.context import AppContext
+from data_access.aggregates import Level
 from data_access.boundaries import township_boundaries, village_boundaries
 from data_access.divisions import COUNTY_CODE, division_table
 from data_access.indicator_values import (
@@ -29,7 +31,8 @@ from layouts.ranking import ranking_list
 from layouts.tiles import tile_grid
 from layouts.urls import township_path, view_href, village_path
 from layouts.village import trend_charts
-from metrics.indicators import INDICATORS, YEARLY_DOMAINS, Indicator
+from metrics.domains import DOMAIN_BY_ID, village_columns, village_trends
+from metrics.indicators import INDICATORS, Indicator
 from metrics.periods import (
     Period,
     PeriodKind,
@@ -38,15 +41,11 @@ from metrics.periods import (
     recent_periods,
 )
 from metrics.ranking import ranked_table
-from metrics.targets import ranked_status, status
+from metrics.targets import ranked_status
 
 DEFAULT_INDICATOR = "collective_income_mean"
-ALL_KINDS: tuple[PeriodKind, ...] = ("year", "quarter", "month", "week")
-YEARLY_KINDS: tuple[PeriodKind, ...] = ("year", "quarter")
 # Indicators that describe one village (the others count villages, or are township-only).
-VILLAGE_COLUMNS = ("collective_income_mean", "service_cases", "service_on_time_rate",
-                   "service_full_online_rate", "service_satisfaction_rate",
-                   "volunteer_activities", "volunteer_hours", "volunteer_team_shortfalls")
+VILLAGE_COLUMNS = village_columns()
 
 
 class NotFound(LookupError):
@@ -62,7 +61,7 @@ class View:
 
 
 def period_kinds(indicator: Indicator) -> tuple[PeriodKind, ...]:
-    return YEARLY_KINDS if indicator.domain in YEARLY_DOMAINS else ALL_KINDS
+    return DOMAIN_BY_ID[indicator.domain].period_kinds
 
 
 def resolve_view(context: AppContext, query: dict[str, str],
@@ -90,26 +89,22 @@ def default_period(context: AppContext, kind: PeriodKind) -> Period:
     return last_complete(kind, context.today())
 
 
-def kpi_views(context: AppContext, period: Period, level: str, code: str,
+def kpi_views(context: AppContext, period: Period, level: Level, code: str,
               ids_: list[str] | None = None) -> list[KpiView]:
     """KPI cards' data: value, previous period's value, status and (townships) rank."""
     engine = context.engine
-    current = indicator_values(engine, period, level, code, ids_)  # type: ignore[arg-type]
+    current = indicator_values(engine, period, level, code, ids_)
     previous = {v.indicator.id: v.value for v in
-                indicator_values(engine, period.previous(), level, code,  # type: ignore[arg-type]
-                                 ids_)}
+                indicator_values(engine, period.previous(), level, code, ids_)}
     positions = _township_positions(engine, period, code,
                                     {i.indicator.domain for i in current}) \
         if level == "township" else {}
     views = []
     for item in current:
-        if level == "township":
-            position, ranked = positions.get(item.indicator.id, (None, 0))
-            state = ranked_status(item.indicator.id, item.value, position, ranked)
-            views.append(KpiView(item, previous.get(item.indicator.id), state, position, ranked))
-        else:
-            views.append(KpiView(item, previous.get(item.indicator.id),
-                                 status(item.indicator.id, item.value)))
+        # Townships are ranked among their peers; the county and villages are not.
+        position, ranked = positions.get(item.indicator.id, (None, 0))
+        state = ranked_status(item.indicator.id, item.value, position, ranked)
+        views.append(KpiView(item, previous.get(item.indicator.id), state, position, ranked))
     return views
 
 
@@ -118,7 +113,7 @@ def _township_positions(engine: Engine, period: Period, code: str,
     """indicator id -> (the township's rank or None, how many townships are ranked)."""
     positions: dict[str, tuple[int | None, int]] = {}
     for domain in domains:
-        ranks = domain_ranks(engine, domain, period, "township")  # type: ignore[arg-type]
+        ranks = domain_ranks(engine, domain, period, "township")
         if ranks is None:
             continue
         counts = ranks.notna().sum()
@@ -142,8 +137,9 @@ def _division(context: AppContext, code: str, level: str) -> pd.Series:
     return table.loc[code]
 
 
-def _hrefs(codes: pd.Series, path: object, query: dict[str, str]) -> dict[str, str]:
-    return {code: view_href(path(code), query) for code in codes}  # type: ignore[operator]
+def _hrefs(codes: pd.Series, path: Callable[[str], str],
+           query: dict[str, str]) -> dict[str, str]:
+    return {code: view_href(path(code), query) for code in codes}
 
 
 def _title(indicator: Indicator, period: Period, lang: Lang) -> str:
@@ -157,7 +153,7 @@ def township_map_panel(context: AppContext, indicator: Indicator, period: Period
     """The townships on one indicator: the map and, beside it, their ranking; each township
     links to its page with `link_query`."""
     values = indicator_by_division(context.engine, indicator.id, period, "township")
-    table = ranked_table(values, short_names(context), indicator.id)  # type: ignore[arg-type]
+    table = ranked_table(values, short_names(context), indicator.id)
     boundaries = township_boundaries(context.engine)
     hrefs = _hrefs(table["code"], township_path, link_query)
     figure = choropleth_map(boundaries.drawing, boundaries.labels, table, indicator, lang,
@@ -184,6 +180,7 @@ def township_page(context: AppContext, lang: Lang, query: dict[str, str],
     kpis = kpi_sections(kpi_views(context, view.period, "township", code), lang)
     values = indicator_by_division(context.engine, view.indicator.id, view.period, "village",
                                    code)
+    panel: html.Div | html.P
     if values is None:
         panel = html.P(t("inspections_by_township", lang), className="panel muted")
         extra: list = []
@@ -223,18 +220,18 @@ TREND_MONTHS = 24
 
 
 def village_trend_frames(context: AppContext, code: str) -> dict[str, pd.DataFrame]:
+    """By grain ("year": the complete years, "month": the last TREND_MONTHS months), the values
+    of the village trend charts' indicators (metrics/domains.py)."""
     today = context.today()
-    years = [p for p in recent_periods("year", today) if p.end <= today]
-    months = recent_periods("month", today)[:TREND_MONTHS]
-    engine = context.engine
-    return {
-        "income": indicator_trend(engine, ["collective_income_mean"], "village", code, years),
-        "services": indicator_trend(engine, ["service_cases", "service_on_time_rate",
-                                             "service_satisfaction_rate"], "village", code,
-                                    months),
-        "volunteers": indicator_trend(engine, ["volunteer_activities", "volunteer_hours"],
-                                      "village", code, months),
-    }
+    periods = {"year": [p for p in recent_periods("year", today) if p.end <= today],
+               "month": recent_periods("month", today)[:TREND_MONTHS]}
+    frames = {}
+    for grain, grain_periods in periods.items():
+        wanted = [i for chart in village_trends() if chart.grain == grain
+                  for i in chart.indicators]
+        frames[grain] = indicator_trend(context.engine, list(dict.fromkeys(wanted)), "village",
+                                        code, grain_periods)
+    return frames
 
 
 def village_page(context: AppContext, lang: Lang, query: dict[str, str],

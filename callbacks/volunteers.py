@@ -6,8 +6,9 @@ router and the one callback below call."""
 from __future__ import annotations
 
 import pandas as pd
-from dash import Dash, Input, Output, State, html, no_update
+from dash import Dash, Input, NoUpdate, Output, State, html, no_update
 
+from callbacks.context import AppContext
 from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import (
     View,
@@ -16,8 +17,6 @@ from callbacks.views import (
     short_names,
     township_map_panel,
 )
-from layouts import ids
-from callbacks.context import AppContext
 from data_access.aggregates import aggregate
 from data_access.divisions import COUNTY_CODE, division_table
 from data_access.indicator_values import indicator_by_division
@@ -30,17 +29,17 @@ from data_access.volunteers import (
     teams_by_category,
     unit_teams,
 )
+from layouts import ids
 from layouts import volunteers as ui
 from layouts.controls import view_controls
 from layouts.figures import ranked_bars
 from layouts.i18n import Lang, parse_lang, t
 from layouts.kpi import kpi_sections
 from layouts.urls import view_href
-from metrics.indicators import INDICATORS, indicators_of
+from metrics.indicators import INDICATORS, indicators_of, share
 from metrics.periods import Period
 from metrics.ranking import ranked_table
 from metrics.volunteers import (
-    coverage,
     days_without_activity,
     inactivity_as_of,
     is_inactive,
@@ -103,7 +102,7 @@ def coverage_rows(context: AppContext, period: Period,
     months = tuple(m for m in months_of(period, context.today())
                    if m.label in months_with_records)
     frame = station_coverage(context.engine, months)
-    return frame.assign(coverage=coverage(frame["active"], frame["stations"]))
+    return frame.assign(coverage=share(frame["active"], frame["stations"]))
 
 
 def month_rows(context: AppContext, months: pd.DataFrame, lang: Lang) -> pd.DataFrame:
@@ -140,7 +139,7 @@ def _teams(context: AppContext, period: Period, query: dict[str, str], lang: Lan
 def _activity_charts(context: AppContext, view: View, months: pd.DataFrame,
                      lang: Lang) -> html.Div:
     values = indicator_by_division(context.engine, view.indicator.id, view.period, "township")
-    table = ranked_table(values, short_names(context), view.indicator.id)  # type: ignore[arg-type]
+    table = ranked_table(values, short_names(context), view.indicator.id)
     name = view.indicator.name_en if lang == "en" else view.indicator.name_zh
     unplaced = int(months.loc[months["township_code"].isna(), "activities"].sum())
     context_months = trailing_months(view.period)
@@ -225,9 +224,13 @@ def activity_detail(context: AppContext, click: dict | None,
                                rows, lang, f"{t('volunteers', lang)}_{name}_{period.label}", note)
 
 
+# This domain's pages (callbacks/domains.py): URL pattern and page function.
+PAGES = ((r"^/volunteers$", volunteers_page),)
+
+
 def register(app: Dash, context: AppContext) -> None:
     @app.callback(Output(ids.VOLUNTEERS_DRILL, "children"),
                   Input(ids.VOLUNTEERS_TOWNSHIP_CHART, "clickData"), State(ids.URL, "search"),
                   prevent_initial_call=True)
-    def drill(click: dict | None, search: str | None) -> html.Section | html.P:
+    def drill(click: dict | None, search: str | None) -> html.Section | html.P | NoUpdate:
         return activity_detail(context, click, search) if click else no_update

@@ -18,17 +18,17 @@ from typing import Any
 from dash import Dash, Input, Output, State, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access.weekly_report import weekly_report
-from layouts import ids
 from callbacks.context import AppContext
 from data_access.boundaries import township_boundaries
 from data_access.cache import data_version
 from data_access.status import data_status
+from data_access.weekly_report import weekly_report
+from layouts import ids
 from layouts import wall as ui
 from layouts.formatting import format_date
 from layouts.i18n import Lang, parse_lang
 from metrics.periods import Period, last_complete
-from metrics.weekly import HEADLINE, WEEKLY_INDICATORS, WeeklyReport
+from metrics.weekly import DOMAIN_ORDER, HEADLINE, WEEKLY_INDICATORS, WeeklyReport
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 # is kept to one every 2 s at most.
 ROTATE_SECONDS = (30.0, 0.2, 3600.0)
 REFRESH_SECONDS = (300, 2, 86_400)
-DEFAULT_MAP_INDICATOR = HEADLINE["services"]
+# The map shows the headline of the domain the report opens with, unless the URL names another.
+DEFAULT_MAP_INDICATOR = HEADLINE[DOMAIN_ORDER[0]]
 
 
 @dataclass(frozen=True)

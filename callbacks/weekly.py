@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from dash import Dash, Input, Output, State, html
+from dash import Dash, Input, NoUpdate, Output, State, html
 
+from callbacks.context import AppContext
 from callbacks.url_state import search_with
 from callbacks.views import NotFound
-from data_access.weekly_report import weekly_report
-from layouts import ids
-from callbacks.context import AppContext
 from data_access.divisions import division_table
 from data_access.weekly import export_snapshot, list_exports
+from data_access.weekly_report import weekly_report
+from layouts import ids
 from layouts.bulletin import bulletin_text
 from layouts.i18n import Lang, t
 from layouts.weekly import (
@@ -139,7 +139,7 @@ def register(app: Dash, context: AppContext) -> None:
     @app.callback(Output(ids.URL, "search", allow_duplicate=True),
                   Input(ids.WEEKLY_WEEK, "value"), State(ids.URL, "search"),
                   prevent_initial_call=True)
-    def week_chosen(week: str | None, search: str | None) -> str:
+    def week_chosen(week: str | None, search: str | None) -> str | NoUpdate:
         return search_with(search, "week", week)
 
     app.clientside_callback(

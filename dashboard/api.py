@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from flask import Blueprint, Flask, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from callbacks.context import AppContext
+from data_access.aggregates import Level
 from data_access.divisions import COUNTY_CODE, division_table
 from data_access.indicator_values import indicator_values
 from data_access.status import data_status
@@ -52,13 +54,15 @@ def register(server: Flask, context: AppContext) -> None:
         if scope == "county" and not code:
             code = COUNTY_CODE
         if not CODE_PATTERN.match(code):
-            return _bad_request("code 应为 12 位统计用区划代码", "code must be a 12-digit division code")
+            return _bad_request("code 应为 12 位统计用区划代码",
+                                "code must be a 12-digit division code")
         level = divisions.at[code, "level"] if code in divisions.index else None
         if level is None:
             return _bad_request(f"未知的区划代码 {code}", f"unknown division code {code}")
         if level != scope:
             return _bad_request(f"代码 {code} 不是{scope}级区划", f"code {code} is not a {scope}")
-        values = indicator_values(context.engine, period, scope, code)  # type: ignore[arg-type]
+        # scope is one of SCOPES (checked above), the levels indicator_values takes.
+        values = indicator_values(context.engine, period, cast(Level, scope), code)
         return jsonify({
             "scope": scope, "code": code, "period": period.label,
             "period_start": period.start.isoformat(), "period_end": period.last_day.isoformat(),

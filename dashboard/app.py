@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import (
-    economy,
-    exports,
-    inspections,
-    navigation,
-    router,
-    services,
-    volunteers,
-    wall,
-    weekly,
-)
+from callbacks import exports, navigation, router, wall, weekly
+from callbacks.context import AppContext
+from callbacks.domains import domain_modules
 from dashboard import api, pdf
 from dashboard.config import ASSETS_DIR, Settings
-from callbacks.context import AppContext
 from data_access.db import get_engine
 from layouts.shell import app_layout
+from layouts.validation import validation_layout
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -30,12 +22,13 @@ def create_app(settings: Settings | None = None) -> Dash:
         title="石首督导看板",
         assets_folder=str(ASSETS_DIR),
         serve_locally=True,
-        suppress_callback_exceptions=True,
-        update_title=None,
+        update_title="",  # the tab keeps its title while callbacks run ("" as None: typed str)
     )
     app.layout = app_layout()
-    for module in (router, navigation, exports, economy, services, volunteers, inspections, weekly,
-                   wall):
+    # The pages' components, which the router draws later: callbacks are checked against them.
+    app.validation_layout = validation_layout()  # type: ignore[assignment]  # Dash declares it None
+    # The pages shared by all domains, then each declared domain's own (metrics/domains.py).
+    for module in (router, navigation, exports, weekly, wall, *domain_modules()):
         module.register(app, context)
     api.register(app.server, context)
     pdf.register(app.server, context, settings.internal_url)

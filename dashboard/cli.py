@@ -30,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard",
                                      description="石首督导看板 / Shishou oversight dashboard")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("init-db", help="create or upgrade the database (Alembic) and load divisions")
+    commands.add_parser("init-db",
+                        help="create or upgrade the database (Alembic) and load divisions")
     demo = commands.add_parser("demo-data", help="generate the demo data and import it")
     demo.add_argument("--as-of", type=dt.date.fromisoformat, default=None,
                       help="last day of the demo data, YYYY-MM-DD (default: yesterday, the "

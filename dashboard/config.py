@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from data_access.paths import ASSETS_DIR as ASSETS_DIR
 from data_access.paths import PROJECT_ROOT as PROJECT_ROOT
@@ -26,8 +27,8 @@ class Settings:
     page_cache: bool = True
 
     @classmethod
-    def from_env(cls, **overrides: object) -> Settings:
-        values: dict[str, object] = {
+    def from_env(cls, **overrides: Any) -> Settings:
+        values: dict[str, Any] = {
             "database_url": os.environ.get("DATABASE_URL") or default_database_url(),
             "debug": os.environ.get("DASHBOARD_DEBUG", "0") == "1",
             "stale_after_hours": int(os.environ.get("DASHBOARD_STALE_HOURS", "36")),
@@ -37,4 +38,4 @@ class Settings:
                       if os.environ.get("DASHBOARD_TODAY") else None),
         }
         values.update(overrides)
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)

@@ -23,12 +23,12 @@ from flask.typing import ResponseReturnValue
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-from callbacks.weekly import requested_week
-from data_access.weekly_report import weekly_report
-from layouts import ids
 from callbacks.context import AppContext
+from callbacks.weekly import requested_week
 from data_access.divisions import division_table
 from data_access.weekly import attach_pdf, export_pdf, store_export
+from data_access.weekly_report import weekly_report
+from layouts import ids
 from layouts.bulletin import bulletin_text
 from layouts.i18n import parse_lang, t
 from metrics.periods import PeriodError

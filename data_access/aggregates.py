@@ -9,6 +9,7 @@ get zero counts, so a village with no cases shows 0 rather than disappearing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Literal
 
 import pandas as pd
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Date,
     Engine,
     Select,
+    SQLColumnExpression,
     and_,
     case,
     cast,
@@ -25,6 +27,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.cache import cached
@@ -39,7 +42,7 @@ from data_access.models import (
     VolunteerActivity,
     VolunteerTeam,
 )
-from metrics.indicators import STANDARD_FROM, STRONG_FROM, WEAK_BELOW, Domain
+from metrics.indicators import STANDARD_FROM, STRONG_FROM, WEAK_BELOW, DomainId
 from metrics.periods import Period
 from metrics.vocabulary import (
     ASSESSED_UNIT_TYPE,
@@ -52,6 +55,8 @@ from metrics.vocabulary import (
 )
 
 Level = Literal["county", "township", "village"]
+# A division-code column to group or filter by: a model attribute or a subquery's column.
+CodeColumn = QueryableAttribute[str | None] | ColumnElement[str]
 
 
 class PeriodNotApplicable(ValueError):
@@ -62,26 +67,29 @@ def count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def day_of(engine: Engine | Connection, column: ColumnElement[dt.datetime]) -> ColumnElement[dt.date]:
+def day_of(engine: Engine | Connection,
+           column: SQLColumnExpression[dt.datetime | None]) -> ColumnElement[dt.date]:
     """The calendar day of a datetime column, comparable with Date columns on both backends."""
     return func.date(column) if engine.dialect.name == "sqlite" else cast(column, Date)
 
 
 def month_of(engine: Engine | Connection,
-             column: ColumnElement[dt.datetime]) -> ColumnElement[str]:
+             column: SQLColumnExpression[dt.datetime | None]) -> ColumnElement[str]:
     """The calendar month of a datetime column as YYYY-MM, on both backends."""
     if engine.dialect.name == "sqlite":
         return func.strftime("%Y-%m", column)
     return func.to_char(column, "YYYY-MM")
 
 
-def between(column: ColumnElement[dt.datetime], period: Period) -> ColumnElement[bool]:
+def between(column: SQLColumnExpression[dt.datetime | None],
+            period: Period) -> ColumnElement[bool]:
     start = dt.datetime.combine(period.start, dt.time())
     end = dt.datetime.combine(period.end, dt.time())
     return and_(column >= start, column < end)
 
 
-def dates_between(column: ColumnElement[dt.date], period: Period) -> ColumnElement[bool]:
+def dates_between(column: SQLColumnExpression[dt.date | None],
+                  period: Period) -> ColumnElement[bool]:
     return and_(column >= period.start, column < period.end)
 
 
@@ -98,10 +106,12 @@ def divisions_at(engine: Engine, level: Level, within: str | None) -> list[str]:
         return list(connection.scalars(query))
 
 
-def _grouped(engine: Engine, query: Select, key: ColumnElement[str] | None, level: Level,
-             within: str | None, within_column: ColumnElement[str] | None) -> pd.DataFrame:
+def _grouped(engine: Engine, query: Select, key: CodeColumn | None, level: Level,
+             within: str | None, within_column: CodeColumn | None) -> pd.DataFrame:
     """Runs an aggregate query grouped by division key, zero-filled over the divisions."""
     group_key = key if level != "county" else literal(COUNTY_CODE)
+    if group_key is None:
+        raise ValueError(f"no {level} key to group by")
     query = query.add_columns(group_key.label("code"))
     if within and within != COUNTY_CODE and within_column is not None:
         query = query.where(within_column == within)
@@ -114,12 +124,31 @@ def _grouped(engine: Engine, query: Select, key: ColumnElement[str] | None, leve
     return frame.reindex(codes).fillna(0)
 
 
+DomainAggregate = Callable[[Engine, Period, Level, str | None], pd.DataFrame]
+# Each declared domain's aggregate (metrics/domains.py), registered where it is written.
+_AGGREGATES: dict[DomainId, DomainAggregate] = {}
+
+
+def domain_aggregate(domain: DomainId) -> Callable[[DomainAggregate], DomainAggregate]:
+    """Registers the function as the domain's aggregate: the counts and sums, one row per
+    division, that the domain's indicator definitions are computed from."""
+    def register(function: DomainAggregate) -> DomainAggregate:
+        _AGGREGATES[domain] = function
+        return function
+    return register
+
+
+def has_aggregate(domain: DomainId) -> bool:
+    return domain in _AGGREGATES
+
+
 @cached
-def aggregate(engine: Engine, domain: Domain, period: Period, level: Level,
+def aggregate(engine: Engine, domain: DomainId, period: Period, level: Level,
               within: str | None = None) -> pd.DataFrame:
     return _AGGREGATES[domain](engine, period, level, within)
 
 
+@domain_aggregate("income")
 def _income(engine: Engine, period: Period, level: Level, within: str | None) -> pd.DataFrame:
     if period.kind not in ("year", "quarter"):
         raise PeriodNotApplicable(period.kind)
@@ -143,8 +172,8 @@ def _income(engine: Engine, period: Period, level: Level, within: str | None) ->
     return _grouped(engine, query, key.get(level), level, within, within_column)
 
 
-def _within_column(within: str | None, township: ColumnElement[str],
-                   village: ColumnElement[str] | None) -> ColumnElement[str] | None:
+def _within_column(within: str | None, township: CodeColumn,
+                   village: CodeColumn | None) -> CodeColumn | None:
     if not within or within == COUNTY_CODE:
         return None
     return township if is_township_code(within) else village
@@ -182,6 +211,7 @@ def _service_queries(engine: Engine, period: Period) -> list[tuple[Select, dict]
     return [(summed, daily_keys), (still_open, case_keys)]
 
 
+@domain_aggregate("services")
 def _services(engine: Engine, period: Period, level: Level, within: str | None) -> pd.DataFrame:
     frames = []
     for query, keys in _service_queries(engine, period):
@@ -202,6 +232,7 @@ def services_by_hall_level(engine: Engine, period: Period) -> pd.DataFrame:
     return pd.concat(frames, axis=1).reindex(list(HALL_LEVELS.values())).fillna(0)
 
 
+@domain_aggregate("volunteers")
 def _volunteers(engine: Engine, period: Period, level: Level,
                 within: str | None) -> pd.DataFrame:
     query = select(
@@ -249,7 +280,8 @@ def _stations(engine: Engine, period: Period, level: Level, within: str | None,
             select(func.count(func.distinct(month))).where(
                 between(VolunteerActivity.start_at, period))) or 0
         population = dict(connection.execute(
-            select(Division.code, Division.population).where(Division.code.in_(codes))).all())
+            select(Division.code, Division.population).where(Division.code.in_(codes)))
+            .tuples().all())
     villages_short = shortfalls[shortfalls["level"] == "village"]
     return stations.assign(
         stations_short=[_shortfalls_under(villages_short, code, level) for code in codes],
@@ -269,11 +301,11 @@ def team_shortfalls(engine: Engine) -> pd.DataFrame:
         township_teams = dict(connection.execute(
             select(VolunteerTeam.township_code, func.count())
             .where(VolunteerTeam.level == "支队", VolunteerTeam.township_code.is_not(None))
-            .group_by(VolunteerTeam.township_code)).all())
+            .group_by(VolunteerTeam.township_code)).tuples().all())
         village_teams = dict(connection.execute(
             select(VolunteerTeam.village_code, func.count())
             .where(VolunteerTeam.level == "分队", VolunteerTeam.village_code.is_not(None))
-            .group_by(VolunteerTeam.village_code)).all())
+            .group_by(VolunteerTeam.village_code)).tuples().all())
         county_teams = connection.scalar(
             select(func.count()).where(VolunteerTeam.level == "支队",
                                        VolunteerTeam.township_code.is_(None))) or 0
@@ -299,6 +331,7 @@ def _shortfalls_under(shortfalls: pd.DataFrame, code: str, level: Level) -> int:
     return int((shortfalls["code"] == code).sum())
 
 
+@domain_aggregate("inspections")
 def _inspections(engine: Engine, period: Period, level: Level,
                  within: str | None) -> pd.DataFrame:
     if level == "village":
@@ -320,11 +353,3 @@ def _inspections(engine: Engine, period: Period, level: Level,
     within_column = _within_column(within, InspectionResult.township_code, None)
     return _grouped(engine, query, InspectionResult.township_code, level, within,
                     within_column)
-
-
-_AGGREGATES = {
-    "income": _income,
-    "services": _services,
-    "volunteers": _volunteers,
-    "inspections": _inspections,
-}

@@ -33,18 +33,19 @@ from shapely.validation import explain_validity
 from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from data_access.paths import ASSETS_DIR
 from data_access.cache import cached
 from data_access.geo import MIN_LABEL_DISTANCE_KM, label_points_lonlat, oriented
 from data_access.importing.problems import ImportRejected, Problem
 from data_access.models import Boundary, Division, ImportLog
+from data_access.paths import ASSETS_DIR
 from metrics.vocabulary import VILLAGE_UNIT_TYPES
 
 log = logging.getLogger(__name__)
 
 SCHEMATIC_TOWNSHIPS = ASSETS_DIR / "geo" / "shishou_townships.geojson"
 LEVELS = ("township", "village")
-LEVEL_NAMES = {"township": ("乡镇（街道）", "township"), "village": ("村或社区", "village or community")}
+LEVEL_NAMES = {"township": ("乡镇（街道）", "township"),
+               "village": ("村或社区", "village or community")}
 # Coordinates sent to the browser: 5 decimals of a degree is about 1 m on the ground, far below
 # a pixel of the map, and rounding keeps shared borders shared (same input, same output).
 DRAWING_DECIMALS = 5
@@ -290,7 +291,8 @@ def _crs_problem(file: str, row: int | None, crs: object, what_zh: str,
     if named is None:
         return None
     return Problem(file, "", row, "crs",
-                   f"{what_zh}坐标系 {named} 不是 WGS84（EPSG:4326），请转换为 WGS84 经纬度后再导入",
+                   f"{what_zh}坐标系 {named} 不是 WGS84（EPSG:4326），"
+                   "请转换为 WGS84 经纬度后再导入",
                    f"{what_en}coordinate system {named} is not WGS84 (EPSG:4326); convert to "
                    f"WGS84 longitude/latitude first")
 
@@ -367,7 +369,8 @@ def _check_features(file: str, collection: dict[str, Any], level: str,
                     problems.append(found)
         checked = _checked_geometry(feature.get("geometry"))
         if isinstance(checked, tuple):
-            problems.append(_feature_problem(file, number, "geometry", *checked, code=code))
+            zh, en = checked
+            problems.append(_feature_problem(file, number, "geometry", zh, en, code=code))
         elif code is not None:
             geometries.setdefault(code, checked)
     if level == "township":
@@ -398,7 +401,8 @@ def _code_problem(code: str, level: str, divisions: dict[str, _Division],
     if division.level != level:
         other = division.level
         zh_other = "乡镇" if other == "township" else "村级"
-        return (f"区划代码 {code}（{division.name}）不是{level_zh}；{zh_other}边界请用 --level {other} 导入",
+        return (f"区划代码 {code}（{division.name}）不是{level_zh}；"
+                f"{zh_other}边界请用 --level {other} 导入",
                 f"code {code} ({division.name}) is not a {level_en}; "
                 + f"import {other} boundaries with --level {other}")
     if level == "village" and division.unit_type not in VILLAGE_UNIT_TYPES:

@@ -11,7 +11,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast, overload
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
@@ -66,6 +66,14 @@ def _handed_out(value: Any) -> Any:
     return value.copy() if hasattr(value, "copy") else value
 
 
+@overload
+def cached(function: F, *, max_entries: int | None = None) -> F: ...
+
+
+@overload
+def cached(function: None = None, *, max_entries: int | None = None) -> Callable[[F], F]: ...
+
+
 def cached(function: F | None = None, *, max_entries: int | None = None) -> Any:
     """Caches a function whose first argument is the engine; its other arguments must be
     hashable. `@cached` shares one store; `@cached(max_entries=n)` gives the function a store
@@ -95,6 +103,7 @@ def cached(function: F | None = None, *, max_entries: int | None = None) -> Any:
                     store.entries.popitem(last=False)
             return _handed_out(value)
 
-        return wrapper  # type: ignore[return-value]
+        # functools.wraps types the wrapper as its own kind of callable; it is called as F.
+        return cast(F, wrapper)
 
     return decorate(function) if function is not None else decorate

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from data_access.paths import REFERENCE_DIR
 from data_access.cache import cached
 from data_access.models import Division
+from data_access.paths import REFERENCE_DIR
 
 COUNTY_CODE = "421081000000"
 COUNTY_NAME = "石首市"
@@ -21,8 +22,9 @@ def load_reference_divisions(engine: Engine, path: Path = DIVISIONS_CSV) -> int:
     """Inserts or refreshes the divisions of the reference file; keeps imported population."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     fields = ["code", "name", "short_name", "level", "unit_type", "parent_code"]
-    rows = [{"code": COUNTY_CODE, "name": COUNTY_NAME, "short_name": COUNTY_NAME,
-             "level": "county", "unit_type": "县级市", "parent_code": None}]
+    rows: list[dict[str, Any]] = [{
+        "code": COUNTY_CODE, "name": COUNTY_NAME, "short_name": COUNTY_NAME,
+        "level": "county", "unit_type": "县级市", "parent_code": None}]
     rows += frame[fields].to_dict("records")
     # Townships before villages so that parents exist when foreign keys are checked.
     rows.sort(key=lambda r: {"county": 0, "township": 1, "village": 2}[r["level"]])

@@ -10,10 +10,11 @@ in yuan; pages convert to 万元.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, Select, case, func, literal, select
+from sqlalchemy import Engine, Select, SQLColumnExpression, case, func, literal, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from data_access.aggregates import CodeColumn
 from data_access.cache import cached
 from data_access.divisions import COUNTY_CODE
 from data_access.models import CollectiveIncome, Cooperative, Division, LandTransfer
@@ -26,7 +27,7 @@ _LINE_COLUMNS = {name: getattr(CollectiveIncome, name) for name in INCOME_LINES}
 REVENUE = CollectiveIncome.operating_revenue
 
 
-def tier_case(revenue: ColumnElement[int]) -> ColumnElement[str]:
+def tier_case(revenue: SQLColumnExpression[int | None]) -> ColumnElement[str]:
     """The tier id of an operating revenue, in SQL, from the same boundaries as metrics."""
     return case(*((revenue < tier.high, tier.id) for tier in TIERS[:-1]), else_=TIERS[-1].id)
 
@@ -41,7 +42,7 @@ def _read(engine: Engine, query: Select) -> pd.DataFrame:
         return pd.read_sql(query, connection)
 
 
-def _with_county(engine: Engine, query: Select, township: ColumnElement[str]) -> pd.DataFrame:
+def _with_county(engine: Engine, query: Select, township: CodeColumn) -> pd.DataFrame:
     """The query grouped by township, plus the county total (the same query ungrouped) first;
     indexed by division code."""
     townships = _read(engine, query.add_columns(township.label("code")).group_by(township))

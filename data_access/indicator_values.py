@@ -9,17 +9,13 @@ from sqlalchemy import Engine
 
 from data_access.aggregates import Level, PeriodNotApplicable, aggregate
 from data_access.cache import cached
-from metrics.indicators import INDICATORS, Domain, IndicatorValue, indicators_of
+from metrics.domains import DOMAIN_BY_ID
+from metrics.indicators import INDICATORS, DomainId, IndicatorValue, indicators_of
 from metrics.periods import Period
 from metrics.ranking import rank
 
-NOT_APPLICABLE = {
-    "income": ("村集体经济收入按年度或季度统计", "collective income is reported by year or quarter"),
-    "inspections": ("抽查对象只统计到乡镇", "inspection objects are recorded by township only"),
-}
 
-
-def _domain_frame(engine: Engine, domain: Domain, period: Period, level: Level,
+def _domain_frame(engine: Engine, domain: DomainId, period: Period, level: Level,
                   within: str | None) -> pd.DataFrame | None:
     try:
         return aggregate(engine, domain, period, level, within)
@@ -28,7 +24,7 @@ def _domain_frame(engine: Engine, domain: Domain, period: Period, level: Level,
 
 
 @cached
-def domain_values(engine: Engine, domain: Domain, period: Period, level: Level,
+def domain_values(engine: Engine, domain: DomainId, period: Period, level: Level,
                   within: str | None = None) -> pd.DataFrame | None:
     """Every indicator of the domain for every division at `level` under `within`: one column
     per indicator id, indexed by code; None where the domain is not reported for the period.
@@ -45,7 +41,7 @@ def domain_values(engine: Engine, domain: Domain, period: Period, level: Level,
 
 
 @cached
-def domain_ranks(engine: Engine, domain: Domain, period: Period, level: Level,
+def domain_ranks(engine: Engine, domain: DomainId, period: Period, level: Level,
                  within: str | None = None) -> pd.DataFrame | None:
     """Each division's rank among its peers on every indicator of the domain (1 best, NaN for
     no value), shaped as domain_values."""
@@ -56,7 +52,7 @@ def domain_ranks(engine: Engine, domain: Domain, period: Period, level: Level,
                         index=values.index)
 
 
-def _values_of(domain: Domain, values: pd.DataFrame | None, code: str,
+def _values_of(domain: DomainId, values: pd.DataFrame | None, code: str,
                wanted: list[str]) -> dict[str, IndicatorValue]:
     """The division's value of each wanted indicator of the domain (one row read, not one
     lookup per indicator)."""
@@ -65,7 +61,8 @@ def _values_of(domain: Domain, values: pd.DataFrame | None, code: str,
     for indicator_id in wanted:
         indicator = INDICATORS[indicator_id]
         if row is None:
-            note_zh, note_en = NOT_APPLICABLE.get(domain, ("无数据", "no data"))
+            spec = DOMAIN_BY_ID[domain]
+            note_zh, note_en = spec.not_reported_zh, spec.not_reported_en
             found[indicator_id] = IndicatorValue(indicator, None, note_zh, note_en)
         else:
             value = float(row[indicator_id])

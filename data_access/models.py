@@ -8,6 +8,7 @@ Dates of events are stored as naive local (Asia/Shanghai) datetimes.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     LargeBinary,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -29,7 +31,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
-    pass
+    if TYPE_CHECKING:
+        # Every model here maps a Table; DeclarativeBase types __table__ as any FromClause.
+        __table__: ClassVar[Table]
 
 
 # --- divisions -------------------------------------------------------------------------------
@@ -44,7 +48,8 @@ class Division(Base):
     name: Mapped[str] = mapped_column(String(64))
     short_name: Mapped[str] = mapped_column(String(64))
     level: Mapped[str] = mapped_column(String(16), index=True)  # county / township / village
-    unit_type: Mapped[str] = mapped_column(String(16))  # 市 / 街道 / 镇 / 乡 / 开发区 / 村委会 / ...
+    # 市 / 街道 / 镇 / 乡 / 开发区 / 村委会 / ...
+    unit_type: Mapped[str] = mapped_column(String(16))
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"), index=True)
     population: Mapped[int | None] = mapped_column(Integer)
     population_generated: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -8,22 +8,24 @@ the cases it counts.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, SQLColumnExpression, delete, func, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.aggregates import count_where, day_of
 from data_access.importing.bulk import upsert
 from data_access.models import ServiceCase, ServiceDaily
+from metrics.indicators import GOOD_RATING_FROM, HALF_DAY_HOURS
 from metrics.vocabulary import AGENT_CHANNEL, BAD_RATING_MAX
 
-HALF_DAY_HOURS = 4  # the 一站式 promise: an instant case is done within half a day
-GOOD_RATING_FROM = 4
 KEYS = ["day", "division_code"]
 SERIAL_CHUNK = 5_000
 
 
-def _hours(connection: Connection, start: object, end: object) -> object:
+def _hours(connection: Connection, start: SQLColumnExpression[dt.datetime | None],
+           end: SQLColumnExpression[dt.datetime | None]) -> ColumnElement[float | Decimal]:
     if connection.dialect.name == "sqlite":
         return (func.julianday(end) - func.julianday(start)) * 24
     return func.extract("epoch", end - start) / 3600

@@ -92,10 +92,13 @@ def store_export(engine: Engine, kind: str, week: str, township_code: str | None
                  snapshot: dict, created_at: dt.datetime) -> int:
     """Saves the numbers about to be exported; returns the export's id."""
     with engine.begin() as connection:
-        return int(connection.execute(ReportExport.__table__.insert().values(
+        key = connection.execute(ReportExport.__table__.insert().values(
             kind=kind, week=week, township_code=township_code, lang=lang,
             data_version=data_version(engine), created_at=created_at,
-            snapshot=json.dumps(snapshot, ensure_ascii=False))).inserted_primary_key[0])
+            snapshot=json.dumps(snapshot, ensure_ascii=False))).inserted_primary_key
+        if key is None:  # a one-row INSERT always has one; typed Optional for executemany
+            raise RuntimeError("the export's id was not returned")
+        return int(key[0])
 
 
 def attach_pdf(engine: Engine, export_id: int, pdf: bytes) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-
 from sqlalchemy import Engine
 
 from data_access.divisions import COUNTY_CODE, division_table

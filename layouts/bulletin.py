@@ -11,7 +11,8 @@ import pandas as pd
 
 from layouts.formatting import indicator_name, value_with_unit
 from layouts.i18n import Lang
-from metrics.indicators import DOMAIN_NAMES, INDICATORS, PERCENT
+from metrics.domains import DOMAIN_BY_ID
+from metrics.indicators import INDICATORS, PERCENT
 from metrics.weekly import (
     DOMAIN_ORDER,
     HEADLINE,
@@ -68,7 +69,8 @@ def _county_clause(ranking: Ranking, lang: Lang) -> str:
     changes = ("，" if lang == "zh" else ", ").join(p for p in parts if p)
     value = value_with_unit(indicator_id, ranking.county, lang)
     if lang == "zh":
-        return f"{indicator_name(indicator_id, lang)}{value}" + (f"（{changes}）" if changes else "")
+        return (f"{indicator_name(indicator_id, lang)}{value}"
+                + (f"（{changes}）" if changes else ""))
     return f"{indicator_name(indicator_id, lang)} {value}" + (f" ({changes})" if changes else "")
 
 
@@ -82,7 +84,8 @@ def _join(items: list[str], lang: Lang) -> str:
 
 def _cards_text(cards: list[Card], indicator_id: str, lang: Lang) -> str:
     separator = "、" if lang == "zh" else "; "
-    return separator.join(f"{c.name}（{value_with_unit(indicator_id, c.value, lang)}）" if lang == "zh"
+    return separator.join(f"{c.name}（{value_with_unit(indicator_id, c.value, lang)}）"
+                          if lang == "zh"
                           else f"{c.name} ({value_with_unit(indicator_id, c.value, lang)})"
                           for c in cards)
 
@@ -93,7 +96,7 @@ def overall(report: WeeklyReport, lang: Lang) -> list[str]:
         rankings = [r for r in report.rankings if INDICATORS[r.indicator_id].domain == domain]
         if not rankings:
             continue
-        zh, en = DOMAIN_NAMES[domain]
+        zh, en = DOMAIN_BY_ID[domain].names
         clauses = [_county_clause(r, lang) for r in rankings]
         phrase = _period_phrase(rankings[0], lang)
         if lang == "zh":
@@ -111,7 +114,7 @@ def standings(report: WeeklyReport, lang: Lang) -> list[str]:
             continue
         best, worst = best_and_worst(ranking)
         name = indicator_name(ranking.indicator_id, lang)
-        zh, en = DOMAIN_NAMES[domain]
+        zh, en = DOMAIN_BY_ID[domain].names
         if lang == "zh":
             text = (f"（{CHINESE_NUMERALS[number]}）{zh}。{name}排名前三位的是："
                     f"{_cards_text(best, ranking.indicator_id, lang)}")
@@ -183,9 +186,9 @@ def red_flags(report: WeeklyReport, lang: Lang) -> list[str]:
 def _movers(report: WeeklyReport) -> tuple[list[tuple[Card, str]], list[tuple[Card, str]]]:
     moves = [(card, r.indicator_id) for r in report.rankings for card in r.cards
              if card.rank_change]
-    up = sorted((m for m in moves if m[0].rank_change > 0),  # type: ignore[operator]
+    up = sorted((m for m in moves if (m[0].rank_change or 0) > 0),
                 key=lambda m: (-(m[0].rank_change or 0), m[0].name))
-    down = sorted((m for m in moves if m[0].rank_change < 0),  # type: ignore[operator]
+    down = sorted((m for m in moves if (m[0].rank_change or 0) < 0),
                   key=lambda m: ((m[0].rank_change or 0), m[0].name))
     return up[:3], down[:3]
 
@@ -209,11 +212,13 @@ def changes(report: WeeklyReport, lang: Lang) -> list[str]:
     up, down = _movers(report)
 
     def moved(items: list[tuple[Card, str]]) -> str:
-        return ("、" if zh else "; ").join(
-            f"{card.name}{indicator_name(indicator_id, lang)}{'上升' if card.rank_change > 0 else '下降'}"  # type: ignore[operator]
-            f"{abs(card.rank_change)}位" if zh else  # type: ignore[arg-type]
-            f"{card.name} {abs(card.rank_change)} places on {indicator_name(indicator_id, lang)}"  # type: ignore[arg-type]
-            for card, indicator_id in items)
+        parts = []
+        for card, indicator_id in items:
+            change = card.rank_change or 0  # never 0: _movers keeps the cards that moved
+            name = indicator_name(indicator_id, lang)
+            parts.append(f"{card.name}{name}{'上升' if change > 0 else '下降'}{abs(change)}位"
+                         if zh else f"{card.name} {abs(change)} places on {name}")
+        return ("、" if zh else "; ").join(parts)
 
     paragraphs = []
     if report.compared_with:
@@ -230,8 +235,8 @@ def changes(report: WeeklyReport, lang: Lang) -> list[str]:
                       if down else ("各乡镇排名无下降。" if zh else "No township fell."))
     fresh = newly_red(report)
     if fresh:
-        items = [f"{card.name}（{indicator_name(i, lang)}）" if zh else f"{card.name} ({indicator_name(i, lang)})"
-                 for card, i in fresh]
+        items = [f"{card.name}（{indicator_name(i, lang)}）" if zh
+                 else f"{card.name} ({indicator_name(i, lang)})" for card, i in fresh]
         paragraphs.append(f"本周新亮红灯的：{_join(items, lang)}。" if zh else
                           f"Newly red this week: {_join(items, lang)}.")
     else:
@@ -272,7 +277,7 @@ def bulletin_sections(report: WeeklyReport, lang: Lang) -> list[Section]:
 
 def bulletin_text(report: WeeklyReport, lang: Lang) -> str:
     """The bulletin as plain text, for copying into a document."""
-    lines = title_lines(report, lang) + [""]
+    lines = [*title_lines(report, lang), ""]
     for heading, paragraphs in bulletin_sections(report, lang):
         lines.append(heading)
         lines += [("　　" if lang == "zh" else "") + p for p in paragraphs]

@@ -6,14 +6,15 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.i18n import Lang, t
-from metrics.indicators import DOMAIN_NAMES, INDICATORS, Indicator
+from metrics.domains import DOMAIN_BY_ID
+from metrics.indicators import INDICATORS, Indicator
 from metrics.periods import Period, PeriodKind
 
 
 def indicator_options(lang: Lang, choices: list[Indicator] | None = None) -> list[dict[str, str]]:
     options = []
     for indicator in choices or list(INDICATORS.values()):
-        zh, en = DOMAIN_NAMES[indicator.domain]
+        zh, en = DOMAIN_BY_ID[indicator.domain].names
         name = indicator.name_en if lang == "en" else indicator.name_zh
         options.append({"label": f"{en if lang == 'en' else zh} · {name}", "value": indicator.id})
     return options

@@ -8,9 +8,11 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
+from dash.development.base_component import Component
 from plotly.subplots import make_subplots
 
 from layouts import ids
+from layouts.attributes import attributes
 from layouts.controls import period_controls
 from layouts.figures import GRAPH_CONFIG
 from layouts.formatting import YUAN_PER_WAN
@@ -18,6 +20,7 @@ from layouts.grid import ColumnSpec, table_section
 from layouts.i18n import Lang, t
 from layouts.theme import FONT_FAMILY
 from metrics.economy import TIER_BY_ID, TIER_LINES
+from metrics.indicators import share, share_of
 from metrics.periods import Period, PeriodKind
 
 WAN = 1 / YUAN_PER_WAN
@@ -99,14 +102,15 @@ def tier_numbers(summary: pd.DataFrame, standard: int, total: int, lang: Lang) -
                  tier_name(row.tier, lang)]),
         html.Td(f"{row.count:,}", className="num tier-count"),
         html.Td("—" if pd.isna(row.share) else f"{row.share:.1f}%", className="num"),
-    ], **{"data-tier": row.tier, "data-count": str(row.count)})
+    ], **attributes({"data-tier": row.tier, "data-count": str(row.count)}))
         for row in summary.itertuples(index=False)]
-    share = f"{standard * 100 / total:.1f}%" if total else "—"
+    standard_share = share_of(standard, total)
+    share_text = "—" if standard_share is None else f"{standard_share:.1f}%"
     rows.append(html.Tr([html.Td(t("eco_tier_standard_total", lang)),
                          html.Td(f"{standard:,}", className="num tier-count"),
-                         html.Td(share, className="num")],
-                        className="tier-total", **{"data-tier": "standard",
-                                                   "data-count": str(standard)}))
+                         html.Td(share_text, className="num")],
+                        className="tier-total",
+                        **attributes({"data-tier": "standard", "data-count": str(standard)})))
     head = html.Thead(html.Tr([html.Th(t("eco_tier", lang)), html.Th(t("eco_village_count", lang)),
                                html.Th(t("eco_share_of_villages", lang))]))
     return html.Table([head, html.Tbody(rows)], className="tier-table")
@@ -163,11 +167,11 @@ def composition_figure(composition: pd.DataFrame, names: pd.Series, lang: Lang) 
         figure.add_bar(
             y=frame["name"], x=frame[key] * WAN, name=t("eco_" + key, lang), orientation="h",
             marker_color=LINE_COLOURS[key], customdata=list(frame.index),
-            hovertemplate=("%{y} · " + t("eco_" + key, lang) + "：%{x:,.2f} " + t("eco_wan_yuan", lang)
+            hovertemplate=("%{y} · " + t("eco_" + key, lang) + "：%{x:,.2f} "
+                           + t("eco_wan_yuan", lang)
                            + "<br>" + t("eco_click_for_township_villages", lang)
                            + "<extra></extra>"))
-    subsidy = frame["subsidy_income"] * 100 / frame["total_income"].where(
-        frame["total_income"] > 0)
+    subsidy = share(frame["subsidy_income"], frame["total_income"])
     figure.add_scatter(
         y=frame["name"], x=frame["total_income"] * WAN, mode="text", showlegend=False,
         text=[f"  {t('eco_subsidy_short', lang)} {s:.0f}%" if pd.notna(s) else "" for s in subsidy],
@@ -185,10 +189,10 @@ def composition_figure(composition: pd.DataFrame, names: pd.Series, lang: Lang) 
 
 def subsidy_note(county: pd.Series, lang: Lang) -> str:
     total = float(county["total_income"])
-    share = county["subsidy_income"] * 100 / total if total else None
+    subsidy = share_of(county["subsidy_income"], total)
     text = t("eco_subsidy_note", lang)
     return text.format(subsidy=county["subsidy_income"] * WAN, total=total * WAN,
-                       share="—" if share is None else f"{share:.1f}")
+                       share="—" if subsidy is None else f"{subsidy:.1f}")
 
 
 # --- trend -------------------------------------------------------------------------------------
@@ -339,3 +343,9 @@ def detail_hint(lang: Lang) -> html.P:
 
 def graph(graph_id: str, figure: go.Figure) -> dcc.Graph:
     return dcc.Graph(id=graph_id, figure=figure, config={**GRAPH_CONFIG, "displayModeBar": False})
+
+
+def callback_components() -> list[Component]:
+    """The components of this domain's pages that its callbacks use (layouts/validation.py)."""
+    return [dcc.Graph(id=ids.ECONOMY_TIER_CHART), dcc.Graph(id=ids.ECONOMY_COMPOSITION_CHART),
+            html.Div(id=ids.ECONOMY_DETAIL)]

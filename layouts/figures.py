@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,12 +26,16 @@ from layouts.theme import (
 )
 from metrics.indicators import Indicator
 
-MAP_CONFIG = {
+if TYPE_CHECKING:
+    from dash import dcc
+
+MAP_CONFIG: dcc.Graph.Config = {
     "displayModeBar": False,
     "topojsonURL": "/assets/topojson/",  # plotly.js asks for a base layer even when hidden
     "scrollZoom": False,
 }
-GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+GRAPH_CONFIG: dcc.Graph.Config = {"displaylogo": False,
+                                  "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 # What these figures used of plotly's default "plotly" template, and nothing else. The full
 # template is about 7 kB of defaults for every trace type, sent with each figure and worked
 # through by plotly.js on every draw; on the village page's five charts that was most of the

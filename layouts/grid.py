@@ -14,6 +14,7 @@ import pandas as pd
 from dash import dcc, html
 
 from layouts import ids
+from layouts.attributes import attributes
 from layouts.formatting import unit_label
 from layouts.i18n import Lang, t
 from metrics.indicators import INDICATORS, PERCENT, YUAN
@@ -101,7 +102,7 @@ def table_section(table_id: str, title: str, frame: pd.DataFrame, columns: list[
                   dcc.Download(id=ids.download(table_id))], className="section-head"),
         html.P(note, className="muted small") if note else None,
         grid,
-    ], className="panel grid-panel", **{"data-table": table_id})
+    ], className="panel grid-panel", **attributes({"data-table": table_id}))
 
 
 def export_frame(rows: list[dict], column_defs: list[dict],

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
+from dash.development.base_component import Component, ComponentType
 
 from layouts import ids
+from layouts.attributes import attributes
 from layouts.figures import GRAPH_CONFIG
 from layouts.formatting import format_date
 from layouts.grid import ColumnSpec, table_section
@@ -80,7 +82,7 @@ def result_bars(frame: pd.DataFrame, problem_codes: tuple[str, ...], lang: Lang)
 def chart_panel(title: str, figure: go.Figure, graph_id: str, hint: str) -> html.Section:
     return html.Section([html.H3(title), html.P(hint, className="muted small"),
                          dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG)],
-                        className="panel", **{"data-chart": graph_id})
+                        className="panel", **attributes({"data-chart": graph_id}))
 
 
 # --- /inspections --------------------------------------------------------------------------------
@@ -97,7 +99,7 @@ def year_control(lang: Lang, year: int, years: list[int]) -> html.Div:
 def stat(label: str, value: str, key: str, tone: str = "") -> html.Div:
     return html.Div([html.Span(label, className="insp-stat-label"),
                      html.Span(value, className="insp-stat-value")],
-                    className=f"insp-stat {tone}".strip(), **{"data-stat": key})
+                    className=f"insp-stat {tone}".strip(), **attributes({"data-stat": key}))
 
 
 def flow_panel(lang: Lang, totals: dict[str, int], tasks: int, joint_tasks: int,
@@ -135,7 +137,7 @@ def theme_panel(lang: Lang, month: str, theme: dict | None,
     items = [i.strip() for i in theme["rectification_list"].split("；") if i.strip()]
     tone, status_en = THEME_STATUS.get(theme["status"], ("none", theme["status"]))
 
-    def row(key: str, value: object) -> list:
+    def row(key: str, value: ComponentType) -> list:
         return [html.Dt(t(key, lang)), html.Dd(value)]
 
     return html.Section([
@@ -153,7 +155,7 @@ def theme_panel(lang: Lang, month: str, theme: dict | None,
                 className="insp-dl"),
         html.Div([html.Span(t("insp_theme_list", lang), className="muted small"),
                   html.Ol([html.Li(i.split(". ", 1)[-1]) for i in items])]),
-    ], className="panel insp-theme", **{"data-month": month})
+    ], className="panel insp-theme", **attributes({"data-month": month}))
 
 
 def task_columns(lang: Lang) -> list[ColumnSpec]:
@@ -283,7 +285,7 @@ def worklist_body(lang: Lang, filters: html.Div, frame: pd.DataFrame, note: str,
                       lang == "zh" else f" {t('insp_open_items', lang).lower()}, ",
                       html.Strong(f"{late:,}", className="insp-late"),
                       f" {t('insp_late_items', lang)}"], className="insp-summary",
-                     **{"data-open": str(len(frame)), "data-late": str(late)})
+                     **attributes({"data-open": str(len(frame)), "data-late": str(late)}))
     table = _link_column(table_section(ids.WORKLIST_TABLE, t("worklist", lang), frame,
                                        worklist_columns(lang), lang, export_name, height=560),
                          "task_code")
@@ -295,7 +297,7 @@ def worklist_body(lang: Lang, filters: html.Div, frame: pd.DataFrame, note: str,
 # --- /inspections/task/<code> ---------------------------------------------------------------------
 
 
-def _dl(pairs: list[tuple[str, object]]) -> html.Dl:
+def _dl(pairs: list[tuple[str, ComponentType]]) -> html.Dl:
     children: list = []
     for label, value in pairs:
         children += [html.Dt(label), html.Dd(value)]
@@ -334,7 +336,7 @@ def draw_panel(lang: Lang, task: dict, command: str | None, check: tuple[str, st
         if check:
             tone, text = check
             body.append(html.P(text, className=f"insp-check insp-check-{tone}",
-                               **{"data-check": tone}))
+                               **attributes({"data-check": tone})))
         body.append(html.P(method, className="muted small"))
     return html.Section([html.H3(t("insp_draw", lang)), *body], className="panel insp-draw")
 
@@ -350,3 +352,12 @@ def inspector_table(frame: pd.DataFrame, lang: Lang, code: str) -> html.Section:
 
 def record_body(info: html.Section, draw: html.Section, tables: list) -> list:
     return [html.Div([info, draw], className="insp-top insp-record"), *tables]
+
+
+def callback_components() -> list[Component]:
+    """The components of this domain's pages that its callbacks use (layouts/validation.py)."""
+    return [dcc.Dropdown(id=ids.INSPECTIONS_YEAR), dcc.Graph(id=ids.INSPECTIONS_RESULT_CHART),
+            dcc.Graph(id=ids.INSPECTIONS_DEPARTMENT_CHART),
+            dcc.Graph(id=ids.INSPECTIONS_TOWNSHIP_CHART),
+            dcc.Graph(id=ids.INSPECTIONS_INDUSTRY_CHART), html.Div(id=ids.INSPECTIONS_DRILL),
+            dcc.Dropdown(id=ids.WORKLIST_DEPARTMENT), dcc.Dropdown(id=ids.WORKLIST_TOWNSHIP)]

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from dash import html
 
 from layouts import ids
+from layouts.attributes import attributes
 from layouts.formatting import format_value, target_label, unit_label
 from layouts.i18n import Lang, t
 from layouts.theme import STATUS_ICONS, STATUS_WORDS
-from metrics.indicators import DOMAIN_NAMES, PERCENT, YUAN, Domain, IndicatorValue
+from metrics.domains import DOMAIN_BY_ID
+from metrics.indicators import PERCENT, YUAN, DomainId, IndicatorValue
 from metrics.targets import Status
 
 
@@ -63,7 +65,7 @@ def kpi_card(view: KpiView, lang: Lang) -> html.Div:
                               change_badge(view, lang)) if part is not None]
     return html.Div([
         html.Span(name, className="kpi-name"),
-        html.Span([html.Span(STATUS_ICONS[view.status], **{"aria-hidden": "true"}),
+        html.Span([html.Span(STATUS_ICONS[view.status], **attributes({"aria-hidden": "true"})),
                    " ", en_word if lang == "en" else zh_word],
                   className=f"status status-{view.status}") if view.status != "none" else None,
         html.Span(format_value(item.value, indicator.unit, lang), className="kpi-value"),
@@ -75,21 +77,22 @@ def kpi_card(view: KpiView, lang: Lang) -> html.Div:
         # readers read it with the card.
         html.P(f"{t('definition', lang)}：{definition}", className="kpi-definition"),
     ], id=ids.kpi(indicator.id), className=f"kpi-card card-{view.status}", tabIndex="0",
-        **{"data-indicator": indicator.id, "data-status": view.status,
-           "data-value": "" if item.value is None else repr(item.value)})
+        **attributes({"data-indicator": indicator.id, "data-status": view.status,
+                      "data-value": "" if item.value is None else repr(item.value)}))
 
 
 def kpi_sections(views: list[KpiView], lang: Lang) -> list[html.Section]:
     """Cards grouped by domain, in the order of the indicator table."""
-    domains: list[Domain] = []
+    domains: list[DomainId] = []
     for view in views:
         if view.item.indicator.domain not in domains:
             domains.append(view.item.indicator.domain)
     sections = []
     for domain in domains:
-        zh, en = DOMAIN_NAMES[domain]
+        zh, en = DOMAIN_BY_ID[domain].names
         cards = [kpi_card(v, lang) for v in views if v.item.indicator.domain == domain]
         sections.append(html.Section([html.H3(en if lang == "en" else zh),
                                       html.Div(cards, className="kpi-row")],
-                                     className="kpi-section", **{"data-domain": domain}))
+                                     className="kpi-section",
+                                     **attributes({"data-domain": domain})))
     return sections

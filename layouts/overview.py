@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from layouts import ids
 from layouts.figures import GRAPH_CONFIG, MAP_CONFIG, FigureSpec
@@ -11,6 +12,7 @@ from layouts.i18n import Lang, t
 
 def map_panel(title: str, figure: FigureSpec | None, tiles: html.Div | None, ranking: html.Ol,
               ranking_title: str, schematic: bool, lang: Lang) -> html.Div:
+    drawing: list[Component | None]
     if figure is not None:
         drawing = [dcc.Graph(id=ids.MAP, figure=figure, config=MAP_CONFIG, className="map-graph"),
                    dcc.Location(id=ids.MAP_NAV, refresh="callback-nav")]
@@ -23,7 +25,8 @@ def map_panel(title: str, figure: FigureSpec | None, tiles: html.Div | None, ran
     ], className="map-row")
 
 
-def page_body(controls: html.Div, kpis: list, panel: html.Div, extra: list | None = None) -> list:
+def page_body(controls: html.Div, kpis: list, panel: html.Div | html.P,
+              extra: list | None = None) -> list:
     return [controls, panel, html.Div(kpis, className="kpi-grid"), *(extra or [])]
 
 

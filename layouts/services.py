@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from layouts import ids
 from layouts.figures import GRAPH_CONFIG
@@ -58,3 +59,9 @@ def services_body(controls: html.Div, kpis: list, charts: list, tables: list,
 
 def no_data(lang: Lang) -> html.P:
     return html.P(t("no_cases_period", lang), className="panel empty-period")
+
+
+def callback_components() -> list[Component]:
+    """The components of this domain's pages that its callbacks use (layouts/validation.py)."""
+    return [dcc.Graph(id=ids.SERVICES_LEVEL_CHART), dcc.Graph(id=ids.SERVICES_TOWNSHIP_CHART),
+            html.Div(id=ids.SERVICES_DRILL)]

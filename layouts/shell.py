@@ -5,16 +5,20 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from layouts import ids
+from layouts.attributes import attributes
 from layouts.i18n import Lang, t
 from layouts.urls import view_href
+from metrics.domains import DOMAINS
 
-# (path, text key) of the top navigation, in order.
+# (path, text key) of the top navigation: the county overview, each domain's entries in the
+# order the domains are declared (metrics/domains.py), the weekly meeting.
 NAV_ITEMS: tuple[tuple[str, str], ...] = (
-    ("/", "overview"), ("/economy", "economy"), ("/services", "services"),
-    ("/volunteers", "volunteers"), ("/inspections", "inspections"),
-    ("/inspections/worklist", "worklist"), ("/weekly", "weekly"),
+    ("/", "overview"),
+    *((entry.path, entry.text_key) for domain in DOMAINS for entry in domain.nav),
+    ("/weekly", "weekly"),
 )
 
 
@@ -25,15 +29,17 @@ def app_layout() -> html.Div:
 
 def breadcrumb(trail: list[tuple[str, str | None]]) -> html.Nav:
     """trail: (label, href) from the county down; the last one is the current page."""
-    items = []
+    items: list[Component] = []
     for index, (label, href) in enumerate(trail):
         if index:
-            items.append(html.Span("›", className="crumb-sep", **{"aria-hidden": "true"}))
+            items.append(html.Span("›", className="crumb-sep",
+                                   **attributes({"aria-hidden": "true"})))
         if href and index < len(trail) - 1:
             items.append(dcc.Link(label, href=href, className="crumb"))
         else:
-            items.append(html.Span(label, className="crumb current", **{"aria-current": "page"}))
-    return html.Nav(items, className="breadcrumb", **{"aria-label": "breadcrumb"})
+            items.append(html.Span(label, className="crumb current",
+                                   **attributes({"aria-current": "page"})))
+    return html.Nav(items, className="breadcrumb", **attributes({"aria-label": "breadcrumb"}))
 
 
 def page_frame(lang: Lang, query: dict[str, str], data_as_of: str, title: str,

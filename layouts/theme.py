@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from metrics.targets import Status
+
+# A plotly colour scale: [stop, colour] pairs, kept as lists as plotly writes them.
+ColourScale = list[list[Any]]
 
 STATUS_COLOURS: dict[Status, str] = {
     "green": "#009E73", "yellow": "#E69F00", "red": "#D55E00", "none": "#8a94a3",
@@ -14,7 +19,7 @@ STATUS_WORDS: dict[Status, tuple[str, str]] = {
 }
 # Sequential single-hue blues, colour-blind safe, never so dark that labels drown;
 # reversed for indicators where lower is better.
-MAP_SCALE = [[0.0, "#eef5fc"], [0.5, "#9cc3e6"], [1.0, "#3b7fc4"]]
+MAP_SCALE: ColourScale = [[0.0, "#eef5fc"], [0.5, "#9cc3e6"], [1.0, "#3b7fc4"]]
 MAP_SCALE_REVERSED = [[1 - stop, colour] for stop, colour in reversed(MAP_SCALE)]
 TREND_COLOURS = ["#0b5cad", "#D55E00", "#009E73", "#E69F00"]
 NO_DATA_COLOUR = "#e6e9ee"

@@ -33,6 +33,9 @@ def tile_grid(table: pd.DataFrame, indicator: Indicator, lang: Lang,
 
 def _is_dark(colour: str) -> bool:
     """Whether white text reads better on this rgb(...) or #rrggbb colour."""
+    r: float
+    g: float
+    b: float
     if colour.startswith("#"):
         r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     else:

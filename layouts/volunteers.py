@@ -9,7 +9,10 @@ import dash_ag_grid as dag
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
+from dash.development.base_component import Component
 
+from layouts import ids
+from layouts.attributes import attributes
 from layouts.figures import GRAPH_CONFIG
 from layouts.grid import ColumnSpec, indicator_column, table_section
 from layouts.i18n import Lang, t
@@ -20,6 +23,7 @@ from layouts.theme import (
     STATUS_WORDS,
     TREND_COLOURS,
 )
+from metrics.targets import Status
 
 LEVEL_KEYS = {"corps": "vol_level_corps", "county": "vol_level_county",
               "township": "vol_level_township", "village": "vol_level_village"}
@@ -77,7 +81,7 @@ def minimum_table(summary: pd.DataFrame, lang: Lang) -> html.Table:
     """summary: level, units, teams, minimum, met, short (metrics.volunteers.minimum_summary)."""
     rows = []
     for row in summary.itertuples(index=False):
-        state = "green" if row.short == 0 else "red"
+        state: Status = "green" if row.short == 0 else "red"
         zh, en = STATUS_WORDS[state]
         rows.append(html.Tr([
             html.Td(level_name(row.level, lang)),
@@ -85,10 +89,11 @@ def minimum_table(summary: pd.DataFrame, lang: Lang) -> html.Table:
             html.Td(f"{row.teams:,}", className="num"),
             html.Td(f"≥ {row.minimum}", className="num"),
             html.Td(f"{row.met:,}", className="num"),
-            html.Td(html.Span([html.Span(STATUS_ICONS[state], **{"aria-hidden": "true"}), " ",
+            html.Td(html.Span([html.Span(STATUS_ICONS[state],
+                                         **attributes({"aria-hidden": "true"})), " ",
                                f"{row.short:,}" if row.short else (en if lang == "en" else zh)],
                               className=f"status status-{state}"), className="num vol-short"),
-        ], **{"data-level": row.level, "data-short": str(row.short)}))
+        ], **attributes({"data-level": row.level, "data-short": str(row.short)})))
     head = html.Thead(html.Tr([html.Th(t(key, lang)) for key in (
         "vol_level", "vol_units", "vol_teams_count", "vol_minimum_per_unit", "vol_met",
         "vol_short")]))
@@ -262,3 +267,8 @@ def activity_section(table_id: str, title: str, rows: pd.DataFrame, lang: Lang,
 
 def drill_hint(lang: Lang) -> html.P:
     return html.P(t("vol_drill_hint", lang), className="panel muted vol-drill-hint")
+
+
+def callback_components() -> list[Component]:
+    """The components of this domain's pages that its callbacks use (layouts/validation.py)."""
+    return [dcc.Graph(id=ids.VOLUNTEERS_TOWNSHIP_CHART), html.Div(id=ids.VOLUNTEERS_DRILL)]

@@ -16,12 +16,20 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from layouts import ids
+from layouts.attributes import attributes
 from layouts.figures import MAP_CONFIG, choropleth_map, value_texts
 from layouts.formatting import format_value, unit_label
 from layouts.i18n import Lang, t
 from layouts.kpi import KpiView, change_badge, target_text
-from layouts.theme import FONT_FAMILY, STATUS_COLOURS, STATUS_ICONS, STATUS_WORDS
-from metrics.indicators import DOMAIN_NAMES, INDICATORS, Domain, IndicatorValue
+from layouts.theme import (
+    FONT_FAMILY,
+    STATUS_COLOURS,
+    STATUS_ICONS,
+    STATUS_WORDS,
+    ColourScale,
+)
+from metrics.domains import DOMAIN_BY_ID
+from metrics.indicators import INDICATORS, DomainId, IndicatorValue
 from metrics.targets import Status, status
 from metrics.weekly import (
     DOMAIN_ORDER,
@@ -37,7 +45,7 @@ PANELS: tuple[str, ...] = ("map", *DOMAIN_ORDER, "flags")
 FLAG_ROWS_SHOWN = 5
 # The map in the wall's colours: dark navy to light blue, white labels with a dark outline, so
 # the names and values stay readable on every cell (the desk map's light blues glare on a wall).
-WALL_MAP_SCALE = [[0.0, "#173a5e"], [0.5, "#2d6aa3"], [1.0, "#5ea9e6"]]
+WALL_MAP_SCALE: ColourScale = [[0.0, "#173a5e"], [0.5, "#2d6aa3"], [1.0, "#5ea9e6"]]
 WALL_BACKGROUND = "#0b1220"
 # Plotly sizes text in px; assets/wall.css scales the labels with the screen (see .scattergeo text).
 MAP_LABEL_PX = 20
@@ -55,10 +63,10 @@ def _word(state: Status, lang: Lang) -> str:
 
 def status_badge(state: Status, lang: Lang, with_word: bool = True) -> html.Span:
     """Icon and word in the status colour: never colour alone."""
-    icon = html.Span(STATUS_ICONS[state], **{"aria-hidden": "true"})
+    icon = html.Span(STATUS_ICONS[state], **attributes({"aria-hidden": "true"}))
     parts: list[Any] = [icon, " ", _word(state, lang)] if with_word else [icon]
     return html.Span(parts, className="wall-status", style={"color": STATUS_COLOURS[state]},
-                     title=_word(state, lang), **{"data-status": state})
+                     title=_word(state, lang), **attributes({"data-status": state}))
 
 
 # --- the shell (drawn without any database read) ------------------------------------------
@@ -70,13 +78,13 @@ def wall_shell(lang: Lang, rotate_seconds: float, refresh_seconds: int,
     footer. The refresh callback fills them in; wall.js rotates them."""
     titles = {"map": t("wall_map", lang), "flags": t("wall_flags", lang)}
     for domain in DOMAIN_ORDER:
-        zh, en = DOMAIN_NAMES[domain]
+        zh, en = DOMAIN_BY_ID[domain].names
         titles[domain] = en if lang == "en" else zh
     panels = [html.Section([
         html.H2(titles[name], className="wall-panel-title"),
         html.Div(html.P(t("wall_loading", lang), className="wall-muted"),
                  id=ids.wall_panel(name), className="wall-panel-body"),
-    ], className="wall-panel", **{"data-panel": name}) for name in PANELS]
+    ], className="wall-panel", **attributes({"data-panel": name})) for name in PANELS]
     return html.Div([
         dcc.Store(id=ids.WALL_OPTIONS, data={"lang": lang, "indicator": indicator_id}),
         dcc.Store(id=ids.WALL_REPORT),
@@ -99,7 +107,7 @@ def wall_shell(lang: Lang, rotate_seconds: float, refresh_seconds: int,
             html.Span(id=ids.WALL_REFRESHED, className="wall-refreshed"),
         ], className="wall-footer"),
     ], className="wall", lang="en" if lang == "en" else "zh-CN",
-        **{"data-rotate": f"{rotate_seconds:g}"})
+        **attributes({"data-rotate": f"{rotate_seconds:g}"}))
 
 
 # --- status: banner and footer ------------------------------------------------------------
@@ -120,7 +128,7 @@ def status_parts(wall_status: dict[str, Any], lang: Lang,
     else:
         return None, True, *footer
     other: Lang = "zh" if lang == "en" else "en"
-    banner = [html.Span("⚠", className="wall-banner-icon", **{"aria-hidden": "true"}),
+    banner = [html.Span("⚠", className="wall-banner-icon", **attributes({"aria-hidden": "true"})),
               html.Div([html.P(t(key, lang).format(**values), className="wall-banner-main"),
                         html.P(t(key, other).format(**values), className="wall-banner-other",
                                lang="zh-CN" if other == "zh" else "en")]),
@@ -157,7 +165,7 @@ def county_tile(ranking: Ranking, lang: Lang, week: str) -> html.Div:
         html.Div([change_badge(view, lang),
                   html.Span(ranking.period, className="wall-tile-period")
                   if ranking.period != week else None], className="wall-tile-line"),
-    ], className="wall-tile", **{"data-indicator": indicator.id, "data-status": state})
+    ], className="wall-tile", **attributes({"data-indicator": indicator.id, "data-status": state}))
 
 
 def _rank_change(change: int | None) -> str:
@@ -176,12 +184,12 @@ def township_ranking(ranking: Ranking, lang: Lang) -> html.Div:
         html.Span([format_value(card.value, indicator.unit, lang),
                    html.Small(f" {unit}" if card.value is not None else "")],
                   className="wall-rank-value"),
-        status_badge(card.status, lang, with_word=False),  # type: ignore[arg-type]
+        status_badge(card.status, lang, with_word=False),
         html.Span(_rank_change(card.rank_change), className="wall-rank-move"),
-    ], className="wall-rank", **{"data-code": card.code, "data-status": card.status})
+    ], className="wall-rank", **attributes({"data-code": card.code, "data-status": card.status}))
         for card in ranking.cards]
-    legend = [html.Span([status_badge(s, lang)], className="wall-legend-item")
-              for s in ("green", "yellow", "red")]
+    shown: tuple[Status, ...] = ("green", "yellow", "red")
+    legend = [html.Span([status_badge(s, lang)], className="wall-legend-item") for s in shown]
     title = t("wall_ranking", lang).format(indicator=_name(indicator.id, lang))
     return html.Div([
         html.H3([title, html.Span(ranking.period, className="wall-tile-period")],
@@ -191,7 +199,7 @@ def township_ranking(ranking: Ranking, lang: Lang) -> html.Div:
     ], className="wall-ranking-block")
 
 
-def domain_body(report: WeeklyReport, domain: Domain, lang: Lang) -> list:
+def domain_body(report: WeeklyReport, domain: DomainId, lang: Lang) -> list:
     rankings = [r for r in report.rankings if INDICATORS[r.indicator_id].domain == domain]
     if not rankings:
         return [html.P(t("no_data_period", lang), className="wall-muted")]
@@ -247,7 +255,7 @@ def map_body(report: WeeklyReport, boundaries: dict[str, Any], indicator_id: str
                       className="wall-map-graph"),
             html.P(t("schematic", lang), className="wall-muted wall-map-note")
             if boundaries.get("schematic") else None,
-        ], className="wall-map", **{"data-indicator": ranking.indicator_id}),
+        ], className="wall-map", **attributes({"data-indicator": ranking.indicator_id})),
         html.Div([county_tile(r, lang, report.week) for r in headlines],
                  className="wall-side"),
     ], className="wall-map-body")]
@@ -311,7 +319,7 @@ def flag_card(flag: Flag, lang: Lang) -> html.Div:
         else html.P(t("wall_nothing", lang), className="wall-muted"),
         html.P(t("wall_more", lang).format(count=more), className="wall-muted") if more > 0
         else None,
-    ], className="wall-flag", **{"data-kind": flag.kind, "data-count": str(flag.count)})
+    ], className="wall-flag", **attributes({"data-kind": flag.kind, "data-count": str(flag.count)}))
 
 
 def flags_body(report: WeeklyReport, lang: Lang) -> list:

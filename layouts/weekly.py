@@ -9,6 +9,7 @@ import pandas as pd
 from dash import dcc, html
 
 from layouts import ids
+from layouts.attributes import attributes
 from layouts.bulletin import bulletin_sections, title_lines
 from layouts.formatting import (
     format_value,
@@ -19,12 +20,11 @@ from layouts.formatting import (
 from layouts.grid import ColumnSpec, table_section
 from layouts.i18n import Lang, t
 from layouts.theme import STATUS_ICONS, STATUS_WORDS
-from metrics.indicators import DOMAIN_NAMES, INDICATORS, PERCENT
+from metrics.domains import DOMAIN_BY_ID, domain_of
+from metrics.indicators import INDICATORS, PERCENT
+from metrics.targets import Status
 from metrics.weekly import DOMAIN_ORDER, Card, Flag, Ranking, WeeklyReport
 
-# Where an indicator's rows are listed: (path, query) for its domain page and period.
-DOMAIN_PAGES = {"services": "/services", "volunteers": "/volunteers",
-                "inspections": "/inspections", "income": "/economy"}
 # Column headers of each red-flag list: (subject, date, detail) text keys.
 FLAG_COLUMNS = {
     "new_overdue_cases": ("flag_col_case", "flag_col_due", "flag_col_finished"),
@@ -57,12 +57,12 @@ def _move(card: Card, lang: Lang) -> html.Span:
     word = "▲" if change > 0 else "▼" if change < 0 else "＝"
     return html.Span(f"{word}{abs(change) if change else ''}",
                      className=f"rank-move {'up' if change > 0 else 'down' if change < 0 else ''}",
-                     title=t("rank_change", lang), **{"data-change": str(change)})
+                     title=t("rank_change", lang), **attributes({"data-change": str(change)}))
 
 
-def _status(status: str, lang: Lang) -> html.Span:
-    zh, en = STATUS_WORDS[status]  # type: ignore[index]
-    return html.Span([html.Span(STATUS_ICONS[status], **{"aria-hidden": "true"}),  # type: ignore[index]
+def _status(status: Status, lang: Lang) -> html.Span:
+    zh, en = STATUS_WORDS[status]
+    return html.Span([html.Span(STATUS_ICONS[status], **attributes({"aria-hidden": "true"})),
                       " ", en if lang == "en" else zh], className=f"status status-{status}")
 
 
@@ -79,35 +79,35 @@ def rank_card(card: Card, indicator_id: str, week: str, lang: Lang) -> html.Div:
         html.Span(f"{t('yoy', lang)} {_delta_text(indicator_id, card.value, card.year_before)}",
                   className="rank-delta"),
     ], className=f"rank-card card-{card.status}",
-        **{"data-code": card.code, "data-rank": "" if card.rank is None else str(card.rank),
-           "data-value": "" if card.value is None else repr(card.value),
-           "data-status": card.status})
+        **attributes({"data-code": card.code,
+                      "data-rank": "" if card.rank is None else str(card.rank),
+                      "data-value": "" if card.value is None else repr(card.value),
+                      "data-status": card.status}))
 
 
 def _rows_href(ranking: Ranking, lang: Lang) -> str:
-    domain = INDICATORS[ranking.indicator_id].domain
-    query: dict[str, str] = {}
-    if domain in ("services", "volunteers"):
-        query = {"indicator": ranking.indicator_id, "period": ranking.period}
-    elif domain == "inspections":
-        query = {"year": ranking.period[:4]}
-    else:
-        query = {"period": ranking.period}
+    """The domain page that lists the indicator's rows, for the ranking's period."""
+    domain = domain_of(ranking.indicator_id)
+    given = {"indicator": ranking.indicator_id, "period": ranking.period,
+             "year": ranking.period[:4]}
+    query = {key: given[key] for key in domain.page_params}
     if lang == "en":
         query["lang"] = "en"
-    return f"{DOMAIN_PAGES[domain]}?{urlencode(query)}"
+    return f"{domain.route}?{urlencode(query)}"
 
 
 def ranking_panel(ranking: Ranking, week: str, lang: Lang) -> html.Section:
     indicator = INDICATORS[ranking.indicator_id]
     definition = indicator.definition_en if lang == "en" else indicator.definition_zh
     county = (f"{t('county_value', lang)} {value_with_unit(indicator.id, ranking.county, lang)} · "
-              f"{t('wow', lang)} {_delta_text(indicator.id, ranking.county, ranking.county_previous)}"
+              f"{t('wow', lang)} "
+              f"{_delta_text(indicator.id, ranking.county, ranking.county_previous)}"
               f" · {t('yoy', lang)} "
               f"{_delta_text(indicator.id, ranking.county, ranking.county_year_before)}")
     return html.Section([
         html.Div([
-            html.H4(indicator_name(indicator.id, lang), title=f"{t('definition', lang)}：{definition}"),
+            html.H4(indicator_name(indicator.id, lang),
+                    title=f"{t('definition', lang)}：{definition}"),
             html.Span(f"{t('report_period', lang)} {ranking.period}", className="muted small"),
             html.Span(target_label(indicator.id, lang) or t("no_target_ranked", lang),
                       className="muted small"),
@@ -119,18 +119,19 @@ def ranking_panel(ranking: Ranking, week: str, lang: Lang) -> html.Section:
                      className="kpi-definition"),
         html.Div([rank_card(c, indicator.id, week, lang) for c in ranking.cards],
                  className="rank-cards"),
-    ], className="panel weekly-ranking", **{"data-indicator": indicator.id})
+    ], className="panel weekly-ranking", **attributes({"data-indicator": indicator.id}))
 
 
 def rankings_section(report: WeeklyReport, lang: Lang) -> html.Section:
     blocks = []
     for domain in DOMAIN_ORDER:
-        zh, en = DOMAIN_NAMES[domain]
+        zh, en = DOMAIN_BY_ID[domain].names
         panels = [ranking_panel(r, report.week, lang) for r in report.rankings
                   if INDICATORS[r.indicator_id].domain == domain]
         if panels:
             blocks.append(html.Div([html.H3(en if lang == "en" else zh), *panels],
-                                   className="weekly-domain", **{"data-domain": domain}))
+                                   className="weekly-domain",
+                                   **attributes({"data-domain": domain})))
     return html.Section([html.H3(t("weekly_rankings", lang), className="section-title"),
                          html.P(t("weekly_rankings_note", lang), className="muted small"),
                          *blocks], className="weekly-rankings")
@@ -170,7 +171,8 @@ def flag_panel(flag: Flag, week: str, lang: Lang) -> html.Div:
                  className=f"flag-head {'flag-on' if flag.count else 'flag-off'}"),
         summary if counts else html.P(t("flag_none", lang), className="muted"),
         html.Div(table, className="screen-only"),
-    ], className="panel weekly-flag", **{"data-flag": flag.kind, "data-count": str(flag.count)})
+    ], className="panel weekly-flag",
+        **attributes({"data-flag": flag.kind, "data-count": str(flag.count)}))
 
 
 def flags_section(report: WeeklyReport, lang: Lang) -> html.Section:
@@ -217,7 +219,7 @@ def week_controls(week: str, weeks: list[str], previous: str | None, following: 
 
 def ready_marker(report: WeeklyReport) -> html.Div:
     """Marks a fully drawn report: the PDF renderer waits for it."""
-    return html.Div(id=ids.WEEKLY_READY, hidden=True, **{"data-week": report.week})
+    return html.Div(id=ids.WEEKLY_READY, hidden=True, **attributes({"data-week": report.week}))
 
 
 def archive_notice(export: dict, lang: Lang) -> html.Div:
@@ -280,8 +282,8 @@ def township_summary(report: WeeklyReport, code: str, lang: Lang) -> list:
                     className="num"),
             html.Td(value_with_unit(ranking.indicator_id, ranking.county, lang), className="num"),
             html.Td(ranking.period, className="small"),
-        ], **{"data-indicator": ranking.indicator_id, "data-status": card.status,
-              "data-rank": "" if card.rank is None else str(card.rank)}))
+        ], **attributes({"data-indicator": ranking.indicator_id, "data-status": card.status,
+                         "data-rank": "" if card.rank is None else str(card.rank)})))
     header = html.Tr([html.Th(t(key, lang), scope="col") for key in (
         "indicator", "value", "rank", "status", "rank_change", "wow", "yoy", "county_value",
         "report_period")])
@@ -295,7 +297,7 @@ def township_summary(report: WeeklyReport, code: str, lang: Lang) -> list:
         flags.append(html.Li([html.Strong(f"{t(f'flag_{flag.kind}', lang)}：{len(mine)}"),
                               html.Span(" " + "；".join(subjects[:12])
                                         + (" …" if len(subjects) > 12 else ""))],
-                             **{"data-flag": flag.kind, "data-count": str(len(mine))}))
+                             **attributes({"data-flag": flag.kind, "data-count": str(len(mine))})))
     return [
         html.Table([html.Thead(header), html.Tbody(rows)], className="summary-table"),
         html.Section([html.H3(t("red_flags", lang), className="section-title"),

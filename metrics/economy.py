@@ -12,10 +12,9 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from metrics.indicators import STANDARD_FROM, STRONG_FROM, WEAK_BELOW
+from metrics.indicators import STANDARD_FROM, STRONG_FROM, WEAK_BELOW, share
 from metrics.periods import Period, PeriodKind, period_containing, recent_periods
 
 MIDDLE_FROM = 500_000  # 50万: the step between 达标 and 强村 used in county reports
@@ -75,8 +74,7 @@ def tier_summary(counts: pd.Series) -> pd.DataFrame:
     order (0 where none); shares are NaN when there are no villages at all."""
     frame = pd.DataFrame({"tier": list(TIER_IDS)})
     frame["count"] = [int(counts.get(tier_id, 0)) for tier_id in TIER_IDS]
-    total = int(frame["count"].sum())
-    frame["share"] = frame["count"] * 100.0 / total if total else np.nan
+    frame["share"] = share(frame["count"], pd.Series(int(frame["count"].sum()), frame.index))
     return frame
 
 
@@ -99,7 +97,8 @@ def tier_changes(current: pd.Series, previous: pd.Series) -> pd.DataFrame:
         "previous": both["previous"].astype(float),
         "current": both["current"].astype(float),
     })
-    frame["steps"] = [tier_rank(b) - tier_rank(a)  # type: ignore[operator]
+    # Both values are present (dropna above), so both tiers are: their ranks are indexes.
+    frame["steps"] = [TIER_IDS.index(b) - TIER_IDS.index(a)
                       for a, b in zip(frame["from_tier"], frame["to_tier"], strict=True)]
     changed = frame[frame["steps"] != 0]
     changed.index.name = "code"
@@ -137,11 +136,6 @@ def yoy_between(current: pd.Series, previous: pd.Series) -> pd.Series:
     base = previous.reindex(current.index).astype(float)
     growth = (current.astype(float) - base) * 100.0 / base.abs()
     return growth.where(base.notna() & (base != 0))
-
-
-def share(part: float, whole: float) -> float | None:
-    """part / whole in percent; None when the whole is zero."""
-    return None if not whole else part * 100.0 / whole
 
 
 def economy_periods(kind: PeriodKind, today: dt.date) -> list[Period]:

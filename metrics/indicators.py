@@ -9,19 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from metrics.volunteers import coverage, per_thousand
+from metrics.vocabulary import BAD_RATING_MAX
+from metrics.volunteers import per_thousand
 
-Domain = Literal["income", "services", "volunteers", "inspections"]
+# A domain's id; the domains themselves are declared in metrics/domains.py.
+DomainId = str
 
 # Collective-income tiers on 经营性收入, in yuan.
 WEAK_BELOW = 50_000
 STANDARD_FROM = 100_000
 STRONG_FROM = 1_000_000
+# Service halls: a rating of 4 or 5 (of 5) is good (好评); an instant case (即办件) done within
+# this many hours of acceptance is done "within half a day" (一站式服务).
+GOOD_RATING_FROM = 4
+HALF_DAY_HOURS = 4
+# Inspections: results are made public within 20 working days (企业信息公示暂行条例 第六条); the
+# date is computed once, when results are imported, and stored as `publish_due`.
+DISCLOSURE_WORKING_DAYS = 20
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,7 @@ HOURS_PER_THOUSAND = Unit("小时/千人", "hours per 1,000 residents")
 @dataclass(frozen=True)
 class Indicator:
     id: str
-    domain: Domain
+    domain: DomainId
     name_zh: str
     name_en: str
     unit: Unit
@@ -73,6 +81,14 @@ def share(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return (numerator.astype(float) * 100.0 / denominator.where(denominator > 0, np.nan))
 
 
+def share_of(part: float | None, whole: float | None) -> float | None:
+    """`share` of one pair of numbers: percentage 0-100; None where there is nothing to divide
+    by (or no part)."""
+    if part is None or whole is None or pd.isna(part) or pd.isna(whole) or whole <= 0:
+        return None
+    return float(part) * 100.0 / float(whole)
+
+
 def mean(total: pd.Series, count: pd.Series) -> pd.Series:
     count = count.astype(float)
     return total.astype(float) / count.where(count > 0, np.nan)
@@ -96,24 +112,24 @@ _ALL: tuple[Indicator, ...] = (
     ),
     Indicator(
         "villages_over_100k", "income", "经营性收入10万元以上村数", "villages at 100k yuan or more",
-        VILLAGES, f"{_REVENUE} ≥ 100,000 元的村委会个数。",
-        f"村委会 with {_REVENUE_EN} ≥ 100,000 yuan.", column("over_100k"),
+        VILLAGES, f"{_REVENUE} ≥ {STANDARD_FROM:,} 元的村委会个数。",
+        f"村委会 with {_REVENUE_EN} ≥ {STANDARD_FROM:,} yuan.", column("over_100k"),
     ),
     Indicator(
         "villages_over_100k_share", "income", "10万元以上村占比", "share of villages at 100k+",
-        PERCENT, f"经营性收入 ≥ 10万元的村数 ÷ 考核村数 × 100%。{_ASSESSED}。",
-        f"villages at ≥ 100,000 yuan ÷ villages assessed × 100, {_ASSESSED_EN}.",
+        PERCENT, f"经营性收入 ≥ {STANDARD_FROM:,} 元的村数 ÷ 考核村数 × 100%。{_ASSESSED}。",
+        f"villages at ≥ {STANDARD_FROM:,} yuan ÷ villages assessed × 100, {_ASSESSED_EN}.",
         lambda f: share(f["over_100k"], f["villages"]),
     ),
     Indicator(
         "villages_over_1m", "income", "百万元村数", "villages at 1 million yuan or more", VILLAGES,
-        f"{_REVENUE} ≥ 1,000,000 元的村委会个数（强村）。",
-        f"村委会 with {_REVENUE_EN} ≥ 1,000,000 yuan.", column("over_1m"),
+        f"{_REVENUE} ≥ {STRONG_FROM:,} 元的村委会个数（强村）。",
+        f"村委会 with {_REVENUE_EN} ≥ {STRONG_FROM:,} yuan.", column("over_1m"),
     ),
     Indicator(
         "villages_below_50k", "income", "薄弱村数（不足5万元）", "weak villages (below 50k yuan)",
-        VILLAGES, f"{_REVENUE} < 50,000 元的村委会个数。",
-        f"村委会 with {_REVENUE_EN} below 50,000 yuan.", column("below_50k"),
+        VILLAGES, f"{_REVENUE} < {WEAK_BELOW:,} 元的村委会个数。",
+        f"村委会 with {_REVENUE_EN} below {WEAK_BELOW:,} yuan.", column("below_50k"),
         higher_is_better=False,
     ),
     Indicator(
@@ -144,8 +160,9 @@ _ALL: tuple[Indicator, ...] = (
     ),
     Indicator(
         "service_satisfaction_rate", "services", "好评率", "satisfaction", PERCENT,
-        "期间内办结并评价的办件中，评价为“满意”或“非常满意”（4-5 分）的比例。",
-        "of cases finished and rated in the period, the share rated 4 or 5 of 5.",
+        f"期间内办结并评价的办件中，评价为“满意”或“非常满意”（{GOOD_RATING_FROM}-5 分）的比例。",
+        f"of cases finished and rated in the period, the share rated {GOOD_RATING_FROM} to "
+        "5 of 5.",
         lambda f: share(f["rated_good"], f["rated"]),
     ),
     Indicator(
@@ -159,15 +176,17 @@ _ALL: tuple[Indicator, ...] = (
     Indicator(
         "service_instant_half_day_rate", "services", "即办件半日办结率",
         "instant cases done within half a day", PERCENT,
-        "期间内办结的即办件（承诺时限为 0）中，受理后 4 小时内办结的比例（“一站式服务”最多半天）。",
+        f"期间内办结的即办件（承诺时限为 0）中，受理后 {HALF_DAY_HOURS} 小时内办结的比例"
+        "（“一站式服务”最多半天）。",
         "of instant cases (promised limit 0) finished in the period, the share finished within "
-        "4 hours of acceptance.",
+        f"{HALF_DAY_HOURS} hours of acceptance.",
         lambda f: share(f["instant_half_day"], f["instant"]),
     ),
     Indicator(
         "service_bad_review_fixed_rate", "services", "差评整改率", "bad reviews followed up",
-        PERCENT, "期间内办结且评价为差评（1-2 分）的办件中，已完成整改回访的比例。",
-        "of cases finished in the period and rated 1-2 of 5, the share followed up.",
+        PERCENT, f"期间内办结且评价为差评（1-{BAD_RATING_MAX} 分）的办件中，已完成整改回访的比例。",
+        f"of cases finished in the period and rated 1-{BAD_RATING_MAX} of 5, the share followed "
+        "up.",
         lambda f: share(f["bad_fixed"], f["bad_reviews"]),
     ),
     Indicator(
@@ -200,7 +219,7 @@ _ALL: tuple[Indicator, ...] = (
         "villages meeting the team minimum", PERCENT,
         "村委会、居委会、社区（不含生活区）中，当前在册志愿服务分队不少于2支的比例。",
         "share of 村委会, 居委会 and 社区 (not 生活区) with at least 2 teams on the current roll.",
-        lambda f: coverage(f["stations"] - f["stations_short"], f["stations"]),
+        lambda f: share(f["stations"] - f["stations_short"], f["stations"]),
     ),
     Indicator(
         "volunteer_monthly_coverage", "volunteers", "月度站点活动覆盖率",
@@ -210,7 +229,7 @@ _ALL: tuple[Indicator, ...] = (
         "share of 村委会, 居委会 and 社区 (not 生活区) with at least one activity in the month; "
         "quarters and years pool their months: station-months with an activity ÷ stations × "
         "months with records. Not for weeks (counted by month).",
-        lambda f: coverage(f["active_station_months"], f["station_months"]),
+        lambda f: share(f["active_station_months"], f["station_months"]),
     ),
     Indicator(
         "volunteer_hours_per_1000", "volunteers", "每千人志愿服务时长",
@@ -240,10 +259,11 @@ _ALL: tuple[Indicator, ...] = (
     ),
     Indicator(
         "inspection_disclosure_on_time_rate", "inspections", "公示及时率", "published on time",
-        PERCENT, "期间内抽取且已公示的结果中，在检查之日起20个工作日内公示的比例"
+        PERCENT,
+        f"期间内抽取且已公示的结果中，在检查之日起{DISCLOSURE_WORKING_DAYS}个工作日内公示的比例"
         "（《企业信息公示暂行条例》第六条）。",
         "of results of objects drawn in the period and published, the share published within "
-        "20 working days of the inspection.",
+        f"{DISCLOSURE_WORKING_DAYS} working days of the inspection.",
         lambda f: share(f["published_on_time"], f["published"]),
     ),
     Indicator(
@@ -257,15 +277,7 @@ _ALL: tuple[Indicator, ...] = (
 )
 
 INDICATORS: dict[str, Indicator] = {indicator.id: indicator for indicator in _ALL}
-DOMAIN_NAMES: dict[Domain, tuple[str, str]] = {
-    "income": ("村集体经济", "collective economy"),
-    "services": ("政务服务", "government services"),
-    "volunteers": ("志愿服务", "volunteer service"),
-    "inspections": ("双随机、一公开", "random inspections"),
-}
-# Indicators that only make sense for years and quarters (yearly statistical form).
-YEARLY_DOMAINS: frozenset[Domain] = frozenset({"income"})
 
 
-def indicators_of(domain: Domain) -> list[Indicator]:
+def indicators_of(domain: DomainId) -> list[Indicator]:
     return [i for i in _ALL if i.domain == domain]

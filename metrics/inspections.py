@@ -7,8 +7,10 @@ Definitions (口径) used by the inspection pages; the rates themselves are the 
 - with_problem: inspected with a result code that counts as a problem (vocabulary).
 - ordered: disposal 责令整改; rectified: ordered and rectified; **overdue**: ordered, not
   rectified, and its due date is before `today` (整改逾期).
-- published_on_time: published on or before the 20th working day after the inspection
-  (企业信息公示暂行条例 第六条), China's holidays and 调休 counted (metrics/workdays.py).
+- published_on_time: published on or before `publish_due`, the 20th working day after the
+  inspection (企业信息公示暂行条例 第六条, China's holidays and 调休 counted): the date stored
+  with each result when it was imported (DISCLOSURE_WORKING_DAYS), which the SQL aggregates
+  behind the indicators compare with too.
 - joint: drawn under a task of more than one department (跨部门联合抽查).
 - working days left (worklist): working days after `today` up to the deadline; 0 means the
   deadline is today, negative means late by that many working days.
@@ -21,11 +23,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from metrics.indicators import INDICATORS, share
+from metrics.indicators import INDICATORS, share, share_of
 from metrics.vocabulary import PROBLEM_RESULT_CODES, RECTIFY_DISPOSAL
-from metrics.workdays import add_working_days_array, working_days_between_array
+from metrics.workdays import working_days_between_array
 
-DISCLOSURE_WORKING_DAYS = 20
 DUE_SOON_WORKING_DAYS = 5
 COUNT_COLUMNS = ("drawn", "inspected", "published", "with_problem", "ordered", "rectified",
                  "overdue", "published_on_time", "joint")
@@ -36,16 +37,6 @@ RATE_INDICATORS = ("inspection_completion_rate", "inspection_problem_rate",
 
 def _days(values: pd.Series) -> np.ndarray:
     return pd.to_datetime(values).to_numpy(dtype="datetime64[D]")
-
-
-def publish_due(inspected_on: pd.Series) -> pd.Series:
-    """The 20th working day after the inspection (NaT where not inspected)."""
-    days = _days(inspected_on)
-    known = ~np.isnat(days)
-    due = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[D]")
-    due[known] = add_working_days_array(days[known], np.full(known.sum(),
-                                                             DISCLOSURE_WORKING_DAYS))
-    return pd.Series(pd.to_datetime(due).date, index=inspected_on.index).where(known, None)
 
 
 def working_days_left(deadline: pd.Series, today: dt.date) -> pd.Series:
@@ -65,7 +56,7 @@ def flags(rows: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     ordered = rows["disposal"].eq(RECTIFY_DISPOSAL)
     rectified = ordered & rows["rectified_on"].notna()
     due = pd.to_datetime(rows["rectify_due"])
-    limit = pd.to_datetime(publish_due(rows["inspected_on"]))
+    limit = pd.to_datetime(rows["publish_due"])
     return pd.DataFrame({
         "drawn": True,
         "inspected": inspected,
@@ -107,7 +98,8 @@ def joint_task_share(tasks: pd.DataFrame) -> float | None:
     """Joint (cross-department) tasks ÷ tasks × 100."""
     if tasks.empty:
         return None
-    return round(float(tasks["is_joint"].astype(bool).mean() * 100), 1)
+    joint = share_of(int(tasks["is_joint"].astype(bool).sum()), len(tasks))
+    return None if joint is None else round(joint, 1)
 
 
 def result_counts(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -153,14 +145,14 @@ def worklist(rows: pd.DataFrame, today: dt.date, lang: str = "zh") -> pd.DataFra
     rectify = rectify[rectify["days_left"] <= DUE_SOON_WORKING_DAYS]
     parts.append(rectify.assign(kind=word["rectify"], subject=rectify["object_name"]))
     waiting = rows[rows["inspected_on"].notna() & rows["published_on"].isna()]
-    waiting = waiting.assign(due=publish_due(waiting["inspected_on"]))
+    waiting = waiting.assign(due=waiting["publish_due"])
     parts.append(waiting.assign(kind=word["publish"], subject=waiting["object_name"],
                                 days_left=working_days_left(waiting["due"], today)))
     behind = rows[rows["inspected_on"].isna()
                   & (pd.to_datetime(rows["planned_end"]) < pd.Timestamp(today))]
     if len(behind):
         grouped = behind.groupby("task_code", sort=True)
-        tasks = grouped[base[1:] + ["planned_end"]].first().reset_index()
+        tasks = grouped[[*base[1:], "planned_end"]].first().reset_index()
         left = grouped.size().reindex(tasks["task_code"]).to_numpy()
         townships = grouped["township"].apply(lambda s: "、".join(sorted(set(s))))
         subject = [f"{n} 个对象未检查" if lang != "en" else f"{n} objects not inspected"

@@ -1,4 +1,5 @@
-"""Targets and red / yellow / green rules: the one place where they are configured.
+"""Targets and red / yellow / green rules: the one place where they are configured, and the one
+place where a status is decided. Pages, the wall and the weekly report call these functions.
 
 A rule says what counts as green (meets the target), yellow (near it) and red (behind).
 Volume indicators (cases, activities, hours) have no target: their status is "none".
@@ -11,7 +12,10 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+import pandas as pd
+
 from metrics.indicators import INDICATORS
+from metrics.ranking import rank as rank_of
 
 Status = Literal["green", "yellow", "red", "none"]
 BOTTOM_RANKS_RED = 3
@@ -52,11 +56,24 @@ def status(indicator_id: str, value: float | None) -> Status:
     return "green" if value <= rule.target else "yellow" if value <= rule.warning else "red"
 
 
-def ranked_status(indicator_id: str, value: float | None, rank: int | None,
-                  ranked: int) -> Status:
-    """Status among `ranked` peers: for indicators with a target, the bottom three are red."""
+def ranked_status(indicator_id: str, value: float | None, rank: int | None = None,
+                  ranked: int = 0) -> Status:
+    """Status among `ranked` peers: for indicators with a target, the bottom three are red.
+    Without a rank (a county figure, a division not ranked) it is `status`."""
     if indicator_id in TARGETS and rank is not None and value is not None \
             and ranked > BOTTOM_RANKS_RED \
             and rank > ranked - BOTTOM_RANKS_RED:
         return "red"
     return status(indicator_id, value)
+
+
+def statuses_among(indicator_id: str, values: pd.Series,
+                   ranks: pd.Series | None = None) -> pd.Series:
+    """Each division's status among the divisions of `values` (its peers): `ranked_status` with
+    the division's rank (computed from `values` when not given) among those ranked."""
+    ranks = rank_of(values, indicator_id) if ranks is None else ranks
+    ranked = int(ranks.notna().sum())
+    states = [ranked_status(indicator_id, None if pd.isna(value) else float(value),
+                            None if pd.isna(position) else int(position), ranked)
+              for value, position in zip(values, ranks, strict=True)]
+    return pd.Series(states, index=values.index, dtype=object)

@@ -16,7 +16,8 @@ INSPECTION_RESULTS: dict[str, tuple[str, str, bool]] = {
     "09": ("已关闭停业或正在组织清算", "closed or in liquidation", False),
     "10": ("已注销、吊销、撤销或迁出", "deregistered, revoked or moved away", False),
 }
-PROBLEM_RESULT_CODES = tuple(code for code, (_, _, problem) in INSPECTION_RESULTS.items() if problem)
+PROBLEM_RESULT_CODES = tuple(code for code, (_, _, problem) in INSPECTION_RESULTS.items()
+                             if problem)
 
 DISPOSALS = ("无", "日常监管", "责令整改", "移送立案", "抄告相关部门")
 RECTIFY_DISPOSAL = "责令整改"

@@ -22,13 +22,6 @@ INACTIVE_AFTER_DAYS = 30  # a station with no activity for this many days or mor
 LEVEL_ORDER = ("county", "township", "village")
 
 
-def coverage(active: pd.Series, stations: pd.Series) -> pd.Series:
-    """Station coverage in percent: stations (or station-months) with at least one activity ÷
-    all stations (or station-months). NaN where there is nothing to cover."""
-    stations = stations.astype(float)
-    return active.astype(float) * 100.0 / stations.where(stations > 0, np.nan)
-
-
 def per_thousand(values: pd.Series, population: pd.Series) -> pd.Series:
     """values per 1,000 residents; NaN where the population is unknown or zero."""
     population = pd.to_numeric(population, errors="coerce").astype(float)

@@ -22,28 +22,18 @@ from typing import Any
 
 import pandas as pd
 
-from metrics.indicators import INDICATORS, WEAK_BELOW, Domain
+from metrics.domains import DOMAIN_BY_ID, weekly_domains
+from metrics.indicators import INDICATORS, WEAK_BELOW, DomainId
 from metrics.periods import Period, parse_period, year_to_date
 from metrics.ranking import rank
-from metrics.targets import TARGETS, ranked_status
+from metrics.targets import TARGETS, Status, ranked_status, statuses_among
 
-# The indicators the meeting goes through, by domain, in the order of the report.
-WEEKLY_INDICATORS: tuple[str, ...] = (
-    "service_on_time_rate", "service_full_online_rate", "service_one_visit_rate",
-    "service_satisfaction_rate", "service_bad_review_fixed_rate",
-    "volunteer_team_compliance_rate", "volunteer_hours_per_1000", "volunteer_activities",
-    "inspection_completion_rate", "inspection_rectification_rate",
-    "inspection_disclosure_on_time_rate",
-    "collective_income_mean", "villages_over_100k_share", "villages_below_50k",
-)
-# The one indicator per domain whose best and worst three the bulletin names.
-HEADLINE: dict[Domain, str] = {
-    "services": "service_on_time_rate",
-    "volunteers": "volunteer_hours_per_1000",
-    "inspections": "inspection_rectification_rate",
-    "income": "collective_income_mean",
-}
-DOMAIN_ORDER: tuple[Domain, ...] = ("services", "volunteers", "inspections", "income")
+# The indicators the meeting goes through, domain by domain in the report's order, and the one
+# per domain whose best and worst three the bulletin names: both declared with the domains.
+DOMAIN_ORDER: tuple[DomainId, ...] = tuple(d.id for d in weekly_domains())
+WEEKLY_INDICATORS: tuple[str, ...] = tuple(
+    indicator for d in weekly_domains() if d.weekly for indicator in d.weekly.indicators)
+HEADLINE: dict[DomainId, str] = {d.id: d.headline for d in weekly_domains()}
 RED_STREAK_WEEKS = 3
 FLAG_KINDS = ("new_overdue_cases", "overdue_rectifications", "inactive_villages",
               "fell_below_50k", "red_three_weeks")
@@ -57,7 +47,7 @@ class Card:
     name: str
     value: float | None
     rank: int | None
-    status: str  # green / yellow / red / none (metrics.targets)
+    status: Status  # green / yellow / red / none (metrics.targets)
     previous: float | None = None  # last week's value (as presented, when an export exists)
     previous_rank: int | None = None
     year_before: float | None = None
@@ -147,13 +137,16 @@ def same_day_a_year_before(day: dt.date) -> dt.date:
         else dt.date(day.year - 1, 2, 28)
 
 
-def report_periods(domain: Domain, week: Period,
+def report_periods(domain: DomainId, week: Period,
                    income_year: int | None) -> tuple[Period, Period, Period] | None:
-    """(this week's, last week's, a year earlier's) period of a domain; None for income when
-    no annual report is complete yet. `income_year`: the latest complete annual report."""
-    if domain in ("services", "volunteers"):
+    """(this week's, last week's, a year earlier's) period of a domain, by its weekly period
+    rule (metrics/domains.py); None for an annual domain when no annual report is complete yet.
+    `income_year`: the latest complete annual report."""
+    role = DOMAIN_BY_ID[domain].weekly
+    rule = role.period if role else "week"
+    if rule == "week":
         return week, week.previous(), week.year_before()
-    if domain == "inspections":
+    if rule == "year_to_date":
         last = week.last_day
         return (year_to_date(last), year_to_date(last - dt.timedelta(days=7)),
                 year_to_date(same_day_a_year_before(last)))
@@ -166,10 +159,10 @@ def report_periods(domain: Domain, week: Period,
 # --- rankings --------------------------------------------------------------------------------
 
 
-def _number(value: object) -> float | None:
+def _number(value: Any) -> float | None:
     if value is None:
         return None
-    number = float(value)  # type: ignore[arg-type]
+    number = float(value)
     return None if math.isnan(number) else number
 
 
@@ -204,10 +197,7 @@ def rank_cards(indicator_id: str, current: pd.Series, names: pd.Series,
 
 def statuses(indicator_id: str, values: pd.Series) -> dict[str, str]:
     """Each township's status on the indicator among its peers (bottom three red)."""
-    ranks = rank(values, indicator_id)
-    ranked = int(ranks.notna().sum())
-    return {code: ranked_status(indicator_id, _number(values.get(code)),
-                                _rank_of(ranks, code), ranked) for code in values.index}
+    return {str(code): str(state) for code, state in statuses_among(indicator_id, values).items()}
 
 
 def red_streaks(weeks: list[dict[str, str]]) -> list[str]:

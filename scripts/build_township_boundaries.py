@@ -55,14 +55,14 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a file: make the project's packages importable
     sys.path.insert(0, str(ROOT))
 
-from data_access.geo import (
+from data_access.geo import (  # noqa: E402 (after the sys.path line above)
     LABEL_DECIMALS,
     MIN_LABEL_DISTANCE_KM,
     LocalPlane,
     oriented,
     polygons_of,
 )
-from data_access.geo import label_points as _label_points
+from data_access.geo import label_points as _label_points  # noqa: E402
 
 DEFAULT_POINTS = ROOT / "data" / "reference" / "shishou_township_points.csv"
 DEFAULT_COUNTY = ROOT / "data" / "reference" / "shishou_county.geojson"

@@ -12,10 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from data_access.paths import default_database_url
 from data_access.db import get_engine, upgrade_to_head
 from data_access.demo.build import StepTiming, build_demo
 from data_access.divisions import load_reference_divisions
+from data_access.paths import default_database_url
 
 
 def _print_step(timing: StepTiming) -> None:

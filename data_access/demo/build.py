@@ -8,6 +8,7 @@ so the demo exercises exactly the path real county files take.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,16 +17,10 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
-from data_access.demo import (
-    economy,
-    income,
-    inspections,
-    services,
-    supervision,
-    volunteers,
-)
+from data_access.demo import economy
 from data_access.demo.shared import (
     DemoContext,
+    Step,
     file_frame,
     make_context,
     make_xlsx_reproducible,
@@ -34,37 +29,20 @@ from data_access.divisions import divisions_frame
 from data_access.importing.domains import DOMAINS
 from data_access.importing.runner import ImportReport, import_file
 from data_access.importing.template import write_rows
+from metrics.domains import DOMAINS as DECLARED_DOMAINS
+from metrics.domains import DomainSpec
 
 FIRST_AS_OF_YEAR = 2020  # 2019 (the seed article's year) must be a complete year
 
-Generator = Callable[[DemoContext, dict[str, pd.DataFrame]], pd.DataFrame]
+
+def _domain_steps(domain: DomainSpec) -> tuple[Step, ...]:
+    module = importlib.import_module(f"data_access.demo.{domain.module}")
+    return tuple(module.STEPS)
 
 
-@dataclass(frozen=True)
-class Step:
-    domain_id: str
-    suffix: str
-    generate: Generator
-    needs: tuple[str, ...] = ()
-
-
-STEPS: tuple[Step, ...] = (
-    Step("population", ".xlsx", economy.population_rows),
-    Step("collective_income", ".xlsx", income.collective_income),
-    Step("cooperatives", ".xlsx", economy.cooperatives),
-    Step("land_transfer", ".xlsx", economy.land_transfer),
-    Step("service_items", ".xlsx", services.service_items),
-    Step("service_cases", ".csv", services.service_cases, ("service_items",)),
-    Step("volunteer_teams", ".xlsx", volunteers.volunteer_teams),
-    Step("volunteer_activities", ".csv", volunteers.volunteer_activities, ("volunteer_teams",)),
-    Step("inspection_objects", ".xlsx", inspections.inspection_objects),
-    Step("inspectors", ".xlsx", inspections.inspectors),
-    Step("inspection_items", ".xlsx", inspections.inspection_items),
-    Step("inspection_tasks", ".xlsx", inspections.inspection_tasks, ("inspection_items",)),
-    Step("inspection_results", ".xlsx", inspections.inspection_results,
-         ("inspection_objects", "inspectors", "inspection_items", "inspection_tasks")),
-    Step("supervision_themes", ".xlsx", supervision.supervision_themes),
-)
+# Every template's demo step: the declared domains' (metrics/domains.py) in their order.
+STEPS: tuple[Step, ...] = tuple(step for domain in DECLARED_DOMAINS
+                           for step in _domain_steps(domain))
 
 
 NEEDED_LATER = frozenset(need for step in STEPS for need in step.needs)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from data_access.demo import income
 from data_access.demo.catalogues import COOPERATIVE_PRODUCTS
-from data_access.demo.shared import DemoContext, credit_codes, rng_for
+from data_access.demo.shared import DemoContext, Step, credit_codes, rng_for
 from data_access.divisions import COUNTY_CODE
 
 # Seed article (seed_facts.csv): 总人口67万; cooperatives 2018: 5,203 亩, 167万元 to villages;
@@ -81,14 +82,15 @@ def cooperatives(ctx: DemoContext, _made: dict[str, pd.DataFrame]) -> pd.DataFra
     chosen = list(by_township.to_numpy())
     founded = [COOP_FIRST_YEAR] * len(chosen)
     position = 0
-    for year, count in zip(years, new_per_year):
+    for year, count in zip(years, new_per_year, strict=True):
         chosen += list(order[position:position + count])
         founded += [year] * count
         position += count
     n = len(chosen)
     codes = credit_codes(rng, n, "93")
     products = rng.choice(COOPERATIVE_PRODUCTS, n)
-    names = [f"石首市{villages.at[v, 'short_name']}{p}专业合作社" for v, p in zip(chosen, products)]
+    names = [f"石首市{villages.at[v, 'short_name']}{p}专业合作社"
+             for v, p in zip(chosen, products, strict=True)]
     founded_arr = np.array(founded)
     land = rng.uniform(80, 400, n)
     land[founded_arr == COOP_FIRST_YEAR] = exact_total(
@@ -143,3 +145,12 @@ def land_transfer(ctx: DemoContext, _made: dict[str, pd.DataFrame]) -> pd.DataFr
             "rent_per_mu": np.clip(np.round(rent), 500, 900).astype(np.int64),
         }))
     return pd.concat(rows, ignore_index=True)
+
+
+# This domain's templates' demo rows, in import order (data_access/demo/build.py).
+STEPS: tuple[Step, ...] = (
+    Step("population", ".xlsx", population_rows),
+    Step("collective_income", ".xlsx", income.collective_income),
+    Step("cooperatives", ".xlsx", cooperatives),
+    Step("land_transfer", ".xlsx", land_transfer),
+)

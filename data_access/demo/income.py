@@ -169,10 +169,11 @@ def collective_income(ctx: DemoContext, _made: dict[str, pd.DataFrame]) -> pd.Da
     n = len(villages)
     townships = villages["parent_code"].to_numpy()
     township_codes = np.unique(townships)
-    township_effect = dict(zip(township_codes, rng.normal(0, 0.5, len(township_codes))))
+    township_effect = dict(zip(township_codes, rng.normal(0, 0.5, len(township_codes)),
+                               strict=True))
     township_reliance = dict(zip(township_codes,
                                  np.clip(np.exp(rng.normal(0, 0.45, len(township_codes))),
-                                         0.4, 2.5)))
+                                         0.4, 2.5), strict=True))
     size = ctx.population.reindex(villages.index).to_numpy(float)
     score = (np.log(size) + np.array([township_effect[t] for t in townships])
              + rng.normal(0, 0.6, n))

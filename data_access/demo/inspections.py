@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from data_access.demo import supervision
 from data_access.demo.catalogues import (
     COOPERATIVE_INDUSTRIES,
     COOPERATIVE_PRODUCTS,
@@ -19,6 +21,7 @@ from data_access.demo.catalogues import (
 )
 from data_access.demo.shared import (
     DemoContext,
+    Step,
     add_workdays,
     credit_codes,
     person_names,
@@ -59,7 +62,7 @@ def inspection_objects(ctx: DemoContext, _made: dict[str, pd.DataFrame]) -> pd.D
         if coop:
             industry = rng.choice(COOPERATIVE_INDUSTRIES, count)
         else:
-            column = 0 if kind == "企业" else 1
+            column: Literal[0, 1] = 0 if kind == "企业" else 1
             names = [k for k, v in INDUSTRIES.items() if v[column] > 0]
             shares = np.array([INDUSTRIES[k][column] for k in names])
             industry = rng.choice(names, count, p=shares / shares.sum())
@@ -68,13 +71,14 @@ def inspection_objects(ctx: DemoContext, _made: dict[str, pd.DataFrame]) -> pd.D
                         rng.choice(RISK_CLASSES, count, p=RISK_SHARES))
         frames.append(pd.DataFrame({
             "code": credit_codes(rng, count, KIND_PREFIX[kind], taken_codes),
-            "name": [namer.name(kind, t, i) for t, i in zip(township, industry)],
+            "name": [namer.name(kind, t, i) for t, i in zip(township, industry, strict=True)],
             "kind": kind, "industry": industry, "township_code": township, "risk_class": risk}))
     return pd.concat(frames, ignore_index=True)
 
 
 class _Namer:
-    """Distinct names: 石首市鑫华商贸有限公司, 石首市调关镇李建国餐馆, 石首市…村虾稻共作专业合作社."""
+    """Distinct names: 石首市鑫华商贸有限公司, 石首市调关镇李建国餐馆,
+    石首市…村虾稻共作专业合作社."""
 
     def __init__(self, ctx: DemoContext, rng: np.random.Generator) -> None:
         self.rng = rng
@@ -103,9 +107,9 @@ class _Namer:
 def inspectors(_ctx: DemoContext, _made: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rng = rng_for("inspectors")
     names = person_names(rng, sum(INSPECTORS_PER_DEPARTMENT))
-    rows = []
+    rows: list[dict[str, str]] = []
     for d, (department, count) in enumerate(zip(INSPECTION_DEPARTMENTS,
-                                                INSPECTORS_PER_DEPARTMENT), 1):
+                                                INSPECTORS_PER_DEPARTMENT, strict=True), 1):
         for i in range(1, count + 1):
             rows.append({"code": f"ZF{d:02d}{i:03d}", "name": names[len(rows)],
                          "department": department,
@@ -138,7 +142,7 @@ def inspection_tasks(ctx: DemoContext, made: dict[str, pd.DataFrame]) -> pd.Data
         days = np.arange(np.datetime64(f"{year}-03-01"), np.datetime64(f"{year}-11-01"))
         days = days[workday_mask(days)]
         starts = np.sort(rng.choice(days, count, replace=False))
-        for k, (item, is_joint, start) in enumerate(zip(chosen, joint, starts), 1):
+        for k, (item, is_joint, start) in enumerate(zip(chosen, joint, starts, strict=True), 1):
             name, lead, _industries, _basis = INSPECTION_ITEMS[item]
             departments = [lead]
             if is_joint:
@@ -177,7 +181,7 @@ def _draw(objects: pd.DataFrame, industries: tuple[str, ...], seed: int) -> np.n
 def inspection_results(ctx: DemoContext, made: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rng = rng_for("inspection_results")
     objects, staff = made["inspection_objects"], made["inspectors"]
-    items = dict(zip(made["inspection_items"]["code"], INSPECTION_ITEMS))
+    items = dict(zip(made["inspection_items"]["code"], INSPECTION_ITEMS, strict=True))
     staff_of = staff.groupby("department")["code"].apply(list)
     frames = []
     for task in made["inspection_tasks"].itertuples():
@@ -236,9 +240,21 @@ def _outcomes(ctx: DemoContext, rng: np.random.Generator, results: pd.DataFrame
         "task_code": results["task_code"], "object_code": results["object_code"],
         "inspector_codes": results["inspector_codes"], "drawn_on": drawn,
         "inspected_on": np.where(done, inspected, nat),
-        "result_code": np.where(done, code, None),
+        "result_code": np.where(done, code, np.array(None)),  # None where not inspected
         "disposal": np.where(done, pd.Series(code).map(DISPOSAL_OF).to_numpy(), None),
         "rectify_due": np.where(done & ordered, rectify_due, nat),
         "rectified_on": np.where(done & (code == "06"), rectified, nat),
         "published_on": np.where(done & (published <= as_of), published, nat),
     })
+
+
+# This domain's templates' demo rows, in import order (data_access/demo/build.py).
+STEPS: tuple[Step, ...] = (
+    Step("inspection_objects", ".xlsx", inspection_objects),
+    Step("inspectors", ".xlsx", inspectors),
+    Step("inspection_items", ".xlsx", inspection_items),
+    Step("inspection_tasks", ".xlsx", inspection_tasks, ("inspection_items",)),
+    Step("inspection_results", ".xlsx", inspection_results,
+         ("inspection_objects", "inspectors", "inspection_items", "inspection_tasks")),
+    Step("supervision_themes", ".xlsx", supervision.supervision_themes),
+)

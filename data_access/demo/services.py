@@ -9,6 +9,7 @@ from data_access.demo.catalogues import SERVICE_ITEMS, TWO_VISIT_ITEMS
 from data_access.demo.shared import (
     MINUTES_A_DAY,
     DemoContext,
+    Step,
     add_workdays,
     credit_codes,
     day_range,
@@ -37,7 +38,8 @@ def service_items(_ctx: DemoContext, _made: dict[str, pd.DataFrame]) -> pd.DataF
     """About 120 items of 17 departments; helper columns (_weight, _reach) ride along."""
     rng = rng_for("service_items")
     departments = list(SERVICE_ITEMS)
-    department_codes = dict(zip(departments, credit_codes(rng, len(departments), "11")))
+    department_codes = dict(zip(departments, credit_codes(rng, len(departments), "11"),
+                                strict=True))
     rows = []
     for department in departments:
         for seq, (name, kind, reach, weight, online) in enumerate(SERVICE_ITEMS[department], 1):
@@ -237,3 +239,10 @@ def _serial_numbers(hall_codes: np.ndarray, hall: np.ndarray, day: np.ndarray,
     serial = np.empty(len(order), dtype=object)
     serial[order] = np.char.add(hall_codes[order].astype("U12"), tail)
     return serial
+
+
+# This domain's templates' demo rows, in import order (data_access/demo/build.py).
+STEPS: tuple[Step, ...] = (
+    Step("service_items", ".xlsx", service_items),
+    Step("service_cases", ".csv", service_cases, ("service_items",)),
+)

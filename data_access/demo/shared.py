@@ -11,8 +11,10 @@ import datetime as dt
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -119,7 +121,7 @@ def month_index(days: np.ndarray) -> np.ndarray:
     return days.astype("datetime64[M]").astype(np.int64) % 12 + 1
 
 
-def to_datetime(days: np.ndarray, minutes: np.ndarray) -> np.ndarray:
+def to_datetime(days: np.ndarray, minutes: np.ndarray | int) -> np.ndarray:
     """datetime64[m] from days and minutes after midnight."""
     return days.astype("datetime64[m]") + np.asarray(minutes, dtype=np.int64).astype(
         "timedelta64[m]")
@@ -169,13 +171,13 @@ ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 def _org_check(body: str) -> str:
     """Check character of a 9-character organisation code (GB 11714)."""
-    total = sum(int(c, 36) * w for c, w in zip(body, ORG_WEIGHTS))
+    total = sum(int(c, 36) * w for c, w in zip(body, ORG_WEIGHTS, strict=True))
     value = 11 - total % 11
     return {10: "X", 11: "0"}.get(value, str(value))
 
 
 def _credit_check(body: str) -> str:
-    total = sum(CODE_CHARS.index(c) * w for c, w in zip(body, CREDIT_WEIGHTS))
+    total = sum(CODE_CHARS.index(c) * w for c, w in zip(body, CREDIT_WEIGHTS, strict=True))
     return CODE_CHARS[(31 - total % 31) % 31]
 
 
@@ -202,7 +204,7 @@ def credit_codes(rng: np.random.Generator, n: int, prefix: str, taken: set[str] 
 # --- typed frame -> template values ---------------------------------------------------------
 
 
-def _iso(values: pd.Series, unit: str) -> pd.Series:
+def _iso(values: pd.Series, unit: Literal["D", "m"]) -> pd.Series:
     """YYYY-MM-DD (unit D) or YYYY-MM-DD HH:MM (unit m); blank where missing. Vectorised."""
     stamps = pd.to_datetime(values).to_numpy().astype(f"datetime64[{unit}]")
     text = np.datetime_as_string(stamps, unit=unit)
@@ -252,3 +254,16 @@ def make_xlsx_reproducible(path: Path, stamp: dt.date) -> None:
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
             target.writestr(entry, data)
+
+
+Generator = Callable[[DemoContext, dict[str, pd.DataFrame]], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One template's demo rows: its generator, and the templates' rows it reads (`needs`)."""
+
+    domain_id: str  # the import template's id
+    suffix: str  # ".xlsx", or ".csv" for the large files
+    generate: Generator
+    needs: tuple[str, ...] = ()

@@ -22,7 +22,8 @@ OVERDUE_THEMES = 2  # themes past their due date and not done, for the follow-up
 def supervision_themes(ctx: DemoContext, _made: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rng = rng_for("supervision_themes")
     leaders = [f"{name}（{title}）"
-               for name, title in zip(person_names(rng, len(LEADER_TITLES)), LEADER_TITLES)]
+               for name, title in zip(person_names(rng, len(LEADER_TITLES)), LEADER_TITLES,
+                                      strict=True)]
     townships = ctx.townships["name"].to_numpy()
     first = months_before(ctx.as_of.replace(day=1), WINDOW_MONTHS - 1)
     rows = []
@@ -34,7 +35,7 @@ def supervision_themes(ctx: DemoContext, _made: dict[str, pd.DataFrame]) -> pd.D
         due = next_month + dt.timedelta(days=int(rng.integers(30, 61)))
         places = rng.choice(townships, len(tasks), replace=False)
         listed = [f"{i}. {task.format(t=place)}"
-                  for i, (task, place) in enumerate(zip(tasks, places), 1)]
+                  for i, (task, place) in enumerate(zip(tasks, places, strict=True), 1)]
         rows.append({"month": f"{month.year}-{month.month:02d}", "theme": theme,
                      "lead_leader": leaders[index % len(leaders)], "lead_unit": unit,
                      "linked_indicators": "、".join(indicators),

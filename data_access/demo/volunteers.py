@@ -21,7 +21,7 @@ from data_access.demo.catalogues import (
     VILLAGE_FIELDS,
     VOLUNTEER_FIELDS,
 )
-from data_access.demo.shared import DemoContext, rng_for
+from data_access.demo.shared import DemoContext, Step, rng_for
 
 SHORTFALL_TOWNSHIPS: tuple[str, ...] = ("421081103000",)  # 小河口镇
 SHORTFALL_VILLAGES: tuple[str, ...] = (
@@ -58,7 +58,7 @@ def volunteer_teams(ctx: DemoContext, _made: dict[str, pd.DataFrame]) -> pd.Data
              "village_code": None, "members": 36, "founded_on": min(CORPS_FOUNDED, latest)}]
     county = {field: f"{CORPS_CODE}-{i:02d}" for i, field in enumerate(VOLUNTEER_FIELDS, 1)}
     founded = _founded(rng, dt.date(2018, 9, 1), dt.date(2018, 12, 31), latest, len(county))
-    for (field, code), day in zip(county.items(), founded):
+    for (field, code), day in zip(county.items(), founded, strict=True):
         rows.append({"code": code, "name": f"石首市{field}志愿服务支队", "level": "支队",
                      "category": field, "parent_code": CORPS_CODE, "township_code": None,
                      "village_code": None, "members": int(rng.integers(60, 300)),
@@ -69,7 +69,7 @@ def volunteer_teams(ctx: DemoContext, _made: dict[str, pd.DataFrame]) -> pd.Data
         fields = ["政策宣讲", *rng.choice(VOLUNTEER_FIELDS[1:], count - 1, replace=False)]
         township_teams[code] = {}
         for i, (field, day) in enumerate(zip(fields, _founded(
-                rng, dt.date(2019, 1, 1), dt.date(2019, 12, 31), latest, count)), 1):
+                rng, dt.date(2019, 1, 1), dt.date(2019, 12, 31), latest, count), strict=True), 1):
             team = f"ZY{code[:9]}-{i:02d}"
             township_teams[code][field] = team
             rows.append({"code": team, "name": f"{township['name']}{field}志愿服务支队",
@@ -82,7 +82,7 @@ def volunteer_teams(ctx: DemoContext, _made: dict[str, pd.DataFrame]) -> pd.Data
         parents = township_teams[village["parent_code"]]
         size = int(ctx.population[code])
         for i, (field, day) in enumerate(zip(fields, _founded(
-                rng, dt.date(2019, 3, 1), dt.date(2021, 12, 31), latest, count)), 1):
+                rng, dt.date(2019, 3, 1), dt.date(2021, 12, 31), latest, count), strict=True), 1):
             rows.append({"code": f"ZY{code}-{i:02d}",
                          "name": f"{village['short_name']}{field}志愿服务分队", "level": "分队",
                          "category": field, "parent_code": parents.get(field, parents["政策宣讲"]),
@@ -127,7 +127,8 @@ def _events(ctx: DemoContext, rng: np.random.Generator, teams: pd.DataFrame
                 own = village_teams[village]
                 events.append((own[int(rng.integers(len(own)))], village,
                                _day_in(rng, first, last)))
-        for team, township in zip(township_teams["code"], township_teams["township_code"]):
+        for team, township in zip(township_teams["code"], township_teams["township_code"],
+                                  strict=True):
             for _ in range(int(rng.poisson(0.6 * share))):
                 places = hosts_by_township[township]
                 place = places[int(rng.integers(len(places)))] if rng.random() < 0.7 else None
@@ -175,9 +176,17 @@ def volunteer_activities(ctx: DemoContext, made: dict[str, pd.DataFrame]) -> pd.
         "volunteers": volunteers,
         "hours": volunteers * per_person,
         "beneficiaries": (volunteers * rng.uniform(2, 10, n)).round().astype(np.int64),
-        "theme": [f"{MONTH_THEMES[m - 1]}·{FIELD_ACTIVITIES[f]}" for m, f in zip(months, field)],
+        "theme": [f"{MONTH_THEMES[m - 1]}·{FIELD_ACTIVITIES[f]}"
+                  for m, f in zip(months, field, strict=True)],
     }).sort_values(["start_at", "team_code"], kind="stable", ignore_index=True)
     day_text = frame["start_at"].dt.strftime("%Y%m%d")
     sequence = frame.groupby(day_text).cumcount() + 1
     frame.insert(0, "code", "HD" + day_text + sequence.astype(str).str.zfill(4))
     return frame
+
+
+# This domain's templates' demo rows, in import order (data_access/demo/build.py).
+STEPS: tuple[Step, ...] = (
+    Step("volunteer_teams", ".xlsx", volunteer_teams),
+    Step("volunteer_activities", ".csv", volunteer_activities, ("volunteer_teams",)),
+)

@@ -1,37 +1,33 @@
-"""Every import domain, in the order a county fills them in (directories before facts)."""
+"""Every import template, in the order a county fills them in (directories before facts).
+
+The templates are those the declared domains name (metrics/domains.py), each found in the
+domain's `data_access/importing/domains_<module>.py` (its `TEMPLATES`).
+"""
 
 from __future__ import annotations
 
-from data_access.importing.domains_economy import (
-    COLLECTIVE_INCOME,
-    COOPERATIVES,
-    LAND_TRANSFER,
-    POPULATION,
-)
-from data_access.importing.domains_inspections import (
-    INSPECTION_ITEMS,
-    INSPECTION_OBJECTS,
-    INSPECTION_RESULTS_DOMAIN,
-    INSPECTION_TASKS,
-    INSPECTORS,
-    SUPERVISION_THEMES,
-)
-from data_access.importing.domains_services import SERVICE_CASES, SERVICE_ITEMS
-from data_access.importing.domains_volunteers import (
-    VOLUNTEER_ACTIVITIES,
-    VOLUNTEER_TEAMS,
-)
+import importlib
+
 from data_access.importing.spec import Domain
+from metrics.domains import DOMAINS as DECLARED_DOMAINS
+from metrics.domains import DomainSpec
+
+
+def domain_templates(domain: DomainSpec) -> tuple[Domain, ...]:
+    """The declared domain's templates, in the order its declaration names them."""
+    module = importlib.import_module(f"data_access.importing.domains_{domain.module}")
+    by_id = {template.id: template for template in module.TEMPLATES}
+    missing = [name for name in domain.templates if name not in by_id]
+    if missing:
+        raise LookupError(f"data_access/importing/domains_{domain.module}.py has no template "
+                          f"{', '.join(missing)} (domain {domain.id!r}, metrics/domains.py)")
+    return tuple(by_id[name] for name in domain.templates)
+
 
 DOMAINS: dict[str, Domain] = {
-    domain.id: domain
-    for domain in (
-        POPULATION, COLLECTIVE_INCOME, COOPERATIVES, LAND_TRANSFER,
-        SERVICE_ITEMS, SERVICE_CASES,
-        VOLUNTEER_TEAMS, VOLUNTEER_ACTIVITIES,
-        INSPECTION_OBJECTS, INSPECTORS, INSPECTION_ITEMS, INSPECTION_TASKS,
-        INSPECTION_RESULTS_DOMAIN, SUPERVISION_THEMES,
-    )
+    template.id: template
+    for domain in DECLARED_DOMAINS
+    for template in domain_templates(domain)
 }
 
 

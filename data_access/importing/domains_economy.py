@@ -57,7 +57,8 @@ COLLECTIVE_INCOME = Domain(
                      "net income differs from total income minus total expenses",
                      _net_mismatch),),
     derive=_with_township,
-    instructions_zh="每村每年一行全年数（季度填 0），当年可按季度填报累计数。金额单位：万元，保留两位小数。",
+    instructions_zh=("每村每年一行全年数（季度填 0），当年可按季度填报累计数。"
+                     "金额单位：万元，保留两位小数。"),
 )
 
 COOPERATIVES = Domain(
@@ -119,3 +120,6 @@ POPULATION = Domain(
     update_only=True,
     instructions_zh="只更新已有区划的人口，不新增区划。",
 )
+
+# This domain's templates (metrics/domains.py names them in import order).
+TEMPLATES: tuple[Domain, ...] = (POPULATION, COLLECTIVE_INCOME, COOPERATIVES, LAND_TRANSFER,)

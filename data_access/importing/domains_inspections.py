@@ -14,6 +14,7 @@ from data_access.models import (
     Inspector,
     SupervisionTheme,
 )
+from metrics.indicators import DISCLOSURE_WORKING_DAYS
 from metrics.vocabulary import (
     DISPOSALS,
     INSPECTION_RESULTS,
@@ -22,8 +23,6 @@ from metrics.vocabulary import (
     THEME_STATUSES,
 )
 
-# 企业信息公示暂行条例 第六条: results are made public within 20 working days.
-DISCLOSURE_WORKING_DAYS = 20
 DEPARTMENT = Column("department", "所属部门", "department", max_length=64)
 
 INSPECTION_OBJECTS = Domain(
@@ -35,7 +34,8 @@ INSPECTION_OBJECTS = Domain(
     columns=(
         Column("code", "统一社会信用代码", "credit code", max_length=32),
         Column("name", "名称", "name", max_length=200),
-        Column("kind", "主体类型", "kind", "choice", choices=("企业", "个体工商户", "农民专业合作社")),
+        Column("kind", "主体类型", "kind", "choice",
+               choices=("企业", "个体工商户", "农民专业合作社")),
         Column("industry", "行业", "industry", max_length=64),
         Column("township_code", "所在乡镇代码", "township", reference="township"),
         Column("risk_class", "信用风险分类", "risk class", "choice", choices=RISK_CLASSES,
@@ -99,6 +99,7 @@ INSPECTION_TASKS = Domain(
 
 
 def _derive_results(frame: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
+    # publish_due: computed here, once, and stored; the indicators and pages read it.
     days = pd.Series(DISCLOSURE_WORKING_DAYS, index=frame.index)
     return frame.assign(
         township_code=frame["object_code"].map(lookups.object_townships),
@@ -189,3 +190,7 @@ SUPERVISION_THEMES = Domain(
                  _unknown_indicators),
     ),
 )
+
+# This domain's templates (metrics/domains.py names them in import order).
+TEMPLATES: tuple[Domain, ...] = (INSPECTION_OBJECTS, INSPECTORS, INSPECTION_ITEMS,
+                                 INSPECTION_TASKS, INSPECTION_RESULTS_DOMAIN, SUPERVISION_THEMES)

@@ -101,9 +101,11 @@ SERVICE_CASES = Domain(
                  lambda f: f["accepted_at"] < f["applied_at"]),
         RowCheck("finished_at", "办结时间早于受理时间", "finished before it was accepted",
                  lambda f: f["finished_at"] < f["accepted_at"]),
-        RowCheck("finished_at", "状态为已办结但办结时间为空", "status is finished but no finish time",
+        RowCheck("finished_at", "状态为已办结但办结时间为空",
+                 "status is finished but no finish time",
                  lambda f: (f["status"] == FINISHED) & f["finished_at"].isna()),
-        RowCheck("status", "有办结时间但状态不是已办结", "has a finish time but status is not finished",
+        RowCheck("status", "有办结时间但状态不是已办结",
+                 "has a finish time but status is not finished",
                  lambda f: (f["status"] != FINISHED) & f["status"].notna()
                  & f["finished_at"].notna()),
         RowCheck("bad_review_fixed_at", "非差评件不应有差评整改日期",
@@ -113,5 +115,9 @@ SERVICE_CASES = Domain(
     ),
     derive=_derive_cases,
     rollup=Rollup(case_days_span, refresh_service_daily),
-    instructions_zh="每个办件一行。时间格式 YYYY-MM-DD HH:MM。承诺时限按工作日计，节假日和调休按国家安排。",
+    instructions_zh=("每个办件一行。时间格式 YYYY-MM-DD HH:MM。"
+                     "承诺时限按工作日计，节假日和调休按国家安排。"),
 )
+
+# This domain's templates (metrics/domains.py names them in import order).
+TEMPLATES: tuple[Domain, ...] = (SERVICE_ITEMS, SERVICE_CASES,)

@@ -78,3 +78,6 @@ VOLUNTEER_ACTIVITIES = Domain(
     derive=_derive_activities,
     instructions_zh="服务时长只计实际服务时间，不含路途（民政部令第67号）。",
 )
+
+# This domain's templates (metrics/domains.py names them in import order).
+TEMPLATES: tuple[Domain, ...] = (VOLUNTEER_TEAMS, VOLUNTEER_ACTIVITIES,)

@@ -1,4 +1,5 @@
-"""Reads a filled-in template (.xlsx, or .csv in UTF-8 or GB18030) into strings, row numbers kept."""
+"""Reads a filled-in template (.xlsx, or .csv in UTF-8 or GB18030) into strings, row numbers
+kept."""
 
 from __future__ import annotations
 
@@ -70,7 +71,8 @@ def _read_xlsx(path: Path, sheet_hint: str | None) -> RawTable:
     if not data_sheets:
         raise ImportRejected([Problem(path.name, "", None, None, "工作簿中没有数据工作表",
                                       "the workbook has no data sheet")])
-    sheet = sheet_hint if sheet_hint in data_sheets else data_sheets[0]
+    sheet = sheet_hint if sheet_hint is not None and sheet_hint in data_sheets \
+        else data_sheets[0]
     return RawTable(path.name, sheet, _tidy(sheets[sheet]))
 
 

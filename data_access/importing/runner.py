@@ -7,9 +7,10 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, bindparam, func, select, update
+from sqlalchemy import Connection, Engine, SQLColumnExpression, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from data_access.importing.bulk import upsert
@@ -86,11 +87,11 @@ def read_lookups(connection: Connection) -> Lookups:
     divisions = pd.read_sql(select(Division.code, Division.level, Division.parent_code,
                                    Division.unit_type), connection).set_index("code")
 
-    def codes(column: object) -> set[str]:
-        return set(connection.scalars(select(column)))  # type: ignore[call-overload]
+    def codes(column: SQLColumnExpression[str]) -> set[str]:
+        return set(connection.scalars(select(column)))
 
-    def mapping(key: object, value: object) -> pd.Series:
-        rows = connection.execute(select(key, value)).all()  # type: ignore[call-overload]
+    def mapping(key: SQLColumnExpression[str], value: SQLColumnExpression[Any]) -> pd.Series:
+        rows = connection.execute(select(key, value)).all()
         return pd.Series({k: v for k, v in rows}, dtype=object)
 
     return Lookups(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine, select
 
 from data_access.importing.reader import CODES_SHEET, INSTRUCTIONS_SHEET
@@ -45,7 +46,8 @@ def write_rows(domain: Domain, rows: pd.DataFrame, path: Path,
     for row in frame.itertuples(index=False):
         data.append(["" if pd.isna(v) else v for v in row])
     for index, column in enumerate(domain.columns, start=1):
-        data.column_dimensions[data.cell(1, index).column_letter].width = max(12, len(column.zh) * 2 + 4)
+        letter = data.cell(1, index).column_letter
+        data.column_dimensions[letter].width = max(12, len(column.zh) * 2 + 4)
     data.freeze_panes = "A2"
     _instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), domain)
     _codes(workbook.create_sheet(CODES_SHEET), domain, engine)
@@ -53,34 +55,34 @@ def write_rows(domain: Domain, rows: pd.DataFrame, path: Path,
     return path
 
 
-def _instructions(sheet: object, domain: Domain) -> None:
-    sheet.append([f"{domain.zh} / {domain.en}"])  # type: ignore[attr-defined]
-    sheet.append([domain.instructions_zh or "每行一条记录，第一行为表头，请勿修改表头。"])  # type: ignore[attr-defined]
-    sheet.append([])  # type: ignore[attr-defined]
-    sheet.append(["列 / column", "必填 / required", "类型 / type", "取值 / values", "说明 / notes"])  # type: ignore[attr-defined]
+def _instructions(sheet: Worksheet, domain: Domain) -> None:
+    sheet.append([f"{domain.zh} / {domain.en}"])
+    sheet.append([domain.instructions_zh or "每行一条记录，第一行为表头，请勿修改表头。"])
+    sheet.append([])
+    sheet.append(["列 / column", "必填 / required", "类型 / type", "取值 / values", "说明 / notes"])
     for column in domain.columns:
         values = "、".join(column.choices)
         if column.minimum is not None or column.maximum is not None:
             low = "" if column.minimum is None else f"{column.minimum:g}"
             high = "" if column.maximum is None else f"{column.maximum:g}"
             values = f"{low} ~ {high}"
-        sheet.append([column.header, "是" if column.required else "否",  # type: ignore[attr-defined]
+        sheet.append([column.header, "是" if column.required else "否",
                       KIND_ZH.get(column.kind, "文本"), values, column.help_zh])
 
 
-def _codes(sheet: object, domain: Domain, engine: Engine | None) -> None:
-    sheet.append(["代码 / code", "名称 / name", "类别 / kind"])  # type: ignore[attr-defined]
+def _codes(sheet: Worksheet, domain: Domain, engine: Engine | None) -> None:
+    sheet.append(["代码 / code", "名称 / name", "类别 / kind"])
     if any(c.key == "result_code" for c in domain.columns):
         for code, (zh, en, _) in INSPECTION_RESULTS.items():
-            sheet.append([code, zh, en])  # type: ignore[attr-defined]
+            sheet.append([code, zh, en])
     if any(c.key == "linked_indicators" for c in domain.columns):
         from metrics.indicators import INDICATORS
 
         for indicator in INDICATORS.values():
-            sheet.append([indicator.id, indicator.name_zh, "指标 / indicator"])  # type: ignore[attr-defined]
+            sheet.append([indicator.id, indicator.name_zh, "指标 / indicator"])
     if engine is not None and any(c.reference in ("division", "township", "village")
                                   for c in domain.columns):
         with engine.connect() as connection:
             for code, name, level in connection.execute(
                     select(Division.code, Division.name, Division.level).order_by(Division.code)):
-                sheet.append([code, name, level])  # type: ignore[attr-defined]
+                sheet.append([code, name, level])

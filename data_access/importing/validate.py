@@ -109,7 +109,7 @@ def _parse_column(column: Column, text: pd.Series, lookups: Lookups, raw: pd.Dat
     elif column.kind == "bool":
         lowered = text.str.lower()
         values = pd.Series(np.where(lowered.isin(TRUE_WORDS), True,
-                                    np.where(lowered.isin(FALSE_WORDS), False, None)),
+                                    np.where(lowered.isin(FALSE_WORDS), False, np.array(None))),
                            index=text.index, dtype=object)
         _report_kind(column, present & values.isna(), out)
     else:
@@ -120,7 +120,8 @@ def _parse_column(column: Column, text: pd.Series, lookups: Lookups, raw: pd.Dat
                      f"value must be one of: {', '.join(column.choices)}")
         if column.max_length:
             out.rows(present & (text.str.len() > column.max_length), column.header,
-                     f"超过 {column.max_length} 个字符", f"longer than {column.max_length} characters")
+                     f"超过 {column.max_length} 个字符",
+                     f"longer than {column.max_length} characters")
         if column.reference:
             _check_reference(column, text, present, lookups, raw, domain, out)
     if column.kind in ("int", "float", "wan"):

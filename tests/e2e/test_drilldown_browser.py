@@ -74,7 +74,8 @@ def test_ranking_row_opens_the_township(page, demo_server, assert_no_console_err
     first.locator("a").click()
     expect(page).to_have_url(re.compile(rf"/township/{code}\?"))
     expect(page.locator(".page-title")).to_have_text(name)
-    expect(page.locator('[data-indicator="service_on_time_rate"] .kpi-rank')).to_have_text("排名 1/15")
+    expect(page.locator('[data-indicator="service_on_time_rate"] .kpi-rank')) \
+        .to_have_text("排名 1/15")
     assert_no_console_errors(page)
 
 

@@ -26,7 +26,8 @@ def test_overview_shows_the_2019_figures(page, demo_server, assert_offline,
     page.goto(f"{demo_server}/?period=2019")
     expect(page.locator('[data-indicator="villages_over_100k"] .kpi-value')).to_have_text("111")
     assert _card_value(page, "collective_income_mean") == "25.60"  # 万元
-    assert page.locator('[data-indicator="collective_income_mean"] .kpi-unit').inner_text() == "万元"
+    unit = page.locator('[data-indicator="collective_income_mean"] .kpi-unit')
+    assert unit.inner_text() == "万元"
     assert _card_value(page, "villages_over_1m") == "4"
     assert _card_value(page, "villages_over_100k_share") == "72.5"
     # The definition (口径) shows on hover and on keyboard focus, and only then.

@@ -15,7 +15,8 @@ from data_access.demo.volunteers import (
 )
 from data_access.divisions import division_table
 
-ACTIVITY_HEADERS = ("活动编号", "开始时间", "结束时间", "队伍", "服务领域", "村（社区）", "活动主题",
+ACTIVITY_HEADERS = ("活动编号", "开始时间", "结束时间", "队伍", "服务领域", "村（社区）",
+                    "活动主题",
                     "参与志愿者（人次）", "服务时长（小时）", "受益群众（人次）")
 
 
@@ -44,7 +45,8 @@ def test_teams_shortfalls_and_inactive_stations(page, demo_server, demo_engine, 
     page.goto(f"{demo_server}/volunteers?period=2026-11")
     expect(page.locator(".page-title")).to_have_text("志愿服务")
     expect(page.locator(".nav-link", has_text="志愿服务")).to_be_visible()
-    expect(page.locator('[data-indicator="volunteer_team_shortfalls"] .kpi-value')).to_have_text("6")
+    expect(page.locator('[data-indicator="volunteer_team_shortfalls"] .kpi-value')) \
+        .to_have_text("6")
     expect(page.locator("#map path.choroplethlocation")).to_have_count(15)
     expect(page.locator(".schematic-note")).to_contain_text("示意边界")
     expect(page.locator(".vol-minimums tr[data-level]")).to_have_count(3)

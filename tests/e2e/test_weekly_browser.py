@@ -3,7 +3,6 @@ bulletin and its copy button, the week selector, the township page, print and th
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import re
@@ -14,11 +13,9 @@ import pypdf
 import pytest
 from playwright.sync_api import expect
 
-from data_access.weekly_report import weekly_report
-from dashboard.config import Settings
-from callbacks.context import AppContext
 from data_access.divisions import division_table
 from data_access.indicator_values import indicator_by_division
+from data_access.weekly_report import weekly_report
 from layouts.bulletin import bulletin_text
 from metrics.periods import parse_period
 from metrics.ranking import rank
@@ -31,7 +28,6 @@ TIAOGUAN = "421081105000"
 
 @pytest.fixture(scope="module")
 def report(demo_database_url, demo_engine):
-    settings = Settings.from_env(database_url=demo_database_url, today=dt.date(2026, 11, 15))
     return weekly_report(demo_engine, WEEK)
 
 

@@ -358,7 +358,7 @@ def test_village_polygons_are_used_once_a_township_is_complete(engine: Engine,
 
 def test_village_file_rejects_living_quarters_and_townships(engine: Engine,
                                                             tmp_path: Path) -> None:
-    codes = _villages(engine, VILLAGE_TOWNSHIP)[:2] + [LIVING_QUARTER, VILLAGE_TOWNSHIP]
+    codes = [*_villages(engine, VILLAGE_TOWNSHIP)[:2], LIVING_QUARTER, VILLAGE_TOWNSHIP]
     collection = _village_squares(VILLAGE_TOWNSHIP, codes)
     problems = _rejected(engine, _write(tmp_path / "v.geojson", collection), "village")
     assert {p.row for p in problems} == {3, 4}

@@ -119,9 +119,9 @@ def test_cooperatives_and_land_transfer_of_the_seed_years(demo_engine) -> None:
 
 
 def test_the_page_falls_back_to_the_last_complete_year(demo_engine) -> None:
+    from callbacks.context import AppContext
     from callbacks.economy import economy_view, village_rows
     from dashboard.config import Settings
-    from callbacks.context import AppContext
 
     context = AppContext(Settings(database_url=str(demo_engine.url),
                                   today=dt.date(2026, 11, 15)), demo_engine)

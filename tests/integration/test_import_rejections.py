@@ -61,7 +61,8 @@ def _rejected(engine, path: Path) -> list[str]:
 
 BAD_INCOME_ROWS = [
     ("unknown division code", {"village_code": "421081999999"}, "未知的村（社区）代码", "row 3"),
-    ("negative money", {"operating_income": "-1", "net_income": "5.00"}, "不能小于 0", "operating_income"),
+    ("negative money", {"operating_income": "-1", "net_income": "5.00"}, "不能小于 0",
+     "operating_income"),
     ("not a number", {"contract_income": "五万"}, "应为数字", "contract_income"),
     ("required field", {"year": ""}, "必填项为空", "year"),
     ("net income inconsistent", {"net_income": "99"}, "本年收益不等于", "net_income"),
@@ -160,7 +161,8 @@ def test_case_due_date_counts_working_days_over_national_day(engine) -> None:
 
     with engine.connect() as connection:
         due = connection.scalar(select(ServiceCase.due_date))
-    # accepted 2025-09-30, 5 working days from the catalogue: 10-09, 10-10, 10-11 (调休), 10-13, 10-14
+    # accepted 2025-09-30, 5 working days from the catalogue:
+    # 10-09, 10-10, 10-11 (调休), 10-13, 10-14
     assert due.isoformat() == "2025-10-14"
 
 

@@ -10,12 +10,11 @@ import math
 import pytest
 from sqlalchemy import Engine, insert, select, text, update
 
+from callbacks.context import AppContext
 from callbacks.inspections import drill_rows, inspections_page, task_page, worklist_page
 from callbacks.views import NotFound
-from layouts import ids
 from dashboard.cli import main
 from dashboard.config import Settings
-from callbacks.context import AppContext
 from data_access import cache
 from data_access.aggregates import aggregate
 from data_access.draw import compute_draw, verify_draw
@@ -35,6 +34,7 @@ from data_access.models import (
     Inspector,
     SupervisionTheme,
 )
+from layouts import ids
 from metrics.periods import parse_period
 from metrics.vocabulary import RISK_DRAW_RATIOS
 from tests.dbutil import fresh_database, snapshot, sqlite_url

@@ -19,7 +19,7 @@ def _tables(url: str) -> set[str]:
 def test_migrations_build_an_empty_sqlite_database(tmp_path) -> None:
     url = sqlite_url(tmp_path)
     upgrade_to_head(url)
-    assert EXPECTED_TABLES <= _tables(url)
+    assert _tables(url) >= EXPECTED_TABLES
     upgrade_to_head(url)  # running again is harmless
 
 
@@ -27,7 +27,7 @@ def test_migrations_build_an_empty_sqlite_database(tmp_path) -> None:
 def test_migrations_build_an_empty_postgresql_database(fresh_postgres_url: str) -> None:
     assert _tables(fresh_postgres_url) == set()
     upgrade_to_head(fresh_postgres_url)
-    assert EXPECTED_TABLES <= _tables(fresh_postgres_url)
+    assert _tables(fresh_postgres_url) >= EXPECTED_TABLES
 
 
 def test_models_and_migrations_agree(tmp_path) -> None:

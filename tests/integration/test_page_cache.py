@@ -8,12 +8,13 @@ import shutil
 import pytest
 from sqlalchemy import insert, update
 
+from callbacks.context import AppContext
 from callbacks.router import render_page
 from dashboard.config import Settings
-from callbacks.context import AppContext
 from data_access import cache
 from data_access.db import get_engine
 from data_access.models import ImportLog, ServiceDaily
+from tests.component_tree import components
 
 TODAY = dt.date(2026, 11, 15)
 TIAOGUAN = "421081105000"
@@ -22,16 +23,11 @@ OCTOBER = "?period=2026-10&indicator=service_cases"
 
 def _cases_on_card(tree: object) -> str:
     """data-value of the service_cases KPI card in a rendered tree."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (list, tuple)):
-            stack.extend(node)
-        elif hasattr(node, "to_plotly_json"):
-            if getattr(node, "className", "").startswith("kpi-card") and \
-                    node.to_plotly_json()["props"].get("data-indicator") == "service_cases":
-                return node.to_plotly_json()["props"]["data-value"]
-            stack.append(getattr(node, "children", None))
+    for node in components(tree):
+        props = node.to_plotly_json()["props"]
+        if getattr(node, "className", "").startswith("kpi-card") and \
+                props.get("data-indicator") == "service_cases":
+            return props["data-value"]
     raise AssertionError("no service_cases card")
 
 

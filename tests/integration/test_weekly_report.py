@@ -10,14 +10,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, select, update
 
-from data_access.weekly_report import weekly_report
-from dashboard.config import Settings
 from callbacks.context import AppContext
+from dashboard.config import Settings
 from data_access import cache
 from data_access.db import get_engine
 from data_access.indicator_values import indicator_by_division
 from data_access.models import ReportExport, ServiceCase, ServiceDaily
 from data_access.weekly import latest_income_year, latest_weekly_export, store_export
+from data_access.weekly_report import weekly_report
 from metrics.indicators import INDICATORS
 from metrics.periods import parse_period
 from metrics.ranking import rank

@@ -14,7 +14,6 @@ from metrics.economy import (
     TIER_LINES,
     economy_periods,
     fell_a_tier,
-    share,
     standard_count,
     tier_changes,
     tier_of,
@@ -25,6 +24,7 @@ from metrics.economy import (
     yoy_growth,
     yoy_series,
 )
+from metrics.indicators import share_of
 
 
 @pytest.mark.parametrize(("value", "tier"), [
@@ -122,9 +122,10 @@ def test_yoy_series_and_between_leave_zero_bases_empty() -> None:
     assert math.isnan(between["b"]) and math.isnan(between["c"])
 
 
-def test_share() -> None:
-    assert share(1, 4) == 25.0
-    assert share(1, 0) is None
+def test_share_of() -> None:
+    assert share_of(1, 4) == 25.0
+    assert share_of(1, 0) is None and share_of(None, 4) is None
+    assert share_of(1, float("nan")) is None
 
 
 def test_economy_periods_are_complete_years_or_this_years_quarters() -> None:

@@ -19,8 +19,10 @@ def test_cells_that_look_like_formulas_are_not_run() -> None:
 
 def test_export_uses_display_units_and_headers() -> None:
     rows = [{"name": "甲村", "income": 256000}, {"name": "乙村", "income": None}]
-    defs = [{"field": "name", "headerName": "名称"}, {"field": "income", "headerName": "收入（万元）"}]
-    frame, headers = export_frame(rows, defs, {"scales": {"income": 0.0001}, "digits": {"income": 2}})
+    defs = [{"field": "name", "headerName": "名称"},
+            {"field": "income", "headerName": "收入（万元）"}]
+    frame, headers = export_frame(rows, defs,
+                                  {"scales": {"income": 0.0001}, "digits": {"income": 2}})
     assert headers == ["名称", "收入（万元）"]
     assert frame["income"].tolist()[0] == 25.6 and pd.isna(frame["income"].tolist()[1])
 

@@ -1,5 +1,6 @@
-"""Inspection metrics (metrics/inspections.py): counts behind the rates, 20 working days with
-China's holidays and 调休, rectification states, the worklist's order and filters."""
+"""Inspection metrics (metrics/inspections.py): counts behind the rates, the publication date
+(20 working days with China's holidays and 调休, computed once when results are imported),
+rectification states, the worklist's order and filters."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from metrics.indicators import INDICATORS
+from data_access.importing.derive import add_working_days
+from metrics.indicators import DISCLOSURE_WORKING_DAYS, INDICATORS
 from metrics.inspections import (
     counts,
     filter_rows,
     joint_task_share,
-    publish_due,
     rectification_state,
     result_counts,
     task_summary,
@@ -25,14 +26,24 @@ D = dt.date
 TODAY = D(2026, 11, 16)  # a Monday
 
 
+def publish_due(inspected_on: pd.Series) -> pd.Series:
+    """The publication date as the import stores it (data_access/importing), as dates."""
+    days = pd.Series(DISCLOSURE_WORKING_DAYS, index=inspected_on.index)
+    due = add_working_days(pd.to_datetime(inspected_on), days)
+    return due.dt.date.where(due.notna(), None)
+
+
 def _row(**values: object) -> dict:
     row = {"task_code": "T1", "task_name": "任务一", "lead_department": "市商务局",
            "departments": "市商务局", "is_joint": False, "planned_end": D(2026, 12, 31),
            "object_code": "O1", "object_name": "对象一", "industry": "餐饮服务",
            "township_code": "421081001000", "township": "绣林街道", "inspector_codes": "A、B",
            "drawn_on": D(2026, 3, 2), "inspected_on": None, "result_code": None,
-           "disposal": None, "rectify_due": None, "rectified_on": None, "published_on": None}
+           "disposal": None, "rectify_due": None, "rectified_on": None, "publish_due": None,
+           "published_on": None}
     row.update(values)
+    if row["inspected_on"] is not None and "publish_due" not in values:
+        row["publish_due"] = publish_due(pd.Series([row["inspected_on"]])).iloc[0]
     return row
 
 
@@ -87,6 +98,17 @@ def test_counts_and_rates() -> None:
     assert total["inspection_joint_share"] == 40.0
     # the page's rates are the indicators' own functions over the same counts
     assert INDICATORS["inspection_joint_share"].compute(counts(rows, TODAY)).iloc[0] == 40.0
+
+
+def test_on_time_is_against_the_stored_publication_date() -> None:
+    # The pages read publish_due as imported, like the SQL behind the indicators: a stored
+    # date that differs from a recomputed one is the one that counts.
+    rows = _frame(_row(object_code="1", inspected_on=D(2026, 3, 10),
+                       publish_due=D(2026, 3, 11), published_on=D(2026, 3, 20)),
+                  _row(object_code="2", inspected_on=D(2026, 11, 2),
+                       publish_due=D(2026, 11, 20)))
+    assert counts(rows, TODAY).iloc[0]["published_on_time"] == 0
+    assert worklist(rows, TODAY)["due"].tolist() == [D(2026, 11, 20)]
 
 
 def test_counts_by_group_and_rates_without_a_base() -> None:

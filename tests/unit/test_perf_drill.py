@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from shapely.geometry import shape
 
-from layouts import ids
 from data_access.boundaries import DRAWING_DECIMALS, schematic_township_boundaries
+from layouts import ids
 from layouts.figures import choropleth_map, trend_figure
 from layouts.kpi import KpiView, kpi_card
 from layouts.overview import map_panel
@@ -38,7 +38,8 @@ def test_drawing_rounds_the_schematic_cells_and_keeps_the_exact_geojson() -> Non
     drawing = boundaries.drawing
     assert drawing is boundaries.drawing  # built once per set
     assert json.dumps(boundaries.geojson) == exact
-    assert [f["id"] for f in drawing["features"]] == [f["id"] for f in boundaries.geojson["features"]]
+    assert ([f["id"] for f in drawing["features"]]
+            == [f["id"] for f in boundaries.geojson["features"]])
     for light, full in zip(drawing["features"], boundaries.geojson["features"], strict=True):
         assert light["properties"] == full["properties"]
         rings = (light["geometry"]["coordinates"] if light["geometry"]["type"] == "Polygon"

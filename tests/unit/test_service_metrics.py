@@ -17,7 +17,8 @@ def test_days_overdue_count_working_days_over_national_day_with_make_up_days() -
 def test_follow_up_state() -> None:
     due = pd.Series([dt.date(2026, 11, 1), dt.date(2026, 11, 1), dt.date(2026, 11, 30)])
     fixed = pd.Series([dt.date(2026, 10, 30), None, None])
-    assert follow_up_state(due, fixed, dt.date(2026, 11, 15)).tolist() == ["已整改", "逾期", "待整改"]
+    assert follow_up_state(due, fixed, dt.date(2026, 11, 15)).tolist() == [
+        "已整改", "逾期", "待整改"]
 
 
 def _counts(**values: float) -> pd.DataFrame:
@@ -46,3 +47,24 @@ def test_service_indicator_definitions() -> None:
 def test_rates_without_a_denominator_are_missing_not_zero() -> None:
     rate = INDICATORS["service_on_time_rate"].compute(_counts()).iloc[0]
     assert pd.isna(rate)
+
+
+def test_top_items_rate_is_the_indicator_and_empty_without_finished_cases() -> None:
+    from callbacks.services import top_items_frame
+    from layouts.grid import indicator_column, row_data
+
+    items = pd.DataFrame({"code": ["a", "b"], "name": ["甲", "乙"], "department": ["x", "y"],
+                          "cases": [40, 12], "finished": [20, 0], "on_time": [19, 0]})
+    frame = top_items_frame(items)
+    field = indicator_column("service_on_time_rate", "zh").field
+    assert frame.loc[0, field] == 95.0
+    # Nothing finished in the period: no value (shown as —), not a division by zero.
+    assert pd.isna(frame.loc[1, field])
+    assert [row[field] for row in row_data(frame)] == [95.0, None]
+
+
+def test_rating_and_half_day_lines_are_those_of_the_definitions() -> None:
+    from metrics.indicators import GOOD_RATING_FROM, HALF_DAY_HOURS
+
+    assert f"{GOOD_RATING_FROM}-5 分" in INDICATORS["service_satisfaction_rate"].definition_zh
+    assert f"{HALF_DAY_HOURS} 小时" in INDICATORS["service_instant_half_day_rate"].definition_zh

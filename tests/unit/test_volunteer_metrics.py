@@ -8,10 +8,9 @@ import math
 
 import pandas as pd
 
-from metrics.indicators import INDICATORS
+from metrics.indicators import INDICATORS, share
 from metrics.periods import parse_period
 from metrics.volunteers import (
-    coverage,
     days_without_activity,
     inactivity_as_of,
     is_inactive,
@@ -27,7 +26,8 @@ AS_OF = dt.date(2026, 11, 15)
 
 
 def test_coverage_is_a_share_of_stations_and_nan_without_stations() -> None:
-    result = coverage(pd.Series([11, 12, 0, 0]), pd.Series([12, 12, 5, 0]))
+    # Coverage is the one share helper's percentage (metrics.indicators.share).
+    result = share(pd.Series([11, 12, 0, 0]), pd.Series([12, 12, 5, 0]))
     assert result.iloc[0] == 11 * 100 / 12
     assert result.iloc[1] == 100.0
     assert result.iloc[2] == 0.0

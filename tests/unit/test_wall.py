@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import create_engine
 
+from callbacks.context import AppContext
 from callbacks.wall import (
     DEFAULT_MAP_INDICATOR,
     REFRESH_SECONDS,
@@ -18,7 +19,6 @@ from callbacks.wall import (
     wall_screen,
 )
 from dashboard.config import Settings
-from callbacks.context import AppContext
 from layouts.wall import (
     PANELS,
     flag_detail,

@@ -1,0 +1,36 @@
+"""Each declared domain's callbacks module, found by the domain's `module` name.
+
+`callbacks/<module>.py` of a domain (metrics/domains.py) has:
+- `PAGES`: (URL pattern, page function) of the domain's pages, its `route` among them;
+- `register(app, context)`: its callbacks.
+The router and the app factory take both from here, so a domain's pages exist by its being
+declared, and a missing module or attribute fails at start-up (and in tests/unit/test_domains.py).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from types import ModuleType
+
+from metrics.domains import DOMAINS, DomainSpec
+
+Page = Callable[..., object]
+
+
+def domain_module(domain: DomainSpec) -> ModuleType:
+    module = importlib.import_module(f"callbacks.{domain.module}")
+    for name in ("PAGES", "register"):
+        if not hasattr(module, name):
+            raise LookupError(f"callbacks/{domain.module}.py has no {name} "
+                              f"(domain {domain.id!r}, metrics/domains.py)")
+    return module
+
+
+def domain_modules() -> tuple[ModuleType, ...]:
+    return tuple(domain_module(domain) for domain in DOMAINS)
+
+
+def domain_pages() -> tuple[tuple[str, Page], ...]:
+    """(URL pattern, page function) of every domain's pages, in the domains' order."""
+    return tuple(page for module in domain_modules() for page in module.PAGES)
