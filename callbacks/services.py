@@ -24,6 +24,7 @@ from data_access.trends import indicator_trend
 from layouts import ids
 from layouts.controls import view_controls
 from layouts.figures import ranked_bars, trend_figure
+from layouts.formatting import unit_label
 from layouts.grid import ColumnSpec, indicator_column, table_section
 from layouts.i18n import Lang, parse_lang, t
 from layouts.kpi import kpi_sections
@@ -61,11 +62,12 @@ def _level_bars(frame: pd.DataFrame, lang: Lang) -> object:
 
 def _trend(context: AppContext, period: Period, lang: Lang) -> object:
     weeks = recent_periods("week", period.last_day)[:TREND_WEEKS]
-    frame = indicator_trend(context.engine, ["service_cases", "service_on_time_rate"], "county",
-                            COUNTY_CODE, weeks)
+    frame = indicator_trend(context.engine, ["service_cases"], "county", COUNTY_CODE, weeks)
     cases = INDICATORS["service_cases"]
     name = cases.name_en if lang == "en" else cases.name_zh
-    return trend_figure(frame, "period", [("service_cases", name)], t("rows", lang), "bar")
+    # The axis names the indicator's own unit (件), as its KPI card does.
+    return trend_figure(frame, "period", [("service_cases", name)], unit_label(cases.unit, lang),
+                        "bar")
 
 
 def top_items_frame(items: pd.DataFrame) -> pd.DataFrame:

@@ -145,3 +145,13 @@ def test_top_items_on_time_column_is_the_indicators_definition(context) -> None:
             else:
                 assert value is not None and not math.isinf(value)
                 assert value == pytest.approx(on_time * 100 / finished), row["name"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_services_trend_axis_names_the_indicators_unit(context, lang: str) -> None:
+    """The weekly trend plots 办件量, so its axis says 件 (cases), as the KPI card does."""
+    tree = render_page(context, "/services", f"?period={PERIOD}&lang={lang}")
+    graph = next(c for c in components(tree) if getattr(c, "id", None) == ids.SERVICES_TREND)
+    unit = INDICATORS["service_cases"].unit
+    assert graph.figure["layout"]["yaxis"]["title"]["text"] == (unit.zh if lang == "zh"
+                                                                 else unit.en)
