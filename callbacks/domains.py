@@ -9,22 +9,16 @@ declared, and a missing module or attribute fails at start-up (and in tests/unit
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from types import ModuleType
 
-from metrics.domains import DOMAINS, DomainSpec
+from metrics.domains import DOMAINS, DomainSpec, domain_part
 
 Page = Callable[..., object]
 
 
 def domain_module(domain: DomainSpec) -> ModuleType:
-    module = importlib.import_module(f"callbacks.{domain.module}")
-    for name in ("PAGES", "register"):
-        if not hasattr(module, name):
-            raise LookupError(f"callbacks/{domain.module}.py has no {name} "
-                              f"(domain {domain.id!r}, metrics/domains.py)")
-    return module
+    return domain_part(domain, "callbacks", "PAGES", "register")
 
 
 def domain_modules() -> tuple[ModuleType, ...]:

@@ -8,8 +8,9 @@ from callbacks import exports, navigation, router, wall, weekly
 from callbacks.context import AppContext
 from callbacks.domains import domain_modules
 from dashboard import api, pdf
-from dashboard.config import ASSETS_DIR, Settings
+from dashboard.config import Settings
 from data_access.db import get_engine
+from data_access.paths import ASSETS_DIR
 from layouts.shell import app_layout
 from layouts.validation import validation_layout
 

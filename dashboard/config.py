@@ -7,8 +7,6 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from data_access.paths import ASSETS_DIR as ASSETS_DIR
-from data_access.paths import PROJECT_ROOT as PROJECT_ROOT
 from data_access.paths import default_database_url
 
 

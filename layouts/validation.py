@@ -10,8 +10,6 @@ domains' own come from `layouts/<module>.py`'s `callback_components()`.
 
 from __future__ import annotations
 
-import importlib
-
 import dash_ag_grid as dag
 from dash import dcc, html
 from dash.development.base_component import Component
@@ -19,7 +17,7 @@ from dash.development.base_component import Component
 from layouts import ids
 from layouts.shell import app_layout
 from layouts.wall import PANELS
-from metrics.domains import DOMAINS, DomainSpec
+from metrics.domains import DOMAINS, DomainSpec, domain_part
 
 EXAMPLE_TABLE = "validation"  # pattern-matching ids need a concrete table name to stand in
 
@@ -45,8 +43,7 @@ def _shared_components() -> list[Component]:
 
 
 def domain_components(domain: DomainSpec) -> list[Component]:
-    module = importlib.import_module(f"layouts.{domain.module}")
-    return list(module.callback_components())
+    return list(domain_part(domain, "layouts", "callback_components").callback_components())
 
 
 def validation_layout() -> html.Div:

@@ -16,7 +16,9 @@ checks that every declared domain has all of them, so a missing piece fails a te
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Literal
 
 from metrics.indicators import INDICATORS, Indicator, indicators_of
@@ -144,6 +146,20 @@ DOMAINS: tuple[DomainSpec, ...] = (
 )
 
 DOMAIN_BY_ID: dict[str, DomainSpec] = {domain.id: domain for domain in DOMAINS}
+
+
+def domain_part(domain: DomainSpec, package: str, *attributes: str,
+                prefix: str = "") -> ModuleType:
+    """The domain's own module on a floor, `<package>.<prefix><module>`, checked to have the
+    given attributes. Each floor calls it for its own package (the module is imported by name,
+    so no floor imports another through it)."""
+    name = f"{package}.{prefix}{domain.module}"
+    module = importlib.import_module(name)
+    missing = [attribute for attribute in attributes if not hasattr(module, attribute)]
+    if missing:
+        raise LookupError(f"{name} has no {', '.join(missing)} "
+                          f"(domain {domain.id!r}, metrics/domains.py)")
+    return module
 
 
 def domain_of(indicator_id: str) -> DomainSpec:

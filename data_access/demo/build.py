@@ -8,7 +8,6 @@ so the demo exercises exactly the path real county files take.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -30,14 +29,13 @@ from data_access.importing.domains import DOMAINS
 from data_access.importing.runner import ImportReport, import_file
 from data_access.importing.template import write_rows
 from metrics.domains import DOMAINS as DECLARED_DOMAINS
-from metrics.domains import DomainSpec
+from metrics.domains import DomainSpec, domain_part
 
 FIRST_AS_OF_YEAR = 2020  # 2019 (the seed article's year) must be a complete year
 
 
 def _domain_steps(domain: DomainSpec) -> tuple[Step, ...]:
-    module = importlib.import_module(f"data_access.demo.{domain.module}")
-    return tuple(module.STEPS)
+    return tuple(domain_part(domain, "data_access.demo", "STEPS").STEPS)
 
 
 # Every template's demo step: the declared domains' (metrics/domains.py) in their order.

@@ -6,16 +6,14 @@ domain's `data_access/importing/domains_<module>.py` (its `TEMPLATES`).
 
 from __future__ import annotations
 
-import importlib
-
 from data_access.importing.spec import Domain
 from metrics.domains import DOMAINS as DECLARED_DOMAINS
-from metrics.domains import DomainSpec
+from metrics.domains import DomainSpec, domain_part
 
 
 def domain_templates(domain: DomainSpec) -> tuple[Domain, ...]:
     """The declared domain's templates, in the order its declaration names them."""
-    module = importlib.import_module(f"data_access.importing.domains_{domain.module}")
+    module = domain_part(domain, "data_access.importing", "TEMPLATES", prefix="domains_")
     by_id = {template.id: template for template in module.TEMPLATES}
     missing = [name for name in domain.templates if name not in by_id]
     if missing:

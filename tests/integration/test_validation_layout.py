@@ -5,6 +5,7 @@ pages really draw."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,7 +58,6 @@ def _dependencies(app: Dash) -> Iterator[tuple[object, str]]:
 
 def _parsed_id(component_id: object) -> object:
     if isinstance(component_id, str) and component_id.startswith("{"):
-        import json
         return json.loads(component_id)
     return component_id
 
