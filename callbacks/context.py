@@ -30,3 +30,7 @@ class AppContext:
 
     def today(self) -> dt.date:
         return self.settings.today or dt.date.today()
+
+    def now(self) -> dt.datetime:
+        """The time a change is recorded at (to the second)."""
+        return dt.datetime.now().replace(microsecond=0)

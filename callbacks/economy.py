@@ -12,6 +12,7 @@ from dash import Dash, Input, NoUpdate, Output, State, ctx, html, no_update
 from callbacks.context import AppContext
 from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import kpi_views, resolve_view, short_names, township_map_panel
+from data_access.coverage import coverage
 from data_access.divisions import COUNTY_CODE
 from data_access.economy import (
     cooperative_summary,
@@ -23,8 +24,9 @@ from data_access.economy import (
 )
 from layouts import economy as ui
 from layouts import ids
+from layouts.controls import period_notice
 from layouts.i18n import Lang, parse_lang, t
-from layouts.kpi import kpi_sections
+from layouts.kpi import kpi_sections, span_text
 from layouts.urls import view_href
 from metrics.domains import DOMAIN_BY_ID
 from metrics.economy import (
@@ -37,7 +39,7 @@ from metrics.economy import (
     yoy_series,
 )
 from metrics.indicators import INDICATORS, indicators_of, share_of
-from metrics.periods import Period, PeriodKind
+from metrics.periods import DefaultPeriod, Period, PeriodError, PeriodKind
 
 SHARE_INDICATOR = "villages_over_100k_share"
 KINDS: tuple[PeriodKind, ...] = DOMAIN_BY_ID["income"].period_kinds
@@ -47,21 +49,34 @@ KINDS: tuple[PeriodKind, ...] = DOMAIN_BY_ID["income"].period_kinds
 class EconomyView:
     period: Period
     periods: list[Period]
+    default: DefaultPeriod | None = None  # what the page opens on without a period
+    problem: PeriodError | None = None  # why the URL's period was not taken
 
 
 def economy_view(context: AppContext, query: dict[str, str]) -> EconomyView:
-    """The period the URL asks for (a year or quarter; else the last complete year) and the
-    periods offered for its kind."""
-    period = resolve_view(context, {**query, "indicator": ui.INCOME_INDICATOR}).period
+    """The period the URL asks for (a year or quarter; else the default period, the latest
+    complete one the income reports cover) and the periods offered for its kind."""
+    view = resolve_view(context, {**query, "indicator": ui.INCOME_INDICATOR},
+                        ui.INCOME_INDICATOR, "income")
+    period = view.period
     periods = economy_periods(period.kind, context.today())
-    return EconomyView(period, periods if period in periods else [period, *periods])
+    return EconomyView(period, periods if period in periods else [period, *periods],
+                       view.default, view.problem)
+
+
+def previous_covered(context: AppContext, period: Period) -> bool:
+    """Whether the reports cover the same period a year before (the tiers' comparison)."""
+    return coverage(context.engine)["income"].covers(period.year_before())
 
 
 def village_rows(context: AppContext, period: Period) -> pd.DataFrame:
-    """Every 村委会 reporting for the period with its tier, last year's revenue and growth."""
+    """Every 村委会 reporting for the period with its tier, last year's revenue and growth
+    (none where the reports do not cover the same period a year before)."""
     rows = village_incomes(context.engine, period.year, period.quarter)
     before = period.year_before()
     previous = village_incomes(context.engine, before.year, before.quarter)
+    if not previous_covered(context, period):
+        previous = previous.iloc[0:0]
     previous_revenue = previous.set_index("code")["operating_revenue"]
     rows["tier"] = tiers_of(rows["operating_revenue"])
     rows["previous"] = rows["code"].map(previous_revenue)
@@ -104,7 +119,8 @@ def _tier_row(incomes: pd.DataFrame, period: Period, context: AppContext,
     return html.Div([tiers, mix], className="economy-row")
 
 
-def _alerts(incomes: pd.DataFrame, period: Period, lang: Lang) -> html.Div:
+def _alerts(context: AppContext, incomes: pd.DataFrame, period: Period,
+            lang: Lang) -> html.Div:
     before = period.year_before().label
     has_previous = bool(incomes["previous"].notna().any())
     weak = incomes[incomes["tier"] == "below_5"]
@@ -113,7 +129,11 @@ def _alerts(incomes: pd.DataFrame, period: Period, lang: Lang) -> html.Div:
                                  t("eco_weak_note", lang).format(before=before))
                  if len(weak) else ui.no_data(t("eco_no_weak", lang)))
     fell_part: html.Section | html.P
-    if not has_previous:
+    if not previous_covered(context, period):
+        span = coverage(context.engine)["income"].span(period.kind)
+        fell_part = ui.incomplete(t("eco_previous_incomplete", lang).format(
+            before=before, coverage=span_text(span, lang)))
+    elif not has_previous:
         fell_part = ui.no_data(t("eco_no_comparison", lang).format(before=before))
     else:
         current = incomes.set_index("code")
@@ -191,7 +211,8 @@ def _cooperation(context: AppContext, period: Period, lang: Lang) -> html.Div:
 def economy_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple[str, list, list]:
     view = economy_view(context, query)
     period = view.period
-    body: list = [ui.economy_controls(lang, period, KINDS, view.periods)]
+    body: list = [ui.economy_controls(lang, period, KINDS, view.periods,
+                                      period_notice(lang, view.default, view.problem))]
     incomes = village_rows(context, period)
     if incomes.empty:
         body.append(ui.no_data(t("eco_no_income", lang).format(period=period.label)))
@@ -208,7 +229,7 @@ def economy_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tupl
                      ids.ECONOMY_DISTRIBUTION_CHART,
                      ui.distribution_figure(incomes, lang))], "economy-distribution",
                      t("eco_distribution_note", lang)),
-                 _alerts(incomes, period, lang),
+                 _alerts(context, incomes, period, lang),
                  ui.ranking_section(ids.ECONOMY_RANKING_TABLE,
                                     ui.with_tier_names(incomes, lang), lang,
                                     _export_name(period, "eco_village_ranking_all", lang),

@@ -10,7 +10,7 @@ from dash import Dash, Input, NoUpdate, Output, State, ctx, html, no_update
 
 from callbacks.context import AppContext
 from callbacks.url_state import clicked_key, parse_query, search_with
-from callbacks.views import NotFound, View, kpi_views
+from callbacks.views import View, default_period, kpi_views
 from data_access.divisions import COUNTY_CODE
 from data_access.draw import verify_draw
 from data_access.inspections import (
@@ -22,10 +22,13 @@ from data_access.inspections import (
     worklist_choices,
     year_tasks,
 )
+from data_access.weekly import overdue_rectifications
 from layouts import ids
+from layouts.controls import period_notice, with_notice
 from layouts.grid import indicator_column
 from layouts.i18n import Lang, parse_lang, t
 from layouts.inspections import (
+    OverdueFigures,
     category_bars,
     chart_panel,
     draw_panel,
@@ -38,6 +41,7 @@ from layouts.inspections import (
     result_bars,
     rows_table,
     task_info,
+    task_not_found,
     task_rows_table,
     task_table,
     theme_panel,
@@ -60,7 +64,8 @@ from metrics.inspections import (
     task_summary,
     worklist,
 )
-from metrics.periods import parse_period
+from metrics.periods import DefaultPeriod, parse_period
+from metrics.red_flags import parse_as_of
 from metrics.vocabulary import (
     INSPECTION_RESULTS,
     PROBLEM_RESULT_CODES,
@@ -88,12 +93,19 @@ def _result_names(lang: Lang) -> dict[str, str]:
             INSPECTION_RESULTS.items()}
 
 
+def default_year(context: AppContext) -> DefaultPeriod:
+    """The year the page opens on: every page's default-period rule (views.default_period),
+    the latest complete year the inspection data cover."""
+    return default_period(context, "year", ("inspections",))
+
+
 def resolve_year(context: AppContext, query: dict[str, str]) -> tuple[int, list[int]]:
-    """The year in the URL (default: this year), and the years offered."""
+    """The year in the URL (default: `default_year`), and the years offered."""
     today = context.today()
     years = task_years(context.engine) or [today.year]
     text = query.get("year", "")
-    year = int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else today.year
+    year = int(text) if text.isdigit() and 2000 <= int(text) <= 2100 \
+        else default_year(context).period.year
     return year, sorted({*years, year, today.year}, reverse=True)
 
 
@@ -124,7 +136,8 @@ def inspections_page(context: AppContext, lang: Lang, query: dict[str, str]
     year, years = resolve_year(context, query)
     today = context.today()
     trail = [(t("county_name", lang), view_href("/", query)), (t("inspections", lang), None)]
-    controls = year_control(lang, year, years)
+    controls = with_notice(year_control(lang, year, years),
+                           period_notice(lang, default_year(context)))
     month = f"{today.year}-{today.month:02d}"
     indicator_names = {i: _name(i, lang) for i in INDICATORS}
     theme = theme_panel(lang, month, supervision_theme(context.engine, month), indicator_names)
@@ -139,7 +152,12 @@ def inspections_page(context: AppContext, lang: Lang, query: dict[str, str]
     total = counts(rows, today).iloc[0]
     totals = {name: int(total[name]) for name in COUNT_COLUMNS}
     joint_tasks = int(tasks["is_joint"].astype(bool).sum())
-    flow = flow_panel(lang, totals, len(tasks), joint_tasks, joint_task_share(tasks))
+    # The overdue-rectifications flag of today (every year's draws, as on /weekly and the wall
+    # for the same day) beside its share among this year's draws.
+    overdue = OverdueFigures(year, today, totals["overdue"],
+                             len(overdue_rectifications(context.engine, today)),
+                             view_href("/inspections/worklist", query))
+    flow = flow_panel(lang, totals, len(tasks), joint_tasks, joint_task_share(tasks), overdue)
     townships = dict(zip(rows["township_code"], rows["township"], strict=False))
     groups = _group_frames(rows, context, lang, townships)
     charts = [chart_panel(t("insp_by_result", lang),
@@ -154,8 +172,8 @@ def inspections_page(context: AppContext, lang: Lang, query: dict[str, str]
     table = pd.concat([frame.assign(dimension=t(key, lang), group=frame["name"])
                        for _column, key, frame in groups], ignore_index=True)
     rate_columns = [indicator_column(i, lang) for i in RATE_INDICATORS]
-    tables = [task_table(task_summary(tasks, rows, today), lang, year),
-              group_table(table, lang, year, rate_columns)]
+    tables = [task_table(task_summary(tasks, rows, today), lang, year, today),
+              group_table(table, lang, year, rate_columns, today)]
     return t("inspections", lang), trail, inspections_body(
         controls, theme, kpi_sections(kpis, lang), flow, charts, tables, lang)
 
@@ -182,20 +200,22 @@ def drill_rows(context: AppContext, lang: Lang, year: int, graph_id: str, key: s
 
 def worklist_page(context: AppContext, lang: Lang, query: dict[str, str]
                   ) -> tuple[str, list, list]:
-    today = context.today()
+    # As of today, or of the day in the URL (?as_of=YYYY-MM-DD): the open items as they stood
+    # at its end, so that the overdue rectifications are the red flag of that day.
+    as_of = parse_as_of(query.get("as_of"), context.today())
     departments, townships = worklist_choices(context.engine)
     department = query.get("department") if query.get("department") in departments else None
     township = query.get("township") if query.get("township") in townships.index else None
-    rows = filter_rows(open_rows(context.engine, today), department, township)
-    frame = worklist(rows, today, lang)
+    rows = filter_rows(open_rows(context.engine, as_of), department, township)
+    frame = worklist(rows, as_of, lang)
     filters = worklist_filters(lang, departments, townships, department, township)
-    name = "_".join(["worklist", today.isoformat(), *(x for x in (
+    name = "_".join(["worklist", as_of.isoformat(), *(x for x in (
         department, townships.get(township) if township else None) if x)])
     trail = [(t("county_name", lang), view_href("/", query)),
              (t("inspections", lang), view_href("/inspections", query)),
              (t("worklist", lang), None)]
-    note = t("insp_worklist_note", lang).format(today=today.isoformat())
-    return t("worklist", lang), trail, worklist_body(lang, filters, frame, note, name)
+    note = t("insp_worklist_note", lang).format(today=as_of.isoformat())
+    return t("worklist", lang), trail, worklist_body(lang, filters, frame, note, name, as_of)
 
 
 def worklist_query(query: dict[str, str], department: str | None, township: str | None
@@ -234,7 +254,10 @@ def task_page(context: AppContext, lang: Lang, query: dict[str, str], code: str
               ) -> tuple[str, list, list]:
     task, rows, inspectors = task_record(context.engine, code)
     if task is None:
-        raise NotFound(f"{t('insp_unknown_task', lang)} {code}")
+        trail = [(t("county_name", lang), view_href("/", query)),
+                 (t("inspections", lang), view_href("/inspections", query)), (code, None)]
+        return t("not_found", lang), trail, task_not_found(lang, code,
+                                                           view_href("/inspections", query))
     recorded = bool(task["draw_seed"] and task["directory_hash"])
     command = rerun_command(task["code"], task["draw_seed"]) if recorded else None
     check = _check(context, lang, task)

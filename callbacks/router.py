@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from dash import Dash, Input, Output, html
+from dash import Dash, Input, Output, dcc, html
 from sqlalchemy import Engine
 
 from callbacks.context import AppContext
@@ -20,9 +20,13 @@ from layouts import ids
 from layouts.formatting import format_date
 from layouts.i18n import Lang, parse_lang, t
 from layouts.shell import not_found, page_frame
+from layouts.urls import view_href
 from metrics.periods import PeriodError
 
 ROUTES = tuple((re.compile(pattern), page) for pattern, page in PAGES)
+# The query parameters that choose a period; a page that cannot show the one asked for (and
+# has no period picker of its own to show instead) links to itself without them.
+PERIOD_PARAMS = ("period", "week", "year")
 SCREEN_ROUTES = tuple((re.compile(pattern), screen) for pattern, screen in SCREENS)
 # Rendered data-only pages kept per worker: a meeting's or a wall's working set, not every view.
 PAGE_CACHE_ENTRIES = 48
@@ -41,35 +45,40 @@ def render_page(context: AppContext, pathname: str, search: str) -> html.Div:
         if not match:
             continue
         if page in DATA_ONLY_PAGES and context.settings.page_cache:
-            return _kept_page(context.engine, context, page, search, match.groups(),
+            return _kept_page(context.engine, context, page, pathname, search, match.groups(),
                               context.today())
-        return _framed_page(context, page, lang, query, match.groups())
+        return _framed_page(context, page, lang, pathname, query, match.groups())
     as_of = format_date(data_status(context.engine).last_import_at)
     return page_frame(lang, query, as_of, t("not_found", lang), not_found(lang, pathname))
 
 
-def _framed_page(context: AppContext, page: Callable, lang: Lang, query: dict[str, str],
-                 groups: tuple[str, ...]) -> html.Div:
+def _framed_page(context: AppContext, page: Callable, lang: Lang, pathname: str,
+                 query: dict[str, str], groups: tuple[str, ...]) -> html.Div:
     as_of = format_date(data_status(context.engine).last_import_at)
     try:
         title, trail, body = page(context, lang, query, *groups)
     except NotFound as missing:
         return page_frame(lang, query, as_of, t("not_found", lang),
-                          not_found(lang, f"{t('unknown_code', lang)} {missing}"))
+                          not_found(lang, f"{t(missing.what, lang)} {missing.value}"))
     except PeriodError as error:
-        return page_frame(lang, query, as_of, t("bad_period", lang),
-                          [html.P(str(error), className="error")])
+        # Pages with view controls show a bad period beside their picker (views.resolve_view);
+        # the others say what is wrong and link to their default period.
+        plain = {k: v for k, v in query.items() if k not in PERIOD_PARAMS}
+        return page_frame(lang, query, as_of, t("bad_period", lang), [html.Div([
+            html.P(error.text(lang), className="error"),
+            dcc.Link(t("show_default_period", lang), href=view_href(pathname, plain),
+                     className="show-default")])])
     return page_frame(lang, query, as_of, title, body, trail)
 
 
 @cached(max_entries=PAGE_CACHE_ENTRIES)
-def _kept_page(engine: Engine, context: AppContext, page: Callable, search: str,
+def _kept_page(engine: Engine, context: AppContext, page: Callable, pathname: str, search: str,
                groups: tuple[str, ...], today: dt.date) -> html.Div:
     """A data-only page as rendered for this URL and day, kept until the next import (the data
     version is part of the cache key; `engine` is its first part). Nothing downstream changes a
     rendered tree: Dash only serialises it."""
     query = parse_query(search)
-    return _framed_page(context, page, parse_lang(query.get("lang")), query, groups)
+    return _framed_page(context, page, parse_lang(query.get("lang")), pathname, query, groups)
 
 
 def register(app: Dash, context: AppContext) -> None:

@@ -9,7 +9,7 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks.context import AppContext
 from callbacks.url_state import clicked_key, parse_query
-from callbacks.views import kpi_views, resolve_view, short_names
+from callbacks.views import controls_of, kpi_views, resolve_view, short_names
 from data_access.aggregates import services_by_hall_level
 from data_access.divisions import COUNTY_CODE
 from data_access.indicator_values import indicator_by_division
@@ -22,7 +22,6 @@ from data_access.services import (
 )
 from data_access.trends import indicator_trend
 from layouts import ids
-from layouts.controls import view_controls
 from layouts.figures import ranked_bars, trend_figure
 from layouts.formatting import unit_label
 from layouts.grid import ColumnSpec, indicator_column, table_section
@@ -110,7 +109,7 @@ def _case_lists(context: AppContext, period: Period, lang: Lang) -> list:
 def services_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple[str, list, list]:
     view = resolve_view(context, query, DEFAULT, "services")
     choices = indicators_of("services")
-    controls = view_controls(lang, view.indicator, view.period, view.kinds, view.periods, choices)
+    controls = controls_of(view, lang, choices)
     trail = [(t("county_name", lang), view_href("/", query)), (t("services", lang), None)]
     kpis = kpi_views(context, view.period, "county", COUNTY_CODE, [i.id for i in choices])
     if not kpis[0].item.value:

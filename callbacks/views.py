@@ -4,7 +4,7 @@ without a browser; the router calls them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from dash import dcc, html
@@ -13,43 +13,61 @@ from sqlalchemy import Engine
 from callbacks.context import AppContext
 from data_access.aggregates import Level
 from data_access.boundaries import township_boundaries, village_boundaries
+from data_access.coverage import coverage
 from data_access.divisions import COUNTY_CODE, division_table
 from data_access.indicator_values import (
     domain_ranks,
+    domain_values,
     indicator_by_division,
+    indicator_counts,
     indicator_frame,
     indicator_values,
 )
 from data_access.trends import indicator_trend
-from layouts.controls import view_controls
+from layouts.controls import period_notice, view_controls
 from layouts.figures import choropleth_map
-from layouts.grid import ColumnSpec, indicator_column, table_section
+from layouts.grid import ColumnSpec, table_section
 from layouts.i18n import Lang, t
-from layouts.kpi import KpiView, kpi_sections
+from layouts.kpi import Comparison, KpiView, kpi_sections
 from layouts.overview import map_panel, page_body, trends_section
 from layouts.ranking import ranking_list
 from layouts.tiles import tile_grid
 from layouts.urls import township_path, view_href, village_path
-from layouts.village import trend_charts
-from metrics.domains import DOMAIN_BY_ID, village_columns, village_trends
+from layouts.village import trend_charts, village_column, village_indicator_name
+from metrics.domains import DOMAIN_BY_ID, DOMAINS, village_columns, village_label, village_trends
 from metrics.indicators import INDICATORS, Indicator
 from metrics.periods import (
+    Coverage,
+    DefaultPeriod,
     Period,
+    PeriodError,
     PeriodKind,
-    last_complete,
+    check_in_range,
+    latest_covered,
     parse_period,
     recent_periods,
 )
 from metrics.ranking import ranked_table
-from metrics.targets import ranked_status
+from metrics.targets import bottom_positions, ranked_status
 
 DEFAULT_INDICATOR = "collective_income_mean"
 # Indicators that describe one village (the others count villages, or are township-only).
 VILLAGE_COLUMNS = village_columns()
+# The domains a page's default period must be covered by: the overview and township pages show
+# every domain, the village page the domains of its columns, a domain's page its own.
+ALL_DOMAINS: tuple[str, ...] = tuple(domain.id for domain in DOMAINS)
+VILLAGE_DOMAINS: tuple[str, ...] = tuple(dict.fromkeys(INDICATORS[c].domain
+                                                       for c in VILLAGE_COLUMNS))
 
 
 class NotFound(LookupError):
-    """A division code that does not exist at the page's level."""
+    """Something a URL names that does not exist: by default a division code at the page's
+    level; `what` is the text key that says what kind of thing it was."""
+
+    def __init__(self, value: str, what: str = "unknown_code") -> None:
+        super().__init__(value)
+        self.value = value
+        self.what = what
 
 
 @dataclass(frozen=True)
@@ -58,70 +76,124 @@ class View:
     period: Period
     kinds: tuple[PeriodKind, ...]
     periods: list[Period]
+    default: DefaultPeriod | None = None  # what the page opens on without a period
+    problem: PeriodError | None = None  # why the URL's period was not taken
 
 
 def period_kinds(indicator: Indicator) -> tuple[PeriodKind, ...]:
     return DOMAIN_BY_ID[indicator.domain].period_kinds
 
 
-def resolve_view(context: AppContext, query: dict[str, str],
-                 default: str = DEFAULT_INDICATOR, domain: str | None = None) -> View:
-    """The view the URL asks for, made consistent: a period kind the indicator is reported in
-    (and, on a domain's own page, an indicator of that domain).
+def page_domains(pathname: str | None) -> tuple[str, ...]:
+    """The domains whose data decide the default period of the page at `pathname`."""
+    path = pathname or "/"
+    for domain in DOMAINS:
+        if path == domain.route:
+            return (domain.id,)
+    if path.startswith("/village/"):
+        return VILLAGE_DOMAINS
+    return ALL_DOMAINS
 
-    Raises PeriodError for a malformed period."""
+
+def default_period(context: AppContext, kind: PeriodKind,
+                   domains: tuple[str, ...] = ALL_DOMAINS) -> DefaultPeriod:
+    """The one default-period rule of every page: the latest complete period of the kind that
+    the data of the page's domains cover (metrics.periods.latest_covered)."""
+    spans = coverage(context.engine)
+    return latest_covered(kind, context.today(), [spans[d] for d in domains if d in spans])
+
+
+def _asked_period(text: str, kinds: tuple[PeriodKind, ...], indicator: Indicator,
+                  context: AppContext) -> Period:
+    """The URL's period if the page can show it; PeriodError says why not."""
+    period = check_in_range(parse_period(text), context.today())
+    if period.kind not in kinds:
+        domain = DOMAIN_BY_ID[indicator.domain]
+        raise PeriodError(zh=f"“{period.label}”：{domain.not_reported_zh}",
+                          en=f"'{period.label}': {domain.not_reported_en}")
+    return period
+
+
+def resolve_view(context: AppContext, query: dict[str, str],
+                 default: str = DEFAULT_INDICATOR, domain: str | None = None,
+                 domains: tuple[str, ...] = ALL_DOMAINS) -> View:
+    """The view the URL asks for, made consistent: a period kind the indicator is reported in
+    (and, on a domain's own page, an indicator of that domain). Without a period the page opens
+    on the default period (`default_period` over the page's domains: `domain`, else
+    `domains`); a malformed period, one that has not begun or lies before the first year, or
+    one of a kind the indicator is not reported in, is replaced by the default and the reason
+    kept in `problem`, for the page to show beside its period picker."""
     indicator = INDICATORS.get(query.get("indicator", ""), INDICATORS[default])
     if domain and indicator.domain != domain:
         indicator = INDICATORS[default]
     kinds = period_kinds(indicator)
     today = context.today()
-    period = parse_period(query["period"]) if query.get("period") else last_complete("year",
-                                                                                     today)
-    if period.kind not in kinds:
-        period = last_complete("year", today)
+    chosen = default_period(context, kinds[0], (domain,) if domain else domains)
+    period, problem = chosen.period, None
+    if query.get("period"):
+        try:
+            period = _asked_period(query["period"], kinds, indicator, context)
+        except PeriodError as error:
+            problem = error
     periods = recent_periods(period.kind, today)
     if period not in periods:
         periods = [period, *periods]
-    return View(indicator, period, kinds, periods)
+    return View(indicator, period, kinds, periods, chosen, problem)
 
 
-def default_period(context: AppContext, kind: PeriodKind) -> Period:
-    return last_complete(kind, context.today())
+def controls_of(view: View, lang: Lang, choices: list[Indicator] | None = None) -> html.Div:
+    """The view controls with the page's default period and, if the URL's period was not
+    taken, why."""
+    return view_controls(lang, view.indicator, view.period, view.kinds, view.periods, choices,
+                         notice=period_notice(lang, view.default, view.problem))
 
 
 def kpi_views(context: AppContext, period: Period, level: Level, code: str,
               ids_: list[str] | None = None) -> list[KpiView]:
-    """KPI cards' data: value, previous period's value, status and (townships) rank."""
+    """KPI cards' data: value, previous period's value (and whether the data cover that
+    period in full), status and (townships) rank."""
     engine = context.engine
     current = indicator_values(engine, period, level, code, ids_)
+    before = period.previous()
     previous = {v.indicator.id: v.value for v in
-                indicator_values(engine, period.previous(), level, code, ids_)}
+                indicator_values(engine, before, level, code, ids_)}
+    spans = coverage(engine)
     positions = _township_positions(engine, period, code,
                                     {i.indicator.domain for i in current}) \
         if level == "township" else {}
     views = []
     for item in current:
         # Townships are ranked among their peers; the county and villages are not.
-        position, ranked = positions.get(item.indicator.id, (None, 0))
-        state = ranked_status(item.indicator.id, item.value, position, ranked)
-        views.append(KpiView(item, previous.get(item.indicator.id), state, position, ranked))
+        position, ranked, bottom = positions.get(item.indicator.id, (None, 0, False))
+        state = ranked_status(item.indicator.id, item.value, bottom, item.denominator)
+        # A change against a period the data do not fully cover is no change: it says so.
+        own = spans.get(item.indicator.domain, Coverage())
+        compared = Comparison(before.label, own.covers(before), own.span(before.kind))
+        views.append(KpiView(item, previous.get(item.indicator.id), state, position, ranked,
+                             bottom, comparison=compared))
     return views
 
 
 def _township_positions(engine: Engine, period: Period, code: str,
-                        domains: set[str]) -> dict[str, tuple[int | None, int]]:
-    """indicator id -> (the township's rank or None, how many townships are ranked)."""
-    positions: dict[str, tuple[int | None, int]] = {}
+                        domains: set[str]) -> dict[str, tuple[int | None, int, bool]]:
+    """indicator id -> (the township's rank or None, how many townships are ranked, whether it
+    is 末位)."""
+    positions: dict[str, tuple[int | None, int, bool]] = {}
     for domain in domains:
         ranks = domain_ranks(engine, domain, period, "township")
-        if ranks is None:
+        values = domain_values(engine, domain, period, "township")
+        if ranks is None or values is None:
             continue
         counts = ranks.notna().sum()
         own = ranks.loc[code] if code in ranks.index else None
         for indicator_id in ranks.columns:
             value = None if own is None else own[indicator_id]
+            rate_counts = indicator_counts(engine, indicator_id, period, "township")
+            bottom = bottom_positions(indicator_id, values[indicator_id],
+                                      None if rate_counts is None
+                                      else rate_counts["denominator"])
             positions[indicator_id] = (None if value is None or pd.isna(value) else int(value),
-                                       int(counts[indicator_id]))
+                                       int(counts[indicator_id]), bool(bottom.get(code, False)))
     return positions
 
 
@@ -153,7 +225,8 @@ def township_map_panel(context: AppContext, indicator: Indicator, period: Period
     """The townships on one indicator: the map and, beside it, their ranking; each township
     links to its page with `link_query`."""
     values = indicator_by_division(context.engine, indicator.id, period, "township")
-    table = ranked_table(values, short_names(context), indicator.id)
+    table = ranked_table(values, short_names(context), indicator.id,
+                         indicator_counts(context.engine, indicator.id, period, "township"))
     boundaries = township_boundaries(context.engine)
     hrefs = _hrefs(table["code"], township_path, link_query)
     figure = choropleth_map(boundaries.drawing, boundaries.labels, table, indicator, lang,
@@ -166,7 +239,7 @@ def township_map_panel(context: AppContext, indicator: Indicator, period: Period
 def overview_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple[str, list, list]:
     view = resolve_view(context, query)
     panel = township_map_panel(context, view.indicator, view.period, query, lang)
-    controls = view_controls(lang, view.indicator, view.period, view.kinds, view.periods)
+    controls = controls_of(view, lang)
     kpis = kpi_sections(kpi_views(context, view.period, "county", COUNTY_CODE), lang)
     trail = [(t("county_name", lang), None)]
     return t("overview", lang), trail, page_body(controls, kpis, panel)
@@ -176,7 +249,7 @@ def township_page(context: AppContext, lang: Lang, query: dict[str, str],
                   code: str) -> tuple[str, list, list]:
     township = _division(context, code, "township")
     view = resolve_view(context, query)
-    controls = view_controls(lang, view.indicator, view.period, view.kinds, view.periods)
+    controls = controls_of(view, lang)
     kpis = kpi_sections(kpi_views(context, view.period, "township", code), lang)
     values = indicator_by_division(context.engine, view.indicator.id, view.period, "village",
                                    code)
@@ -185,20 +258,24 @@ def township_page(context: AppContext, lang: Lang, query: dict[str, str],
         panel = html.P(t("inspections_by_township", lang), className="panel muted")
         extra: list = []
     else:
-        table = ranked_table(values, short_names(context), view.indicator.id)
+        table = ranked_table(values, short_names(context), view.indicator.id,
+                             indicator_counts(context.engine, view.indicator.id, view.period,
+                                              "village", code))
         hrefs = _hrefs(table["code"], village_path, query)
         boundaries = village_boundaries(context.engine, code)
         ranked = int(table["rank"].notna().sum())
         figure = (choropleth_map(boundaries.drawing, boundaries.labels, table, view.indicator,
                                  lang, ranked) if boundaries else None)
         tiles = None if boundaries else tile_grid(table, view.indicator, lang, hrefs)
-        panel = map_panel(_title(view.indicator, view.period, lang), figure, tiles,
+        # The map and ranking show each village's own value (村均 of one village is its own).
+        title = f"{village_indicator_name(view.indicator.id, lang)} · {view.period.label}"
+        panel = map_panel(title, figure, tiles,
                           ranking_list(table, view.indicator, lang, hrefs),
                           t("village_ranking", lang), False, lang)
         villages = village_table(context, view.period, code)
         columns = [ColumnSpec("name", t("name", lang), pinned=True),
                    ColumnSpec("unit_type", t("unit_type", lang)),
-                   *(indicator_column(c, lang) for c in VILLAGE_COLUMNS if c in villages)]
+                   *(village_column(c, lang) for c in VILLAGE_COLUMNS if c in villages)]
         extra = [table_section("villages", t("villages", lang), villages, columns, lang,
                                f"{township['name']}_{view.period.label}", row_id="code")]
     trail = [(t("county_name", lang), view_href("/", query)), (township["name"], None)]
@@ -238,9 +315,11 @@ def village_page(context: AppContext, lang: Lang, query: dict[str, str],
                  code: str) -> tuple[str, list, list]:
     village = _division(context, code, "village")
     township = _division(context, village["parent_code"], "township")
-    view = resolve_view(context, query)
-    controls = view_controls(lang, view.indicator, view.period, view.kinds, view.periods)
-    kpis = kpi_sections([k for k in kpi_views(context, view.period, "village", code)
+    view = resolve_view(context, query, domains=VILLAGE_DOMAINS)
+    controls = controls_of(view, lang)
+    # One village: its own value, named as such (not 村均, the mean over villages).
+    kpis = kpi_sections([replace(k, label=village_label(k.item.indicator.id))
+                         for k in kpi_views(context, view.period, "village", code)
                          if k.item.indicator.id in VILLAGE_COLUMNS], lang)
     trends = trends_section(lang, trend_charts(village_trend_frames(context, code), lang))
     trail = [(t("county_name", lang), view_href("/", query)),

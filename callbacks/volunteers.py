@@ -12,6 +12,7 @@ from callbacks.context import AppContext
 from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import (
     View,
+    controls_of,
     kpi_views,
     resolve_view,
     short_names,
@@ -31,7 +32,6 @@ from data_access.volunteers import (
 )
 from layouts import ids
 from layouts import volunteers as ui
-from layouts.controls import view_controls
 from layouts.figures import ranked_bars
 from layouts.i18n import Lang, parse_lang, t
 from layouts.kpi import kpi_sections
@@ -199,7 +199,7 @@ def volunteers_page(context: AppContext, lang: Lang,
     choices = indicators_of("volunteers")
     generated = bool(division_table(context.engine)["population_generated"].any())
     kpis = kpi_views(context, view.period, "county", COUNTY_CODE, [i.id for i in choices])
-    body = [view_controls(lang, view.indicator, view.period, view.kinds, view.periods, choices),
+    body = [controls_of(view, lang, choices),
             ui.notes(lang, generated), html.Div(kpi_sections(kpis, lang), className="kpi-grid"),
             *_teams(context, view.period, query, lang), *_activities(context, view, lang)]
     trail = [(t("county_name", lang), view_href("/", query)), (t("volunteers", lang), None)]

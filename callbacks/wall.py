@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from callbacks.context import AppContext
 from data_access.boundaries import township_boundaries
 from data_access.cache import data_version
+from data_access.calendar import calendar_warning
 from data_access.status import data_status
 from data_access.weekly_report import weekly_report
 from layouts import ids
@@ -115,7 +116,9 @@ def refresh(context: AppContext, previous: dict[str, Any] | None,
         return {**previous, "state": "offline", "since": since or format_date(now),
                 "error": error}, None
     stale = is_stale(found.last_import_at, now, context.settings.stale_after_hours)
+    calendar = calendar_warning(context.engine, context.today())
     return {"key": key, "state": "stale" if stale else "ok", "since": None, "error": "",
+            "calendar": list(calendar) if calendar else None,
             "data_as_of": format_date(found.last_import_at),
             "checked_at": now.strftime("%Y-%m-%d %H:%M:%S")}, payload
 

@@ -5,25 +5,27 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from dash import Dash, Input, NoUpdate, Output, State, html
+from dash import ALL, Dash, Input, NoUpdate, Output, State, ctx, html, no_update
 
 from callbacks.context import AppContext
-from callbacks.url_state import search_with
+from callbacks.url_state import parse_query, search_with
 from callbacks.views import NotFound
+from data_access.calendar import calendar_warning
 from data_access.divisions import division_table
+from data_access.meeting_copy import MarkRefused, mark_meeting_copy, meeting_copy
 from data_access.weekly import export_snapshot, list_exports
 from data_access.weekly_report import weekly_report
 from layouts import ids
 from layouts.bulletin import bulletin_text
-from layouts.i18n import Lang, t
+from layouts.calendar_notice import calendar_notice
+from layouts.i18n import Lang, parse_lang, t
 from layouts.weekly import (
     archive_notice,
-    bulletin_panel,
     comparison_note,
+    exports_items,
     exports_list,
-    flags_section,
-    rankings_section,
     ready_marker,
+    report_body,
     township_summary,
     week_controls,
     weekly_href,
@@ -79,11 +81,12 @@ def weekly_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple
     report = weekly_report(context.engine, week)
     body = [
         _controls(context, week, "/weekly", lang),
+        calendar_notice(calendar_warning(context.engine, context.today()), lang),
         comparison_note(report, lang),
-        rankings_section(report, lang),
-        flags_section(report, lang),
-        bulletin_panel(report, lang, bulletin_text(report, lang)),
-        exports_list(list_exports(context.engine, week.label), lang),
+        report_body(report, lang, bulletin_text(report, lang),
+                    f"/weekly/flags.xlsx?{urlencode({'week': week.label, 'lang': lang})}"),
+        exports_list(list_exports(context.engine, week.label),
+                     meeting_copy(context.engine, week.label), lang),
         ready_marker(report),
     ]
     trail = [(t("county_name", lang), "/"), (t("weekly", lang), None)]
@@ -115,7 +118,7 @@ def archived_page(context: AppContext, lang: Lang, query: dict[str, str],
     """A stored export, drawn from the numbers saved with it (in the language it was made in)."""
     export = export_snapshot(context.engine, int(export_id))
     if export is None:
-        raise NotFound(f"#{export_id}")
+        raise NotFound(f"#{export_id}", "unknown_export")
     report = WeeklyReport.from_json(export["snapshot"]["report"])
     shown: Lang = "en" if export["lang"] == "en" else "zh"
     notice = archive_notice(export, shown)
@@ -125,9 +128,9 @@ def archived_page(context: AppContext, lang: Lang, query: dict[str, str],
         body = [notice, comparison_note(report, shown), *township_summary(report, code, shown)]
         title = _title(report, shown, name)
     else:
-        body = [notice, comparison_note(report, shown), rankings_section(report, shown),
-                flags_section(report, shown),
-                bulletin_panel(report, shown, export["snapshot"]["bulletin"])]
+        body = [notice, comparison_note(report, shown),
+                report_body(report, shown, export["snapshot"]["bulletin"],
+                            f"/weekly/export/{export['id']}/flags.xlsx")]
         title = _title(report, shown)
     trail = [(t("county_name", lang), "/"),
              (t("weekly", lang), weekly_href("/weekly", report.week, lang)),
@@ -141,6 +144,26 @@ def register(app: Dash, context: AppContext) -> None:
                   prevent_initial_call=True)
     def week_chosen(week: str | None, search: str | None) -> str | NoUpdate:
         return search_with(search, "week", week)
+
+    @app.callback(Output(ids.WEEKLY_EXPORTS, "children"),
+                  Output(ids.WEEKLY_MARK_RESULT, "children"),
+                  Input(ids.meeting_mark(ALL), "n_clicks"), State(ids.WEEKLY_MARK_REASON, "value"),
+                  State(ids.URL, "search"), prevent_initial_call=True)
+    def mark_clicked(clicks: list[int | None], reason: str | None,
+                     search: str | None) -> tuple[list | NoUpdate, str | NoUpdate]:
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or not any(clicks):
+            return no_update, no_update
+        lang = parse_lang(parse_query(search).get("lang"))
+        try:
+            week = mark_meeting_copy(context.engine, int(trigger["export"]), reason or "",
+                                     context.now())
+        except MarkRefused as refused:
+            zh, _, en = str(refused).partition(" / ")
+            return no_update, (en or zh) if lang == "en" else zh
+        exports = exports_items(list_exports(context.engine, week),
+                                meeting_copy(context.engine, week), lang)
+        return exports, t("meeting_copy_marked", lang).format(id=trigger["export"], week=week)
 
     app.clientside_callback(
         "function (clicks) { if (clicks) { window.print(); } return clicks; }",

@@ -7,9 +7,11 @@ from typing import cast
 
 from flask import Blueprint, Flask, jsonify, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.context import AppContext
 from data_access.aggregates import Level
+from data_access.calendar import calendar_status
 from data_access.divisions import COUNTY_CODE, division_table
 from data_access.indicator_values import indicator_values
 from data_access.status import data_status
@@ -21,6 +23,21 @@ CODE_PATTERN = re.compile(r"^\d{12}$")
 
 def _bad_request(zh: str, en: str) -> ResponseReturnValue:
     return jsonify({"error": {"zh": zh, "en": en}}), 400
+
+
+def _calendar(context: AppContext) -> dict[str, object] | None:
+    """Years the holiday calendar covers, and the warning when this (or next) year is not."""
+    try:
+        calendar = calendar_status(context.engine, context.today())
+    except SQLAlchemyError:
+        return None
+    warning = calendar.warning
+    return {
+        "covered_years": list(calendar.covered_years),
+        "imported_years": list(calendar.imported_years),
+        "uncovered_years": list(calendar.uncovered),
+        "warning": {"zh": warning[0], "en": warning[1]} if warning else None,
+    }
 
 
 def register(server: Flask, context: AppContext) -> None:
@@ -35,6 +52,7 @@ def register(server: Flask, context: AppContext) -> None:
             "data_as_of": status.last_import_at.isoformat() if status.last_import_at else None,
             "latest_record_at": (status.latest_record_at.isoformat()
                                  if status.latest_record_at else None),
+            "calendar": _calendar(context) if status.database_ok else None,
         }
         return jsonify(body), 200 if status.database_ok else 503
 
@@ -72,6 +90,8 @@ def register(server: Flask, context: AppContext) -> None:
                 "domain": v.indicator.domain,
                 "unit": {"zh": v.indicator.unit.zh, "en": v.indicator.unit.en},
                 "value": v.value,
+                # a rate's counts: a rate over fewer than MIN_SAMPLE cases is not assessed
+                "numerator": v.numerator, "denominator": v.denominator,
                 "definition": {"zh": v.indicator.definition_zh, "en": v.indicator.definition_en},
                 "note": {"zh": v.note_zh, "en": v.note_en} if v.value is None else None,
             } for v in values],

@@ -9,6 +9,7 @@ from callbacks.context import AppContext
 from callbacks.domains import domain_modules
 from dashboard import api, pdf
 from dashboard.config import Settings
+from data_access.calendar import sync_calendar
 from data_access.db import get_engine
 from data_access.paths import ASSETS_DIR
 from layouts.shell import app_layout
@@ -32,5 +33,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     for module in (router, navigation, exports, weekly, wall, *domain_modules()):
         module.register(app, context)
     api.register(app.server, context)
+    # The county's holiday calendar, loaded before the first request and again after imports.
+    app.server.before_request(lambda: sync_calendar(context.engine))
     pdf.register(app.server, context, settings.internal_url)
     return app

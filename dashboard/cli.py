@@ -18,12 +18,17 @@ from data_access.importing.domains import DOMAINS
 from data_access.importing.problems import ImportRejected
 from data_access.importing.runner import import_file
 from data_access.importing.template import write_template
+from data_access.importing.templates import REFERENCE_TEMPLATES, TEMPLATES
 
 T = TypeVar("T")
 
 
 def _domain_list() -> str:
     return "\n".join(f"  {d.id:<22} {d.zh} / {d.en}" for d in DOMAINS.values())
+
+
+def _reference_list() -> str:
+    return "\n".join(f"  {d.id:<22} {d.zh} / {d.en}" for d in REFERENCE_TEMPLATES.values())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="write the generated templates to this folder and keep them")
     load = commands.add_parser("import", help="import a filled-in template (.xlsx or .csv)")
     load.add_argument("file", type=Path)
-    load.add_argument("--domain", choices=sorted(DOMAINS), default=None,
+    load.add_argument("--domain", choices=sorted(TEMPLATES), default=None,
                       help="which template (detected from the sheet name or headers if omitted)")
     boundaries = commands.add_parser(
         "import-boundaries", help="import official township or village boundaries (GeoJSON)")
@@ -49,10 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
                             help="township: all 15 townships in one file; village: villages "
                                  "and communities (a township's map needs all of its own)")
     template = commands.add_parser(
-        "template", help="write an empty template", epilog="domains:\n" + _domain_list(),
+        "template", help="write an empty template",
+        epilog="domains:\n" + _domain_list()
+               + "\n\nreference templates (no domain):\n" + _reference_list(),
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    template.add_argument("domain", choices=sorted(DOMAINS), metavar="DOMAIN",
-                          help="one of the domains listed below")
+    template.add_argument("domain", choices=sorted(TEMPLATES), metavar="DOMAIN",
+                          help="one of the templates listed below")
     template.add_argument("--output", type=Path, default=None,
                           help="file to write (.xlsx or .csv; default DOMAIN.xlsx)")
     drawing = commands.add_parser(
@@ -63,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     drawing.add_argument("--seed", required=True, help="the published random seed")
     drawing.add_argument("--verify", action="store_true",
                          help="re-compute the recorded draw and compare; change nothing")
+    commands.add_parser(
+        "calendar", help="list the years the holiday calendar covers (library and imported)",
+        description="Years whose holidays and make-up working days (调休) are known: the "
+                    "chinesecalendar library's and those imported with the holiday_calendar "
+                    "template; warns when this year, or from December on next year, is not "
+                    "covered (exit code 1).")
     serve = commands.add_parser("serve", help="serve the dashboard (development server)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
@@ -75,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     handler = {"init-db": _init_db, "demo-data": _demo_data, "import": _import,
                "import-boundaries": _import_boundaries, "template": _template,
-               "draw": _draw, "serve": _serve}[args.command]
+               "draw": _draw, "calendar": _calendar, "serve": _serve}[args.command]
     return handler(settings, args)
 
 
@@ -149,7 +162,7 @@ def _template(settings: Settings, args: argparse.Namespace) -> int:
     output = args.output or Path(f"{args.domain}.xlsx")
     engine = get_engine(settings.database_url)
     # Without a database the template still has its instructions, only no division list.
-    write_template(DOMAINS[args.domain], output, engine if has_schema(engine) else None)
+    write_template(TEMPLATES[args.domain], output, engine if has_schema(engine) else None)
     print(f"模板已写入 / template written: {output}")
     return 0
 
@@ -185,6 +198,41 @@ def _draw(settings: Settings, args: argparse.Namespace) -> int:
     print(f"抽取结果{'一致' if check.draw_matches else '不一致'} / draw "
           f"{'matches the record' if check.draw_matches else 'differs from the record'}")
     return 0 if same else 1
+
+
+def _year_ranges(years: tuple[int, ...]) -> str:
+    """2004-2027 for consecutive years, commas between runs."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def _calendar(settings: Settings, _args: argparse.Namespace) -> int:
+    from data_access.calendar import calendar_status, imported_years
+    from metrics.workdays import library_years
+
+    engine = get_engine(settings.database_url)
+    if not has_schema(engine):
+        print("数据库未初始化，请先运行 init-db / the database is not set up: run init-db first",
+              file=sys.stderr)
+        return 2
+    today = settings.today or dt.date.today()
+    status = calendar_status(engine, today)
+    library = library_years()
+    print("节假日安排覆盖的年份 / years the holiday calendar covers:")
+    print(f"  {library.start}-{library.stop - 1}  chinesecalendar 库 / library")
+    for year in imported_years(engine):
+        print(f"  {year.year}       县导入 / imported: 休 {year.holidays} 天/days, "
+              f"班 {year.workdays} 天/days  ({'；'.join(year.sources)})")
+    print(f"合计 / in all: {_year_ranges(status.covered_years)}")
+    if status.warning:
+        print(f"注意 / warning: {status.warning[0]}\n  {status.warning[1]}")
+        return 1
+    return 0
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

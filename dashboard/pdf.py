@@ -12,6 +12,7 @@ meeting compares with them even if the data change in between.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import os
 import re
@@ -25,13 +26,17 @@ from playwright.sync_api import sync_playwright
 
 from callbacks.context import AppContext
 from callbacks.weekly import requested_week
+from data_access.cache import data_version
 from data_access.divisions import division_table
-from data_access.weekly import attach_pdf, export_pdf, store_export
+from data_access.exports import sheets_to_xlsx
+from data_access.weekly import attach_pdf, export_pdf, export_snapshot, store_export
 from data_access.weekly_report import weekly_report
 from layouts import ids
 from layouts.bulletin import bulletin_text
-from layouts.i18n import parse_lang, t
+from layouts.i18n import Lang, parse_lang, t
+from layouts.weekly import flag_sheets
 from metrics.periods import PeriodError
+from metrics.weekly import WeeklyReport
 
 CHROMIUM_ARGS = [
     "--no-sandbox",  # the server and CI run as root, where chromium's sandbox cannot start
@@ -45,7 +50,7 @@ CHROMIUM_ARGS = [
 ]
 PAGE_TIMEOUT_MS = 60_000
 CODE_PATTERN = re.compile(r"^\d{12}$")
-FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555">'
+FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555">{note}'
           '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
 
 
@@ -61,8 +66,10 @@ def chromium_path() -> str:
     return path
 
 
-def render_pdf(url: str) -> bytes:
-    """Prints the page at `url` as A4 landscape once the report on it is drawn."""
+def render_pdf(url: str, footer_note: str = "") -> bytes:
+    """Prints the page at `url` as A4 landscape once the report on it is drawn; every page's
+    footer carries `footer_note` (the export and its data version) and the page number."""
+    footer = FOOTER.format(note=f"{html.escape(footer_note)} · " if footer_note else "")
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
@@ -76,7 +83,7 @@ def render_pdf(url: str) -> bytes:
                 page.emulate_media(media="print")
                 return page.pdf(format="A4", landscape=True, print_background=True,
                                 display_header_footer=True, header_template="<span></span>",
-                                footer_template=FOOTER,
+                                footer_template=footer,
                                 margin={"top": "10mm", "bottom": "12mm", "left": "10mm",
                                         "right": "10mm"})
             finally:
@@ -105,7 +112,10 @@ def _export(context: AppContext, internal_url: str,
                              dt.datetime.now().replace(microsecond=0))
     base = internal_url or request.host_url.rstrip("/")
     try:
-        pdf = render_pdf(f"{base}/weekly/export/{export_id}?{urlencode({'print': 1})}")
+        note = t("pdf_footer", lang).format(week=week.label, id=export_id,
+                                            version=data_version(context.engine),
+                                            as_of=report.data_as_of)
+        pdf = render_pdf(f"{base}/weekly/export/{export_id}?{urlencode({'print': 1})}", note)
     except PdfError as error:
         return _message(503, t("pdf_failed", "zh").format(id=export_id, reason=error),
                         t("pdf_failed", "en").format(id=export_id, reason=error))
@@ -114,6 +124,13 @@ def _export(context: AppContext, internal_url: str,
         else "石首市"
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"{name}_周调度_{week.label}_{export_id}.pdf")
+
+
+def _workbook(report: WeeklyReport, lang: Lang, name: str) -> ResponseReturnValue:
+    """Every red flag's rows, a sheet each: the full lists behind the printed report."""
+    return send_file(io.BytesIO(sheets_to_xlsx(flag_sheets(report, lang))),
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     as_attachment=True, download_name=f"{name}.xlsx")
 
 
 def register(server: Flask, context: AppContext, internal_url: str = "") -> None:
@@ -129,6 +146,25 @@ def register(server: Flask, context: AppContext, internal_url: str = "") -> None
                 or table.at[code, "level"] != "township":
             return _message(404, f"未知的乡镇代码 {code}", f"unknown township code {code}")
         return _export(context, internal_url, code)
+
+    @server.get("/weekly/flags.xlsx")
+    def flags_workbook() -> ResponseReturnValue:
+        lang = parse_lang(request.args.get("lang"))
+        try:
+            week = requested_week(context, request.args.get("week"))
+        except PeriodError as error:
+            zh, _, en = str(error).partition(" / ")
+            return _message(400, zh, en or zh)
+        return _workbook(weekly_report(context.engine, week), lang, f"预警明细_{week.label}")
+
+    @server.get("/weekly/export/<int:export_id>/flags.xlsx")
+    def stored_flags_workbook(export_id: int) -> ResponseReturnValue:
+        export = export_snapshot(context.engine, export_id)
+        if export is None:
+            return _message(404, t("export_not_found", "zh"), t("export_not_found", "en"))
+        report = WeeklyReport.from_json(export["snapshot"]["report"])
+        return _workbook(report, parse_lang(export["lang"]),
+                         f"预警明细_{report.week}_{export_id}")
 
     @server.get("/weekly/export/<int:export_id>.pdf")
     def stored_pdf(export_id: int) -> ResponseReturnValue:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -41,6 +42,17 @@ def domain_values(engine: Engine, domain: DomainId, period: Period, level: Level
 
 
 @cached
+def indicator_counts(engine: Engine, indicator_id: str, period: Period, level: Level,
+                     within: str | None = None) -> pd.DataFrame | None:
+    """A rate's numerator and denominator for every division at `level` under `within`
+    (columns numerator, denominator, indexed by code); None for an indicator that is not a rate
+    or a period its domain does not report."""
+    indicator = INDICATORS[indicator_id]
+    frame = _domain_frame(engine, indicator.domain, period, level, within)
+    return None if frame is None else indicator.counts(frame)
+
+
+@cached
 def domain_ranks(engine: Engine, domain: DomainId, period: Period, level: Level,
                  within: str | None = None) -> pd.DataFrame | None:
     """Each division's rank among its peers on every indicator of the domain (1 best, NaN for
@@ -50,6 +62,18 @@ def domain_ranks(engine: Engine, domain: DomainId, period: Period, level: Level,
         return None
     return pd.DataFrame({column: rank(values[column], column) for column in values.columns},
                         index=values.index)
+
+
+def _number(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+
+
+def _counts_of(engine: Engine, indicator_id: str, period: Period, level: Level,
+               code: str) -> tuple[float | None, float | None]:
+    counts = indicator_counts(engine, indicator_id, period, level, code)
+    if counts is None or code not in counts.index:
+        return None, None
+    return _number(counts.at[code, "numerator"]), _number(counts.at[code, "denominator"])
 
 
 def _values_of(domain: DomainId, values: pd.DataFrame | None, code: str,
@@ -79,6 +103,10 @@ def indicator_values(engine: Engine, period: Period, level: Level, code: str,
         values = domain_values(engine, domain, period, level, code)
         found.update(_values_of(domain, values, code,
                                 [i for i in wanted if INDICATORS[i].domain == domain]))
+    for indicator_id, item in found.items():
+        if item.value is not None and item.indicator.is_rate:
+            numerator, denominator = _counts_of(engine, indicator_id, period, level, code)
+            found[indicator_id] = replace(item, numerator=numerator, denominator=denominator)
     return [found[i] for i in wanted]
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Engine, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Engine, Select, and_, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from data_access.cache import cached
 from data_access.models import (
@@ -89,14 +90,20 @@ def year_tasks(engine: Engine, year: int) -> pd.DataFrame:
     return _read(engine, query, ("planned_start", "planned_end"))
 
 
-def open_rows(engine: Engine, today: dt.date) -> pd.DataFrame:
-    """Results with something still to do: rectification ordered and not done, inspected and
-    not published, or not yet inspected under a task whose planned end has passed."""
+def open_rows(engine: Engine, as_of: dt.date) -> pd.DataFrame:
+    """Results with something still to do at the end of `as_of` (today, or a day in the past):
+    rectification ordered and not done by then, inspected and not published by then, or not
+    yet inspected then under a task whose planned end had passed. Rows as they are now:
+    metrics.inspections.state_as_of takes them back to the day."""
     result = InspectionResult
-    query = (_result_query().where(or_(
-        and_(result.disposal == RECTIFY_DISPOSAL, result.rectified_on.is_(None)),
-        and_(result.inspected_on.is_not(None), result.published_on.is_(None)),
-        and_(result.inspected_on.is_(None), InspectionTask.planned_end < today)))
+
+    def not_by(column: InstrumentedAttribute) -> ColumnElement[bool]:
+        return or_(column.is_(None), column > as_of)
+
+    query = (_result_query().where(result.drawn_on <= as_of, or_(
+        and_(result.disposal == RECTIFY_DISPOSAL, not_by(result.rectified_on)),
+        and_(result.inspected_on.is_not(None), not_by(result.published_on)),
+        and_(not_by(result.inspected_on), InspectionTask.planned_end < as_of)))
         .order_by(result.task_code, result.object_code))
     return _read(engine, query, DATE_COLUMNS)
 

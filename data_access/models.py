@@ -306,6 +306,24 @@ class SupervisionTheme(Base):
     status: Mapped[str] = mapped_column(String(16))  # 未开始 / 进行中 / 已完成 / 逾期
 
 
+# --- reference ---------------------------------------------------------------------------------
+
+
+class HolidayCalendar(Base):
+    """A day of the county-kept holiday calendar (template holiday_calendar): a holiday (休) or
+    a make-up working day (班), as the State Council's notice for the year sets them.
+
+    These days take precedence over the chinesecalendar library (metrics/workdays.py); a year
+    with rows here counts as covered. Re-importing a year replaces that year's rows.
+    """
+
+    __tablename__ = "holiday_calendar"
+
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(1))  # 休 (no work) / 班 (make-up working day)
+    source: Mapped[str] = mapped_column(String(200))  # the notice, e.g. 国务院办公厅关于…的通知
+
+
 # --- bookkeeping -----------------------------------------------------------------------------
 
 
@@ -341,6 +359,20 @@ class ReportExport(Base):
     snapshot: Mapped[str] = mapped_column(Text)
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class MeetingCopy(Base):
+    """The export marked as a week's 会议材料: what the meeting was shown, and so what the next
+    week compares with. Marking another export of the same week needs a reason; every mark is
+    kept, the newest is in force."""
+
+    __tablename__ = "meeting_copy"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    week: Mapped[str] = mapped_column(String(8), index=True)  # YYYY-Www
+    export_id: Mapped[int] = mapped_column(ForeignKey("report_export.id"))
+    marked_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
 
 
 # --- boundaries ------------------------------------------------------------------------------

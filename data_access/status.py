@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from data_access.calendar import TEMPLATE_ID as CALENDAR_TEMPLATE
 from data_access.models import ImportLog, ServiceCase
 
 
@@ -22,9 +23,11 @@ class DataStatus:
 def data_status(engine: Engine) -> DataStatus:
     try:
         with engine.connect() as connection:
-            # Boundary files say nothing about how fresh the figures are.
+            # Boundary files and the holiday calendar say nothing about how fresh the
+            # figures are.
             last_import = connection.scalar(select(func.max(ImportLog.imported_at)).where(
-                ImportLog.domain.not_like("boundaries%")))
+                ImportLog.domain.not_like("boundaries%"),
+                ImportLog.domain != CALENDAR_TEMPLATE))
             latest = connection.scalar(select(func.max(ServiceCase.accepted_at)))
     except SQLAlchemyError as error:
         return DataStatus(False, None, None, type(error).__name__)

@@ -1,7 +1,10 @@
 """Rows behind the weekly report's red flags, and the stored report exports.
 
-Each flag query reads only the rows of its flag (cases due in one week, open rectifications),
-through indexed columns; the stored exports are one row per PDF with the report model as JSON.
+The flags are defined in metrics/red_flags.py (what each counts, as of which day); here they
+are read. Cases due in one week are read through indexed columns; rectification orders are few
+(hundreds), so all are read and metrics.red_flags.overdue_rectification picks the overdue ones,
+the same test the inspection pages apply. The stored exports are one row per PDF with the
+report model as JSON.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from data_access.models import (
     ServiceItem,
 )
 from metrics.periods import Period
-from metrics.vocabulary import RECTIFY_DISPOSAL
+from metrics.red_flags import days_late, overdue_rectification
+from metrics.vocabulary import OPEN_STATUS, RECTIFY_DISPOSAL
 
 
 def _read(engine: Engine, query) -> pd.DataFrame:
@@ -37,11 +41,13 @@ def _read(engine: Engine, query) -> pd.DataFrame:
 
 @cached
 def new_overdue_cases(engine: Engine, week: Period) -> pd.DataFrame:
-    """Cases whose promised date fell in the week and that were not finished by it:
-    serial_no, item, hall, township_code, township, due_date, finished_at (NaT while open)."""
+    """The new-overdue-cases flag of the week (metrics/red_flags.py): cases whose promised date
+    fell in the week and that were not finished by it, finished on a later day or still being
+    handled (refused and returned cases are closed, not overdue): serial_no, item, hall,
+    township_code, township, due_date, finished_at (NaT while open)."""
     township = aliased(Division)
-    finished_late = or_(ServiceCase.finished_at.is_(None),
-                        day_of(engine, ServiceCase.finished_at) > ServiceCase.due_date)
+    still_open = and_(ServiceCase.finished_at.is_(None), ServiceCase.status == OPEN_STATUS)
+    finished_late = day_of(engine, ServiceCase.finished_at) > ServiceCase.due_date
     query = (select(ServiceCase.serial_no, ServiceItem.name.label("item"),
                     Division.name.label("hall"), ServiceCase.township_code,
                     township.name.label("township"), ServiceCase.due_date,
@@ -50,7 +56,7 @@ def new_overdue_cases(engine: Engine, week: Period) -> pd.DataFrame:
              .join(Division, Division.code == ServiceCase.division_code)
              .outerjoin(township, township.code == ServiceCase.township_code)
              .where(ServiceCase.missed_due.is_(True), dates_between(ServiceCase.due_date, week),
-                    finished_late)
+                    or_(still_open, finished_late))
              .order_by(ServiceCase.due_date, ServiceCase.serial_no))
     frame = _read(engine, query)
     frame["finished_at"] = pd.to_datetime(frame["finished_at"])
@@ -58,22 +64,36 @@ def new_overdue_cases(engine: Engine, week: Period) -> pd.DataFrame:
 
 
 @cached
-def overdue_rectifications(engine: Engine, as_of: dt.date) -> pd.DataFrame:
-    """Rectifications ordered, due before `as_of` and not done by it: task_code, object_name,
-    lead_department, township_code, township, rectify_due."""
+def rectification_orders(engine: Engine) -> pd.DataFrame:
+    """Every object ordered to rectify (责令整改), of every year's draws: task_code,
+    object_code, object_name, lead_department, township_code, township, disposal, rectify_due,
+    rectified_on (dates; None while not rectified)."""
     result = InspectionResult
-    query = (select(result.task_code, InspectionObject.name.label("object_name"),
+    query = (select(result.task_code, result.object_code,
+                    InspectionObject.name.label("object_name"),
                     InspectionTask.lead_department, result.township_code,
-                    Division.name.label("township"), result.rectify_due)
+                    Division.name.label("township"), result.disposal, result.rectify_due,
+                    result.rectified_on)
              .join(InspectionTask, InspectionTask.code == result.task_code)
              .join(InspectionObject, InspectionObject.code == result.object_code)
              .join(Division, Division.code == result.township_code)
-             .where(result.disposal == RECTIFY_DISPOSAL, result.rectify_due < as_of,
-                    or_(result.rectified_on.is_(None), result.rectified_on >= as_of))
+             .where(result.disposal == RECTIFY_DISPOSAL)
              .order_by(result.rectify_due, result.task_code, result.object_code))
     frame = _read(engine, query)
-    frame["rectify_due"] = pd.to_datetime(frame["rectify_due"]).dt.date
+    for name in ("rectify_due", "rectified_on"):
+        frame[name] = pd.to_datetime(frame[name]).dt.date.where(frame[name].notna(), None)
     return frame
+
+
+@cached
+def overdue_rectifications(engine: Engine, as_of: dt.date) -> pd.DataFrame:
+    """The overdue-rectifications flag at the end of `as_of` (metrics/red_flags.py: the
+    deadline before as_of, not rectified on or before it), longest overdue first: the columns
+    of rectification_orders, working_days_late and calendar_days_late."""
+    orders = rectification_orders(engine)
+    late = orders[overdue_rectification(orders, as_of)]
+    days = days_late(late["rectify_due"], as_of).astype(int)
+    return pd.concat([late, days], axis=1).reset_index(drop=True)
 
 
 @cached
@@ -124,16 +144,6 @@ def export_snapshot(engine: Engine, export_id: int) -> dict | None:
 def export_pdf(engine: Engine, export_id: int) -> bytes | None:
     with engine.connect() as connection:
         return connection.scalar(select(ReportExport.pdf).where(ReportExport.id == export_id))
-
-
-def latest_weekly_export(engine: Engine, week: str) -> dict | None:
-    """The newest stored export of the whole weekly report for `week` (what was presented)."""
-    with engine.connect() as connection:
-        export_id = connection.scalar(
-            select(ReportExport.id).where(ReportExport.kind == "weekly",
-                                          ReportExport.week == week)
-            .order_by(ReportExport.created_at.desc(), ReportExport.id.desc()).limit(1))
-    return None if export_id is None else export_snapshot(engine, int(export_id))
 
 
 def list_exports(engine: Engine, week: str) -> pd.DataFrame:

@@ -7,24 +7,32 @@ the PDF export and the wall display, so all of them show the same figures.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 from sqlalchemy import Engine
 
 from data_access.divisions import COUNTY_CODE, division_table
 from data_access.economy import village_incomes
-from data_access.indicator_values import indicator_by_division, indicator_values
+from data_access.indicator_values import (
+    indicator_by_division,
+    indicator_counts,
+    indicator_values,
+)
+from data_access.meeting_copy import meeting_copy
 from data_access.status import data_status
 from data_access.volunteers import last_activities
 from data_access.weekly import (
     latest_income_year,
-    latest_weekly_export,
     new_overdue_cases,
     overdue_rectifications,
 )
-from metrics.indicators import INDICATORS
-from metrics.periods import Period, format_date
+from metrics.domains import DOMAIN_BY_ID
+from metrics.indicators import INDICATORS, DomainId, IndicatorValue
+from metrics.periods import Period, format_date, parse_period, period_containing, year_to_date
+from metrics.red_flags import flag_as_of, late_detail
 from metrics.weekly import (
+    CITY_HALL_NAME,
     RED_STREAK_WEEKS,
     WEEKLY_INDICATORS,
     Flag,
@@ -37,10 +45,11 @@ from metrics.weekly import (
     rank_cards,
     red_streaks,
     report_periods,
+    report_rule,
     statuses,
 )
 
-CITY_HALL = (COUNTY_CODE, "市本级")
+CITY_HALL = (COUNTY_CODE, CITY_HALL_NAME)
 
 
 def _township_values(engine: Engine, indicator_id: str, period: Period) -> pd.Series:
@@ -48,8 +57,27 @@ def _township_values(engine: Engine, indicator_id: str, period: Period) -> pd.Se
     return values if values is not None else pd.Series(dtype=float)
 
 
+def _township_counts(engine: Engine, indicator_id: str, period: Period) -> pd.DataFrame | None:
+    return indicator_counts(engine, indicator_id, period, "township")
+
+
+def _county(engine: Engine, indicator_id: str, period: Period) -> IndicatorValue:
+    return indicator_values(engine, period, "county", COUNTY_CODE, [indicator_id])[0]
+
+
 def _county_value(engine: Engine, indicator_id: str, period: Period) -> float | None:
-    return indicator_values(engine, period, "county", COUNTY_CODE, [indicator_id])[0].value
+    return _county(engine, indicator_id, period).value
+
+
+def _reaches(engine: Engine, domain: DomainId, period: Period) -> bool:
+    """Whether the domain's data reach the period: its evidence indicator (metrics/domains.py)
+    counts something there."""
+    role = DOMAIN_BY_ID[domain].weekly
+    if role is None or not role.evidence:
+        return True
+    item = _county(engine, role.evidence, period)
+    amount = item.denominator if item.indicator.is_rate else item.value
+    return amount is not None and amount > 0
 
 
 def _income_year(engine: Engine, week: Period) -> int | None:
@@ -65,12 +93,20 @@ def _ranking(engine: Engine, indicator_id: str, week: Period, names: pd.Series,
     if periods is None:
         return None, False
     current, previous, year_before = periods
+    if not _reaches(engine, indicator.domain, current):
+        return None, False
     values = _township_values(engine, indicator_id, current)
-    recomputed = _township_values(engine, indicator_id, previous)
-    earlier = _township_values(engine, indicator_id, year_before)
+    # A period the data do not reach is no baseline: its zeros are missing data, not figures.
+    previous_reached = _reaches(engine, indicator.domain, previous)
+    year_before_reached = _reaches(engine, indicator.domain, year_before)
+    recomputed = (_township_values(engine, indicator_id, previous) if previous_reached
+                  else pd.Series(dtype=float))
+    earlier = (_township_values(engine, indicator_id, year_before) if year_before_reached
+               else None)
     shown = presented.ranking(indicator_id) if presented else None
     corrected = False
-    previous_values, previous_ranks = recomputed, None
+    previous_values: pd.Series | None = recomputed if previous_reached else None
+    previous_ranks = None
     if shown is not None:
         previous_values = pd.Series({c.code: c.value for c in shown.cards}, dtype=float)
         previous_ranks = pd.Series({c.code: c.rank for c in shown.cards}, dtype=float)
@@ -78,13 +114,18 @@ def _ranking(engine: Engine, indicator_id: str, week: Period, names: pd.Series,
         corrected = not bool(((aligned - previous_values).abs().fillna(0) < 1e-9).all()
                              and aligned.isna().equals(previous_values.isna()))
     county_previous = (shown.county if shown is not None
-                       else _county_value(engine, indicator_id, previous))
+                       else _county_value(engine, indicator_id, previous) if previous_reached
+                       else None)
+    county = _county(engine, indicator_id, current)
     ranking = Ranking(
         indicator_id=indicator_id, period=current.label, previous_period=previous.label,
         year_before_period=year_before.label,
-        county=_county_value(engine, indicator_id, current), county_previous=county_previous,
-        county_year_before=_county_value(engine, indicator_id, year_before),
-        cards=rank_cards(indicator_id, values, names, previous_values, earlier, previous_ranks))
+        county=county.value, county_previous=county_previous,
+        county_year_before=(_county_value(engine, indicator_id, year_before)
+                            if year_before_reached else None),
+        county_numerator=county.numerator, county_denominator=county.denominator,
+        cards=rank_cards(indicator_id, values, names, previous_values, earlier, previous_ranks,
+                         _township_counts(engine, indicator_id, current)))
     return ranking, corrected
 
 
@@ -93,21 +134,25 @@ def _red_streak_flag(engine: Engine, week: Period, names: pd.Series) -> Flag:
     for _ in range(RED_STREAK_WEEKS - 1):
         weeks.append(weeks[-1].previous())
     rows = []
+    covered = False
     for indicator_id in WEEKLY_INDICATORS:
-        if not has_target(indicator_id):
-            continue
         domain = INDICATORS[indicator_id].domain
+        # An annual figure is the same report every week: three red weeks of it are no news.
+        if not has_target(indicator_id) or report_rule(domain) == "latest_annual":
+            continue
         history = []
         for each in weeks:
             periods = report_periods(domain, each, _income_year(engine, each))
-            if periods is None:
+            if periods is None or not _reaches(engine, domain, periods[0]):
                 break
-            history.append(statuses(indicator_id, _township_values(engine, indicator_id,
-                                                                    periods[0])))
+            history.append(statuses(indicator_id,
+                                    _township_values(engine, indicator_id, periods[0]),
+                                    _township_counts(engine, indicator_id, periods[0])))
+        covered = covered or len(history) >= RED_STREAK_WEEKS
         rows += [FlagRow(code, str(names.get(code, code)), indicator_id, "", str(RED_STREAK_WEEKS))
                  for code in red_streaks(history)]
     rows.sort(key=lambda r: (r.township_code, WEEKLY_INDICATORS.index(r.subject)))
-    return Flag("red_three_weeks", len(rows), tuple(rows))
+    return Flag("red_three_weeks", len(rows), tuple(rows), covered)
 
 
 def _date(value: object) -> str:
@@ -127,16 +172,20 @@ def _overdue_case_flag(engine: Engine, week: Period) -> Flag:
 
 
 def _rectification_flag(engine: Engine, week: Period) -> Flag:
-    late = overdue_rectifications(engine, week.end)
+    # As of the week's Sunday (metrics/red_flags.py); the time overdue in working days with
+    # calendar days in brackets ("12 (17)").
+    late = overdue_rectifications(engine, flag_as_of(week))
     rows = tuple(FlagRow(r.township_code, r.township, f"{r.object_name}（{r.task_code}）",
-                         _date(r.rectify_due), str((week.last_day - r.rectify_due).days))
+                         _date(r.rectify_due),
+                         late_detail(r.working_days_late, r.calendar_days_late))
                  for r in late.itertuples())
     return Flag("overdue_rectifications", len(rows), rows)
 
 
 def _inactive_flag(engine: Engine, week: Period) -> Flag:
-    stations = last_activities(engine, week.last_day)
-    idle = stations[inactive_this_month(stations["last_at"], week.last_day)]
+    as_of = flag_as_of(week)
+    stations = last_activities(engine, as_of)
+    idle = stations[inactive_this_month(stations["last_at"], as_of)]
     rows = tuple(FlagRow(r.township_code, r.township, r.name, _date(r.last_at), "")
                  for r in idle.itertuples())
     return Flag("inactive_villages", len(rows), rows)
@@ -145,7 +194,7 @@ def _inactive_flag(engine: Engine, week: Period) -> Flag:
 def _fell_below_flag(engine: Engine, week: Period) -> Flag:
     year = _income_year(engine, week)
     if year is None:
-        return Flag("fell_below_50k", 0, ())
+        return Flag("fell_below_50k", 0, (), covered=False)
     current = village_incomes(engine, year).set_index("code")
     previous = village_incomes(engine, year - 1).set_index("code")
     fell = fell_below_weak_line(current["operating_revenue"], previous["operating_revenue"])
@@ -156,11 +205,31 @@ def _fell_below_flag(engine: Engine, week: Period) -> Flag:
     return Flag("fell_below_50k", len(rows), rows)
 
 
+def _covered_flags(engine: Engine, week: Period, flags: tuple[Flag, ...]) -> tuple[Flag, ...]:
+    """Marks the flags whose period the data do not reach: their 0 means "no data", and the
+    bulletin says nothing of them rather than "none overdue"."""
+    month = period_containing("month", week.last_day)
+    reached = {
+        "new_overdue_cases": _reaches(engine, "services", week),
+        "overdue_rectifications": _reaches(engine, "inspections", year_to_date(week.last_day))
+        or _reaches(engine, "inspections", parse_period(str(week.last_day.year - 1))),
+        "inactive_villages": _reaches(engine, "volunteers", month)
+        or _reaches(engine, "volunteers", month.previous()),
+    }
+    # Rows of overdue cases or rectifications are facts whatever the coverage; villages with
+    # no activity are an absence, which means nothing where the data do not reach.
+    evident = {"new_overdue_cases", "overdue_rectifications"}
+    return tuple(replace(flag, covered=flag.covered and (
+        (flag.kind in evident and flag.count > 0) or reached.get(flag.kind, True)))
+        for flag in flags)
+
+
 def weekly_report(engine: Engine, week: Period) -> WeeklyReport:
     """The report of ISO week `week`, compared with last week's report as it was presented
-    (its newest stored export) when there is one, else with last week recomputed."""
+    (the export marked as its meeting copy) when there is one, else with last week
+    recomputed."""
     names = division_table(engine)["short_name"]
-    previous_export = latest_weekly_export(engine, week.previous().label)
+    previous_export = meeting_copy(engine, week.previous().label)
     presented = (WeeklyReport.from_json(previous_export["snapshot"]["report"])
                  if previous_export is not None else None)
     rankings, corrections = [], []
@@ -170,9 +239,10 @@ def weekly_report(engine: Engine, week: Period) -> WeeklyReport:
             rankings.append(ranking)
         if corrected:
             corrections.append(indicator_id)
-    flags = (_overdue_case_flag(engine, week), _rectification_flag(engine, week),
-             _inactive_flag(engine, week), _fell_below_flag(engine, week),
-             _red_streak_flag(engine, week, names))
+    flags = _covered_flags(engine, week, (
+        _overdue_case_flag(engine, week), _rectification_flag(engine, week),
+        _inactive_flag(engine, week), _fell_below_flag(engine, week),
+        _red_streak_flag(engine, week, names)))
     compared = ""
     if previous_export is not None:
         created: dt.datetime = previous_export["created_at"]

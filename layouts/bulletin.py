@@ -1,32 +1,63 @@
-"""The weekly bulletin (周通报): fixed sentence templates filled from the report model.
+"""The weekly bulletin (周通报): sentences generated from the report model, each only when its
+facts exist.
 
-Every figure comes from `metrics.weekly.WeeklyReport`; nothing is typed by hand. The Chinese
-follows the layout of a government notice (一、二、三 sections, （一）（二） sub-items,
-semicolons between clauses); the English is a plain rendering of the same sentences.
+Every figure comes from `metrics.weekly.WeeklyReport`; nothing is typed by hand. A week the data
+do not reach says so once. Lists are complete, or name the first few and end with 等 and the
+total; ties are named as ties; a rate over too few cases carries its counts. The Chinese follows
+the layout of a government notice (一、二、三 sections, （一）（二） sub-items); the English is a
+plain rendering of the same facts.
 """
 
 from __future__ import annotations
 
-import pandas as pd
-
-from layouts.formatting import indicator_name, value_with_unit
+from layouts.formatting import counts_text, indicator_name, value_with_unit
 from layouts.i18n import Lang
 from metrics.domains import DOMAIN_BY_ID
 from metrics.indicators import INDICATORS, PERCENT
+from metrics.targets import MIN_SAMPLE, too_few
 from metrics.weekly import (
+    CITY_HALL_NAME,
     DOMAIN_ORDER,
     HEADLINE,
     Card,
     Flag,
     Ranking,
     WeeklyReport,
-    best_and_worst,
-    statuses,
+    laggards,
+    leaders,
+    newly_red,
 )
 
 Section = tuple[str, list[str]]
 CHINESE_NUMERALS = "一二三四五六七八九十"
 LIST_LIMIT = 5  # names listed in a sentence before "等"
+MOVERS_SHOWN = 3
+NO_DATA = ("本周无数据。", "No data for this week.")
+
+
+def _zh(lang: Lang) -> bool:
+    return lang == "zh"
+
+
+def listing(items: list[str], lang: Lang, total: int | None = None) -> str:
+    """“A、B、C”, or “A、B、C、D、E等12个” when there are more than LIST_LIMIT (or than shown)."""
+    total = len(items) if total is None else total
+    shown = ("、" if _zh(lang) else ", ").join(items[:LIST_LIMIT])
+    if total > min(len(items), LIST_LIMIT):
+        return (f"{shown}等{total}个" if _zh(lang)
+                else f"{shown} and {total - min(len(items), LIST_LIMIT)} more")
+    return shown
+
+
+def _value(indicator_id: str, value: float | None, lang: Lang,
+           numerator: float | None = None, denominator: float | None = None) -> str:
+    """The value with its unit; a rate over too few cases adds its counts."""
+    text = value_with_unit(indicator_id, value, lang)
+    if too_few(indicator_id, denominator):
+        counts = counts_text(numerator, denominator)
+        return (f"{text}（{counts}，样本不足）" if _zh(lang)
+                else f"{text} ({counts}, too few cases)")
+    return text
 
 
 def _delta(indicator_id: str, value: float | None, base: float | None, lang: Lang,
@@ -37,136 +68,175 @@ def _delta(indicator_id: str, value: float | None, base: float | None, lang: Lan
     unit = INDICATORS[indicator_id].unit
     delta = value - base
     if unit is PERCENT:
-        size = f"{abs(delta):.1f}{'个百分点' if lang == 'zh' else ' pp'}"
+        size = f"{abs(delta):.1f}{'个百分点' if _zh(lang) else ' pp'}"
     else:
         size = value_with_unit(indicator_id, abs(delta), lang)
     zh_against, en_against = against
     if abs(delta) < 0.05 if unit is PERCENT else delta == 0:
-        return f"与{zh_against}持平" if lang == "zh" else f"level with {en_against}"
-    if lang == "zh":
+        return f"与{zh_against}持平" if _zh(lang) else f"level with {en_against}"
+    if _zh(lang):
         up, down = ("上升", "下降") if unit is PERCENT else ("增加", "减少")
         return f"较{zh_against}{up if delta > 0 else down}{size}"
     return f"{'up' if delta > 0 else 'down'} {size} on {en_against}"
 
 
 def _period_phrase(ranking: Ranking, lang: Lang) -> str:
-    domain = INDICATORS[ranking.indicator_id].domain
-    if domain == "income":
-        return f"{ranking.period}年度" if lang == "zh" else f"in {ranking.period}"
-    if domain == "inspections":
+    rule = DOMAIN_BY_ID[INDICATORS[ranking.indicator_id].domain].weekly
+    period = rule.period if rule else "week"
+    if period == "latest_annual":
+        return f"{ranking.period}年度" if _zh(lang) else f"in {ranking.period}"
+    if period == "year_to_date":
         last_day = ranking.period.split("~")[-1]
-        return f"本年累计（截至{last_day}）" if lang == "zh" else f"this year to {last_day}"
-    return "本周" if lang == "zh" else "this week"
+        return f"本年累计（截至{last_day}）" if _zh(lang) else f"this year to {last_day}"
+    return "本周" if _zh(lang) else "this week"
 
 
 def _county_clause(ranking: Ranking, lang: Lang) -> str:
     indicator_id = ranking.indicator_id
-    domain = INDICATORS[indicator_id].domain
-    parts = [_delta(indicator_id, ranking.county, ranking.county_previous, lang,
-                    ("上周", "last week")) if domain != "income" else "",
+    rule = DOMAIN_BY_ID[INDICATORS[indicator_id].domain].weekly
+    annual = rule is not None and rule.period == "latest_annual"
+    # A rate over a handful of cases moves by tens of points on one case: no comparison.
+    noisy = too_few(indicator_id, ranking.county_denominator)
+    parts = [] if noisy else [_delta(indicator_id, ranking.county, ranking.county_previous, lang,
+                    ("上周", "last week")) if not annual else "",
              _delta(indicator_id, ranking.county, ranking.county_year_before, lang,
                     ("去年同期", "a year earlier"))]
-    changes = ("，" if lang == "zh" else ", ").join(p for p in parts if p)
-    value = value_with_unit(indicator_id, ranking.county, lang)
-    if lang == "zh":
+    changes = ("，" if _zh(lang) else ", ").join(p for p in parts if p)
+    value = _value(indicator_id, ranking.county, lang, ranking.county_numerator,
+                   ranking.county_denominator)
+    if _zh(lang):
         return (f"{indicator_name(indicator_id, lang)}{value}"
                 + (f"（{changes}）" if changes else ""))
     return f"{indicator_name(indicator_id, lang)} {value}" + (f" ({changes})" if changes else "")
 
 
-def _join(items: list[str], lang: Lang) -> str:
-    separator = "、" if lang == "zh" else ", "
-    shown = separator.join(items[:LIST_LIMIT])
-    if len(items) > LIST_LIMIT:
-        shown += f"等{len(items)}个" if lang == "zh" else f" and {len(items) - LIST_LIMIT} more"
-    return shown
-
-
-def _cards_text(cards: list[Card], indicator_id: str, lang: Lang) -> str:
-    separator = "、" if lang == "zh" else "; "
-    return separator.join(f"{c.name}（{value_with_unit(indicator_id, c.value, lang)}）"
-                          if lang == "zh"
-                          else f"{c.name} ({value_with_unit(indicator_id, c.value, lang)})"
-                          for c in cards)
-
-
 def overall(report: WeeklyReport, lang: Lang) -> list[str]:
-    paragraphs = []
+    paragraphs: list[str] = []
     for domain in DOMAIN_ORDER:
-        rankings = [r for r in report.rankings if INDICATORS[r.indicator_id].domain == domain]
+        rankings = [r for r in report.rankings if INDICATORS[r.indicator_id].domain == domain
+                    and r.county is not None]
         if not rankings:
             continue
         zh, en = DOMAIN_BY_ID[domain].names
         clauses = [_county_clause(r, lang) for r in rankings]
         phrase = _period_phrase(rankings[0], lang)
-        if lang == "zh":
+        if _zh(lang):
             paragraphs.append(f"{zh}：{phrase}，全市" + "；".join(clauses) + "。")
         else:
             paragraphs.append(f"{en.capitalize()}, {phrase}: county " + "; ".join(clauses) + ".")
     return paragraphs
 
 
+def _group_text(group: list[Card], indicator_id: str, lang: Lang) -> str:
+    """“第1名绣林街道（100.0%）” or “第1名绣林街道、东升镇等5个乡镇并列（100.0%）”."""
+    first = group[0]
+    value = _value(indicator_id, first.value, lang, first.numerator, first.denominator)
+    names = [c.name for c in group]
+    if len(group) == 1:
+        return (f"第{first.rank}名{first.name}（{value}）" if _zh(lang)
+                else f"#{first.rank} {first.name} ({value})")
+    if _zh(lang):
+        tied = listing(names, lang) if len(names) > LIST_LIMIT else "、".join(names)
+        count = "" if len(names) > LIST_LIMIT else f"{len(names)}个"
+        return f"第{first.rank}名{tied}{count}乡镇并列（{value}）"
+    return f"#{first.rank} {listing(names, lang)}, {len(names)} tied ({value})"
+
+
 def standings(report: WeeklyReport, lang: Lang) -> list[str]:
-    paragraphs = []
-    for number, domain in enumerate(DOMAIN_ORDER):
+    paragraphs: list[str] = []
+    for domain in DOMAIN_ORDER:
         ranking = report.ranking(HEADLINE[domain])
         if ranking is None:
             continue
-        best, worst = best_and_worst(ranking)
-        name = indicator_name(ranking.indicator_id, lang)
+        top, bottom = leaders(ranking), laggards(ranking)
+        indicator_id = ranking.indicator_id
+        name = indicator_name(indicator_id, lang)
         zh, en = DOMAIN_BY_ID[domain].names
-        if lang == "zh":
-            text = (f"（{CHINESE_NUMERALS[number]}）{zh}。{name}排名前三位的是："
-                    f"{_cards_text(best, ranking.indicator_id, lang)}")
-            text += (f"；排名后三位的是：{_cards_text(worst, ranking.indicator_id, lang)}。"
-                     if worst else "。")
+        few = [c.name for c in ranking.cards if c.few]
+        number = len(paragraphs)
+        if not top:
+            if few:
+                paragraphs.append(
+                    f"（{CHINESE_NUMERALS[number]}）{zh}。{name}：各乡镇的分母均少于{MIN_SAMPLE}件，"
+                    f"样本不足，未作排名评价。" if _zh(lang) else
+                    f"({number + 1}) {en.capitalize()}, {name}: every township has fewer than "
+                    f"{MIN_SAMPLE} cases; not ranked.")
+            continue
+        separator = "；" if _zh(lang) else "; "
+        best = separator.join(_group_text(g, indicator_id, lang) for g in top)
+        worst = separator.join(_group_text(g, indicator_id, lang) for g in bottom)
+        if _zh(lang):
+            text = f"（{CHINESE_NUMERALS[number]}）{zh}。{name}排名靠前的是：{best}"
+            text += f"。末位（后三位，并列同计）：{worst}" if worst else ""
+            text += (f"。{listing(few, lang)}乡镇的分母少于{MIN_SAMPLE}件，样本不足，未作评价"
+                     if few else "")
+            text += "。"
         else:
-            text = (f"({number + 1}) {en.capitalize()}, {name}. Top three: "
-                    f"{_cards_text(best, ranking.indicator_id, lang)}")
-            text += (f". Bottom three: {_cards_text(worst, ranking.indicator_id, lang)}."
-                     if worst else ".")
+            text = f"({number + 1}) {en.capitalize()}, {name}. Leading: {best}"
+            text += f". Bottom three (ties included): {worst}" if worst else ""
+            text += (f". Too few cases (under {MIN_SAMPLE}) to assess: {listing(few, lang)}"
+                     if few else "")
+            text += "."
         paragraphs.append(text)
     return paragraphs
 
 
-def _top_townships(flag: Flag, lang: Lang, limit: int = 3) -> str:
+def _spread(flag: Flag, lang: Lang, zh_unit: str) -> str:
+    """Where a flag's rows are: “涉及3个乡镇：绣林街道5项、桃花山镇4项、东升镇3项” when every
+    township fits, else “涉及8个乡镇，其中绣林街道5项、……等”."""
     names = {row.township_code: row.township for row in flag.rows}
-    counts = sorted(flag.by_township().items(), key=lambda item: (-item[1], item[0]))[:limit]
-    if lang == "zh":
-        return "、".join(f"{names[code]}（{n}）" for code, n in counts)
-    return ", ".join(f"{names[code]} ({n})" for code, n in counts)
+    counts = sorted(flag.by_township().items(), key=lambda item: (-item[1], item[0]))
+    towns = sum(1 for code in names if names[code] != CITY_HALL_NAME)
+    if _zh(lang):
+        where = f"{towns}个乡镇" + ("及市本级" if towns < len(names) else "")
+    else:
+        where = f"{towns} townships" + (" and the city hall" if towns < len(names) else "")
+    parts = [f"{names[code]}{n}{zh_unit}" if _zh(lang) else f"{names[code]} {n}"
+             for code, n in counts[:LIST_LIMIT]]
+    if _zh(lang):
+        if len(counts) <= LIST_LIMIT:
+            return f"涉及{where}：{'、'.join(parts)}"
+        return f"涉及{where}，其中{'、'.join(parts)}等"
+    if len(counts) <= LIST_LIMIT:
+        return f"in {where}: {', '.join(parts)}"
+    return f"in {where}, including {', '.join(parts)}"
 
 
 def _flag_sentence(flag: Flag, report: WeeklyReport, lang: Lang) -> str:
     n = flag.count
-    zh = lang == "zh"
+    zh = _zh(lang)
     if flag.kind == "new_overdue_cases":
         if not n:
-            return "本周未发现新增超期办件。" if zh else "No service case became overdue."
-        return (f"本周新增超期办件{n}件，较多的是{_top_townships(flag, lang)}。" if zh else
-                f"{n} service cases became overdue this week, most in "
-                f"{_top_townships(flag, lang)}.")
+            return ("本周没有到期未按期办结的办件。" if zh
+                    else "No service case fell due this week without being finished on time.")
+        return (f"本周到期未按期办结的办件{n}件，{_spread(flag, lang, '件')}。" if zh else
+                f"{n} service cases fell due this week without being finished on time, "
+                f"{_spread(flag, lang, '件')}.")
     if flag.kind == "overdue_rectifications":
         if not n:
-            return "抽查发现问题均在整改期限内。" if zh else "No rectification is overdue."
-        return (f"逾期未整改的抽查问题{n}项，涉及{_top_townships(flag, lang)}。" if zh else
-                f"{n} rectifications are overdue, in {_top_townships(flag, lang)}.")
+            return (f"截至{report.last_day}，没有逾期未整改的抽查问题。" if zh else
+                    f"No rectification was overdue on {report.last_day}.")
+        return (f"截至{report.last_day}，逾期未整改的抽查问题{n}项，"
+                f"{_spread(flag, lang, '项')}。" if zh else
+                f"{n} rectifications were overdue on {report.last_day}, "
+                f"{_spread(flag, lang, '项')}.")
     if flag.kind == "inactive_villages":
         if not n:
             return (f"本月（截至{report.last_day}）各村（社区）均开展了志愿服务活动。" if zh else
                     f"Every village held a volunteer activity this month to {report.last_day}.")
         return (f"本月（截至{report.last_day}）尚未开展志愿服务活动的村（社区）{n}个，"
-                f"较多的是{_top_townships(flag, lang)}。" if zh else
-                f"{n} villages have held no volunteer activity this month to {report.last_day},"
-                f" most in {_top_townships(flag, lang)}.")
+                f"{_spread(flag, lang, '个')}。" if zh else
+                f"{n} villages have held no volunteer activity this month to {report.last_day}, "
+                f"{_spread(flag, lang, '个')}.")
     if flag.kind == "fell_below_50k":
         if not n:
-            return "没有村集体经营性收入跌破5万元。" if zh else "No village fell below 50,000 yuan."
+            return ("没有村集体经营性收入跌破5万元的村。" if zh
+                    else "No village fell below 50,000 yuan.")
         year = flag.rows[0].date
         names = [f"{r.township}{r.subject}" if zh else f"{r.subject} ({r.township})"
                  for r in flag.rows]
-        return (f"{year}年度村集体经营性收入跌破5万元的村{n}个：{_join(names, lang)}。" if zh else
-                f"{n} villages fell below 50,000 yuan in {year}: {_join(names, lang)}.")
+        return (f"{year}年度村集体经营性收入跌破5万元的村{n}个：{listing(names, lang)}。" if zh else
+                f"{n} villages fell below 50,000 yuan in {year}: {listing(names, lang)}.")
     if not n:
         return "没有连续三周亮红灯的乡镇。" if zh else "No township was red three weeks running."
     by_township: dict[str, list[str]] = {}
@@ -174,13 +244,15 @@ def _flag_sentence(flag: Flag, report: WeeklyReport, lang: Lang) -> str:
         by_township.setdefault(row.township, []).append(indicator_name(row.subject, lang))
     items = [f"{town}（{'、'.join(names)}）" if zh else f"{town} ({', '.join(names)})"
              for town, names in by_township.items()]
-    return (f"连续三周亮红灯的乡镇{len(by_township)}个：{'；'.join(items)}。" if zh else
-            f"{len(by_township)} townships were red three weeks running: {'; '.join(items)}.")
+    return (f"连续三周亮红灯{n}项次，涉及{len(by_township)}个乡镇：{'；'.join(items)}。" if zh else
+            f"{n} indicators were red three weeks running, in {len(by_township)} townships: "
+            f"{'; '.join(items)}.")
 
 
 def red_flags(report: WeeklyReport, lang: Lang) -> list[str]:
+    covered = [flag for flag in report.flags if flag.covered]
     return [f"{number}. {_flag_sentence(flag, report, lang)}"
-            for number, flag in enumerate(report.flags, start=1)]
+            for number, flag in enumerate(covered, start=1)]
 
 
 def _movers(report: WeeklyReport) -> tuple[list[tuple[Card, str]], list[tuple[Card, str]]]:
@@ -190,71 +262,75 @@ def _movers(report: WeeklyReport) -> tuple[list[tuple[Card, str]], list[tuple[Ca
                 key=lambda m: (-(m[0].rank_change or 0), m[0].name))
     down = sorted((m for m in moves if (m[0].rank_change or 0) < 0),
                   key=lambda m: ((m[0].rank_change or 0), m[0].name))
-    return up[:3], down[:3]
+    return up, down
 
 
-def newly_red(report: WeeklyReport) -> list[tuple[Card, str]]:
-    """Cards red this week that were not red last week (on last week's values)."""
-    found = []
-    for ranking in report.rankings:
-        before = statuses(ranking.indicator_id, _previous_values(ranking))
-        found += [(card, ranking.indicator_id) for card in ranking.cards
-                  if card.status == "red" and before.get(card.code) not in (None, "red")]
-    return found
-
-
-def _previous_values(ranking: Ranking) -> pd.Series:
-    return pd.Series({c.code: c.previous for c in ranking.cards}, dtype=float)
+def _moved_text(items: list[tuple[Card, str]], lang: Lang) -> str:
+    parts = []
+    for card, indicator_id in items[:MOVERS_SHOWN]:
+        change = card.rank_change or 0  # never 0: _movers keeps the cards that moved
+        name = indicator_name(indicator_id, lang)
+        parts.append(f"{card.name}{name}{'上升' if change > 0 else '下降'}{abs(change)}位"
+                     if _zh(lang) else f"{card.name} {abs(change)} places on {name}")
+    text = ("、" if _zh(lang) else "; ").join(parts)
+    if len(items) > MOVERS_SHOWN:
+        text += f"等，共{len(items)}项次" if _zh(lang) else f" ({len(items)} in all)"
+    return text
 
 
 def changes(report: WeeklyReport, lang: Lang) -> list[str]:
-    zh = lang == "zh"
-    up, down = _movers(report)
-
-    def moved(items: list[tuple[Card, str]]) -> str:
-        parts = []
-        for card, indicator_id in items:
-            change = card.rank_change or 0  # never 0: _movers keeps the cards that moved
-            name = indicator_name(indicator_id, lang)
-            parts.append(f"{card.name}{name}{'上升' if change > 0 else '下降'}{abs(change)}位"
-                         if zh else f"{card.name} {abs(change)} places on {name}")
-        return ("、" if zh else "; ").join(parts)
-
-    paragraphs = []
+    zh = _zh(lang)
+    compared = [r for r in report.rankings if any(c.previous_rank is not None for c in r.cards)]
+    paragraphs: list[str] = []
     if report.compared_with:
         paragraphs.append(f"上周数据以会议材料（导出{report.compared_with}）为准。" if zh else
                           f"Last week's figures are those presented (export "
                           f"{report.compared_with}).")
+    elif compared:
+        paragraphs.append("上周数据为按现有数据重新计算的结果（上周未标记会议材料）。" if zh else
+                          "Last week's figures are recomputed from the data (no meeting copy "
+                          "was marked).")
     if report.corrections:
-        names = _join([indicator_name(i, lang) for i in report.corrections], lang)
+        names = listing([indicator_name(i, lang) for i in report.corrections], lang)
         paragraphs.append(f"上周材料呈报后，以下指标的上周数据有更新：{names}。" if zh else
                           f"Since last week's meeting, last week's data changed for: {names}.")
-    paragraphs.append((f"排名上升较多的：{moved(up)}。" if zh else f"Moved up most: {moved(up)}.")
-                      if up else ("各乡镇排名无上升。" if zh else "No township moved up."))
-    paragraphs.append((f"排名下降较多的：{moved(down)}。" if zh else f"Fell most: {moved(down)}.")
-                      if down else ("各乡镇排名无下降。" if zh else "No township fell."))
+    if not compared:
+        return paragraphs
+    up, down = _movers(report)
+    if up:
+        paragraphs.append(f"排名上升较多的：{_moved_text(up, lang)}。" if zh else
+                          f"Moved up most: {_moved_text(up, lang)}.")
+    if down:
+        paragraphs.append(f"排名下降较多的：{_moved_text(down, lang)}。" if zh else
+                          f"Fell most: {_moved_text(down, lang)}.")
+    if not up and not down:
+        paragraphs.append("各乡镇排名没有超出容差的变化。" if zh else
+                          "No rank changed beyond the tolerance.")
     fresh = newly_red(report)
     if fresh:
         items = [f"{card.name}（{indicator_name(i, lang)}）" if zh
                  else f"{card.name} ({indicator_name(i, lang)})" for card, i in fresh]
-        paragraphs.append(f"本周新亮红灯的：{_join(items, lang)}。" if zh else
-                          f"Newly red this week: {_join(items, lang)}.")
+        paragraphs.append(f"本周新亮红灯的：{listing(items, lang)}。" if zh else
+                          f"Newly red this week: {listing(items, lang)}.")
     else:
         paragraphs.append("本周没有新亮红灯的乡镇。" if zh else "No township turned red this week.")
     return paragraphs
 
 
 REQUIREMENT = (
-    ("请排名后三位和亮红灯的乡镇（街道、开发区）对照本通报问题清单，逐项明确责任人和完成时限，"
+    ("请末位和亮红灯的乡镇（街道、开发区）对照本通报问题清单，逐项明确责任人和完成时限，"
      "于下周调度会前将整改情况报市督导办。"),
     ("Townships in the bottom three or red are asked to name an owner and a date for each "
      "item above and report progress to the oversight office before next week's meeting."),
 )
+HEADINGS = (("总体情况", "Overall"), ("各乡镇（街道、开发区）排名情况", "Township standings"),
+            ("需要关注的问题", "Red flags"), ("与上周相比的变化", "Changes since last week"),
+            ("工作要求", "Requests"))
 
 
 def title_lines(report: WeeklyReport, lang: Lang) -> list[str]:
     year, week = report.week.split("-W")
-    if lang == "zh":
+    if _zh(lang):
         return ["石首市农村公共服务督导周通报",
                 f"{year}年第{int(week)}周（{report.first_day}至{report.last_day}）",
                 f"数据更新于 {report.data_as_of}"]
@@ -264,22 +340,28 @@ def title_lines(report: WeeklyReport, lang: Lang) -> list[str]:
 
 
 def bulletin_sections(report: WeeklyReport, lang: Lang) -> list[Section]:
-    headings = (("一、总体情况", "1. Overall"),
-                ("二、各乡镇（街道、开发区）排名情况", "2. Township standings"),
-                ("三、需要关注的问题", "3. Red flags"),
-                ("四、与上周相比的变化", "4. Changes since last week"),
-                ("五、工作要求", "5. Requests"))
+    """The notice's sections that have something to say, numbered in order; a week the data do
+    not reach is one sentence."""
+    if not report.has_data:
+        return [("", [NO_DATA[0] if _zh(lang) else NO_DATA[1]])]
     bodies = (overall(report, lang), standings(report, lang), red_flags(report, lang),
-              changes(report, lang), [REQUIREMENT[0] if lang == "zh" else REQUIREMENT[1]])
-    return [(zh if lang == "zh" else en, body) for (zh, en), body in zip(headings, bodies,
-                                                                        strict=True)]
+              changes(report, lang), [REQUIREMENT[0] if _zh(lang) else REQUIREMENT[1]])
+    sections: list[Section] = []
+    for (zh, en), body in zip(HEADINGS, bodies, strict=True):
+        if not body:
+            continue
+        number = len(sections)
+        heading = (f"{CHINESE_NUMERALS[number]}、{zh}" if _zh(lang) else f"{number + 1}. {en}")
+        sections.append((heading, body))
+    return sections
 
 
 def bulletin_text(report: WeeklyReport, lang: Lang) -> str:
     """The bulletin as plain text, for copying into a document."""
     lines = [*title_lines(report, lang), ""]
     for heading, paragraphs in bulletin_sections(report, lang):
-        lines.append(heading)
-        lines += [("　　" if lang == "zh" else "") + p for p in paragraphs]
+        if heading:
+            lines.append(heading)
+        lines += [("　　" if _zh(lang) else "") + p for p in paragraphs]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -52,19 +52,25 @@ def _layout(figure: go.Figure, height: int, margin: dict | None = None) -> go.Fi
 
 
 def economy_controls(lang: Lang, period: Period, kinds: tuple[PeriodKind, ...],
-                     periods: list[Period]) -> html.Div:
+                     periods: list[Period], notice: list[Component] | None = None) -> html.Div:
     """Period type and period, with the ids of the shared view controls, so the navigation
     callback writes them to the URL; the indicator is fixed (a hidden input) to collective
-    income."""
+    income. `notice`: the default period and a bad period's error (controls.period_notice)."""
     return html.Div([
         dcc.Input(id=ids.INDICATOR, type="hidden", value=INCOME_INDICATOR),
         *period_controls(lang, period, kinds, periods),
         html.P(t("eco_economy_period_hint", lang), className="muted small economy-hint"),
+        *(notice or []),
     ], className="controls")
 
 
 def no_data(text: str) -> html.P:
     return html.P(text, className="panel muted economy-no-data")
+
+
+def incomplete(text: str) -> html.P:
+    """In place of a comparison with a period the reports do not cover in full."""
+    return html.P(text, className="panel muted economy-no-data comparison-incomplete")
 
 
 def panel(title: str, children: list, class_name: str = "", note: str = "") -> html.Section:

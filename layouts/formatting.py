@@ -5,7 +5,7 @@ from __future__ import annotations
 from layouts.i18n import Lang, t
 from metrics.indicators import INDICATORS, PERCENT, YUAN, Unit
 from metrics.periods import format_date as format_date  # one date format for all floors
-from metrics.targets import TARGETS
+from metrics.targets import TARGETS, status
 
 YUAN_PER_WAN = 10_000
 
@@ -21,6 +21,39 @@ def format_value(value: float | None, unit: Unit, lang: Lang) -> str:
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.1f}"
+
+
+def _decimals(value: float, unit: Unit) -> int:
+    if unit is YUAN:
+        return 2
+    if unit is PERCENT:
+        return 1
+    return 0 if float(value).is_integer() else 1
+
+
+def decisive_value(indicator_id: str, value: float | None, lang: Lang) -> str:
+    """The value as shown, with as many more decimals (up to three) as it takes for the shown
+    number to fall on the same side of the target and warning lines as the unrounded one:
+    89.97% beside "目标 ≥ 90.0%" is shown 89.97%, not 90.0%."""
+    unit = INDICATORS[indicator_id].unit
+    if value is None:
+        return "—"
+    if indicator_id not in TARGETS:
+        return format_value(value, unit, lang)
+    scale = YUAN_PER_WAN if unit is YUAN else 1
+    base = decimals = _decimals(value, unit)
+    while decimals < base + 3 and \
+            status(indicator_id, round(value / scale, decimals) * scale) != \
+            status(indicator_id, value):
+        decimals += 1
+    return f"{value / scale:,.{decimals}f}"
+
+
+def counts_text(numerator: float | None, denominator: float | None) -> str:
+    """“1/3”: a rate's counts; empty when unknown."""
+    if numerator is None or denominator is None:
+        return ""
+    return f"{numerator:,.0f}/{denominator:,.0f}"
 
 
 def unit_label(unit: Unit, lang: Lang) -> str:
@@ -41,7 +74,7 @@ def value_with_unit(indicator_id: str, value: float | None, lang: Lang) -> str:
     if value is None:
         return "—"
     joiner = "" if lang == "zh" or unit is PERCENT else " "
-    return f"{format_value(value, unit, lang)}{joiner}{unit_label(unit, lang)}"
+    return f"{decisive_value(indicator_id, value, lang)}{joiner}{unit_label(unit, lang)}"
 
 
 def target_label(indicator_id: str, lang: Lang) -> str:

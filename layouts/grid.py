@@ -29,6 +29,7 @@ class ColumnSpec:
     scale: float = 1.0  # shown value = stored value x scale (yuan -> 万元)
     tooltip: str = ""
     pinned: bool = False
+    wide: bool = False  # a name that identifies the row: wrapped, never cut off
 
 
 def column_def(spec: ColumnSpec) -> dict:
@@ -37,6 +38,8 @@ def column_def(spec: ColumnSpec) -> dict:
         definition["headerTooltip"] = spec.tooltip
     if spec.pinned:
         definition.update(pinned="left", minWidth=150)
+    if spec.wide:
+        definition.update(minWidth=260, flex=2, wrapText=True, autoHeight=True)
     if spec.kind == "number":
         definition.update(
             filter="agNumberColumnFilter", type="numericColumn",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 URL = "url"
 PAGE = "page"
 LANG_STORE = "lang"
@@ -29,10 +31,18 @@ WEEKLY_PRINTED = "weekly-printed"
 WEEKLY_BULLETIN_TEXT = "weekly-bulletin-text"
 WEEKLY_BULLETIN_COPY = "weekly-bulletin-copy"
 WEEKLY_READY = "weekly-ready"
+WEEKLY_EXPORTS = "weekly-exports"
+WEEKLY_MARK_REASON = "weekly-mark-reason"
+WEEKLY_MARK_RESULT = "weekly-mark-result"
 
 
 def rank_row(code: str) -> dict[str, str]:
     return {"type": "rank-row", "code": code}
+
+
+def meeting_mark(export_id: Any) -> dict[str, Any]:
+    """The button that marks a stored export as its week's meeting copy (会议材料)."""
+    return {"type": "meeting-mark", "export": export_id}
 
 
 def grid(table: str) -> dict[str, str]:

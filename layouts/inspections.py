@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
@@ -14,6 +17,8 @@ from layouts.formatting import format_date
 from layouts.grid import ColumnSpec, table_section
 from layouts.i18n import Lang, t
 from layouts.theme import FONT_FAMILY, TREND_COLOURS
+from metrics.inspections import late_counts
+from metrics.red_flags import FLAG_DEFINITIONS
 
 TASK_PATH = "/inspections/task/"
 NO_PROBLEM_COLOUR = "#8fb8de"
@@ -96,15 +101,58 @@ def year_control(lang: Lang, year: int, years: list[int]) -> html.Div:
         className="control period-control")], className="controls")
 
 
-def stat(label: str, value: str, key: str, tone: str = "") -> html.Div:
-    return html.Div([html.Span(label, className="insp-stat-label"),
-                     html.Span(value, className="insp-stat-value")],
-                    className=f"insp-stat {tone}".strip(), **attributes({"data-stat": key}))
+def stat(label: str, value: str, key: str, tone: str = "", title: str = "",
+         href: str | None = None) -> html.Div:
+    """A figure with its label; `title`: its definition on hover; `href`: where its rows are."""
+    shown = (dcc.Link(value, href=href, className="insp-stat-value") if href
+             else html.Span(value, className="insp-stat-value"))
+    return html.Div([html.Span(label, className="insp-stat-label"), shown],
+                    className=f"insp-stat {tone}".strip(),
+                    **attributes({"data-stat": key, **({"title": title} if title else {})}))
+
+
+def flag_definition(kind: str, lang: Lang) -> str:
+    """A red flag's definition and its as-of rule (metrics/red_flags.py), for hover."""
+    definition = FLAG_DEFINITIONS[kind]
+    return f"{definition.definition(lang)} {definition.as_of_rule(lang)}"
+
+
+@dataclass(frozen=True)
+class OverdueFigures:
+    """The two overdue counts of /inspections at the end of `as_of`: among the year's draws
+    (the year's count of metrics.inspections) and the red flag over every year's draws."""
+
+    year: int
+    as_of: dt.date
+    of_year: int
+    flag: int
+    worklist_href: str
+
+
+def overdue_stats(lang: Lang, figures: OverdueFigures) -> list[html.Div]:
+    """The overdue-rectifications flag (its name, as on /weekly and the wall, linked to the
+    worklist of the same day) and, named apart, its share among the year's draws."""
+    as_of = figures.as_of.isoformat()
+    name = t("flag_overdue_rectifications", lang)
+    return [
+        stat(f"{name}（{t('as_of_day', lang).format(as_of=as_of)}）" if lang == "zh"
+             else f"{name} ({t('as_of_day', lang).format(as_of=as_of)})",
+             f"{figures.flag:,}", "overdue_rectifications",
+             "insp-stat-bad" if figures.flag else "",
+             flag_definition("overdue_rectifications", lang), figures.worklist_href),
+        stat(t("insp_overdue_year", lang).format(year=figures.year), f"{figures.of_year:,}",
+             "overdue", "insp-stat-bad" if figures.of_year else "",
+             t("insp_overdue_year_def", lang).format(year=figures.year, as_of=as_of)),
+    ]
 
 
 def flow_panel(lang: Lang, totals: dict[str, int], tasks: int, joint_tasks: int,
-               joint_share: float | None) -> html.Section:
+               joint_share: float | None, overdue: OverdueFigures | None = None
+               ) -> html.Section:
     share_text = "—" if joint_share is None else f"{joint_share:.1f}%"
+    overdue_parts = overdue_stats(lang, overdue) if overdue is not None else [
+        stat(t("insp_overdue", lang), f"{totals['overdue']:,}", "overdue",
+             "insp-stat-bad" if totals["overdue"] else "")]
     return html.Section([
         html.Div([html.H3(t("insp_flow", lang)), html.Div([
             stat(t("insp_tasks", lang), f"{tasks:,}", "tasks"),
@@ -118,8 +166,7 @@ def flow_panel(lang: Lang, totals: dict[str, int], tasks: int, joint_tasks: int,
         html.Div([html.H3(t("insp_rectification", lang)), html.Div([
             stat(t("insp_ordered", lang), f"{totals['ordered']:,}", "ordered"),
             stat(t("insp_rectified", lang), f"{totals['rectified']:,}", "rectified"),
-            stat(t("insp_overdue", lang), f"{totals['overdue']:,}", "overdue",
-                 "insp-stat-bad" if totals["overdue"] else ""),
+            *overdue_parts,
             stat(t("insp_on_time", lang), f"{totals['published_on_time']:,}",
                  "published_on_time"),
         ], className="insp-stats")]),
@@ -158,7 +205,17 @@ def theme_panel(lang: Lang, month: str, theme: dict | None,
     ], className="panel insp-theme", **attributes({"data-month": month}))
 
 
-def task_columns(lang: Lang) -> list[ColumnSpec]:
+def _overdue_column(lang: Lang, year: int, as_of: dt.date | None) -> ColumnSpec:
+    """The overdue count of a table of the year's draws: named with its as-of day, defined on
+    hover (not the red flag, which counts every year's draws)."""
+    if as_of is None:
+        return ColumnSpec("overdue", t("insp_overdue", lang), "number")
+    return ColumnSpec("overdue", t("insp_overdue_column", lang).format(as_of=as_of.isoformat()),
+                      "number", tooltip=t("insp_overdue_year_def", lang).format(
+                          year=year, as_of=as_of.isoformat()))
+
+
+def task_columns(lang: Lang, year: int = 0, as_of: dt.date | None = None) -> list[ColumnSpec]:
     return [ColumnSpec("code", t("insp_task_code", lang), pinned=True),
             ColumnSpec("name", t("insp_task_name", lang)),
             ColumnSpec("lead_department", t("insp_lead_department", lang)),
@@ -170,19 +227,20 @@ def task_columns(lang: Lang) -> list[ColumnSpec]:
             ColumnSpec("inspected", t("insp_inspected", lang), "number"),
             ColumnSpec("published", t("insp_published", lang), "number"),
             ColumnSpec("problem_rate", t("insp_problem_rate", lang), "number", digits=1),
-            ColumnSpec("overdue", t("insp_overdue", lang), "number")]
+            _overdue_column(lang, year, as_of)]
 
 
-def task_table(frame: pd.DataFrame, lang: Lang, year: int) -> html.Section:
+def task_table(frame: pd.DataFrame, lang: Lang, year: int, as_of: dt.date | None = None
+               ) -> html.Section:
     shown = frame.assign(joint=frame["is_joint"].map(
         lambda j: t("insp_yes", lang) if j else t("insp_no", lang)))
     return _link_column(table_section(ids.INSPECTIONS_TASK_TABLE, f"{t('insp_tasks', lang)} · "
-                                      f"{year}", shown, task_columns(lang), lang,
+                                      f"{year}", shown, task_columns(lang, year, as_of), lang,
                                       f"tasks_{year}", row_id="code", height=360), "code")
 
 
-def group_table(frame: pd.DataFrame, lang: Lang, year: int, rate_columns: list[ColumnSpec]
-                ) -> html.Section:
+def group_table(frame: pd.DataFrame, lang: Lang, year: int, rate_columns: list[ColumnSpec],
+                as_of: dt.date | None = None) -> html.Section:
     columns = [ColumnSpec("dimension", t("insp_dimension", lang), pinned=True),
                ColumnSpec("group", t("insp_group", lang), pinned=True),
                ColumnSpec("drawn", t("insp_drawn", lang), "number"),
@@ -191,7 +249,7 @@ def group_table(frame: pd.DataFrame, lang: Lang, year: int, rate_columns: list[C
                ColumnSpec("with_problem", t("insp_with_problem", lang), "number"),
                ColumnSpec("ordered", t("insp_ordered", lang), "number"),
                ColumnSpec("rectified", t("insp_rectified", lang), "number"),
-               ColumnSpec("overdue", t("insp_overdue", lang), "number"),
+               _overdue_column(lang, year, as_of),
                *rate_columns]
     return table_section(ids.INSPECTIONS_GROUP_TABLE, f"{t('insp_group_table', lang)} · {year}",
                          frame, columns, lang, f"inspections_by_group_{year}", height=360)
@@ -268,7 +326,9 @@ def worklist_filters(lang: Lang, departments: list[str], townships: pd.Series,
 
 def worklist_columns(lang: Lang) -> list[ColumnSpec]:
     return [ColumnSpec("kind", t("insp_work_kind", lang), pinned=True),
-            ColumnSpec("days_left", t("insp_days_left", lang), "number"),
+            ColumnSpec("timing", t("insp_timing", lang)),
+            ColumnSpec("days_left", t("insp_days_left", lang), "number",
+                       tooltip=t("insp_days_left_tip", lang)),
             ColumnSpec("due", t("insp_due", lang)),
             ColumnSpec("task_code", t("insp_task_code", lang)),
             ColumnSpec("subject", t("insp_subject", lang)),
@@ -278,18 +338,61 @@ def worklist_columns(lang: Lang) -> list[ColumnSpec]:
             ColumnSpec("task_name", t("insp_task_name", lang))]
 
 
+def timing_text(late: bool, working_left: float, calendar_left: float, lang: Lang) -> str:
+    """A deadline against the as-of day, in working days with calendar days in brackets:
+    “逾期 12 个工作日（17 天）”, “剩余 3 个工作日（5 天）”, “当日到期”."""
+    if pd.isna(working_left) or pd.isna(calendar_left):
+        return ""
+    if late:
+        return t("late_working_days", lang).format(working=int(-working_left),
+                                                   calendar=int(-calendar_left))
+    if calendar_left == 0:
+        return t("due_on_as_of_day", lang)
+    return t("left_working_days", lang).format(working=int(working_left),
+                                               calendar=int(calendar_left))
+
+
+def _count(label: str, count: int, key: str, title: str, late: bool = True) -> html.Span:
+    return html.Span([f"{label} ", html.Strong(f"{count:,}",
+                                               className="insp-late" if late and count else "")],
+                     className="insp-count", title=title, **attributes({"data-count-of": key}))
+
+
+def worklist_summary(lang: Lang, frame: pd.DataFrame, as_of: dt.date) -> html.P:
+    """How many items are open at the as-of day, and the late ones by kind, each named and
+    defined on hover: the overdue rectifications are the red flag of that day."""
+    counts = late_counts(frame)
+    late = sum(counts[key] for key in ("rectify", "publish", "task"))
+    separator = "；" if lang == "zh" else "; "
+    parts = [
+        _count(t("flag_overdue_rectifications", lang), counts["rectify"], "overdue_rectifications",
+               flag_definition("overdue_rectifications", lang)),
+        _count(t("insp_late_publish", lang), counts["publish"], "publish",
+               t("insp_late_publish_def", lang)),
+        _count(t("insp_late_task", lang), counts["task"], "task", t("insp_late_task_def", lang)),
+        _count(t("insp_due_soon", lang), counts["due_soon"], "due_soon", "", late=False),
+    ]
+    joined: list = []
+    for part in parts:
+        joined += [separator, part] if joined else [part]
+    return html.P([t("insp_worklist_as_of", lang).format(count=f"{len(frame):,}",
+                                                          as_of=as_of.isoformat()), *joined],
+                  className="insp-summary",
+                  **attributes({"data-open": str(len(frame)), "data-late": str(late),
+                                "data-overdue-rectifications": str(counts["rectify"]),
+                                "data-as-of": as_of.isoformat()}))
+
+
 def worklist_body(lang: Lang, filters: html.Div, frame: pd.DataFrame, note: str,
-                  export_name: str) -> list:
-    late = int((frame["days_left"] < 0).sum())
-    summary = html.P([html.Strong(f"{len(frame):,}"), f" {t('insp_open_items', lang)}，" if
-                      lang == "zh" else f" {t('insp_open_items', lang).lower()}, ",
-                      html.Strong(f"{late:,}", className="insp-late"),
-                      f" {t('insp_late_items', lang)}"], className="insp-summary",
-                     **attributes({"data-open": str(len(frame)), "data-late": str(late)}))
-    table = _link_column(table_section(ids.WORKLIST_TABLE, t("worklist", lang), frame,
+                  export_name: str, as_of: dt.date) -> list:
+    shown = frame.assign(timing=[
+        timing_text(late, working, calendar, lang) for late, working, calendar in zip(
+            frame["late"], frame["days_left"], frame["calendar_days_left"], strict=True)])
+    table = _link_column(table_section(ids.WORKLIST_TABLE, t("worklist", lang), shown,
                                        worklist_columns(lang), lang, export_name, height=560),
                          "task_code")
-    return [filters, html.P(note, className="muted small insp-note"), summary,
+    return [filters, html.P(note, className="muted small insp-note"),
+            worklist_summary(lang, frame, as_of),
             table if len(frame) else html.P(t("insp_no_open", lang),
                                             className="panel empty-period")]
 
@@ -352,6 +455,14 @@ def inspector_table(frame: pd.DataFrame, lang: Lang, code: str) -> html.Section:
 
 def record_body(info: html.Section, draw: html.Section, tables: list) -> list:
     return [html.Div([info, draw], className="insp-top insp-record"), *tables]
+
+
+def task_not_found(lang: Lang, code: str, back_href: str) -> list:
+    """The page of a task code that is not on record: says which code, and links back."""
+    return [html.Div([
+        html.P(t("insp_task_not_found", lang).format(code=code), className="insp-not-found"),
+        dcc.Link(t("insp_back", lang), href=back_href),
+    ], className="not-found", **attributes({"data-task": code}))]
 
 
 def callback_components() -> list[Component]:

@@ -11,12 +11,18 @@ ColourScale = list[list[Any]]
 
 STATUS_COLOURS: dict[Status, str] = {
     "green": "#009E73", "yellow": "#E69F00", "red": "#D55E00", "none": "#8a94a3",
+    "few": "#8a94a3",
 }
-STATUS_ICONS: dict[Status, str] = {"green": "✔", "yellow": "▲", "red": "✖", "none": "•"}
+STATUS_ICONS: dict[Status, str] = {"green": "✔", "yellow": "▲", "red": "✖", "none": "•",
+                                   "few": "◌"}
+# The words say what the colour means against the target (metrics/targets.py): red is "below
+# target", never "behind", so that it cannot read as a verdict on a target the card meets.
 STATUS_WORDS: dict[Status, tuple[str, str]] = {
-    "green": ("达标", "on target"), "yellow": ("预警", "warning"), "red": ("落后", "behind"),
-    "none": ("无目标", "no target"),
+    "green": ("达标", "on target"), "yellow": ("预警", "near target"),
+    "red": ("未达标", "below target"), "none": ("无目标", "no target"),
+    "few": ("样本不足", "too few cases"),
 }
+BOTTOM_WORDS = ("末位", "bottom 3")
 # Sequential single-hue blues, colour-blind safe, never so dark that labels drown;
 # reversed for indicators where lower is better.
 MAP_SCALE: ColourScale = [[0.0, "#eef5fc"], [0.5, "#9cc3e6"], [1.0, "#3b7fc4"]]

@@ -32,7 +32,9 @@ def _shared_components() -> list[Component]:
         dcc.Store(id=ids.export_spec(EXAMPLE_TABLE)), dcc.Download(id=ids.download(EXAMPLE_TABLE)),
         # weekly meeting
         dcc.Dropdown(id=ids.WEEKLY_WEEK), html.Button(id=ids.WEEKLY_PRINT),
-        dcc.Store(id=ids.WEEKLY_PRINTED),
+        dcc.Store(id=ids.WEEKLY_PRINTED), html.Div(id=ids.WEEKLY_EXPORTS),
+        dcc.Input(id=ids.WEEKLY_MARK_REASON), html.Div(id=ids.WEEKLY_MARK_RESULT),
+        html.Button(id=ids.meeting_mark(0)),
         # wall display
         dcc.Store(id=ids.WALL_OPTIONS), dcc.Store(id=ids.WALL_REPORT),
         dcc.Store(id=ids.WALL_STATUS), dcc.Interval(id=ids.WALL_REFRESH),

@@ -1,19 +1,39 @@
-"""The village page's trend charts."""
+"""The village page's trend charts, and how a village's own figures are named."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pandas as pd
 
 from layouts.figures import FigureSpec, trend_figure
 from layouts.formatting import YUAN_PER_WAN, unit_label
+from layouts.grid import ColumnSpec, indicator_column
 from layouts.i18n import Lang, t
-from metrics.domains import village_trends
+from metrics.domains import village_label, village_trends
 from metrics.indicators import INDICATORS, YUAN
 
 
-def _name(indicator_id: str, lang: Lang) -> str:
+def village_indicator_name(indicator_id: str, lang: Lang) -> str:
+    """The indicator's name for one village's value: the village label where the indicator is
+    named for many (村均集体经营性收入 -> 集体经营性收入), else its own name."""
+    label = village_label(indicator_id)
+    if label is not None:
+        return label.name_en if lang == "en" else label.name_zh
     indicator = INDICATORS[indicator_id]
     return indicator.name_en if lang == "en" else indicator.name_zh
+
+
+def village_column(indicator_id: str, lang: Lang) -> ColumnSpec:
+    """A table column of one value per village, named for one village."""
+    column = indicator_column(indicator_id, lang)
+    label = village_label(indicator_id)
+    if label is None:
+        return column
+    unit = unit_label(INDICATORS[indicator_id].unit, lang)
+    return replace(column, header=f"{village_indicator_name(indicator_id, lang)}（{unit}）",
+                   tooltip=label.definition_en if lang == "en" else label.definition_zh)
+
 
 
 def trend_charts(frames: dict[str, pd.DataFrame],
@@ -27,12 +47,13 @@ def trend_charts(frames: dict[str, pd.DataFrame],
         columns = list(chart.indicators)
         frame = frames[chart.grain].copy()
         if frame[columns].isna().all().all() or (frame[columns].fillna(0) == 0).all().all():
-            charts.append((_name(columns[0], lang), None, t("no_data_period", lang)))
+            charts.append((village_indicator_name(columns[0], lang), None,
+                           t("no_data_period", lang)))
             continue
         unit = INDICATORS[columns[0]].unit
         if unit is YUAN:
             frame[columns] = frame[columns] / YUAN_PER_WAN
-        series = [(c, _name(c, lang)) for c in columns]
+        series = [(c, village_indicator_name(c, lang)) for c in columns]
         title = " / ".join(name for _, name in series)
         charts.append((title, trend_figure(frame, "period", series, unit_label(unit, lang),
                                            chart.kind), ""))

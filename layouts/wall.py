@@ -20,7 +20,7 @@ from layouts.attributes import attributes
 from layouts.figures import MAP_CONFIG, choropleth_map, value_texts
 from layouts.formatting import format_value, unit_label
 from layouts.i18n import Lang, t
-from layouts.kpi import KpiView, change_badge, target_text
+from layouts.kpi import KpiView, target_text
 from layouts.theme import (
     FONT_FAMILY,
     STATUS_COLOURS,
@@ -29,7 +29,8 @@ from layouts.theme import (
     ColourScale,
 )
 from metrics.domains import DOMAIN_BY_ID
-from metrics.indicators import INDICATORS, DomainId, IndicatorValue
+from metrics.indicators import INDICATORS, PERCENT, YUAN, DomainId, Indicator, IndicatorValue
+from metrics.red_flags import parse_late_detail
 from metrics.targets import Status, status
 from metrics.weekly import (
     DOMAIN_ORDER,
@@ -42,7 +43,8 @@ from metrics.weekly import (
 )
 
 PANELS: tuple[str, ...] = ("map", *DOMAIN_ORDER, "flags")
-FLAG_ROWS_SHOWN = 5
+# Rows a flag card has room for at 16:9 with its "and N more" line under them (wall.css).
+FLAG_ROWS_SHOWN = 4
 # The map in the wall's colours: dark navy to light blue, white labels with a dark outline, so
 # the names and values stay readable on every cell (the desk map's light blues glare on a wall).
 WALL_MAP_SCALE: ColourScale = [[0.0, "#173a5e"], [0.5, "#2d6aa3"], [1.0, "#5ea9e6"]]
@@ -125,15 +127,24 @@ def status_parts(wall_status: dict[str, Any], lang: Lang,
         key, values = "wall_offline", {"since": wall_status.get("since") or "—", "as_of": as_of}
     elif state == "stale":
         key, values = "wall_stale", {"hours": stale_hours, "as_of": as_of}
+    elif wall_status.get("calendar"):
+        # No holiday calendar for this (or, in December, next) year: due dates and days
+        # overdue would count Monday to Friday.
+        zh, en = wall_status["calendar"]
+        return _banner({"zh": zh, "en": en}, lang), False, *footer
     else:
         return None, True, *footer
+    texts = {"zh": t(key, "zh").format(**values), "en": t(key, "en").format(**values)}
+    return _banner(texts, lang), False, *footer
+
+
+def _banner(texts: dict[str, str], lang: Lang) -> list:
+    """The warning in the wall's language, the other language beside it."""
     other: Lang = "zh" if lang == "en" else "en"
-    banner = [html.Span("⚠", className="wall-banner-icon", **attributes({"aria-hidden": "true"})),
-              html.Div([html.P(t(key, lang).format(**values), className="wall-banner-main"),
-                        html.P(t(key, other).format(**values), className="wall-banner-other",
-                               lang="zh-CN" if other == "zh" else "en")]),
-              ]
-    return banner, False, *footer
+    return [html.Span("⚠", className="wall-banner-icon", **attributes({"aria-hidden": "true"})),
+            html.Div([html.P(texts[lang], className="wall-banner-main"),
+                      html.P(texts[other], className="wall-banner-other",
+                             lang="zh-CN" if other == "zh" else "en")])]
 
 
 # --- panels ------------------------------------------------------------------------------
@@ -145,13 +156,56 @@ def week_label(report: WeeklyReport, lang: Lang) -> str:
                                        last=report.last_day)
 
 
+def period_text(label: str, lang: Lang) -> str:
+    """A report period as a wall prints it: a year-to-date span ("2026-01-01~2026-11-08") as
+    “2026年初至 2026-11-08”, any other label as it is."""
+    if "~" in label:
+        first, last = label.split("~", 1)
+        return t("wall_year_to", lang).format(year=first[:4], date=last)
+    return label
+
+
+def compared_with(ranking: Ranking) -> tuple[float | None, str] | None:
+    """The county figure a tile compares with and the period it is of: each figure with its own
+    previous period, of the periods the weekly report takes (metrics.weekly.report_periods). A
+    weekly figure with last week's; a year-to-date or annual figure with the same span a year
+    earlier: its "last week" is the year to last Sunday, which differs from it by a week's
+    draws at most, or the very same annual report. None when there is no such period."""
+    if "-W" in ranking.period:
+        return ranking.county_previous, ranking.previous_period
+    if ranking.year_before_period != ranking.period:
+        return ranking.county_year_before, ranking.year_before_period
+    return None
+
+
+def change_line(indicator: Indicator, value: float | None, base: float | None, period: str,
+                lang: Lang) -> html.Span | None:
+    """“较 2026-W44 ↑ 1.2 个百分点”: the change and the period it is against, named."""
+    if value is None or base is None:
+        return None
+    delta = value - base
+    if indicator.unit is YUAN:
+        text = f"{delta / 10_000:+,.2f}"
+    elif indicator.unit is PERCENT:
+        text = f"{delta:+.1f} {'pp' if lang == 'en' else '个百分点'}"
+    else:
+        text = f"{delta:+,.0f}" if float(delta).is_integer() else f"{delta:+,.1f}"
+    better = delta == 0 or (delta > 0) == indicator.higher_is_better
+    arrow = "→" if delta == 0 else ("↑" if delta > 0 else "↓")
+    return html.Span(f"{t('wall_vs', lang).format(period=period_text(period, lang))} {arrow} "
+                     f"{text}", className=f"kpi-change {'better' if better else 'worse'}",
+                     **attributes({"data-compared": period}))
+
+
 def county_tile(ranking: Ranking, lang: Lang, week: str) -> html.Div:
-    """The county figure: value, status icon and word, target, change on last week; the
-    period when it is not the week (inspections run to date, income is yearly)."""
+    """The county figure: value, status icon and word, target, the change against its own
+    previous period (named: `compared_with`); the period when it is not the week
+    (inspections run to date, income is yearly)."""
     indicator = INDICATORS[ranking.indicator_id]
     state = status(indicator.id, ranking.county)
-    view = KpiView(IndicatorValue(indicator, ranking.county), ranking.county_previous, state)
+    view = KpiView(IndicatorValue(indicator, ranking.county), None, state)
     has_value = ranking.county is not None
+    base = compared_with(ranking)
     target = target_text(view, lang)
     return html.Div([
         html.Div(_name(indicator.id, lang), className="wall-tile-name"),
@@ -162,8 +216,9 @@ def county_tile(ranking: Ranking, lang: Lang, week: str) -> html.Div:
         html.Div([status_badge(state, lang) if state != "none" else None,
                   html.Span(target, className="wall-tile-target") if target else None],
                  className="wall-tile-line"),
-        html.Div([change_badge(view, lang),
-                  html.Span(ranking.period, className="wall-tile-period")
+        html.Div([change_line(indicator, ranking.county, base[0], base[1], lang)
+                  if base else None,
+                  html.Span(period_text(ranking.period, lang), className="wall-tile-period")
                   if ranking.period != week else None], className="wall-tile-line"),
     ], className="wall-tile", **attributes({"data-indicator": indicator.id, "data-status": state}))
 
@@ -175,9 +230,11 @@ def _rank_change(change: int | None) -> str:
 
 
 def township_ranking(ranking: Ranking, lang: Lang) -> html.Div:
-    """All townships, best first, with value, status icon and places moved since last week."""
+    """All townships, best first, with value, status icon and places moved since last week
+    for a weekly figure (left out for a year-to-date or annual one: see `compared_with`)."""
     indicator = INDICATORS[ranking.indicator_id]
     unit = unit_label(indicator.unit, lang)
+    moves = "-W" in ranking.period
     rows = [html.Li([
         html.Span("—" if card.rank is None else str(card.rank), className="wall-rank-no"),
         html.Span(card.name, className="wall-rank-name"),
@@ -185,14 +242,15 @@ def township_ranking(ranking: Ranking, lang: Lang) -> html.Div:
                    html.Small(f" {unit}" if card.value is not None else "")],
                   className="wall-rank-value"),
         status_badge(card.status, lang, with_word=False),
-        html.Span(_rank_change(card.rank_change), className="wall-rank-move"),
+        html.Span(_rank_change(card.rank_change) if moves else "", className="wall-rank-move"),
     ], className="wall-rank", **attributes({"data-code": card.code, "data-status": card.status}))
         for card in ranking.cards]
     shown: tuple[Status, ...] = ("green", "yellow", "red")
     legend = [html.Span([status_badge(s, lang)], className="wall-legend-item") for s in shown]
     title = t("wall_ranking", lang).format(indicator=_name(indicator.id, lang))
     return html.Div([
-        html.H3([title, html.Span(ranking.period, className="wall-tile-period")],
+        html.H3([title, html.Span(period_text(ranking.period, lang),
+                                  className="wall-tile-period")],
                 className="wall-section-title"),
         html.Ol(rows, className="wall-ranking"),
         html.Div(legend, className="wall-legend"),
@@ -262,6 +320,11 @@ def map_body(report: WeeklyReport, boundaries: dict[str, Any], indicator_id: str
 
 
 def _days(row: FlagRow) -> int:
+    """Working days overdue of a rectification row ("12 (17)"; a plain number in reports made
+    before working days were counted)."""
+    parsed = parse_late_detail(row.detail)
+    if parsed is not None:
+        return parsed[0]
     return int(row.detail) if row.detail.lstrip("-").isdigit() else 0
 
 
@@ -293,7 +356,10 @@ def flag_detail(kind: str, row: FlagRow, lang: Lang) -> str:
         due = t("wall_due", lang).format(date=row.date)
         return due if row.detail else f"{due} · {t('wall_unfinished', lang)}"
     if kind == "overdue_rectifications":
-        return t("wall_days_late", lang).format(days=row.detail)
+        parsed = parse_late_detail(row.detail)
+        if parsed is None:
+            return t("wall_days_late", lang).format(days=row.detail)
+        return t("late_working_days", lang).format(working=parsed[0], calendar=parsed[1])
     if kind == "inactive_villages":
         return (t("wall_last_activity", lang).format(date=row.date) if row.date
                 else t("wall_no_activity", lang))
@@ -312,8 +378,9 @@ def flag_card(flag: Flag, lang: Lang) -> html.Div:
                      className="wall-flag-row") for row in rows]
     more = flag.count - len(rows)
     return html.Div([
-        html.Div([html.Span(t(f"wall_flag_{flag.kind}", lang), className="wall-flag-name"),
-                  html.Span(f"{flag.count:,}", className="wall-flag-count")],
+        html.Div([html.Span(t(f"flag_{flag.kind}", lang), className="wall-flag-name"),
+                  html.Span(f"{flag.count:,}" if flag.covered else "—",
+                            className="wall-flag-count")],
                  className="wall-flag-head"),
         html.Ul(items, className="wall-flag-rows") if items
         else html.P(t("wall_nothing", lang), className="wall-muted"),
@@ -323,7 +390,12 @@ def flag_card(flag: Flag, lang: Lang) -> html.Div:
 
 
 def flags_body(report: WeeklyReport, lang: Lang) -> list:
-    return [html.Div([flag_card(report.flag(kind), lang) for kind in FLAG_KINDS],
+    """The flags under the names /weekly gives them, as of the week's Sunday (said, with the
+    unit of the time overdue)."""
+    return [html.P(t("wall_flags_as_of", lang).format(date=report.last_day),
+                   className="wall-muted wall-flags-as-of",
+                   **attributes({"data-as-of": report.last_day})),
+            html.Div([flag_card(report.flag(kind), lang) for kind in FLAG_KINDS],
                      className="wall-flags")]
 
 

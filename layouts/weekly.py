@@ -12,6 +12,7 @@ from layouts import ids
 from layouts.attributes import attributes
 from layouts.bulletin import bulletin_sections, title_lines
 from layouts.formatting import (
+    counts_text,
     format_value,
     indicator_name,
     target_label,
@@ -19,16 +20,17 @@ from layouts.formatting import (
 )
 from layouts.grid import ColumnSpec, table_section
 from layouts.i18n import Lang, t
-from layouts.theme import STATUS_ICONS, STATUS_WORDS
+from layouts.status import bottom_badge, counts_label, rule_text, status_badge
+from layouts.weekly_first import first_screen, no_data_panel
 from metrics.domains import DOMAIN_BY_ID, domain_of
 from metrics.indicators import INDICATORS, PERCENT
-from metrics.targets import Status
+from metrics.red_flags import FLAG_DEFINITIONS
 from metrics.weekly import DOMAIN_ORDER, Card, Flag, Ranking, WeeklyReport
 
 # Column headers of each red-flag list: (subject, date, detail) text keys.
 FLAG_COLUMNS = {
     "new_overdue_cases": ("flag_col_case", "flag_col_due", "flag_col_finished"),
-    "overdue_rectifications": ("flag_col_object", "flag_col_rectify_due", "flag_col_days_late"),
+    "overdue_rectifications": ("flag_col_object", "flag_col_rectify_due", "flag_col_workdays_late"),
     "inactive_villages": ("flag_col_village", "flag_col_last_activity", None),
     "fell_below_50k": ("flag_col_village", "flag_col_year", "flag_col_revenue"),
     "red_three_weeks": ("flag_col_indicator", None, "flag_col_weeks"),
@@ -60,29 +62,41 @@ def _move(card: Card, lang: Lang) -> html.Span:
                      title=t("rank_change", lang), **attributes({"data-change": str(change)}))
 
 
-def _status(status: Status, lang: Lang) -> html.Span:
-    zh, en = STATUS_WORDS[status]
-    return html.Span([html.Span(STATUS_ICONS[status], **attributes({"aria-hidden": "true"})),
-                      " ", en if lang == "en" else zh], className=f"status status-{status}")
+def _card_title(card: Card, indicator_id: str, lang: Lang) -> str:
+    """What the card's colour rests on, for hover: the target, the unrounded value, a rate's
+    counts and 末位."""
+    parts = [target_label(indicator_id, lang) or t("no_target_ranked", lang)]
+    if card.value is not None:
+        parts.append(f"{t('value', lang)} {card.value:,.4g}" if abs(card.value) < 1e4
+                     else f"{t('value', lang)} {card.value:,.0f}")
+    counts = counts_label(card.numerator, card.denominator, lang)
+    if counts:
+        parts.append(counts)
+    if card.bottom:
+        parts.append(t("bottom_names", lang))
+    return " · ".join(parts)
 
 
 def rank_card(card: Card, indicator_id: str, week: str, lang: Lang) -> html.Div:
+    counts = counts_text(card.numerator, card.denominator)
     return html.Div([
         html.Span(card.rank or "—", className="rank-no"),
         dcc.Link(card.name, href=weekly_href(f"/weekly/{card.code}", week, lang),
                  className="rank-card-name"),
         html.Span(value_with_unit(indicator_id, card.value, lang), className="rank-card-value"),
-        _status(card.status, lang),
+        html.Span([status_badge(card.status, lang), " " if card.bottom else None,
+                   bottom_badge(lang) if card.bottom else None], className="rank-card-status"),
+        html.Span(counts, className="rank-counts") if card.few and counts else None,
         _move(card, lang),
         html.Span(f"{t('wow', lang)} {_delta_text(indicator_id, card.value, card.previous)}",
                   className="rank-delta"),
         html.Span(f"{t('yoy', lang)} {_delta_text(indicator_id, card.value, card.year_before)}",
                   className="rank-delta"),
-    ], className=f"rank-card card-{card.status}",
+    ], className=f"rank-card card-{card.status}", title=_card_title(card, indicator_id, lang),
         **attributes({"data-code": card.code,
                       "data-rank": "" if card.rank is None else str(card.rank),
                       "data-value": "" if card.value is None else repr(card.value),
-                      "data-status": card.status}))
+                      "data-status": card.status, "data-bottom": str(card.bottom).lower()}))
 
 
 def _rows_href(ranking: Ranking, lang: Lang) -> str:
@@ -119,7 +133,8 @@ def ranking_panel(ranking: Ranking, week: str, lang: Lang) -> html.Section:
                      className="kpi-definition"),
         html.Div([rank_card(c, indicator.id, week, lang) for c in ranking.cards],
                  className="rank-cards"),
-    ], className="panel weekly-ranking", **attributes({"data-indicator": indicator.id}))
+    ], className="panel weekly-ranking", id=f"ranking-{indicator.id}",
+        **attributes({"data-indicator": indicator.id}))
 
 
 def rankings_section(report: WeeklyReport, lang: Lang) -> html.Section:
@@ -134,7 +149,13 @@ def rankings_section(report: WeeklyReport, lang: Lang) -> html.Section:
                                    **attributes({"data-domain": domain})))
     return html.Section([html.H3(t("weekly_rankings", lang), className="section-title"),
                          html.P(t("weekly_rankings_note", lang), className="muted small"),
-                         *blocks], className="weekly-rankings")
+                         legend(lang), *blocks], className="weekly-rankings")
+
+
+def legend(lang: Lang) -> html.P:
+    """The status rule as configured (metrics/targets.py), in words, on the page."""
+    return html.P([html.Strong(f"{t('legend', lang)}："), rule_text(lang)],
+                  className="status-legend small")
 
 
 def _flag_frame(flag: Flag) -> pd.DataFrame:
@@ -150,35 +171,82 @@ def _flag_rowsvalue_with_unit(flag: Flag, lang: Lang) -> pd.DataFrame:
     return frame
 
 
-def flag_panel(flag: Flag, week: str, lang: Lang) -> html.Div:
+PRINT_ROWS = 40  # rows of a flag printed in the PDF; the rest are in its Excel export
+
+
+def _print_rows(frame: pd.DataFrame, columns: list[ColumnSpec], lang: Lang) -> html.Div:
+    """The flag's rows as a plain table for print and PDF (the grid draws only what is on
+    screen): every row up to PRINT_ROWS, then "前N条，共M条"."""
+    shown = frame.head(PRINT_ROWS)
+    table = html.Table([
+        html.Thead(html.Tr([html.Th(c.header, scope="col") for c in columns])),
+        html.Tbody([html.Tr([html.Td("" if pd.isna(row[c.field]) else str(row[c.field]))
+                             for c in columns]) for _, row in shown.iterrows()]),
+    ], className="print-table")
+    note = (html.P(t("print_rows_shown", lang).format(shown=len(shown), total=len(frame)),
+                   className="muted small") if len(frame) > len(shown) else None)
+    return html.Div([table, note], className="print-only")
+
+
+def _flag_columns(flag: Flag, lang: Lang) -> list[ColumnSpec]:
     subject, date, detail = FLAG_COLUMNS[flag.kind]
     columns = [ColumnSpec("township", t("township", lang), pinned=True),
-               ColumnSpec("subject", t(subject, lang))]
+               ColumnSpec("subject", t(subject, lang), wide=True)]
     if date:
         columns.append(ColumnSpec("date", t(date, lang)))
     if detail:
         columns.append(ColumnSpec("detail", t(detail, lang)))
+    return columns
+
+
+def flag_sheets(report: WeeklyReport, lang: Lang) -> list[tuple[str, pd.DataFrame, list[str]]]:
+    """Every flag's rows, all of them, as workbook sheets (name, rows, headers): the full
+    lists the printed report refers to."""
+    sheets = []
+    for flag in report.flags:
+        columns = _flag_columns(flag, lang)
+        frame = _flag_rowsvalue_with_unit(flag, lang)[[c.field for c in columns]]
+        sheets.append((t(f"flag_{flag.kind}", lang), frame, [c.header for c in columns]))
+    return sheets
+
+
+def flag_panel(flag: Flag, week: str, lang: Lang) -> html.Div:
+    columns = _flag_columns(flag, lang)
     counts = sorted(flag.by_township().items(), key=lambda item: (-item[1], item[0]))
     names = {r.township_code: r.township for r in flag.rows}
     summary = html.Ul([html.Li(f"{names[code]} {n}") for code, n in counts],
                       className="flag-townships")
-    table = table_section(f"weekly-{flag.kind}", t("flag_rows", lang),
-                          _flag_rowsvalue_with_unit(flag, lang), columns, lang,
+    frame = _flag_rowsvalue_with_unit(flag, lang)
+    table = table_section(f"weekly-{flag.kind}", t("flag_rows", lang), frame, columns, lang,
                           f"{t(f'flag_{flag.kind}', lang)}_{week}", height=260)
+    if not flag.covered:
+        body: list = [html.P(t("flag_not_covered", lang), className="muted")]
+    else:
+        body = [summary if counts else html.P(t("flag_none", lang), className="muted"),
+                html.Div(table, className="screen-only"),
+                _print_rows(frame, columns, lang) if counts else None]
     return html.Div([
-        html.Div([html.Span(str(flag.count), className="flag-count"),
-                  html.Span(t(f"flag_{flag.kind}", lang), className="flag-name")],
+        html.Div([html.Span(str(flag.count) if flag.covered else "—", className="flag-count"),
+                  html.Span(t(f"flag_{flag.kind}", lang), className="flag-name",
+                            title=FLAG_DEFINITIONS[flag.kind].explained(lang))],
                  className=f"flag-head {'flag-on' if flag.count else 'flag-off'}"),
-        summary if counts else html.P(t("flag_none", lang), className="muted"),
-        html.Div(table, className="screen-only"),
-    ], className="panel weekly-flag",
+        html.Details([html.Summary(t("definition", lang)),
+                      html.P(FLAG_DEFINITIONS[flag.kind].explained(lang))],
+                     className="kpi-definition"),
+        *body,
+    ], className="panel weekly-flag", id=f"flag-{flag.kind}",
         **attributes({"data-flag": flag.kind, "data-count": str(flag.count)}))
 
 
-def flags_section(report: WeeklyReport, lang: Lang) -> html.Section:
-    return html.Section([html.H3(t("red_flags", lang), className="section-title"),
-                         html.Div([flag_panel(f, report.week, lang) for f in report.flags],
-                                  className="weekly-flags")], className="weekly-flags-section")
+def flags_section(report: WeeklyReport, lang: Lang, workbook_href: str) -> html.Section:
+    return html.Section([
+        html.Div([html.H3(t("red_flags", lang), className="section-title"),
+                  html.A(t("flags_workbook", lang), href=workbook_href, download="",
+                         className="button flags-workbook"),
+                  html.Span(t("flags_workbook_print", lang).format(href=workbook_href),
+                            className="print-only small")], className="section-head"),
+        html.Div([flag_panel(f, report.week, lang) for f in report.flags],
+                 className="weekly-flags")], className="weekly-flags-section")
 
 
 def bulletin_panel(report: WeeklyReport, lang: Lang, text: str) -> html.Section:
@@ -198,6 +266,19 @@ def bulletin_panel(report: WeeklyReport, lang: Lang, text: str) -> html.Section:
                      className="notice"),
         html.Pre(text, id=ids.WEEKLY_BULLETIN_TEXT, className="bulletin-text"),
     ], className="panel weekly-bulletin")
+
+
+def report_body(report: WeeklyReport, lang: Lang, bulletin: str,
+                workbook_href: str) -> html.Div:
+    """The report: the first screen, the rankings, the flags' rows and the bulletin; in print
+    the bulletin comes first (style.css orders them). A week the data do not reach is one
+    message."""
+    if not report.has_data:
+        return html.Div(no_data_panel(report, lang), className="weekly-report")
+    return html.Div([first_screen(report, lang), rankings_section(report, lang),
+                     flags_section(report, lang, workbook_href),
+                     bulletin_panel(report, lang, bulletin)],
+                    className="weekly-report")
 
 
 def week_controls(week: str, weeks: list[str], previous: str | None, following: str | None,
@@ -230,34 +311,57 @@ def archive_notice(export: dict, lang: Lang) -> html.Div:
 
 
 def comparison_note(report: WeeklyReport, lang: Lang) -> html.P | None:
-    if not report.compared_with and not report.corrections:
+    """Says what "last week" is: the marked meeting copy, or last week recomputed."""
+    if not report.has_data:
         return None
-    parts = []
-    if report.compared_with:
-        parts.append(t("compared_with_export", lang).format(export=report.compared_with))
+    parts = [t("compared_with_export", lang).format(export=report.compared_with)
+             if report.compared_with else t("compared_recomputed", lang)]
     if report.corrections:
         parts.append(t("corrected_since", lang) + "、".join(indicator_name(i, lang)
                                                             for i in report.corrections))
     return html.P(" ".join(parts), className="comparison-note")
 
 
-def exports_list(exports: pd.DataFrame, lang: Lang) -> html.Section | None:
+def exports_items(exports: pd.DataFrame, copy: dict | None, lang: Lang) -> list:
+    """The week's stored exports, the meeting copy in force marked as such, the others with a
+    button that marks them (a second mark needs a reason)."""
     if exports.empty:
-        return None
+        return [html.P(t("no_exports", lang), className="muted")]
+    in_force = None if copy is None else int(copy["id"])
     items = []
     for row in exports.itertuples():
-        what = row.township if row.kind == "township" and row.township else t("whole_report",
-                                                                                lang)
+        whole = row.kind != "township"
+        what = t("whole_report", lang) if whole else (row.township or row.township_code)
+        mark: html.Strong | html.Button | None = None
+        if whole and row.id == in_force and copy is not None:
+            mark = html.Strong(t("meeting_copy_in_force", lang).format(
+                time=pd.Timestamp(copy["marked_at"]).strftime("%Y-%m-%d %H:%M"),
+                reason=copy["reason"] or "—"), className="meeting-copy")
+        elif whole:
+            mark = html.Button(t("mark_meeting_copy", lang), id=ids.meeting_mark(int(row.id)),
+                               n_clicks=0, className="button")
         items.append(html.Li([
             html.Span(f"#{row.id} {pd.Timestamp(row.created_at):%Y-%m-%d %H:%M} · {what} · "
-                      f"{row.lang}"),
+                      f"{row.lang} · {t('data_version', lang)} {row.data_version}"),
             dcc.Link(t("open_archived", lang), href=f"/weekly/export/{row.id}"
                      + ("?lang=en" if lang == "en" else "")),
             html.A("PDF", href=f"/weekly/export/{row.id}.pdf") if row.pdf_sha256 else None,
-        ]))
-    return html.Section([html.H3(t("stored_exports", lang), className="section-title"),
-                         html.Ul(items, className="exports-list")],
-                        className="panel weekly-exports screen-only")
+            mark,
+        ], **attributes({"data-export": str(row.id),
+                         "data-meeting-copy": str(row.id == in_force).lower()})))
+    return [html.Ul(items, className="exports-list")]
+
+
+def exports_list(exports: pd.DataFrame, copy: dict | None, lang: Lang) -> html.Section:
+    return html.Section([
+        html.H3(t("stored_exports", lang), className="section-title"),
+        html.P(t("meeting_copy_note", lang), className="muted small"),
+        html.Div(exports_items(exports, copy, lang), id=ids.WEEKLY_EXPORTS),
+        html.Label([t("mark_reason", lang),
+                    dcc.Input(id=ids.WEEKLY_MARK_REASON, type="text", value="", maxLength=200,
+                              className="mark-reason")], className="control-label"),
+        html.Div(id=ids.WEEKLY_MARK_RESULT, role="status"),
+    ], className="panel weekly-exports screen-only")
 
 
 def township_summary(report: WeeklyReport, code: str, lang: Lang) -> list:
@@ -272,9 +376,13 @@ def township_summary(report: WeeklyReport, code: str, lang: Lang) -> list:
             html.Th(indicator_name(ranking.indicator_id, lang), scope="row",
                     title=INDICATORS[ranking.indicator_id].definition_en if lang == "en"
                     else INDICATORS[ranking.indicator_id].definition_zh),
-            html.Td(value_with_unit(ranking.indicator_id, card.value, lang), className="num"),
+            html.Td(value_with_unit(ranking.indicator_id, card.value, lang)
+                    + (f"（{counts_text(card.numerator, card.denominator)}）"
+                       if card.few else ""), className="num",
+                    title=_card_title(card, ranking.indicator_id, lang)),
             html.Td(f"{card.rank}/{ranked}" if card.rank else "—", className="num"),
-            html.Td(_status(card.status, lang)),
+            html.Td([status_badge(card.status, lang), " " if card.bottom else None,
+                     bottom_badge(lang) if card.bottom else None]),
             html.Td(_move(card, lang)),
             html.Td(_delta_text(ranking.indicator_id, card.value, card.previous),
                     className="num"),
@@ -283,6 +391,8 @@ def township_summary(report: WeeklyReport, code: str, lang: Lang) -> list:
             html.Td(value_with_unit(ranking.indicator_id, ranking.county, lang), className="num"),
             html.Td(ranking.period, className="small"),
         ], **attributes({"data-indicator": ranking.indicator_id, "data-status": card.status,
+                         "data-bottom": str(card.bottom).lower(),
+                         "data-value": "" if card.value is None else repr(card.value),
                          "data-rank": "" if card.rank is None else str(card.rank)})))
     header = html.Tr([html.Th(t(key, lang), scope="col") for key in (
         "indicator", "value", "rank", "status", "rank_change", "wow", "yoy", "county_value",
@@ -296,9 +406,22 @@ def township_summary(report: WeeklyReport, code: str, lang: Lang) -> list:
             subjects = [r.subject for r in mine]
         flags.append(html.Li([html.Strong(f"{t(f'flag_{flag.kind}', lang)}：{len(mine)}"),
                               html.Span(" " + "；".join(subjects[:12])
-                                        + (" …" if len(subjects) > 12 else ""))],
+                                        + (" …" if len(subjects) > 12 else "")),
+                              " ",
+                              dcc.Link(t("flag_rows_link", lang),
+                                       href=weekly_href("/weekly", report.week, lang)
+                                       + f"#flag-{flag.kind}") if mine else None],
                              **attributes({"data-flag": flag.kind, "data-count": str(len(mine))})))
+    en = {"lang": "en"} if lang == "en" else {}
+    links = html.Div([
+        dcc.Link(t("township_page_link", lang), href=f"/township/{code}?{urlencode(en)}"
+                 if en else f"/township/{code}", className="button"),
+        dcc.Link(t("worklist_link", lang),
+                 href=f"/inspections?{urlencode({'township': code, **en})}", className="button"),
+    ], className="controls summary-links screen-only")
     return [
+        links,
+        legend(lang),
         html.Table([html.Thead(header), html.Tbody(rows)], className="summary-table"),
         html.Section([html.H3(t("red_flags", lang), className="section-title"),
                       html.Ul(flags, className="township-flags")], className="panel"),

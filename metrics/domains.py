@@ -47,12 +47,29 @@ class TrendChart:
 
 
 @dataclass(frozen=True)
+class VillageLabel:
+    """How the village page (and a township's table of its villages) names a village column
+    whose indicator is named for many villages: 村均集体经营性收入 of one village is that
+    village's own 集体经营性收入."""
+
+    indicator: str
+    name_zh: str
+    name_en: str
+    definition_zh: str
+    definition_en: str
+
+
+@dataclass(frozen=True)
 class WeeklyRole:
     """The domain's part in the weekly meeting (周调度) and on the wall."""
 
     indicators: tuple[str, ...]  # ranked in the report, in this order
     period: WeeklyPeriod
     position: int  # the domain's place in the report and the wall's rotation (1 first)
+    # An indicator whose county figure shows that the data reach a period: a volume above 0,
+    # or a rate over a denominator above 0. Without it the domain is not reported that week
+    # (a week before the data begin would otherwise rank everybody at 0).
+    evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,8 @@ class DomainSpec:
     weekly: WeeklyRole | None = None
     period_kinds: tuple[PeriodKind, ...] = ALL_KINDS
     village_columns: tuple[str, ...] = ()  # indicators that describe one village
+    # Names for one village where a column's indicator is named for many (村均 …).
+    village_labels: tuple[VillageLabel, ...] = ()
     village_trends: tuple[TrendChart, ...] = ()
     # Why a division has no figure where the domain is not reported (period kind or level).
     not_reported_zh: str = "无数据"
@@ -92,9 +111,17 @@ DOMAINS: tuple[DomainSpec, ...] = (
         headline="collective_income_mean",
         templates=("population", "collective_income", "cooperatives", "land_transfer"),
         weekly=WeeklyRole(("collective_income_mean", "villages_over_100k_share",
-                           "villages_below_50k"), "latest_annual", 4),
+                           "villages_below_50k"), "latest_annual", 4,
+                          "villages_over_100k_share"),
         period_kinds=("year", "quarter"),
         village_columns=("collective_income_mean",),
+        village_labels=(VillageLabel(
+            "collective_income_mean", "集体经营性收入", "collective operating revenue",
+            "本村的经营性收入 = 经营收入 + 发包及上交收入 + 投资收益（不含补助收入），"
+            "以当期报表为准；社区不考核。季度为截至季末累计数。",
+            "the village's own operating revenue = operating + contracting + investment income "
+            "(no subsidies), from its report for the period; communities are not assessed. "
+            "Quarters are cumulative."),),
         village_trends=(TrendChart(("collective_income_mean",), "bar", "year"),),
         not_reported_zh="村集体经济收入按年度或季度统计",
         not_reported_en="collective income is reported by year or quarter",
@@ -107,7 +134,7 @@ DOMAINS: tuple[DomainSpec, ...] = (
         templates=("service_items", "service_cases"),
         weekly=WeeklyRole(("service_on_time_rate", "service_full_online_rate",
                            "service_one_visit_rate", "service_satisfaction_rate",
-                           "service_bad_review_fixed_rate"), "week", 1),
+                           "service_bad_review_fixed_rate"), "week", 1, "service_cases"),
         village_columns=("service_cases", "service_on_time_rate", "service_full_online_rate",
                          "service_satisfaction_rate"),
         village_trends=(
@@ -122,7 +149,7 @@ DOMAINS: tuple[DomainSpec, ...] = (
         headline="volunteer_hours_per_1000",
         templates=("volunteer_teams", "volunteer_activities"),
         weekly=WeeklyRole(("volunteer_team_compliance_rate", "volunteer_hours_per_1000",
-                           "volunteer_activities"), "week", 2),
+                           "volunteer_activities"), "week", 2, "volunteer_activities"),
         village_columns=("volunteer_activities", "volunteer_hours", "volunteer_team_shortfalls"),
         village_trends=(
             TrendChart(("volunteer_activities",), "bar", "month"),
@@ -139,7 +166,8 @@ DOMAINS: tuple[DomainSpec, ...] = (
         templates=("inspection_objects", "inspectors", "inspection_items", "inspection_tasks",
                    "inspection_results", "supervision_themes"),
         weekly=WeeklyRole(("inspection_completion_rate", "inspection_rectification_rate",
-                           "inspection_disclosure_on_time_rate"), "year_to_date", 3),
+                           "inspection_disclosure_on_time_rate"), "year_to_date", 3,
+                          "inspection_completion_rate"),
         not_reported_zh="抽查对象只统计到乡镇",
         not_reported_en="inspection objects are recorded by township only",
     ),
@@ -175,6 +203,12 @@ def weekly_domains() -> list[DomainSpec]:
 def village_columns() -> tuple[str, ...]:
     """The indicators that describe one village, in the domains' order."""
     return tuple(column for domain in DOMAINS for column in domain.village_columns)
+
+
+def village_label(indicator_id: str) -> VillageLabel | None:
+    """The name of a village column for one village, where it differs from the indicator's."""
+    return next((label for domain in DOMAINS for label in domain.village_labels
+                 if label.indicator == indicator_id), None)
 
 
 def village_trends() -> tuple[TrendChart, ...]:

@@ -64,6 +64,13 @@ class Indicator:
     def is_rate(self) -> bool:
         return self.unit is PERCENT
 
+    def counts(self, frame: pd.DataFrame) -> pd.DataFrame | None:
+        """numerator and denominator of a rate per row of the aggregate; None for others."""
+        if not isinstance(self.compute, Ratio):
+            return None
+        numerator, denominator = self.compute.counts(frame)
+        return pd.DataFrame({"numerator": numerator, "denominator": denominator})
+
 
 @dataclass(frozen=True)
 class IndicatorValue:
@@ -73,6 +80,8 @@ class IndicatorValue:
     value: float | None
     note_zh: str = ""
     note_en: str = ""
+    numerator: float | None = None  # a rate's counts (Indicator.counts)
+    denominator: float | None = None
 
 
 def share(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
@@ -87,6 +96,26 @@ def share_of(part: float | None, whole: float | None) -> float | None:
     if part is None or whole is None or pd.isna(part) or pd.isna(whole) or whole <= 0:
         return None
     return float(part) * 100.0 / float(whole)
+
+
+Column = str | Callable[[pd.DataFrame], pd.Series]
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A rate's computation, numerator ÷ denominator × 100, keeping its two counts: a rate over
+    a handful of cases is shown with them (metrics.targets.MIN_SAMPLE)."""
+
+    numerator: Column
+    denominator: str
+
+    def counts(self, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        top = (frame[self.numerator] if isinstance(self.numerator, str)
+               else self.numerator(frame))
+        return top.astype(float), frame[self.denominator].astype(float)
+
+    def __call__(self, frame: pd.DataFrame) -> pd.Series:
+        return share(*self.counts(frame))
 
 
 def mean(total: pd.Series, count: pd.Series) -> pd.Series:
@@ -119,7 +148,7 @@ _ALL: tuple[Indicator, ...] = (
         "villages_over_100k_share", "income", "10万元以上村占比", "share of villages at 100k+",
         PERCENT, f"经营性收入 ≥ {STANDARD_FROM:,} 元的村数 ÷ 考核村数 × 100%。{_ASSESSED}。",
         f"villages at ≥ {STANDARD_FROM:,} yuan ÷ villages assessed × 100, {_ASSESSED_EN}.",
-        lambda f: share(f["over_100k"], f["villages"]),
+        Ratio("over_100k", "villages"),
     ),
     Indicator(
         "villages_over_1m", "income", "百万元村数", "villages at 1 million yuan or more", VILLAGES,
@@ -144,32 +173,34 @@ _ALL: tuple[Indicator, ...] = (
         "时间，按工作日计（含法定节假日和调休）。",
         "of cases finished in the period, the share finished by the promised date (acceptance "
         "+ promised + paused working days, with China's holidays and make-up days).",
-        lambda f: share(f["on_time"], f["finished"]),
+        Ratio("on_time", "finished"),
     ),
     Indicator(
         "service_full_online_rate", "services", "全程网办率", "fully online", PERCENT,
         "期间内受理的办件中全程网上办理的比例。",
         "share of cases accepted in the period that were handled fully online.",
-        lambda f: share(f["fully_online"], f["cases"]),
+        Ratio("fully_online", "cases"),
     ),
     Indicator(
         "service_one_visit_rate", "services", "一次办结率", "at most one visit", PERCENT,
         "期间内办结的办件中，群众到现场不超过一次的比例（“一门式办理”最多跑一次）。",
         "of cases finished in the period, the share with at most one visit in person.",
-        lambda f: share(f["one_visit"], f["finished"]),
+        Ratio("one_visit", "finished"),
     ),
     Indicator(
         "service_satisfaction_rate", "services", "好评率", "satisfaction", PERCENT,
         f"期间内办结并评价的办件中，评价为“满意”或“非常满意”（{GOOD_RATING_FROM}-5 分）的比例。",
         f"of cases finished and rated in the period, the share rated {GOOD_RATING_FROM} to "
         "5 of 5.",
-        lambda f: share(f["rated_good"], f["rated"]),
+        Ratio("rated_good", "rated"),
     ),
     Indicator(
-        "service_overdue_cases", "services", "超期件", "overdue cases", CASES,
-        "期间内超过承诺期限办结的办件，加上截至期末仍未办结且已过承诺期限的办件（按工作日计）。",
-        "cases finished after the promised date in the period, plus cases still open past it "
-        "at the period's end (working days).",
+        "service_overdue_cases", "services", "期内超期件", "overdue in the period", CASES,
+        "期间内超过承诺期限办结的办件，加上截至期末仍在办理中且已过承诺期限的办件（按工作日计；不予受理、"
+        "退件不计）。不同于周调度的“本周到期未按期办结”。",
+        "cases finished after their promised date in the period, plus cases still being "
+        "handled past it at the period's end (working days; refused and returned excluded). "
+        "Not the weekly flag 'due this week, not finished on time'.",
         lambda f: f["late"].astype(float) + f["open_overdue"].astype(float),
         higher_is_better=False,
     ),
@@ -180,20 +211,20 @@ _ALL: tuple[Indicator, ...] = (
         "（“一站式服务”最多半天）。",
         "of instant cases (promised limit 0) finished in the period, the share finished within "
         f"{HALF_DAY_HOURS} hours of acceptance.",
-        lambda f: share(f["instant_half_day"], f["instant"]),
+        Ratio("instant_half_day", "instant"),
     ),
     Indicator(
         "service_bad_review_fixed_rate", "services", "差评整改率", "bad reviews followed up",
         PERCENT, f"期间内办结且评价为差评（1-{BAD_RATING_MAX} 分）的办件中，已完成整改回访的比例。",
         f"of cases finished in the period and rated 1-{BAD_RATING_MAX} of 5, the share followed "
         "up.",
-        lambda f: share(f["bad_fixed"], f["bad_reviews"]),
+        Ratio("bad_fixed", "bad_reviews"),
     ),
     Indicator(
         "service_agent_share", "services", "代办占比", "handled by village agents", PERCENT,
         "期间内受理的办件中，由村级代办员代为办理的比例。",
         "share of cases accepted in the period that a village agent handled for the applicant.",
-        lambda f: share(f["by_agent"], f["cases"]),
+        Ratio("by_agent", "cases"),
     ),
     Indicator(
         "volunteer_activities", "volunteers", "志愿服务活动场次", "volunteer activities",
@@ -219,7 +250,7 @@ _ALL: tuple[Indicator, ...] = (
         "villages meeting the team minimum", PERCENT,
         "村委会、居委会、社区（不含生活区）中，当前在册志愿服务分队不少于2支的比例。",
         "share of 村委会, 居委会 and 社区 (not 生活区) with at least 2 teams on the current roll.",
-        lambda f: share(f["stations"] - f["stations_short"], f["stations"]),
+        Ratio(lambda f: f["stations"] - f["stations_short"], "stations"),
     ),
     Indicator(
         "volunteer_monthly_coverage", "volunteers", "月度站点活动覆盖率",
@@ -229,7 +260,7 @@ _ALL: tuple[Indicator, ...] = (
         "share of 村委会, 居委会 and 社区 (not 生活区) with at least one activity in the month; "
         "quarters and years pool their months: station-months with an activity ÷ stations × "
         "months with records. Not for weeks (counted by month).",
-        lambda f: share(f["active_station_months"], f["station_months"]),
+        Ratio("active_station_months", "station_months"),
     ),
     Indicator(
         "volunteer_hours_per_1000", "volunteers", "每千人志愿服务时长",
@@ -243,19 +274,19 @@ _ALL: tuple[Indicator, ...] = (
         "inspection_completion_rate", "inspections", "抽查完成率", "inspections completed",
         PERCENT, "期间内抽取的检查对象中，结果已公示的比例（已公示 ÷ 已抽取）。",
         "of objects drawn in the period, the share whose result has been published.",
-        lambda f: share(f["published"], f["drawn"]),
+        Ratio("published", "drawn"),
     ),
     Indicator(
         "inspection_problem_rate", "inspections", "问题发现率", "problems found", PERCENT,
         "期间内抽取并已检查的对象中，结果为发现问题的比例。",
         "of objects drawn in the period and inspected, the share with a problem found.",
-        lambda f: share(f["with_problem"], f["inspected"]), higher_is_better=False,
+        Ratio("with_problem", "inspected"), higher_is_better=False,
     ),
     Indicator(
         "inspection_rectification_rate", "inspections", "整改率", "rectified", PERCENT,
         "期间内抽取、被责令整改的对象中，已完成整改的比例。",
         "of objects drawn in the period and ordered to rectify, the share that has.",
-        lambda f: share(f["rectified"], f["ordered"]),
+        Ratio("rectified", "ordered"),
     ),
     Indicator(
         "inspection_disclosure_on_time_rate", "inspections", "公示及时率", "published on time",
@@ -264,7 +295,7 @@ _ALL: tuple[Indicator, ...] = (
         "（《企业信息公示暂行条例》第六条）。",
         "of results of objects drawn in the period and published, the share published within "
         f"{DISCLOSURE_WORKING_DAYS} working days of the inspection.",
-        lambda f: share(f["published_on_time"], f["published"]),
+        Ratio("published_on_time", "published"),
     ),
     Indicator(
         "inspection_joint_share", "inspections", "联合抽查占比", "joint inspections",
@@ -272,7 +303,7 @@ _ALL: tuple[Indicator, ...] = (
         "（联合抽查户次 ÷ 抽查户次）。",
         "of objects drawn in the period, the share drawn by joint tasks of two or more "
         "departments (跨部门联合抽查).",
-        lambda f: share(f["joint"], f["drawn"]),
+        Ratio("joint", "drawn"),
     ),
 )
 

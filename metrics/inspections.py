@@ -5,15 +5,19 @@ Definitions (口径) used by the inspection pages; the rates themselves are the 
 
 - drawn: objects drawn; inspected: with an inspection date; published: with a publication date.
 - with_problem: inspected with a result code that counts as a problem (vocabulary).
-- ordered: disposal 责令整改; rectified: ordered and rectified; **overdue**: ordered, not
-  rectified, and its due date is before `today` (整改逾期).
+- ordered: disposal 责令整改; rectified: ordered and rectified; **overdue**: the
+  overdue-rectifications red flag (metrics/red_flags.py) at the end of the as-of day: ordered,
+  the deadline before that day, not rectified on or before it. Over a year's rows it counts
+  the objects drawn that year ("of the year's draws"); the flag itself counts every year's.
 - published_on_time: published on or before `publish_due`, the 20th working day after the
   inspection (企业信息公示暂行条例 第六条, China's holidays and 调休 counted): the date stored
   with each result when it was imported (DISCLOSURE_WORKING_DAYS), which the SQL aggregates
   behind the indicators compare with too.
 - joint: drawn under a task of more than one department (跨部门联合抽查).
-- working days left (worklist): working days after `today` up to the deadline; 0 means the
-  deadline is today, negative means late by that many working days.
+- worklist, as of a day (today, or a day in the past: `state_as_of` takes the rows back to
+  it): late means the deadline is before the as-of day, the same test as the flag; working
+  days left: working days after the as-of day up to the deadline (0: due that day, negative:
+  late by that many working days), with the calendar days beside them.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.indicators import INDICATORS, share, share_of
+from metrics.red_flags import days_late, overdue_rectification
 from metrics.vocabulary import PROBLEM_RESULT_CODES, RECTIFY_DISPOSAL
 from metrics.workdays import working_days_between_array
 
@@ -39,23 +44,23 @@ def _days(values: pd.Series) -> np.ndarray:
     return pd.to_datetime(values).to_numpy(dtype="datetime64[D]")
 
 
-def working_days_left(deadline: pd.Series, today: dt.date) -> pd.Series:
-    """Working days from today to the deadline: negative when it has passed."""
+def working_days_left(deadline: pd.Series, as_of: dt.date) -> pd.Series:
+    """Working days from the as-of day to the deadline: negative when it has passed."""
     days = _days(deadline)
     known = ~np.isnat(days)
     left = np.full(len(days), np.nan)
-    starts = np.full(known.sum(), np.datetime64(today, "D"))
+    starts = np.full(known.sum(), np.datetime64(as_of, "D"))
     left[known] = working_days_between_array(starts, days[known])
     return pd.Series(left, index=deadline.index)
 
 
-def flags(rows: pd.DataFrame, today: dt.date) -> pd.DataFrame:
-    """One boolean column per count of COUNT_COLUMNS, row by row."""
+def flags(rows: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """One boolean column per count of COUNT_COLUMNS, row by row (overdue at the end of
+    `as_of`)."""
     inspected = rows["inspected_on"].notna()
     published = rows["published_on"].notna()
     ordered = rows["disposal"].eq(RECTIFY_DISPOSAL)
     rectified = ordered & rows["rectified_on"].notna()
-    due = pd.to_datetime(rows["rectify_due"])
     limit = pd.to_datetime(rows["publish_due"])
     return pd.DataFrame({
         "drawn": True,
@@ -64,15 +69,15 @@ def flags(rows: pd.DataFrame, today: dt.date) -> pd.DataFrame:
         "with_problem": inspected & rows["result_code"].isin(PROBLEM_RESULT_CODES),
         "ordered": ordered,
         "rectified": rectified,
-        "overdue": ordered & ~rectified & (due < pd.Timestamp(today)),
+        "overdue": overdue_rectification(rows, as_of),
         "published_on_time": published & (pd.to_datetime(rows["published_on"]) <= limit),
         "joint": rows["is_joint"].astype(bool),
     }, index=rows.index)
 
 
-def counts(rows: pd.DataFrame, today: dt.date, by: str | None = None) -> pd.DataFrame:
+def counts(rows: pd.DataFrame, as_of: dt.date, by: str | None = None) -> pd.DataFrame:
     """Counts per value of `by` (or one row 'all'), with the rate indicators beside them."""
-    marked = flags(rows, today).astype(int)
+    marked = flags(rows, as_of).astype(int)
     if by is None:
         frame = marked.sum().to_frame("all").T
     else:
@@ -83,9 +88,9 @@ def counts(rows: pd.DataFrame, today: dt.date, by: str | None = None) -> pd.Data
     return frame
 
 
-def task_summary(tasks: pd.DataFrame, rows: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+def task_summary(tasks: pd.DataFrame, rows: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """The year's tasks with drawn / inspected / published counts and the problem rate."""
-    per_task = counts(rows, today, "task_code") if len(rows) else counts(rows, today).iloc[:0]
+    per_task = counts(rows, as_of, "task_code") if len(rows) else counts(rows, as_of).iloc[:0]
     frame = tasks.set_index("code").join(per_task[["drawn", "inspected", "published",
                                                    "with_problem", "overdue"]])
     for name in ("drawn", "inspected", "published", "with_problem", "overdue"):
@@ -111,13 +116,33 @@ def result_counts(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
                          "count": [int(found[c]) for c in order]})
 
 
-def rectification_state(rows: pd.DataFrame, today: dt.date) -> pd.Series:
-    """已整改 / 逾期 (open past its due date) / 整改中 for ordered rows; empty otherwise."""
+def rectification_state(rows: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    """已整改 / 逾期 (the overdue flag's test) / 整改中 for ordered rows at the end of `as_of`;
+    empty otherwise."""
     ordered = rows["disposal"].eq(RECTIFY_DISPOSAL)
-    done = rows["rectified_on"].notna()
-    late = pd.to_datetime(rows["rectify_due"]) < pd.Timestamp(today)
+    done = pd.to_datetime(rows["rectified_on"]) <= pd.Timestamp(as_of)
+    late = overdue_rectification(rows, as_of)
     state = np.where(~ordered, "", np.where(done, "已整改", np.where(late, "逾期", "整改中")))
     return pd.Series(state, index=rows.index)
+
+
+def state_as_of(rows: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The rows as they stood at the end of `as_of`: objects drawn later left out; an
+    inspection (with its result and disposal), a rectification or a publication dated later
+    not made yet."""
+    day = pd.Timestamp(as_of)
+
+    def after(column: str) -> pd.Series:
+        return pd.to_datetime(rows[column]) > day
+
+    not_inspected = after("inspected_on")
+    undone = {name: not_inspected for name in ("inspected_on", "result_code", "disposal",
+                                               "rectify_due", "publish_due")}
+    undone["rectified_on"] = not_inspected | after("rectified_on")
+    undone["published_on"] = not_inspected | after("published_on")
+    shown = rows.assign(**{name: rows[name].astype(object).where(~mask, None)
+                           for name, mask in undone.items()})
+    return shown[~after("drawn_on")]
 
 
 WORK_KINDS = {
@@ -125,31 +150,39 @@ WORK_KINDS = {
     "publish": ("待公示", "publication"),
     "task": ("任务滞后", "task behind schedule"),
 }
-WORKLIST_COLUMNS = ("kind", "task_code", "task_name", "lead_department", "departments",
-                    "subject", "township", "due", "days_left")
+WORKLIST_COLUMNS = ("kind", "work", "task_code", "task_name", "lead_department", "departments",
+                    "subject", "township", "due", "late", "days_left", "calendar_days_left")
 
 
-def worklist(rows: pd.DataFrame, today: dt.date, lang: str = "zh") -> pd.DataFrame:
-    """Every open item, most urgent first (fewest working days left; late ones negative).
+def worklist(rows: pd.DataFrame, as_of: dt.date, lang: str = "zh") -> pd.DataFrame:
+    """Every open item at the end of `as_of`, most urgent first (fewest working days left;
+    late ones negative). `work` names the kind (WORK_KINDS' keys), `kind` says it in `lang`;
+    `late`: the deadline is before the as-of day.
 
-    - rectifications ordered and not done, overdue or due within 5 working days;
+    - rectifications ordered and not done: overdue (exactly the overdue-rectifications flag,
+      metrics/red_flags.py) or due within 5 working days;
     - results inspected and not published: days left to the 20-working-day limit;
     - tasks whose planned end has passed with objects not yet inspected (one row a task:
       the days since the planned end, negative, and how many objects are left)."""
+    rows = state_as_of(rows, as_of)
     word = {key: (en if lang == "en" else zh) for key, (zh, en) in WORK_KINDS.items()}
     base = ["task_code", "task_name", "lead_department", "departments"]
     parts = []
     ordered = rows["disposal"].eq(RECTIFY_DISPOSAL) & rows["rectified_on"].isna()
     rectify = rows[ordered].assign(due=lambda f: f["rectify_due"])
-    rectify = rectify.assign(days_left=working_days_left(rectify["due"], today))
-    rectify = rectify[rectify["days_left"] <= DUE_SOON_WORKING_DAYS]
-    parts.append(rectify.assign(kind=word["rectify"], subject=rectify["object_name"]))
+    rectify = rectify.assign(days_left=working_days_left(rectify["due"], as_of),
+                             late=overdue_rectification(rectify, as_of))
+    rectify = rectify[rectify["late"] | (rectify["days_left"] <= DUE_SOON_WORKING_DAYS)]
+    parts.append(rectify.assign(work="rectify", kind=word["rectify"],
+                                subject=rectify["object_name"]))
     waiting = rows[rows["inspected_on"].notna() & rows["published_on"].isna()]
     waiting = waiting.assign(due=waiting["publish_due"])
-    parts.append(waiting.assign(kind=word["publish"], subject=waiting["object_name"],
-                                days_left=working_days_left(waiting["due"], today)))
+    parts.append(waiting.assign(work="publish", kind=word["publish"],
+                                subject=waiting["object_name"],
+                                days_left=working_days_left(waiting["due"], as_of),
+                                late=pd.to_datetime(waiting["due"]) < pd.Timestamp(as_of)))
     behind = rows[rows["inspected_on"].isna()
-                  & (pd.to_datetime(rows["planned_end"]) < pd.Timestamp(today))]
+                  & (pd.to_datetime(rows["planned_end"]) < pd.Timestamp(as_of))]
     if len(behind):
         grouped = behind.groupby("task_code", sort=True)
         tasks = grouped[[*base[1:], "planned_end"]].first().reset_index()
@@ -157,15 +190,27 @@ def worklist(rows: pd.DataFrame, today: dt.date, lang: str = "zh") -> pd.DataFra
         townships = grouped["township"].apply(lambda s: "、".join(sorted(set(s))))
         subject = [f"{n} 个对象未检查" if lang != "en" else f"{n} objects not inspected"
                    for n in left]
-        tasks = tasks.assign(kind=word["task"], subject=subject, due=tasks["planned_end"],
+        tasks = tasks.assign(work="task", kind=word["task"], subject=subject,
+                             due=tasks["planned_end"], late=True,
                              township=townships.reindex(tasks["task_code"]).to_numpy(),
-                             days_left=working_days_left(tasks["planned_end"], today))
+                             days_left=working_days_left(tasks["planned_end"], as_of))
         parts.append(tasks)
     frame = pd.concat([p.reindex(columns=list(WORKLIST_COLUMNS)) for p in parts],
                       ignore_index=True)
     frame["days_left"] = frame["days_left"].astype(float)
+    frame["late"] = frame["late"].fillna(False).astype(bool)
+    frame["calendar_days_left"] = -days_late(frame["due"], as_of)["calendar_days_late"]
     return frame.sort_values(["days_left", "due", "task_code", "subject"],
                              kind="stable").reset_index(drop=True)
+
+
+def late_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """A worklist's late items by kind (WORK_KINDS' keys; "rectify" is the
+    overdue-rectifications flag) and "due_soon", the rectifications not late yet."""
+    late = frame[frame["late"]]
+    counts = {key: int((late["work"] == key).sum()) for key in WORK_KINDS}
+    counts["due_soon"] = int(((frame["work"] == "rectify") & ~frame["late"]).sum())
+    return counts
 
 
 def filter_rows(rows: pd.DataFrame, department: str | None, township: str | None

@@ -17,8 +17,25 @@ _PATTERNS: tuple[tuple[PeriodKind, re.Pattern[str]], ...] = (
 )
 
 
+# The first year a period may fall in: collective-income reports are kept from 2017.
+FIRST_YEAR = 2017
+
+
 class PeriodError(ValueError):
-    """A period string that is not YYYY, YYYY-Qn, YYYY-MM or YYYY-Www."""
+    """A period string that is not YYYY, YYYY-Qn, YYYY-MM or YYYY-Www, or a period outside the
+    range the dashboard shows. Its message is "中文 / English"; `text(lang)` gives one of them."""
+
+    def __init__(self, message: str = "", *, zh: str = "", en: str = "") -> None:
+        if not message:
+            message = f"{zh} / {en}"
+        if not (zh and en):
+            zh, _, en = message.partition(" / ")
+        super().__init__(message)
+        self.zh = zh
+        self.en = en or zh
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
 
 
 @dataclass(frozen=True)
@@ -73,12 +90,12 @@ def parse_period(text: str) -> Period:
             end = dt.date(year + 1, 1, 1) if part == 12 else dt.date(year, part + 1, 1)
             return Period(kind, dt.date(year, part, 1), end, text)
         if part > _weeks_in_year(year):
-            raise PeriodError(f"{year} 年没有第 {part} 周 / {year} has no ISO week {part}")
+            raise PeriodError(zh=f"{year} 年没有第 {part} 周", en=f"{year} has no ISO week {part}")
         start = dt.date.fromisocalendar(year, part, 1)
         return Period(kind, start, start + dt.timedelta(days=7), text)
     raise PeriodError(
-        f"无法识别的期间“{text}”，应为 YYYY、YYYY-Qn、YYYY-MM 或 YYYY-Www / "
-        f"unrecognised period '{text}': use YYYY, YYYY-Qn, YYYY-MM or YYYY-Www"
+        zh=f"无法识别的期间“{text}”，应为 YYYY、YYYY-Qn、YYYY-MM 或 YYYY-Www",
+        en=f"unrecognised period '{text}': use YYYY, YYYY-Qn, YYYY-MM or YYYY-Www",
     )
 
 
@@ -101,7 +118,8 @@ def last_complete(kind: PeriodKind, today: dt.date) -> Period:
 RECENT_COUNTS: dict[PeriodKind, int] = {"year": 10, "quarter": 12, "month": 24, "week": 26}
 
 
-def recent_periods(kind: PeriodKind, today: dt.date, first_year: int = 2017) -> list[Period]:
+def recent_periods(kind: PeriodKind, today: dt.date,
+                   first_year: int = FIRST_YEAR) -> list[Period]:
     """Periods of a kind that have begun by today, newest first (bounded for a dropdown)."""
     periods: list[Period] = []
     current = period_containing(kind, today)
@@ -109,6 +127,83 @@ def recent_periods(kind: PeriodKind, today: dt.date, first_year: int = 2017) -> 
         periods.append(current)
         current = current.previous()
     return periods
+
+
+def check_in_range(period: Period, today: dt.date) -> Period:
+    """The period itself if the dashboard can show it: it has begun by today and does not lie
+    before FIRST_YEAR. Raises PeriodError otherwise."""
+    if period.start > today:
+        raise PeriodError(zh=f"期间“{period.label}”尚未开始", en=f"{period.label} has not begun")
+    if period.start.year < FIRST_YEAR:
+        raise PeriodError(zh=f"期间“{period.label}”早于 {FIRST_YEAR} 年，看板不提供",
+                          en=f"{period.label} is before {FIRST_YEAR}, which the dashboard "
+                             f"does not cover")
+    return period
+
+
+# --- what the data cover -------------------------------------------------------------------------
+
+Span = tuple[dt.date, dt.date]  # first and last day, both included
+
+
+def covers(period: Period, first: dt.date | None, last: dt.date | None) -> bool:
+    """Whether data from `first` to `last` (both included) cover the whole period."""
+    return first is not None and last is not None and first <= period.start \
+        and period.last_day <= last
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The days a domain's data cover, by the period kind they are reported in. A kind the
+    domain is not reported in, or a domain without data, has no span. Most domains have one
+    span for every kind; collective income has its annual reports' years for "year" and its
+    quarterly reports' quarters for "quarter"."""
+
+    spans: tuple[tuple[PeriodKind, Span], ...] = ()
+
+    def span(self, kind: PeriodKind) -> Span | None:
+        return next((span for k, span in self.spans if k == kind), None)
+
+    def covers(self, period: Period) -> bool:
+        span = self.span(period.kind)
+        return span is not None and covers(period, *span)
+
+    @classmethod
+    def of_days(cls, first: dt.date | None, last: dt.date | None,
+                kinds: tuple[PeriodKind, ...]) -> Coverage:
+        """The same span for every kind (none without data)."""
+        if first is None or last is None:
+            return cls()
+        return cls(tuple((kind, (first, last)) for kind in kinds))
+
+
+@dataclass(frozen=True)
+class DefaultPeriod:
+    """The period a page opens on, and whether the data cover it (False: no complete period
+    of the kind is covered, and this is simply the last one that ended)."""
+
+    period: Period
+    covered: bool
+
+
+def latest_covered(kind: PeriodKind, today: dt.date,
+                   coverages: list[Coverage]) -> DefaultPeriod:
+    """The one default-period rule: the latest complete period of `kind` (ended before
+    today) that the data of every given domain cover in full. Domains with no data of this
+    kind do not count; when none has any, or no complete period is covered by all, the last
+    complete period, marked not covered."""
+    latest = last_complete(kind, today)
+    spans = [span for span in (c.span(kind) for c in coverages) if span is not None]
+    if not spans:
+        return DefaultPeriod(latest, False)
+    first = max(span[0] for span in spans)
+    last = min(span[1] for span in spans)
+    candidate = latest if latest.last_day <= last else period_containing(kind, last)
+    if candidate.last_day > last:
+        candidate = candidate.previous()
+    if candidate.start < first:
+        return DefaultPeriod(latest, False)
+    return DefaultPeriod(candidate, True)
 
 
 def year_to_date(last_day: dt.date) -> Period:

@@ -1,9 +1,17 @@
-"""Targets and red / yellow / green rules: the one place where they are configured, and the one
-place where a status is decided. Pages, the wall and the weekly report call these functions.
+"""Targets and the red / yellow / green rule: the one place where they are configured, and the
+one place where a status is decided. Pages, the wall and the weekly report call these functions.
 
-A rule says what counts as green (meets the target), yellow (near it) and red (behind).
-Volume indicators (cases, activities, hours) have no target: their status is "none".
-When townships are ranked, the bottom three are red whatever their value (周调度 practice).
+Two signals, which never contradict each other:
+- **target status**, decided on the unrounded value against the target shown beside it:
+  green (达标) at or beyond the target, yellow (预警) short of it but within the warning line,
+  red (未达标) beyond the warning line;
+- **rank position**: 末位 for the bottom three among the ranked townships, tie-aware (equal
+  values share the rank and the signal; nobody is 末位 when everybody ties with the best).
+
+周调度 practice paints the bottom three red: here a 末位 township that misses its target is red,
+but a township that meets its target is green whatever its rank, so a card never says 未达标
+beside a target it meets. A rate over fewer than `MIN_SAMPLE` cases gets no colour at all
+(样本不足): 1 of 3 says nothing about a hall. Volume indicators have no target ("none").
 """
 
 from __future__ import annotations
@@ -14,11 +22,29 @@ from typing import Literal
 
 import pandas as pd
 
-from metrics.indicators import INDICATORS
-from metrics.ranking import rank as rank_of
+from metrics.indicators import HOURS, HOURS_PER_THOUSAND, INDICATORS, PERCENT, YUAN
 
-Status = Literal["green", "yellow", "red", "none"]
-BOTTOM_RANKS_RED = 3
+Status = Literal["green", "yellow", "red", "none", "few"]
+BOTTOM_RANKS = 3  # 末位: the bottom three
+BOTTOM_MISSING_TARGET_IS_RED = True  # 周调度: the bottom three are red unless they meet the target
+MIN_SAMPLE = 20  # a rate over fewer cases shows its counts and no colour
+# A rank change counts only when the value itself moved by more than this: percentage points
+# for rates, a share of the previous value for amounts (yuan, hours), nothing for counts.
+RANK_MOVE_TOLERANCE_PP = 1.0
+RANK_MOVE_TOLERANCE_SHARE = 0.02
+
+RULE_ZH = (
+    f"颜色按目标判定（未取整的数值）：绿=达标；黄=未达目标、在预警线内；红=低于预警线，或未达目标"
+    f"且位列后{BOTTOM_RANKS}位。“末位”=排名后{BOTTOM_RANKS}位（数值相同者同位次）。比率的分母少于"
+    f"{MIN_SAMPLE}件时标“样本不足”，不评颜色。排名变化仅在数值变动超过容差"
+    f"（比率{RANK_MOVE_TOLERANCE_PP:g}个百分点、金额和时长{RANK_MOVE_TOLERANCE_SHARE:.0%}）时计入。")
+RULE_EN = (
+    f"Colour follows the target (unrounded value): green = met; yellow = missed, within the "
+    f"warning line; red = beyond the warning line, or missed and in the bottom {BOTTOM_RANKS}. "
+    f"\"Bottom {BOTTOM_RANKS}\" is the rank position (ties share it). A rate over fewer than "
+    f"{MIN_SAMPLE} cases is marked \"too few\" and not coloured. A rank change counts only when "
+    f"the value moved beyond the tolerance ({RANK_MOVE_TOLERANCE_PP:g} pp for rates, "
+    f"{RANK_MOVE_TOLERANCE_SHARE:.0%} for amounts).")
 
 
 @dataclass(frozen=True)
@@ -46,34 +72,96 @@ TARGETS: dict[str, Target] = {
 }
 
 
+def _known(value: float | None) -> bool:
+    return value is not None and not math.isnan(value)
+
+
+def meets_target(indicator_id: str, value: float | None) -> bool | None:
+    """Whether the unrounded value meets the target; None without a target or a value."""
+    rule = TARGETS.get(indicator_id)
+    if rule is None or value is None or not _known(value):
+        return None
+    if INDICATORS[indicator_id].higher_is_better:
+        return value >= rule.target
+    return value <= rule.target
+
+
 def status(indicator_id: str, value: float | None) -> Status:
     """Green, yellow or red against the indicator's target; "none" without target or value."""
     rule = TARGETS.get(indicator_id)
-    if rule is None or value is None or math.isnan(value):
+    if rule is None or value is None or not _known(value):
         return "none"
-    if INDICATORS[indicator_id].higher_is_better:
-        return "green" if value >= rule.target else "yellow" if value >= rule.warning else "red"
-    return "green" if value <= rule.target else "yellow" if value <= rule.warning else "red"
+    if meets_target(indicator_id, value):
+        return "green"
+    within = value >= rule.warning if INDICATORS[indicator_id].higher_is_better \
+        else value <= rule.warning
+    return "yellow" if within else "red"
 
 
-def ranked_status(indicator_id: str, value: float | None, rank: int | None = None,
-                  ranked: int = 0) -> Status:
-    """Status among `ranked` peers: for indicators with a target, the bottom three are red.
-    Without a rank (a county figure, a division not ranked) it is `status`."""
-    if indicator_id in TARGETS and rank is not None and value is not None \
-            and ranked > BOTTOM_RANKS_RED \
-            and rank > ranked - BOTTOM_RANKS_RED:
+def too_few(indicator_id: str, denominator: float | None) -> bool:
+    """A rate over fewer than MIN_SAMPLE cases (its denominator is known and small)."""
+    return (INDICATORS[indicator_id].unit is PERCENT and denominator is not None
+            and _known(denominator) and denominator < MIN_SAMPLE)
+
+
+def ranked_status(indicator_id: str, value: float | None, bottom: bool = False,
+                  denominator: float | None = None) -> Status:
+    """The colour a division gets: its target status, red when it is 末位 and misses the target
+    (the configured rule), "few" when a rate's denominator is under MIN_SAMPLE."""
+    if too_few(indicator_id, denominator):
+        return "few"
+    state = status(indicator_id, value)
+    if bottom and BOTTOM_MISSING_TARGET_IS_RED and state == "yellow":
         return "red"
-    return status(indicator_id, value)
+    return state
+
+
+def bottom_positions(indicator_id: str, values: pd.Series,
+                     denominators: pd.Series | None = None) -> pd.Series:
+    """True for the divisions in the bottom BOTTOM_RANKS among those assessed (with a value,
+    and for a rate at least MIN_SAMPLE cases), tie-aware: a division is 末位 when fewer than
+    BOTTOM_RANKS assessed divisions are strictly worse than it. With BOTTOM_RANKS or fewer
+    assessed, or a value equal to the best, nobody is."""
+    known = values.dropna().astype(float)
+    if denominators is not None:
+        known = known[[not too_few(indicator_id, _float(denominators.get(code)))
+                       for code in known.index]]
+    flags = pd.Series(False, index=values.index, dtype=bool)
+    if len(known) <= BOTTOM_RANKS:
+        return flags
+    higher = INDICATORS[indicator_id].higher_is_better
+    best = known.max() if higher else known.min()
+    from_bottom = known.rank(method="min", ascending=higher)
+    flags.loc[known.index] = (from_bottom <= BOTTOM_RANKS) & (known != best)
+    return flags
+
+
+def _float(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
 def statuses_among(indicator_id: str, values: pd.Series,
-                   ranks: pd.Series | None = None) -> pd.Series:
-    """Each division's status among the divisions of `values` (its peers): `ranked_status` with
-    the division's rank (computed from `values` when not given) among those ranked."""
-    ranks = rank_of(values, indicator_id) if ranks is None else ranks
-    ranked = int(ranks.notna().sum())
-    states = [ranked_status(indicator_id, None if pd.isna(value) else float(value),
-                            None if pd.isna(position) else int(position), ranked)
-              for value, position in zip(values, ranks, strict=True)]
+                   denominators: pd.Series | None = None) -> pd.Series:
+    """Each division's colour among the divisions of `values` (its peers)."""
+    bottom = bottom_positions(indicator_id, values, denominators)
+    states = []
+    for code, value in values.items():
+        count = None if denominators is None else denominators.get(code)
+        states.append(ranked_status(
+            indicator_id, None if pd.isna(value) else float(value), bool(bottom[code]),
+            None if count is None or pd.isna(count) else float(count)))
     return pd.Series(states, index=values.index, dtype=object)
+
+
+def moved_beyond_tolerance(indicator_id: str, value: float | None,
+                           previous: float | None) -> bool:
+    """Whether a value moved enough for a change of rank to count."""
+    if value is None or previous is None or not _known(value) or not _known(previous):
+        return True
+    unit = INDICATORS[indicator_id].unit
+    change = abs(value - previous)
+    if unit is PERCENT:
+        return change > RANK_MOVE_TOLERANCE_PP
+    if unit in (YUAN, HOURS, HOURS_PER_THOUSAND):
+        return change > RANK_MOVE_TOLERANCE_SHARE * abs(previous)
+    return change > 0  # counts: any change

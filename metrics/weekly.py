@@ -26,7 +26,15 @@ from metrics.domains import DOMAIN_BY_ID, weekly_domains
 from metrics.indicators import INDICATORS, WEAK_BELOW, DomainId
 from metrics.periods import Period, parse_period, year_to_date
 from metrics.ranking import rank
-from metrics.targets import TARGETS, Status, ranked_status, statuses_among
+from metrics.targets import (
+    TARGETS,
+    Status,
+    bottom_positions,
+    meets_target,
+    moved_beyond_tolerance,
+    ranked_status,
+    statuses_among,
+)
 
 # The indicators the meeting goes through, domain by domain in the report's order, and the one
 # per domain whose best and worst three the bulletin names: both declared with the domains.
@@ -35,6 +43,8 @@ WEEKLY_INDICATORS: tuple[str, ...] = tuple(
     indicator for d in weekly_domains() if d.weekly for indicator in d.weekly.indicators)
 HEADLINE: dict[DomainId, str] = {d.id: d.headline for d in weekly_domains()}
 RED_STREAK_WEEKS = 3
+# Service cases of the city's own hall have no township: flags list them under this name.
+CITY_HALL_NAME = "市本级"
 FLAG_KINDS = ("new_overdue_cases", "overdue_rectifications", "inactive_villages",
               "fell_below_50k", "red_three_weeks")
 
@@ -51,13 +61,27 @@ class Card:
     previous: float | None = None  # last week's value (as presented, when an export exists)
     previous_rank: int | None = None
     year_before: float | None = None
+    bottom: bool = False  # 末位: in the bottom three, ties included (metrics.targets)
+    numerator: float | None = None  # a rate's counts
+    denominator: float | None = None
+    moved: bool = True  # the value moved beyond the tolerance since last week
+    indicator_id: str = ""
+
+    @property
+    def meets_target(self) -> bool | None:
+        return meets_target(self.indicator_id, self.value) if self.indicator_id else None
+
+    @property
+    def few(self) -> bool:
+        return self.status == "few"
 
     @property
     def rank_change(self) -> int | None:
-        """Places gained since last week (positive = moved up)."""
+        """Places gained since last week (positive = moved up); 0 when the value stayed within
+        the tolerance (metrics.targets.moved_beyond_tolerance), whatever the ranks did."""
         if self.rank is None or self.previous_rank is None:
             return None
-        return self.previous_rank - self.rank
+        return self.previous_rank - self.rank if self.moved else 0
 
 
 @dataclass(frozen=True)
@@ -72,6 +96,16 @@ class Ranking:
     county_previous: float | None
     county_year_before: float | None
     cards: tuple[Card, ...]
+    county_numerator: float | None = None  # the county rate's counts
+    county_denominator: float | None = None
+
+    @property
+    def has_values(self) -> bool:
+        return self.county is not None or any(c.value is not None for c in self.cards)
+
+    @property
+    def ranked(self) -> int:
+        return sum(1 for c in self.cards if c.rank is not None)
 
     def card(self, code: str) -> Card | None:
         return next((c for c in self.cards if c.code == code), None)
@@ -91,6 +125,7 @@ class Flag:
     kind: str  # one of FLAG_KINDS
     count: int
     rows: tuple[FlagRow, ...]
+    covered: bool = True  # whether the data cover the flag's period: a 0 then means none
 
     def by_township(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -116,6 +151,11 @@ class WeeklyReport:
     def flag(self, kind: str) -> Flag:
         return next(f for f in self.flags if f.kind == kind)
 
+    @property
+    def has_data(self) -> bool:
+        """False for a week the data do not reach: no figure and no flag to report."""
+        return any(r.has_values for r in self.rankings) or any(f.covered for f in self.flags)
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -123,7 +163,8 @@ class WeeklyReport:
     def from_json(cls, data: dict[str, Any]) -> WeeklyReport:
         rankings = tuple(Ranking(**{**r, "cards": tuple(Card(**c) for c in r["cards"])})
                          for r in data["rankings"])
-        flags = tuple(Flag(f["kind"], f["count"], tuple(FlagRow(**row) for row in f["rows"]))
+        flags = tuple(Flag(f["kind"], f["count"], tuple(FlagRow(**row) for row in f["rows"]),
+                           f.get("covered", True))
                       for f in data["flags"])
         return cls(**{**data, "rankings": rankings, "flags": flags,
                       "corrections": tuple(data.get("corrections", ()))})
@@ -137,13 +178,18 @@ def same_day_a_year_before(day: dt.date) -> dt.date:
         else dt.date(day.year - 1, 2, 28)
 
 
+def report_rule(domain: DomainId) -> str:
+    """The domain's weekly period rule: "week", "year_to_date" or "latest_annual"."""
+    role = DOMAIN_BY_ID[domain].weekly
+    return role.period if role else "week"
+
+
 def report_periods(domain: DomainId, week: Period,
                    income_year: int | None) -> tuple[Period, Period, Period] | None:
     """(this week's, last week's, a year earlier's) period of a domain, by its weekly period
     rule (metrics/domains.py); None for an annual domain when no annual report is complete yet.
     `income_year`: the latest complete annual report."""
-    role = DOMAIN_BY_ID[domain].weekly
-    rule = role.period if role else "week"
+    rule = report_rule(domain)
     if rule == "week":
         return week, week.previous(), week.year_before()
     if rule == "year_to_date":
@@ -173,31 +219,48 @@ def _rank_of(ranks: pd.Series, code: str) -> int | None:
 
 def rank_cards(indicator_id: str, current: pd.Series, names: pd.Series,
                previous: pd.Series | None = None, year_before: pd.Series | None = None,
-               previous_ranks: pd.Series | None = None) -> tuple[Card, ...]:
+               previous_ranks: pd.Series | None = None,
+               counts: pd.DataFrame | None = None) -> tuple[Card, ...]:
     """The townships' cards on an indicator, best first (no value last).
 
-    previous_ranks: last week's ranks as presented; computed from `previous` when not given."""
+    previous_ranks: last week's ranks as presented; computed from `previous` when not given.
+    counts: a rate's numerator and denominator per township (indicator_counts)."""
     ranks = rank(current, indicator_id)
-    ranked = int(ranks.notna().sum())
+    bottom = bottom_positions(indicator_id, current,
+                              None if counts is None else counts["denominator"])
     if previous_ranks is None and previous is not None:
         previous_ranks = rank(previous, indicator_id)
     cards = []
     for code in current.index:
         value = _number(current.get(code))
-        position = _rank_of(ranks, code)
+        before = None if previous is None else _number(previous.get(code))
+        numerator, denominator = _counts_of(counts, code)
         cards.append(Card(
-            code=code, name=str(names.get(code, code)), value=value, rank=position,
-            status=ranked_status(indicator_id, value, position, ranked),
-            previous=None if previous is None else _number(previous.get(code)),
+            code=code, name=str(names.get(code, code)), value=value,
+            rank=_rank_of(ranks, code),
+            status=ranked_status(indicator_id, value, bool(bottom.get(code, False)), denominator),
+            previous=before,
             previous_rank=None if previous_ranks is None else _rank_of(previous_ranks, code),
             year_before=None if year_before is None else _number(year_before.get(code)),
+            bottom=bool(bottom.get(code, False)), numerator=numerator, denominator=denominator,
+            moved=moved_beyond_tolerance(indicator_id, value, before),
+            indicator_id=indicator_id,
         ))
     return tuple(sorted(cards, key=lambda c: (c.rank is None, c.rank or 0, c.name)))
 
 
-def statuses(indicator_id: str, values: pd.Series) -> dict[str, str]:
-    """Each township's status on the indicator among its peers (bottom three red)."""
-    return {str(code): str(state) for code, state in statuses_among(indicator_id, values).items()}
+def _counts_of(counts: pd.DataFrame | None, code: str) -> tuple[float | None, float | None]:
+    if counts is None or code not in counts.index:
+        return None, None
+    return _number(counts.at[code, "numerator"]), _number(counts.at[code, "denominator"])
+
+
+def statuses(indicator_id: str, values: pd.Series,
+             counts: pd.DataFrame | None = None) -> dict[str, str]:
+    """Each township's colour on the indicator among its peers (metrics.targets' rule)."""
+    denominators = None if counts is None else counts["denominator"]
+    return {str(code): str(state) for code, state
+            in statuses_among(indicator_id, values, denominators).items()}
 
 
 def red_streaks(weeks: list[dict[str, str]]) -> list[str]:
@@ -212,12 +275,29 @@ def has_target(indicator_id: str) -> bool:
     return indicator_id in TARGETS
 
 
-def best_and_worst(ranking: Ranking, count: int = 3) -> tuple[list[Card], list[Card]]:
-    """The first and last `count` ranked townships (worst listed worst first)."""
-    ranked = [c for c in ranking.cards if c.rank is not None]
-    if len(ranked) <= count:
-        return ranked, []
-    return ranked[:count], list(reversed(ranked[-count:]))
+def leaders(ranking: Ranking, places: int = 3) -> list[list[Card]]:
+    """The leading townships among those assessed (rates over too few cases left out), grouped
+    by rank, ties sharing a group, until `places` townships are named:
+    [[5 cards tied first]] or [[1st], [2nd], [3rd]] (ranks as on every page)."""
+    groups: dict[int, list[Card]] = {}
+    for card in ranking.cards:
+        if card.rank is not None and not card.few:
+            groups.setdefault(card.rank, []).append(card)
+    chosen: list[list[Card]] = []
+    for position in sorted(groups):
+        if sum(len(g) for g in chosen) >= places:
+            break
+        chosen.append(groups[position])
+    return chosen
+
+
+def laggards(ranking: Ranking) -> list[list[Card]]:
+    """The 末位 townships (bottom three, tie-aware), worst first, grouped by rank."""
+    groups: dict[int, list[Card]] = {}
+    for card in ranking.cards:
+        if card.bottom and card.rank is not None and not card.few:
+            groups.setdefault(card.rank, []).append(card)
+    return [groups[r] for r in sorted(groups, reverse=True)]
 
 
 # --- red flags -------------------------------------------------------------------------------
@@ -238,3 +318,17 @@ def inactive_this_month(last_activity: pd.Series, last_day: dt.date) -> pd.Serie
 
 def indicator_unit(indicator_id: str) -> str:
     return INDICATORS[indicator_id].unit.zh
+
+
+def newly_red(report: WeeklyReport) -> list[tuple[Card, str]]:
+    """Cards red this week that had a colour other than red last week (on last week's values);
+    a card without last week's value is not "newly" anything."""
+    found = []
+    for ranking in report.rankings:
+        previous = pd.Series({c.code: c.previous for c in ranking.cards}, dtype=float)
+        if previous.isna().all():
+            continue
+        before = statuses(ranking.indicator_id, previous)
+        found += [(card, ranking.indicator_id) for card in ranking.cards
+                  if card.status == "red" and before.get(card.code) in ("green", "yellow")]
+    return found

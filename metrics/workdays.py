@@ -1,42 +1,108 @@
 """Working days in China: weekends, public holidays and make-up working days (调休).
 
-The holiday data comes from the maintained `chinesecalendar` library. Years it does not cover
-yet fall back to Monday-Friday; `calendar_covers(year)` tells callers so they can warn.
+The holiday data comes from the maintained `chinesecalendar` library, which knows the years
+`library_years()`. The county keeps its own calendar for later years (or to correct a day):
+the days it imported (a holiday, or a make-up working day) take precedence over the library,
+set here with `set_calendar_overrides` by the data floor (data_access/calendar.py) from the
+`holiday_calendar` table. A year is covered when the library knows it or the county imported a
+calendar for it; other years fall back to Monday-Friday, and `calendar_covers(year)` tells
+callers so they can warn.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import chinese_calendar
 import numpy as np
 
-_FIRST = dt.date(2004, 1, 1)
-_LAST = dt.date(2035, 12, 31)
+# The span of the vectorised working-day arithmetic (days outside it are never counted).
+FIRST_DAY = dt.date(2004, 1, 1)
+LAST_DAY = dt.date(2035, 12, 31)
 
 
 @functools.cache
-def _covered_years() -> range:
+def library_years() -> range:
+    """The years the chinesecalendar library has holidays and make-up days for."""
     years = [d.year for d in chinese_calendar.holidays]
     return range(min(years), max(years) + 1)
 
 
+class _Calendar:
+    """The overrides in force and what follows from them; replaced whole, never changed."""
+
+    def __init__(self, overrides: Mapping[dt.date, bool]) -> None:
+        self.overrides: Mapping[dt.date, bool] = MappingProxyType(dict(overrides))
+        self.imported_years = frozenset(day.year for day in self.overrides)
+
+    @functools.cached_property
+    def workdays(self) -> np.ndarray:
+        days, library_mask = _library_mask()
+        mask = library_mask.copy()
+        if self.overrides:
+            offsets = (np.array(list(self.overrides), dtype="datetime64[D]") - days[0]) \
+                .astype(np.int64)
+            values = np.array(list(self.overrides.values()), dtype=bool)
+            inside = (offsets >= 0) & (offsets < len(days))
+            mask[offsets[inside]] = values[inside]
+        return days[mask]
+
+
+_calendar = _Calendar({})
+
+
+def set_calendar_overrides(days: Mapping[dt.date, bool]) -> None:
+    """Puts the county's calendar in force: day -> is a working day (False 休, True 班).
+
+    Replaces the previous overrides whole (an empty mapping: the library alone); every
+    working-day function below follows from the next call on.
+    """
+    global _calendar
+    _calendar = _Calendar(days)
+
+
+def calendar_overrides() -> dict[dt.date, bool]:
+    """The overrides in force (a copy)."""
+    return dict(_calendar.overrides)
+
+
+def covered_years() -> tuple[int, ...]:
+    """Years whose holidays are known: the library's and those the county imported."""
+    return tuple(sorted(set(library_years()) | _calendar.imported_years))
+
+
 def calendar_covers(year: int) -> bool:
-    return year in _covered_years()
+    return year in library_years() or year in _calendar.imported_years
 
 
-def is_workday(day: dt.date) -> bool:
-    if calendar_covers(day.year):
+def _library_is_workday(day: dt.date) -> bool:
+    if day.year in library_years():
         return bool(chinese_calendar.is_workday(day))
     return day.weekday() < 5
 
 
 @functools.cache
+def _library_mask() -> tuple[np.ndarray, np.ndarray]:
+    """Every day of the span, and whether the library (or Monday-Friday) makes it a workday."""
+    days = np.arange(np.datetime64(FIRST_DAY), np.datetime64(LAST_DAY) + 1)
+    return days, np.array([_library_is_workday(d) for d in days.astype(object)], dtype=bool)
+
+
+def is_workday(day: dt.date) -> bool:
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    override = _calendar.overrides.get(day)
+    if override is not None:
+        return override
+    return _library_is_workday(day)
+
+
 def _workday_array() -> np.ndarray:
-    days = np.arange(np.datetime64(_FIRST), np.datetime64(_LAST) + 1)
-    mask = np.array([is_workday(d) for d in days.astype(object)])
-    return days[mask]
+    """The working days of the span in order, under the overrides in force."""
+    return _calendar.workdays
 
 
 def add_working_days(day: dt.date, count: int) -> dt.date:

@@ -6,6 +6,8 @@ domain's `data_access/importing/domains_<module>.py` (its `TEMPLATES`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from data_access.importing.spec import Domain
 from metrics.domains import DOMAINS as DECLARED_DOMAINS
 from metrics.domains import DomainSpec, domain_part
@@ -29,17 +31,19 @@ DOMAINS: dict[str, Domain] = {
 }
 
 
-def detect_domain(headers: list[str], sheet: str) -> Domain | None:
-    """The domain named by the sheet, else the one whose columns the headers match best.
+def detect_domain(headers: list[str], sheet: str,
+                  templates: Mapping[str, Domain] = DOMAINS) -> Domain | None:
+    """The domain named by the sheet, else the one whose columns the headers match best
+    (among `templates`: the domains' by default).
 
     A file missing a few required columns is still recognised, so that the missing ones can be
     named; fewer than half of a domain's required columns is not a match.
     """
-    if sheet in DOMAINS:
-        return DOMAINS[sheet]
+    if sheet in templates:
+        return templates[sheet]
     given = {h.strip().lower() for h in headers}
     best: tuple[float, Domain] | None = None
-    for domain in DOMAINS.values():
+    for domain in templates.values():
         required = [c for c in domain.columns if c.required]
         hits = sum(1 for c in required
                    if {c.header.lower(), c.key, c.zh.lower(), c.en.lower()} & given)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data_access.importing.derive import add_working_days
-from data_access.importing.spec import Column, Domain, Lookups, RowCheck
+from data_access.importing.spec import Column, Domain, Lookups, RowCheck, WorkdayDates
 from data_access.models import (
     InspectionItem,
     InspectionObject,
@@ -98,13 +98,28 @@ INSPECTION_TASKS = Domain(
 )
 
 
+def _result_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """The disclosure deadline: DISCLOSURE_WORKING_DAYS working days after the inspection."""
+    days = pd.Series(DISCLOSURE_WORKING_DAYS, index=frame.index)
+    return pd.DataFrame({"publish_due": add_working_days(frame["inspected_on"], days)},
+                        index=frame.index)
+
+
+RESULT_DATES = WorkdayDates(
+    reads=("inspected_on",),
+    writes=("publish_due",),
+    compute=_result_dates,
+    touches=lambda first, last: ((InspectionResult.inspected_on <= last)
+                                 & (InspectionResult.publish_due >= first)),
+)
+
+
 def _derive_results(frame: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
     # publish_due: computed here, once, and stored; the indicators and pages read it.
-    days = pd.Series(DISCLOSURE_WORKING_DAYS, index=frame.index)
     return frame.assign(
         township_code=frame["object_code"].map(lookups.object_townships),
         inspector_codes=frame["inspector_codes"].str.replace(r"[,，;；\s]+", "、", regex=True),
-        publish_due=add_working_days(frame["inspected_on"], days),
+        **RESULT_DATES.compute(frame).to_dict("series"),
     )
 
 
@@ -154,6 +169,7 @@ INSPECTION_RESULTS_DOMAIN = Domain(
                  lambda f: f["published_on"] < f["inspected_on"]),
     ),
     derive=_derive_results,
+    workday_dates=RESULT_DATES,
     instructions_zh="每个抽中对象一行。公示应在检查结果形成之日起 20 个工作日内完成。",
 )
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
+from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.importing.derive import add_working_days, township_of
-from data_access.importing.spec import Column, Domain, Lookups, Rollup, RowCheck
+from data_access.importing.spec import Column, Domain, Lookups, Rollup, RowCheck, WorkdayDates
 from data_access.models import ServiceCase, ServiceItem
 from data_access.rollups import case_days_span, refresh_service_daily
 from metrics.vocabulary import (
@@ -45,26 +48,49 @@ SERVICE_ITEMS = Domain(
 )
 
 
+def _case_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """The promised completion date, whether it was missed, and the 差评 follow-up date."""
+    accepted_day = frame["accepted_at"].dt.normalize()
+    bad_review = frame["rating"] <= BAD_RATING_MAX
+    review_from = frame["finished_at"].fillna(frame["accepted_at"]).dt.normalize()
+    due_date = add_working_days(accepted_day,
+                                frame["promised_limit_days"] + frame["paused_days"])
+    return pd.DataFrame({
+        "due_date": due_date,
+        "missed_due": ~(frame["finished_at"].dt.normalize() <= due_date),
+        "bad_review_due": add_working_days(review_from.where(bad_review),
+                                           pd.Series(BAD_REVIEW_FOLLOW_UP_DAYS,
+                                                     index=frame.index)),
+    }, index=frame.index)
+
+
+def _case_dates_touch(first: dt.date, last: dt.date) -> ColumnElement[bool]:
+    # Counts run from the acceptance (or the finish, after it) to the stored dates.
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time())
+    return (ServiceCase.accepted_at < end) & ((ServiceCase.due_date >= first)
+                                              | (ServiceCase.bad_review_due >= first))
+
+
+CASE_DATES = WorkdayDates(
+    reads=("accepted_at", "finished_at", "promised_limit_days", "paused_days", "rating"),
+    writes=("due_date", "missed_due", "bad_review_due"),
+    compute=_case_dates,
+    touches=_case_dates_touch,
+)
+
+
 def _derive_cases(frame: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
     level = frame["division_code"].map(lookups.divisions["level"])
     promised = frame["promised_limit_days"]
     if promised.isna().any():
         promised = promised.fillna(frame["item_code"].map(lookups.item_limits))
-    paused = frame["paused_days"].fillna(0)
-    accepted_day = frame["accepted_at"].dt.normalize()
-    bad_review = frame["rating"] <= BAD_RATING_MAX
-    review_from = frame["finished_at"].fillna(frame["accepted_at"]).dt.normalize()
-    due_date = add_working_days(accepted_day, promised + paused)
-    return frame.assign(
+    frame = frame.assign(
         township_code=township_of(frame["division_code"], lookups),
         hall_level=level.map(HALL_LEVELS),
         promised_limit_days=promised,
-        paused_days=paused,
-        due_date=due_date,
-        missed_due=~(frame["finished_at"].dt.normalize() <= due_date),
-        bad_review_due=add_working_days(review_from.where(bad_review),
-                                        pd.Series(BAD_REVIEW_FOLLOW_UP_DAYS, index=frame.index)),
+        paused_days=frame["paused_days"].fillna(0),
     )
+    return frame.assign(**CASE_DATES.compute(frame).to_dict("series"))
 
 
 SERVICE_CASES = Domain(
@@ -115,6 +141,7 @@ SERVICE_CASES = Domain(
     ),
     derive=_derive_cases,
     rollup=Rollup(case_days_span, refresh_service_daily),
+    workday_dates=CASE_DATES,
     instructions_zh=("每个办件一行。时间格式 YYYY-MM-DD HH:MM。"
                      "承诺时限按工作日计，节假日和调休按国家安排。"),
 )

@@ -13,11 +13,12 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, SQLColumnExpression, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from data_access.calendar import begin_with_calendar
 from data_access.importing.bulk import upsert
-from data_access.importing.domains import DOMAINS, detect_domain
 from data_access.importing.problems import ImportRejected, Problem
 from data_access.importing.reader import read_table
 from data_access.importing.spec import Domain, Lookups
+from data_access.importing.templates import TEMPLATES, detect_template
 from data_access.importing.validate import Collector, parse
 from data_access.models import (
     Division,
@@ -50,15 +51,17 @@ def import_file(engine: Engine, path: Path, domain_id: str | None = None,
     if not path.is_file():
         raise ImportRejected([Problem(path.name, "", None, None, "文件不存在", "file not found")])
     table = read_table(path, sheet_hint=domain_id)
-    domain = DOMAINS.get(domain_id or "") or detect_domain(list(table.frame.columns), table.sheet)
+    domain = TEMPLATES.get(domain_id or "") or detect_template(list(table.frame.columns),
+                                                               table.sheet)
     if domain is None:
-        known = "、".join(DOMAINS)
+        known = "、".join(TEMPLATES)
         raise ImportRejected([Problem(table.file, table.sheet, None, None,
                                       f"无法判断模板类型，请用 --domain 指定（{known}）",
                                       f"cannot tell which template this is; pass --domain "
-                                      f"(one of {', '.join(DOMAINS)})")])
+                                      f"(one of {', '.join(TEMPLATES)})")])
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    with engine.begin() as connection:
+    # Due dates derive from the county's holiday calendar as stored, whichever process imports.
+    with begin_with_calendar(engine) as connection:
         lookups = read_lookups(connection)
         out = Collector(table)
         parsed = parse(domain, table, lookups, now, out)
@@ -71,6 +74,8 @@ def import_file(engine: Engine, path: Path, domain_id: str | None = None,
             inserted, updated = _write(connection, domain, parsed)
             if domain.rollup and span:
                 domain.rollup.refresh(connection, *span)
+            if domain.after_write:
+                domain.after_write(connection, parsed)
         except IntegrityError as error:
             raise ImportRejected([Problem(table.file, table.sheet, None, None,
                                           f"数据库拒绝写入：{error.orig}",

@@ -13,6 +13,7 @@ from typing import Literal
 
 import pandas as pd
 from sqlalchemy import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.models import Base
 
@@ -73,6 +74,12 @@ class Domain:
     # Only updates rows that exist (e.g. population of a known division), never inserts.
     update_only: bool = False
     rollup: Rollup | None = None
+    # Stored dates derived by counting working days, recomputed when the holiday calendar of
+    # their years changes (see WorkdayDates).
+    workday_dates: WorkdayDates | None = None
+    # Runs in the import's transaction after the rows are written (and the rollup refreshed),
+    # e.g. to drop rows the file replaces and recompute what depends on them.
+    after_write: Callable[[Connection, pd.DataFrame], None] | None = None
     example: dict[str, str] = field(default_factory=dict)
 
     def column(self, key: str) -> Column:
@@ -85,6 +92,23 @@ class Rollup:
 
     span: Callable[[Connection, pd.DataFrame], tuple[dt.date, dt.date] | None]
     refresh: Callable[[Connection, dt.date, dt.date], None]
+
+
+@dataclass(frozen=True)
+class WorkdayDates:
+    """Dates a template stores by counting working days (metrics/workdays.py).
+
+    `compute` is the one derivation: the template's `derive` calls it at import time, and a
+    holiday calendar import calls it again for the stored rows whose count may cross the
+    imported years. It takes the columns `reads` (the natural key is added) as parsed at
+    import, dates as datetime64, and returns the columns `writes`; `touches(first, last)`
+    selects the stored rows whose working-day count may cross a day of first..last.
+    """
+
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    compute: Callable[[pd.DataFrame], pd.DataFrame]
+    touches: Callable[[dt.date, dt.date], ColumnElement[bool]]
 
 
 @dataclass

@@ -79,10 +79,12 @@ def test_inspections_page_drills_from_a_chart_to_rows_and_exports(
 
 def test_year_dropdown_writes_the_url(page, demo_server, assert_no_console_errors) -> None:
     page.goto(f"{demo_server}/inspections")
-    expect(page.locator("#inspections-year")).to_contain_text("2026")
-    _choose(page, "inspections-year", "2025")
-    expect(page).to_have_url(re.compile(r"year=2025"))
-    expect(page.locator('[data-table="inspection-tasks"] h3')).to_have_text("抽查任务 · 2025")
+    # Every page opens on the latest complete period the data cover (views.default_period).
+    expect(page.locator("#inspections-year")).to_contain_text("2025")
+    expect(page.locator(".period-default")).to_have_text("默认显示最近一个完整周期：2025年")
+    _choose(page, "inspections-year", "2026")
+    expect(page).to_have_url(re.compile(r"year=2026"))
+    expect(page.locator('[data-table="inspection-tasks"] h3')).to_have_text("抽查任务 · 2026")
     assert_no_console_errors(page)
 
 
@@ -104,13 +106,15 @@ def test_worklist_filters_follow_a_row_and_export(page, demo_server, tmp_path, a
     expect(page).to_have_url(re.compile(r"township=421081001000"))
     expect(summary).not_to_have_attribute("data-open", str(by_department))
     rows = _export(page, "worklist", tmp_path / "worklist.xlsx")
-    assert rows[0][:4] == ("类型", "剩余工作日", "期限", "任务编号")
+    assert rows[0][:5] == ("类型", "期限状态", "剩余工作日", "期限", "任务编号")
     departments = rows[0].index("参与部门")
     townships = rows[0].index("乡镇（街道）")
     assert len(rows) - 1 == int(summary.get_attribute("data-open") or 0) > 0
     assert all("市市场监督管理局" in r[departments].split("、") for r in rows[1:])
     assert all("绣林街道" in r[townships] for r in rows[1:])
-    assert [r[1] for r in rows[1:]] == sorted(r[1] for r in rows[1:])
+    assert [r[2] for r in rows[1:]] == sorted(r[2] for r in rows[1:])
+    # time to the deadline in working days, calendar days in brackets, said in words
+    assert all(re.fullmatch(r"(逾期|剩余) \d+ 个工作日（\d+ 天）|当日到期", r[1]) for r in rows[1:])
     # the URL alone reproduces the filtered view
     page.reload()
     expect(page.locator("#worklist-department")).to_contain_text("市市场监督管理局")

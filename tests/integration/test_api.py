@@ -103,3 +103,13 @@ def test_two_apps_each_have_their_own_callbacks(tmp_path) -> None:
     first = create_app(Settings.from_env(database_url=f"sqlite:///{tmp_path / 'a.sqlite3'}"))
     second = create_app(Settings.from_env(database_url=f"sqlite:///{tmp_path / 'b.sqlite3'}"))
     assert first.callback_map and set(first.callback_map) == set(second.callback_map)
+
+
+def test_every_rate_comes_with_its_counts(client) -> None:
+    response = client.get("/api/v1/indicators?scope=county&period=2025").get_json()
+    for item in response["indicators"]:
+        if item["unit"]["zh"] == "%" and item["value"] is not None:
+            assert item["denominator"] > 0, item["id"]
+            assert item["value"] == pytest.approx(item["numerator"] * 100 / item["denominator"])
+        else:
+            assert item["numerator"] is None and item["denominator"] is None, item["id"]

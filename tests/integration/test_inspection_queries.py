@@ -12,7 +12,6 @@ from sqlalchemy import Engine, insert, select, text, update
 
 from callbacks.context import AppContext
 from callbacks.inspections import drill_rows, inspections_page, task_page, worklist_page
-from callbacks.views import NotFound
 from dashboard.cli import main
 from dashboard.config import Settings
 from data_access import cache
@@ -231,8 +230,12 @@ def test_queries_and_pages_on_a_drawn_task(engine) -> None:
     assert title == "餐饮联合抽查"
     assert "python -m dashboard draw --task T2 --seed s2 --verify" in str(record)
     assert "insp-check-good" in str(record)
-    with pytest.raises(NotFound):
-        task_page(context, "zh", {}, "NOPE")
+    # An unknown task code is named as such, with the way back (not "unknown division code").
+    title, trail, missing = task_page(context, "en", {"lang": "en"}, "NOPE")
+    assert title == "Page not found" and trail[-1] == ("NOPE", None)
+    assert "unknown task NOPE" in str(missing) and "/inspections?lang=en" in str(missing)
+    _title, _trail, missing = task_page(context, "zh", {}, "NOPE")
+    assert "未知的任务编号 NOPE" in str(missing) and "未知的区划代码" not in str(missing)
     drilled = drill_rows(context, "zh", 2026, ids.INSPECTIONS_RESULT_CHART, "07")
     assert "07 发现问题待后续处理" in str(drilled)
 
@@ -241,6 +244,8 @@ def test_worklist_frames_from_the_page(engine) -> None:
     from metrics.inspections import worklist
 
     assert main(["draw", "--task", "T1", "--seed", "s1"]) == 0
+    with engine.begin() as connection:  # drawn before TODAY (the draw is dated by the clock)
+        connection.execute(text("UPDATE inspection_result SET drawn_on = '2026-10-08'"))
     cache.clear()
     frame = worklist(open_rows(engine, TODAY), TODAY)
     assert frame["kind"].tolist() == ["任务滞后"]

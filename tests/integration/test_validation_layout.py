@@ -17,7 +17,10 @@ from callbacks.router import render_page
 from dashboard.app import create_app
 from dashboard.config import Settings
 from data_access.db import get_engine
+from data_access.weekly import store_export
+from data_access.weekly_report import weekly_report
 from layouts.shell import app_layout
+from metrics.periods import parse_period
 from tests.component_tree import components
 
 TODAY = dt.date(2026, 11, 15)
@@ -68,6 +71,10 @@ def app_and_pages(demo_database_url: str) -> tuple[Dash, dict[str, set[str]]]:
     app = create_app(settings)
     context = AppContext(settings, get_engine(demo_database_url))
     drawn = _types(app_layout())
+    # A stored export, so that the week's page draws its "mark as meeting copy" button.
+    report = weekly_report(context.engine, parse_period("2026-W45"))
+    store_export(context.engine, "weekly", report.week, None, "zh",
+                 {"report": report.to_json(), "bulletin": ""}, dt.datetime(2026, 11, 9, 9, 0))
     for path, search in PAGE_URLS:
         for key, types in _types(render_page(context, path, search)).items():
             drawn.setdefault(key, set()).update(types)

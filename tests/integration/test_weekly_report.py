@@ -15,8 +15,9 @@ from dashboard.config import Settings
 from data_access import cache
 from data_access.db import get_engine
 from data_access.indicator_values import indicator_by_division
-from data_access.models import ReportExport, ServiceCase, ServiceDaily
-from data_access.weekly import latest_income_year, latest_weekly_export, store_export
+from data_access.meeting_copy import MarkRefused, mark_history, mark_meeting_copy, meeting_copy
+from data_access.models import MeetingCopy, ReportExport, ServiceCase, ServiceDaily
+from data_access.weekly import latest_income_year, store_export
 from data_access.weekly_report import weekly_report
 from metrics.indicators import INDICATORS
 from metrics.periods import parse_period
@@ -61,12 +62,15 @@ def test_new_overdue_cases_are_the_cases_due_that_week_and_not_finished_by_then(
         report, demo_engine) -> None:
     with demo_engine.connect() as connection:
         cases = pd.read_sql(select(ServiceCase.serial_no, ServiceCase.due_date,
-                                   ServiceCase.finished_at)
+                                   ServiceCase.finished_at, ServiceCase.status)
                             .where(ServiceCase.due_date >= WEEK.start,
                                    ServiceCase.due_date < WEEK.end), connection)
     due = pd.to_datetime(cases["due_date"])
     finished = pd.to_datetime(cases["finished_at"]).dt.normalize()
-    late = cases[finished.isna() | (finished > due)]
+    # Finished after the promised day, or still being handled; refused (不予受理) and returned
+    # (退件) cases are closed without being handled, not overdue (metrics/red_flags.py).
+    late = cases[(finished.isna() & cases["status"].eq("办理中")) | (finished > due)]
+    assert cases[finished.isna() & ~cases["status"].eq("办理中")].shape[0] > 0  # left out
     flag = report.flag("new_overdue_cases")
     assert flag.count == len(late) > 0
     assert {r.subject.rsplit("（", 1)[1].rstrip("）") for r in flag.rows} == set(late["serial_no"])
@@ -85,12 +89,28 @@ def test_next_week_compares_with_what_was_presented(demo_database_url, tmp_path)
     url = f"sqlite:///{copy}"
     context = _context(url)
     with context.engine.begin() as connection:  # exports other tests made in the shared database
+        connection.execute(delete(MeetingCopy))
         connection.execute(delete(ReportExport))
     presented = weekly_report(context.engine, WEEK)
     export_id = store_export(context.engine, "weekly", WEEK.label, None, "zh",
                              {"report": presented.to_json(), "bulletin": ""},
                              dt.datetime(2026, 11, 10, 9, 0))
-    assert latest_weekly_export(context.engine, WEEK.label)["id"] == export_id
+    # An export alone is not the baseline: last week is recomputed, and the report says so.
+    assert weekly_report(context.engine, parse_period("2026-W46")).compared_with == ""
+    assert mark_meeting_copy(context.engine, export_id, "", dt.datetime(2026, 11, 10, 9, 30)) \
+        == WEEK.label
+    assert meeting_copy(context.engine, WEEK.label)["id"] == export_id
+    # A later export does not replace the meeting copy; re-marking needs a reason, and is kept.
+    later = store_export(context.engine, "weekly", WEEK.label, None, "zh",
+                         {"report": presented.to_json(), "bulletin": ""},
+                         dt.datetime(2026, 11, 17, 9, 0))
+    assert meeting_copy(context.engine, WEEK.label)["id"] == export_id
+    with pytest.raises(MarkRefused, match="原因"):
+        mark_meeting_copy(context.engine, later, " ", dt.datetime(2026, 11, 17, 9, 5))
+    mark_meeting_copy(context.engine, later, "会上改用修订版", dt.datetime(2026, 11, 17, 9, 5))
+    assert meeting_copy(context.engine, WEEK.label)["id"] == later
+    assert mark_history(context.engine, WEEK.label)["reason"].tolist() == ["会上改用修订版", ""]
+    mark_meeting_copy(context.engine, export_id, "恢复原会议材料", dt.datetime(2026, 11, 17, 9, 6))
 
     following = weekly_report(context.engine, parse_period("2026-W46"))
     assert following.compared_with == f"#{export_id} 2026-11-10 09:00"

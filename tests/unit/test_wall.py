@@ -4,6 +4,7 @@ database and an unreachable one, and what the panels print."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import create_engine
@@ -100,6 +101,11 @@ def test_banner_in_the_wall_language_with_the_other_beside() -> None:
     stale, hidden, _, _ = status_parts({**offline, "state": "stale"}, "en", 36)
     assert not hidden and _text(stale).startswith("⚠ No import for more than 36 hours")
     assert status_parts({**offline, "state": "ok"}, "zh", 36)[:2] == (None, True)
+    # A year without a holiday calendar is said on the wall when nothing worse is.
+    calendar = {**offline, "state": "ok", "calendar": ["2027年节假日未导入", "2027 not imported"]}
+    banner, hidden, _, _ = status_parts(calendar, "zh", 36)
+    assert not hidden and "2027年节假日未导入" in _text(banner)
+    assert "数据库无法连接" in _text(status_parts({**calendar, "state": "offline"}, "zh", 36)[0])
 
 
 def _row(detail: str, date: str = "", subject: str = "x") -> FlagRow:
@@ -149,4 +155,7 @@ def test_refresh_reads_once_then_only_when_the_data_change(demo_context: AppCont
     labels = next(trace for trace in figure.data if trace.type == "scattergeo").text
     assert len(labels) == 15 and all("%" in label for label in labels)
     flags = _text(bodies["flags"])
-    assert "整改逾期" in flags and str(report.flag("overdue_rectifications").count) in flags
+    # The flags under /weekly's names, as of the week's Sunday, time overdue in working days.
+    assert "逾期未整改" in flags and str(report.flag("overdue_rectifications").count) in flags
+    assert "截至 2026-11-08（周日）" in flags
+    assert re.search(r"逾期 \d+ 个工作日（\d+ 天）", flags)

@@ -16,9 +16,10 @@ from metrics.weekly import (
     FlagRow,
     Ranking,
     WeeklyReport,
-    best_and_worst,
     fell_below_weak_line,
     inactive_this_month,
+    laggards,
+    leaders,
     rank_cards,
     red_streaks,
     report_periods,
@@ -39,18 +40,22 @@ def test_report_periods_follow_each_domain() -> None:
     assert report_periods("income", week, None) is None
 
 
-def test_rank_cards_rank_best_first_with_bottom_three_red_and_rank_change() -> None:
+def test_rank_cards_rank_best_first_with_target_status_and_rank_change() -> None:
     codes = list(NAMES.index)
-    current = pd.Series([99.9, 99.8, 99.7, 99.6, 99.0, None], index=codes)
-    previous = pd.Series([99.0, 99.8, 99.7, 99.6, 99.9, 99.5], index=codes)
+    current = pd.Series([99.9, 99.8, 99.7, 98.6, 97.0, None], index=codes)
+    previous = pd.Series([97.0, 99.8, 99.7, 99.6, 99.9, 99.5], index=codes)
     cards = rank_cards("service_on_time_rate", current, NAMES, previous)
     assert [c.code for c in cards] == codes  # best first, no value last
     assert [c.rank for c in cards] == [1, 2, 3, 4, 5, None]
-    # Five ranked: the bottom three are red whatever their value; the rest by the target 99.5.
-    assert [c.status for c in cards] == ["green", "green", "red", "red", "red", "none"]
-    assert cards[0].rank_change == 5  # sixth of six last week, first now
+    # Against the target 99.5 (warning 98.0); 末位 (the bottom three) turns a miss red, never a
+    # met target: 99.7 is 末位 and green.
+    assert [c.bottom for c in cards] == [False, False, True, True, True, False]
+    assert [c.status for c in cards] == ["green", "green", "green", "red", "red", "none"]
+    assert cards[0].rank_change == 5  # sixth of six last week, first now, up 2.9 pp
     assert cards[4].rank_change == -4
     assert cards[5].rank_change is None
+    # 99.7 moved 0 pp: its rank change does not count
+    assert cards[2].rank_change == 0
 
 
 def test_rank_cards_take_the_presented_ranks_when_given() -> None:
@@ -111,10 +116,20 @@ def test_the_report_survives_json() -> None:
     assert WeeklyReport.from_json(json.loads(json.dumps(report.to_json()))) == report
 
 
-def test_best_and_worst_three() -> None:
-    best, worst = best_and_worst(_report().rankings[0])
-    assert [c.name for c in best] == ["东升镇", "横沟市镇", "大垸镇"]
-    assert [c.name for c in worst] == ["小河口镇", "大垸镇", "横沟市镇"]
+def test_leaders_and_laggards_group_ties() -> None:
+    ranking = _report().rankings[0]
+    assert [[c.name for c in g] for g in leaders(ranking)] == [["东升镇"], ["横沟市镇"],
+                                                               ["大垸镇"]]
+    assert laggards(ranking) == []  # the cards were built without 末位
+    codes = list(NAMES.index)
+    tied = rank_cards("service_on_time_rate",
+                      pd.Series([100.0, 100.0, 100.0, 100.0, 99.0, 98.0], index=codes), NAMES)
+    tied_ranking = Ranking("service_on_time_rate", "2026-W45", "2026-W44", "2025-W45", 99.0,
+                           None, None, tied)
+    groups = leaders(tied_ranking)
+    assert [len(g) for g in groups] == [4]  # four tied first fill the first three places
+    # the bottom three by value are 98, 99 and the four at 100, but those tie with the best
+    assert [[c.rank for c in g] for g in laggards(tied_ranking)] == [[6], [5]]
 
 
 def test_the_bulletin_is_filled_from_the_report() -> None:
@@ -122,14 +137,15 @@ def test_the_bulletin_is_filled_from_the_report() -> None:
     text = bulletin_text(report, "zh")
     assert text.startswith("石首市农村公共服务督导周通报\n2026年第45周（2026-11-02至2026-11-08）")
     assert "全市按时办结率99.4%（较上周上升0.3个百分点，较去年同期下降0.2个百分点）" in text
-    assert "按时办结率排名前三位的是：东升镇（99.9%）、横沟市镇（99.8%）、大垸镇（99.0%）" in text
-    assert "本周新增超期办件2件，较多的是大垸镇（2）" in text
-    assert "抽查发现问题均在整改期限内" in text
+    assert ("按时办结率排名靠前的是：第1名东升镇（99.9%）；第2名横沟市镇（99.8%）；"
+            "第3名大垸镇（99.0%）") in text
+    assert "本周到期未按期办结的办件2件，涉及1个乡镇：大垸镇2件" in text
+    assert "截至2026-11-08，没有逾期未整改的抽查问题" in text
     assert "2025年度村集体经营性收入跌破5万元的村1个：小河口镇杨苗洲村委会" in text
-    assert "连续三周亮红灯的乡镇1个：小河口镇（按时办结率）" in text
+    assert "连续三周亮红灯1项次，涉及1个乡镇：小河口镇（按时办结率）" in text
     assert "排名上升较多的：东升镇按时办结率上升2位" in text
     assert "排名下降较多的：大垸镇按时办结率下降2位" in text
-    # 大垸镇 was first last week (not red), red now.
+    # 大垸镇 was first last week (green), red now.
     assert "本周新亮红灯的：大垸镇（按时办结率）" in text
     headings = [h for h, _ in bulletin_sections(report, "zh")]
     assert headings == ["一、总体情况", "二、各乡镇（街道、开发区）排名情况", "三、需要关注的问题",
