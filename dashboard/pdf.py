@@ -35,7 +35,7 @@ from layouts import ids
 from layouts.bulletin import bulletin_text
 from layouts.i18n import Lang, parse_lang, t
 from layouts.weekly import flag_sheets
-from metrics.periods import PeriodError
+from metrics.periods import Period, PeriodError
 from metrics.weekly import WeeklyReport
 
 CHROMIUM_ARGS = [
@@ -96,14 +96,21 @@ def _message(status: int, zh: str, en: str) -> ResponseReturnValue:
     return Response(f"{zh}\n{en}\n", status=status, mimetype="text/plain; charset=utf-8")
 
 
-def _export(context: AppContext, internal_url: str,
-            township_code: str | None) -> ResponseReturnValue:
-    lang = parse_lang(request.args.get("lang"))
+def _asked_week(context: AppContext) -> Period | ResponseReturnValue:
+    """The week the request asks for, or the 400 answer that says what is wrong with it."""
     try:
-        week = requested_week(context, request.args.get("week"))
+        return requested_week(context, request.args.get("week"))
     except PeriodError as error:
         zh, _, en = str(error).partition(" / ")
         return _message(400, zh, en or zh)
+
+
+def _export(context: AppContext, internal_url: str,
+            township_code: str | None) -> ResponseReturnValue:
+    lang = parse_lang(request.args.get("lang"))
+    week = _asked_week(context)
+    if not isinstance(week, Period):
+        return week
     report = weekly_report(context.engine, week)
     text = bulletin_text(report, lang)
     export_id = store_export(context.engine, "township" if township_code else "weekly",
@@ -149,13 +156,11 @@ def register(server: Flask, context: AppContext, internal_url: str = "") -> None
 
     @server.get("/weekly/flags.xlsx")
     def flags_workbook() -> ResponseReturnValue:
-        lang = parse_lang(request.args.get("lang"))
-        try:
-            week = requested_week(context, request.args.get("week"))
-        except PeriodError as error:
-            zh, _, en = str(error).partition(" / ")
-            return _message(400, zh, en or zh)
-        return _workbook(weekly_report(context.engine, week), lang, f"预警明细_{week.label}")
+        week = _asked_week(context)
+        if not isinstance(week, Period):
+            return week
+        return _workbook(weekly_report(context.engine, week),
+                         parse_lang(request.args.get("lang")), f"预警明细_{week.label}")
 
     @server.get("/weekly/export/<int:export_id>/flags.xlsx")
     def stored_flags_workbook(export_id: int) -> ResponseReturnValue:

@@ -56,6 +56,23 @@ def counts_text(numerator: float | None, denominator: float | None) -> str:
     return f"{numerator:,.0f}/{denominator:,.0f}"
 
 
+def change_parts(indicator_id: str, value: float, base: float,
+                 lang: Lang) -> tuple[str, str, bool]:
+    """(arrow, signed change, whether it is for the better) of `value` against `base`:
+    万元 for money, percentage points for rates, the count otherwise."""
+    indicator = INDICATORS[indicator_id]
+    delta = value - base
+    if indicator.unit is YUAN:
+        text = f"{delta / YUAN_PER_WAN:+,.2f}"
+    elif indicator.unit is PERCENT:
+        text = f"{delta:+.1f} {'pp' if lang == 'en' else '个百分点'}"
+    else:
+        text = f"{delta:+,.0f}" if float(delta).is_integer() else f"{delta:+,.1f}"
+    better = delta == 0 or (delta > 0) == indicator.higher_is_better
+    arrow = "→" if delta == 0 else ("↑" if delta > 0 else "↓")
+    return arrow, text, better
+
+
 def unit_label(unit: Unit, lang: Lang) -> str:
     """Money is shown in 万元, where county leaders expect it."""
     if unit is YUAN:

@@ -10,11 +10,17 @@ from dash import html
 
 from layouts import ids
 from layouts.attributes import attributes
-from layouts.formatting import counts_text, decisive_value, target_label, unit_label
+from layouts.formatting import (
+    change_parts,
+    counts_text,
+    decisive_value,
+    target_label,
+    unit_label,
+)
 from layouts.i18n import Lang, t
 from layouts.status import bottom_badge, counts_label, rule_text, status_badge
 from metrics.domains import DOMAIN_BY_ID, VillageLabel
-from metrics.indicators import PERCENT, YUAN, DomainId, IndicatorValue
+from metrics.indicators import DomainId, IndicatorValue
 from metrics.targets import Status
 
 
@@ -69,16 +75,7 @@ def change_badge(view: KpiView, lang: Lang) -> html.Span | None:
         return incomplete_badge(view.comparison, lang)
     if previous is None:
         return None
-    indicator = view.item.indicator
-    delta = value - previous
-    if indicator.unit is YUAN:
-        text = f"{delta / 10_000:+,.2f}"
-    elif indicator.unit is PERCENT:
-        text = f"{delta:+.1f} {'pp' if lang == 'en' else '个百分点'}"
-    else:
-        text = f"{delta:+,.0f}" if float(delta).is_integer() else f"{delta:+,.1f}"
-    better = delta == 0 or (delta > 0) == indicator.higher_is_better
-    arrow = "→" if delta == 0 else ("↑" if delta > 0 else "↓")
+    arrow, text, better = change_parts(view.item.indicator.id, value, previous, lang)
     return html.Span(f"{t('vs_previous', lang)} {arrow} {text}",
                      className=f"kpi-change {'better' if better else 'worse'}")
 

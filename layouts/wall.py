@@ -18,7 +18,7 @@ from dash import dcc, html
 from layouts import ids
 from layouts.attributes import attributes
 from layouts.figures import MAP_CONFIG, choropleth_map, value_texts
-from layouts.formatting import format_value, unit_label
+from layouts.formatting import change_parts, format_value, unit_label
 from layouts.i18n import Lang, t
 from layouts.kpi import KpiView, target_text
 from layouts.theme import (
@@ -29,7 +29,7 @@ from layouts.theme import (
     ColourScale,
 )
 from metrics.domains import DOMAIN_BY_ID
-from metrics.indicators import INDICATORS, PERCENT, YUAN, DomainId, Indicator, IndicatorValue
+from metrics.indicators import INDICATORS, DomainId, Indicator, IndicatorValue
 from metrics.red_flags import parse_late_detail
 from metrics.targets import Status, status
 from metrics.weekly import (
@@ -183,15 +183,7 @@ def change_line(indicator: Indicator, value: float | None, base: float | None, p
     """“较 2026-W44 ↑ 1.2 个百分点”: the change and the period it is against, named."""
     if value is None or base is None:
         return None
-    delta = value - base
-    if indicator.unit is YUAN:
-        text = f"{delta / 10_000:+,.2f}"
-    elif indicator.unit is PERCENT:
-        text = f"{delta:+.1f} {'pp' if lang == 'en' else '个百分点'}"
-    else:
-        text = f"{delta:+,.0f}" if float(delta).is_integer() else f"{delta:+,.1f}"
-    better = delta == 0 or (delta > 0) == indicator.higher_is_better
-    arrow = "→" if delta == 0 else ("↑" if delta > 0 else "↓")
+    arrow, text, better = change_parts(indicator.id, value, base, lang)
     return html.Span(f"{t('wall_vs', lang).format(period=period_text(period, lang))} {arrow} "
                      f"{text}", className=f"kpi-change {'better' if better else 'worse'}",
                      **attributes({"data-compared": period}))

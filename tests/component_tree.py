@@ -17,3 +17,15 @@ def components(tree: object) -> Iterator[Component]:
         elif isinstance(node, Component):
             yield node
             stack.append(getattr(node, "children", None))
+
+
+def text_of(node: object) -> str:
+    """The text a rendered tree shows: its strings in order, joined as the browser would."""
+    children = getattr(node, "children", node)
+    if children is None:
+        return ""
+    if isinstance(children, list | tuple):
+        return "".join(text_of(child) for child in children)
+    if isinstance(children, int | float) and not isinstance(children, bool):
+        return str(children)
+    return children if isinstance(children, str) else text_of(children)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import case, func, select
@@ -19,15 +18,13 @@ from callbacks.context import AppContext
 from callbacks.router import render_page
 from dashboard.app import create_app
 from dashboard.config import Settings
-from data_access import cache
-from data_access.db import get_engine
 from data_access.divisions import COUNTY_CODE
 from data_access.models import ServiceCase
 from layouts import ids
 from layouts.formatting import format_value
 from layouts.grid import indicator_column
 from metrics.indicators import INDICATORS
-from tests.component_tree import components
+from tests.component_tree import components, text_of
 
 TODAY = dt.date(2026, 11, 15)  # the demo database's as-of date
 PERIOD = "2025"
@@ -48,11 +45,8 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def context(demo_database_url: str) -> Iterator[AppContext]:
-    cache.clear()
-    settings = Settings.from_env(database_url=demo_database_url, today=TODAY)
-    yield AppContext(settings, get_engine(demo_database_url))
-    cache.clear()
+def context(demo_context: AppContext) -> AppContext:
+    return demo_context
 
 
 @pytest.fixture(scope="module")
@@ -65,15 +59,6 @@ def _props(node: object) -> dict:
     return node.to_plotly_json()["props"]  # type: ignore[attr-defined]
 
 
-def _text(node: object) -> str:
-    children = getattr(node, "children", node)
-    if children is None:
-        return ""
-    if isinstance(children, (list, tuple)):
-        return "".join(_text(child) for child in children)
-    return children if isinstance(children, str) else _text(children)
-
-
 def kpi_cards(tree: object) -> list[tuple[str, str, str]]:
     """(indicator id, data-value, shown value) of every KPI card (layouts/kpi.py)."""
     cards = []
@@ -84,7 +69,7 @@ def kpi_cards(tree: object) -> list[tuple[str, str, str]]:
                  if part is not None and getattr(part, "className", "") == "kpi-value"]
         assert len(shown) == 1, f"a KPI card without its one value: {node}"
         props = _props(node)
-        cards.append((props["data-indicator"], props["data-value"], _text(shown[0])))
+        cards.append((props["data-indicator"], props["data-value"], text_of(shown[0])))
     return cards
 
 

@@ -7,7 +7,6 @@ and read as a browser would read them (tests/component_tree.py)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,10 +16,8 @@ from callbacks.context import AppContext
 from callbacks.navigation import next_query
 from callbacks.router import render_page
 from callbacks.views import ALL_DOMAINS, VILLAGE_DOMAINS, default_period, page_domains
-from dashboard.config import Settings
 from data_access import cache
 from data_access.coverage import coverage, has_coverage
-from data_access.db import get_engine
 from data_access.divisions import COUNTY_CODE
 from data_access.indicator_values import indicator_values
 from data_access.models import (
@@ -34,7 +31,7 @@ from layouts import ids
 from metrics.domains import DOMAINS
 from metrics.indicators import INDICATORS
 from metrics.periods import PeriodKind, latest_covered, parse_period
-from tests.component_tree import components
+from tests.component_tree import components, text_of
 from tests.conftest import DEMO_AS_OF
 
 TODAY = dt.date.fromisoformat(DEMO_AS_OF)
@@ -57,11 +54,8 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def context(demo_database_url: str) -> Iterator[AppContext]:
-    cache.clear()
-    settings = Settings.from_env(database_url=demo_database_url, today=TODAY)
-    yield AppContext(settings, get_engine(demo_database_url))
-    cache.clear()
+def context(demo_context: AppContext) -> AppContext:
+    return demo_context
 
 
 def _classed(tree: object, name: str) -> list:
@@ -70,15 +64,6 @@ def _classed(tree: object, name: str) -> list:
 
 def _by_id(tree: object, wanted: object) -> list:
     return [c for c in components(tree) if getattr(c, "id", None) == wanted]
-
-
-def _text(node: object) -> str:
-    children = getattr(node, "children", node)
-    if children is None:
-        return ""
-    if isinstance(children, list | tuple):
-        return "".join(_text(child) for child in children)
-    return children if isinstance(children, str) else _text(children)
 
 
 def _shown_period(tree: object) -> str:
@@ -136,10 +121,10 @@ def test_every_page_opens_on_the_one_default_period(context, path: str,
     tree = render_page(context, path, "")
     assert _shown_period(tree) == rule.period.label
     notes = _classed(tree, "period-default")
-    assert [_text(n) for n in notes] == ["默认显示最近一个完整周期：2025年"]
+    assert [text_of(n) for n in notes] == ["默认显示最近一个完整周期：2025年"]
     assert not _classed(tree, "period-error")
     english = render_page(context, path, "?lang=en")
-    assert [_text(n) for n in _classed(english, "period-default")] == [
+    assert [text_of(n) for n in _classed(english, "period-default")] == [
         "Opens on the latest complete period: 2025"]
 
 
@@ -194,32 +179,32 @@ def test_a_change_against_2024_which_the_cases_barely_cover_is_greyed(context, p
         domain = INDICATORS[indicator_id].domain
         if domain in ("services", "volunteers"):
             assert change is not None, f"{path}: {indicator_id} says nothing of its change"
-            assert "incomplete" in change.className.split(), (path, indicator_id, _text(change))
-            assert _text(change) == "上期数据不完整"
+            assert "incomplete" in change.className.split(), (path, indicator_id, text_of(change))
+            assert text_of(change) == "上期数据不完整"
             assert change.title == "上期 2024：数据只覆盖 2024-11-16 至 2026-11-15"
             checked += 1
         elif domain == "income" and change is not None:
             assert "incomplete" not in change.className.split()
-            assert _text(change).startswith("较上期")
+            assert text_of(change).startswith("较上期")
     assert checked >= 3
 
 
 def test_the_greyed_change_in_english_and_in_the_definition(context) -> None:
     tree = render_page(context, "/services", "?period=2025&lang=en")
     change = _changes(tree)["service_cases"]
-    assert change is not None and _text(change) == "previous period incomplete"
+    assert change is not None and text_of(change) == "previous period incomplete"
     assert change.title == "previous period 2024: the data cover 2024-11-16 to 2026-11-15 only"
     card = next(c for c in _classed(tree, "kpi-card")
                 if c.to_plotly_json()["props"]["data-indicator"] == "service_cases")
     definition = _classed(card, "kpi-definition")[0]
-    assert "the data cover 2024-11-16 to 2026-11-15 only" in _text(definition)
+    assert "the data cover 2024-11-16 to 2026-11-15 only" in text_of(definition)
 
 
 def test_a_covered_previous_period_keeps_its_plain_change(context) -> None:
     changes = _changes(render_page(context, "/services", "?period=2025-06"))
     assert changes["service_cases"] is not None
     assert "incomplete" not in changes["service_cases"].className.split()
-    assert _text(changes["service_cases"]).startswith("较上期 ")
+    assert text_of(changes["service_cases"]).startswith("较上期 ")
 
 
 def test_income_quarters_compare_only_with_reported_quarters(context) -> None:
@@ -232,7 +217,7 @@ def test_income_quarters_compare_only_with_reported_quarters(context) -> None:
     assert all(c.title == "上期 2025-Q4：数据只覆盖 2026-01-01 至 2026-09-30"
                for c in changes.values() if c is not None)
     notes = _classed(tree, "comparison-incomplete")
-    assert [_text(n) for n in notes] == [
+    assert [text_of(n) for n in notes] == [
         "上年同期 2025-Q1 数据不完整（数据只覆盖 2026-01-01 至 2026-09-30），不比较档次变化。"]
     # Q3 after Q2: both reported, a plain change.
     q3 = _changes(render_page(context, "/economy", "?period=2026-Q3"))
@@ -259,7 +244,7 @@ def test_a_bad_period_shows_the_error_and_the_picker_on_the_default(context, pat
     tree = render_page(context, path, query)
     errors = _classed(tree, "period-error")
     assert len(errors) == 1, f"{path}{query}: no error shown"
-    shown = _text(errors[0])
+    shown = text_of(errors[0])
     assert message in shown
     lang = "en" if "lang=en" in query else "zh"
     assert ("无法" not in shown and "尚未" not in shown) if lang == "en" else (
@@ -275,7 +260,7 @@ def test_a_bad_period_shows_the_error_and_the_picker_on_the_default(context, pat
 
 def test_a_page_without_a_picker_links_to_its_default(context) -> None:
     tree = render_page(context, "/weekly", "?week=2031-W01&lang=en")
-    assert [_text(c) for c in _classed(tree, "page-title")] == ["Invalid period"]
+    assert [text_of(c) for c in _classed(tree, "page-title")] == ["Invalid period"]
     link = _classed(tree, "show-default")
     assert len(link) == 1 and link[0].href == "/weekly?lang=en"
 
@@ -285,7 +270,7 @@ def test_a_page_without_a_picker_links_to_its_default(context) -> None:
 
 def test_the_village_page_says_the_villages_own_income(context) -> None:
     tree = render_page(context, f"/village/{VILLAGE}", "?period=2025")
-    names = {c.to_plotly_json()["props"]["data-indicator"]: _text(_classed(c, "kpi-name")[0])
+    names = {c.to_plotly_json()["props"]["data-indicator"]: text_of(_classed(c, "kpi-name")[0])
              for c in _classed(tree, "kpi-card")}
     assert names["collective_income_mean"] == "集体经营性收入"
     # Nothing of the page but the indicator picker (the county's indicators) says 村均.
@@ -300,7 +285,7 @@ def test_the_village_page_says_the_villages_own_income(context) -> None:
     assert all("村均" not in str(figure) for figure in figures)
     english = render_page(context, f"/village/{VILLAGE}", "?period=2025&lang=en")
     assert "mean over villages" not in str(english) and "mean collective income" not in [
-        _text(c) for c in _classed(english, "kpi-name")]
+        text_of(c) for c in _classed(english, "kpi-name")]
 
 
 def test_the_township_table_of_villages_names_each_villages_own_income(context) -> None:

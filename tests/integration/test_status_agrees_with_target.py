@@ -8,30 +8,22 @@ Pages are rendered through the router the app uses, on the demo database.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 import pytest
 
 from callbacks.context import AppContext
 from callbacks.router import render_page
-from dashboard.config import Settings
-from data_access import cache
-from data_access.db import get_engine
 from data_access.divisions import division_table
 from metrics.targets import meets_target
 from tests.component_tree import components
 
-TODAY = dt.date(2026, 11, 15)  # the demo database's as-of date
 FAILING = {"red", "yellow"}
 
 
 @pytest.fixture(scope="module")
-def context(demo_database_url: str) -> Iterator[AppContext]:
-    cache.clear()
-    settings = Settings.from_env(database_url=demo_database_url, today=TODAY)
-    yield AppContext(settings, get_engine(demo_database_url))
-    cache.clear()
+def context(demo_context: AppContext) -> AppContext:
+    return demo_context
 
 
 def _pages(context: AppContext) -> list[str]:

@@ -21,6 +21,7 @@ from metrics.periods import (
     latest_covered,
     parse_period,
 )
+from tests.component_tree import text_of
 
 TODAY = dt.date(2026, 11, 15)
 # The demo's services: the 24 months to the as-of day.
@@ -117,25 +118,16 @@ def test_period_names(label: str, zh: str) -> None:
     assert period_name(parse_period(label), "en") == label
 
 
-def _text(node: object) -> str:
-    children = getattr(node, "children", node)
-    if children is None:
-        return ""
-    if isinstance(children, list | tuple):
-        return "".join(_text(child) for child in children)
-    return children if isinstance(children, str) else _text(children)
-
-
 def test_the_notice_says_the_default_and_the_error() -> None:
     default = latest_covered("year", TODAY, [SERVICES])
     quiet = period_notice("zh", default)
-    assert [_text(p) for p in quiet] == ["默认显示最近一个完整周期：2025年"]
+    assert [text_of(p) for p in quiet] == ["默认显示最近一个完整周期：2025年"]
     problem = PeriodError(zh="无法识别的期间“2019-13”", en="unrecognised period '2019-13'")
     error, note = period_notice("en", default, problem)
     assert "period-error" in error.className
-    assert "unrecognised period '2019-13'" in _text(error) and "2025" in _text(error)
-    assert "无法" not in _text(error)
-    assert _text(note) == "Opens on the latest complete period: 2025"
+    assert "unrecognised period '2019-13'" in text_of(error) and "2025" in text_of(error)
+    assert "无法" not in text_of(error)
+    assert text_of(note) == "Opens on the latest complete period: 2025"
 
 
 def _view(indicator_id: str, value: float, previous: float, covered: bool):
@@ -151,11 +143,11 @@ def test_a_change_against_an_incomplete_period_is_no_delta() -> None:
     assert greyed is not None and "incomplete" in greyed.className
     assert greyed.children == "上期数据不完整"
     assert greyed.title == "上期 2024：数据只覆盖 2024-11-16 至 2026-11-15"
-    assert "+" not in _text(greyed) and "↑" not in _text(greyed)
+    assert "+" not in text_of(greyed) and "↑" not in text_of(greyed)
     english = change_badge(_view("service_cases", 400_000, 40_000, covered=False), "en")
     assert english is not None and english.children == "previous period incomplete"
     plain = change_badge(_view("service_cases", 400_000, 390_000, covered=True), "zh")
-    assert plain is not None and _text(plain) == "较上期 ↑ +10,000"
+    assert plain is not None and text_of(plain) == "较上期 ↑ +10,000"
     assert coverage_text(Comparison("2016", False), "en") == "previous period 2016: no data"
 
 
@@ -169,6 +161,6 @@ def test_a_village_card_names_the_villages_own_value() -> None:
                                            ("en", "collective operating revenue"))
     for lang, name in names:
         card = kpi_card(KpiView(item, None, "none", label=label), lang)
-        shown = _text([c for c in card.children if getattr(c, "className", "") == "kpi-name"])
+        shown = text_of([c for c in card.children if getattr(c, "className", "") == "kpi-name"])
         assert shown == name
-        assert "村均" not in _text(card) and "mean over villages" not in _text(card)
+        assert "村均" not in text_of(card) and "mean over villages" not in text_of(card)
