@@ -48,7 +48,7 @@ from metrics.periods import (
     recent_periods,
 )
 from metrics.ranking import ranked_table
-from metrics.targets import bottom_positions, ranked_status
+from metrics.targets import applies_at, bottom_positions, ranked_status
 
 DEFAULT_INDICATOR = "collective_income_mean"
 # Indicators that describe one village (the others count villages, or are township-only).
@@ -165,12 +165,14 @@ def kpi_views(context: AppContext, period: Period, level: Level, code: str,
     for item in current:
         # Townships are ranked among their peers; the county and villages are not.
         position, ranked, bottom = positions.get(item.indicator.id, (None, 0, False))
-        state = ranked_status(item.indicator.id, item.value, bottom, item.denominator)
+        judged = applies_at(item.indicator.id, level)
+        state = (ranked_status(item.indicator.id, item.value, bottom, item.denominator)
+                 if judged else "none")
         # A change against a period the data do not fully cover is no change: it says so.
         own = spans.get(item.indicator.domain, Coverage())
         compared = Comparison(before.label, own.covers(before), own.span(before.kind))
         views.append(KpiView(item, previous.get(item.indicator.id), state, position, ranked,
-                             bottom, comparison=compared))
+                             bottom, comparison=compared, judged=judged))
     return views
 
 
@@ -188,10 +190,7 @@ def _township_positions(engine: Engine, period: Period, code: str,
         own = ranks.loc[code] if code in ranks.index else None
         for indicator_id in ranks.columns:
             value = None if own is None else own[indicator_id]
-            rate_counts = indicator_counts(engine, indicator_id, period, "township")
-            bottom = bottom_positions(indicator_id, values[indicator_id],
-                                      None if rate_counts is None
-                                      else rate_counts["denominator"])
+            bottom = bottom_positions(indicator_id, values[indicator_id])
             positions[indicator_id] = (None if value is None or pd.isna(value) else int(value),
                                        int(counts[indicator_id]), bool(bottom.get(code, False)))
     return positions
@@ -270,7 +269,7 @@ def township_page(context: AppContext, lang: Lang, query: dict[str, str],
         # The map and ranking show each village's own value (村均 of one village is its own).
         title = f"{village_indicator_name(view.indicator.id, lang)} · {view.period.label}"
         panel = map_panel(title, figure, tiles,
-                          ranking_list(table, view.indicator, lang, hrefs),
+                          ranking_list(table, view.indicator, lang, hrefs, "village"),
                           t("village_ranking", lang), False, lang)
         villages = village_table(context, view.period, code)
         columns = [ColumnSpec("name", t("name", lang), pinned=True),

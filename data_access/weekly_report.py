@@ -106,10 +106,11 @@ def _ranking(engine: Engine, indicator_id: str, week: Period, names: pd.Series,
     shown = presented.ranking(indicator_id) if presented else None
     corrected = False
     previous_values: pd.Series | None = recomputed if previous_reached else None
-    previous_ranks = None
+    previous_ranks = previous_statuses = None
     if shown is not None:
         previous_values = pd.Series({c.code: c.value for c in shown.cards}, dtype=float)
         previous_ranks = pd.Series({c.code: c.rank for c in shown.cards}, dtype=float)
+        previous_statuses = pd.Series({c.code: c.status for c in shown.cards}, dtype=object)
         aligned = recomputed.reindex(previous_values.index).astype(float)
         corrected = not bool(((aligned - previous_values).abs().fillna(0) < 1e-9).all()
                              and aligned.isna().equals(previous_values.isna()))
@@ -125,7 +126,9 @@ def _ranking(engine: Engine, indicator_id: str, week: Period, names: pd.Series,
                             if year_before_reached else None),
         county_numerator=county.numerator, county_denominator=county.denominator,
         cards=rank_cards(indicator_id, values, names, previous_values, earlier, previous_ranks,
-                         _township_counts(engine, indicator_id, current)))
+                         _township_counts(engine, indicator_id, current), previous_statuses,
+                         _township_counts(engine, indicator_id, previous)
+                         if previous_reached else None))
     return ranking, corrected
 
 

@@ -10,10 +10,10 @@ plain rendering of the same facts.
 
 from __future__ import annotations
 
-from layouts.formatting import counts_text, indicator_name, value_with_unit
+from layouts.formatting import counts_text, indicator_name, shown_change, value_with_unit
 from layouts.i18n import Lang
 from metrics.domains import DOMAIN_BY_ID
-from metrics.indicators import INDICATORS, PERCENT
+from metrics.indicators import INDICATORS, PERCENT, YUAN
 from metrics.targets import MIN_SAMPLE, too_few
 from metrics.weekly import (
     CITY_HALL_NAME,
@@ -66,13 +66,16 @@ def _delta(indicator_id: str, value: float | None, base: float | None, lang: Lan
     if value is None or base is None:
         return ""
     unit = INDICATORS[indicator_id].unit
-    delta = value - base
+    # the change between the figures as printed, so that the reader's subtraction agrees
+    delta = shown_change(indicator_id, value, base)
     if unit is PERCENT:
         size = f"{abs(delta):.1f}{'个百分点' if _zh(lang) else ' pp'}"
+    elif unit is YUAN:
+        size = f"{abs(delta):,.2f}{'万元' if _zh(lang) else ' 10k yuan'}"
     else:
         size = value_with_unit(indicator_id, abs(delta), lang)
     zh_against, en_against = against
-    if abs(delta) < 0.05 if unit is PERCENT else delta == 0:
+    if delta == 0:
         return f"与{zh_against}持平" if _zh(lang) else f"level with {en_against}"
     if _zh(lang):
         up, down = ("上升", "下降") if unit is PERCENT else ("增加", "减少")

@@ -56,18 +56,31 @@ def counts_text(numerator: float | None, denominator: float | None) -> str:
     return f"{numerator:,.0f}/{denominator:,.0f}"
 
 
+def shown_change(indicator_id: str, value: float, base: float) -> float:
+    """The change as a reader computes it from the two figures as shown (rounded as
+    format_value rounds them), in the shown unit (万元 for money): 99.7% after 99.5% is +0.2,
+    whatever the unrounded values say."""
+    unit = INDICATORS[indicator_id].unit
+    scale = YUAN_PER_WAN if unit is YUAN else 1
+    digits = 2 if unit is YUAN else 1
+    change = round(round(value / scale, digits) - round(base / scale, digits), digits)
+    return change + 0.0  # + 0.0 turns a rounded -0.0 into 0.0
+
+
 def change_parts(indicator_id: str, value: float, base: float,
                  lang: Lang) -> tuple[str, str, bool]:
-    """(arrow, signed change, whether it is for the better) of `value` against `base`:
-    万元 for money, percentage points for rates, the count otherwise."""
+    """(arrow, signed change, whether it is for the better) of `value` against `base`, as the
+    shown figures differ: 万元 for money, percentage points for rates, the count otherwise."""
     indicator = INDICATORS[indicator_id]
-    delta = value - base
+    delta = shown_change(indicator_id, value, base)
     if indicator.unit is YUAN:
-        text = f"{delta / YUAN_PER_WAN:+,.2f}"
+        text = f"{delta:+,.2f}"
     elif indicator.unit is PERCENT:
         text = f"{delta:+.1f} {'pp' if lang == 'en' else '个百分点'}"
     else:
         text = f"{delta:+,.0f}" if float(delta).is_integer() else f"{delta:+,.1f}"
+    if delta == 0:
+        text = text.lstrip("+")
     better = delta == 0 or (delta > 0) == indicator.higher_is_better
     arrow = "→" if delta == 0 else ("↑" if delta > 0 else "↓")
     return arrow, text, better

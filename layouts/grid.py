@@ -39,7 +39,9 @@ def column_def(spec: ColumnSpec) -> dict:
     if spec.pinned:
         definition.update(pinned="left", minWidth=150)
     if spec.wide:
-        definition.update(minWidth=260, flex=2, wrapText=True, autoHeight=True)
+        # a pinned column keeps its width (flex sizes the scrolling columns only)
+        definition.update(minWidth=260, wrapText=True, autoHeight=True,
+                          **({"width": 300} if spec.pinned else {"flex": 2}))
     if spec.kind == "number":
         definition.update(
             filter="agNumberColumnFilter", type="numericColumn",
@@ -89,7 +91,8 @@ def table_section(table_id: str, title: str, frame: pd.DataFrame, columns: list[
                   height: int = 420, note: str = "") -> html.Section:
     export = {"name": export_name, "scales": {c.field: c.scale for c in columns},
               "digits": {c.field: c.digits for c in columns if c.kind == "number"}}
-    options = {"tooltipShowDelay": 300, "animateRows": False, "enableCellTextSelection": True}
+    options = {"tooltipShowDelay": 300, "animateRows": False, "enableCellTextSelection": True,
+               "localeText": {"noRowsToShow": t("no_rows", lang)}}
     grid = dag.AgGrid(
         id=ids.grid(table_id), rowData=row_data(frame),
         columnDefs=[column_def(c) for c in columns],

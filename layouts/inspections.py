@@ -283,7 +283,7 @@ def rows_table(frame: pd.DataFrame, lang: Lang, title: str, export_name: str) ->
 
 def task_rows_table(frame: pd.DataFrame, lang: Lang, code: str) -> html.Section:
     """A task's drawn objects and their results (the task column left out)."""
-    columns = [ColumnSpec("object_name", t("insp_object", lang), pinned=True),
+    columns = [ColumnSpec("object_name", t("insp_object", lang), pinned=True, wide=True),
                *(c for c in row_columns(lang)
                  if c.field not in ("task_code", "lead_department", "object_name"))]
     return table_section(ids.TASK_OBJECTS_TABLE, t("insp_objects_table", lang), frame, columns,

@@ -44,6 +44,7 @@ class KpiView:
     bottom: bool = False  # 末位 among the townships (metrics.targets.bottom_positions)
     comparison: Comparison | None = None  # the period `previous` is of (None: not known)
     label: VillageLabel | None = None  # the name for one village's own value (village page)
+    judged: bool = True  # whether the target applies at the division's level
 
 
 def span_text(span: tuple[dt.date, dt.date] | None, lang: Lang) -> str:
@@ -81,7 +82,7 @@ def change_badge(view: KpiView, lang: Lang) -> html.Span | None:
 
 
 def target_text(view: KpiView, lang: Lang) -> str:
-    return target_label(view.item.indicator.id, lang)
+    return target_label(view.item.indicator.id, lang) if view.judged else ""
 
 
 def kpi_card(view: KpiView, lang: Lang) -> html.Div:

@@ -14,7 +14,7 @@ from layouts.i18n import Lang
 from layouts.status import counts_label
 from layouts.theme import BOTTOM_WORDS, STATUS_ICONS, STATUS_WORDS
 from metrics.indicators import Indicator, share_of
-from metrics.targets import Status, bottom_positions, statuses_among
+from metrics.targets import Status, applies_at, bottom_positions, statuses_among
 
 
 def _status_title(status: Status, bottom: bool, row: Any, lang: Lang) -> str:
@@ -29,15 +29,18 @@ def _status_title(status: Status, bottom: bool, row: Any, lang: Lang) -> str:
 
 
 def ranking_list(table: pd.DataFrame, indicator: Indicator, lang: Lang,
-                 hrefs: dict[str, str]) -> html.Ol:
+                 hrefs: dict[str, str], level: str = "township") -> html.Ol:
     """table: code, name, value, rank (best first), optionally numerator and denominator;
     status as metrics.targets decides it."""
     texts = value_texts(table["value"], indicator, lang)
     values = table["value"].set_axis(table["code"])
     denominators = (table["denominator"].set_axis(table["code"])
                     if "denominator" in table.columns else None)
-    statuses = statuses_among(indicator.id, values, denominators).to_numpy()
-    bottom = bottom_positions(indicator.id, values, denominators).to_numpy()
+    judged = applies_at(indicator.id, level)
+    statuses = (statuses_among(indicator.id, values, denominators) if judged
+                else pd.Series("none", index=values.index)).to_numpy()
+    bottom = (bottom_positions(indicator.id, values) if judged
+              else pd.Series(False, index=values.index)).to_numpy()
     known = table["value"].dropna()
     top = float(known.abs().max()) if not known.empty else 0.0
     rows = []

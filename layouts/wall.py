@@ -31,7 +31,7 @@ from layouts.theme import (
 from metrics.domains import DOMAIN_BY_ID
 from metrics.indicators import INDICATORS, DomainId, Indicator, IndicatorValue
 from metrics.red_flags import parse_late_detail
-from metrics.targets import Status, status
+from metrics.targets import Status, ranked_status
 from metrics.weekly import (
     DOMAIN_ORDER,
     FLAG_KINDS,
@@ -194,7 +194,7 @@ def county_tile(ranking: Ranking, lang: Lang, week: str) -> html.Div:
     previous period (named: `compared_with`); the period when it is not the week
     (inspections run to date, income is yearly)."""
     indicator = INDICATORS[ranking.indicator_id]
-    state = status(indicator.id, ranking.county)
+    state = ranked_status(indicator.id, ranking.county, False, ranking.county_denominator)
     view = KpiView(IndicatorValue(indicator, ranking.county), None, state)
     has_value = ranking.county is not None
     base = compared_with(ranking)

@@ -15,6 +15,7 @@ from layouts.formatting import (
     counts_text,
     format_value,
     indicator_name,
+    shown_change,
     target_label,
     value_with_unit,
 )
@@ -23,7 +24,7 @@ from layouts.i18n import Lang, t
 from layouts.status import bottom_badge, counts_label, rule_text, status_badge
 from layouts.weekly_first import first_screen, no_data_panel
 from metrics.domains import DOMAIN_BY_ID, domain_of
-from metrics.indicators import INDICATORS, PERCENT
+from metrics.indicators import INDICATORS, PERCENT, YUAN
 from metrics.red_flags import FLAG_DEFINITIONS
 from metrics.weekly import DOMAIN_ORDER, Card, Flag, Ranking, WeeklyReport
 
@@ -45,10 +46,12 @@ def weekly_href(path: str, week: str, lang: Lang) -> str:
 def _delta_text(indicator_id: str, value: float | None, base: float | None) -> str:
     if value is None or base is None:
         return "—"
-    delta = value - base
+    delta = shown_change(indicator_id, value, base)
     unit = INDICATORS[indicator_id].unit
     if unit is PERCENT:
-        return f"{round(delta, 1) + 0.0:+.1f}pp"  # + 0.0 turns a rounded -0.0 into 0.0
+        return f"{delta:+.1f}pp"
+    if unit is YUAN:
+        return f"{'+' if delta >= 0 else '−'}{abs(delta):,.2f}"
     return f"{'+' if delta >= 0 else '−'}{format_value(abs(delta), unit, 'zh')}"
 
 
@@ -258,7 +261,7 @@ def bulletin_panel(report: WeeklyReport, lang: Lang, text: str) -> html.Section:
         html.Div([html.H3(t("bulletin", lang), className="section-title"),
                   dcc.Clipboard(target_id=ids.WEEKLY_BULLETIN_TEXT, title=t("copy_bulletin", lang),
                                 className="button copy-button", id=ids.WEEKLY_BULLETIN_COPY),
-                  html.Span(t("copy_bulletin", lang), className="muted small")],
+                  html.Span(t("copy_bulletin", lang), className="muted small screen-only")],
                  className="section-head"),
         html.Article([html.H4(title, className="notice-title"),
                       html.P(subtitle, className="notice-subtitle"),
@@ -365,7 +368,10 @@ def exports_list(exports: pd.DataFrame, copy: dict | None, lang: Lang) -> html.S
 
 
 def township_summary(report: WeeklyReport, code: str, lang: Lang) -> list:
-    """One township's page of the report: its card on every indicator and its red flags."""
+    """One township's page of the report: its card on every indicator and its red flags; a
+    week the data do not reach is one message."""
+    if not report.has_data:
+        return [no_data_panel(report, lang)]
     rows = []
     for ranking in report.rankings:
         card = ranking.card(code)
@@ -399,6 +405,8 @@ def township_summary(report: WeeklyReport, code: str, lang: Lang) -> list:
         "report_period")])
     flags = []
     for flag in report.flags:
+        if not flag.covered:
+            continue
         mine = [r for r in flag.rows if r.township_code == code]
         if flag.kind == "red_three_weeks":
             subjects = [indicator_name(r.subject, lang) for r in mine]

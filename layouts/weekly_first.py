@@ -21,10 +21,22 @@ from metrics.weekly import DOMAIN_ORDER, HEADLINE, Card, Flag, Ranking, WeeklyRe
 
 ATTENTION_SHOWN = 8  # townships listed on the first screen; the rest are in the rankings
 REASONS_SHOWN = 3
-# Where each flag's cause is worked on: the page that lists its rows (the flag's own table on
-# this page is the "rows" link).
-FLAG_PAGES = {"new_overdue_cases": "/services", "overdue_rectifications": "/inspections/worklist",
+# Where each flag's cause is worked on, for the flag's own period (its rows are the flag's
+# table on this page): the worklist as of the week's Sunday, the month's volunteers, the
+# income report's year. Cases due unfinished are listed by no other page.
+FLAG_PAGES = {"overdue_rectifications": "/inspections/worklist",
               "inactive_villages": "/volunteers", "fell_below_50k": "/economy"}
+
+
+def _flag_page(flag: Flag, report: WeeklyReport) -> tuple[str | None, dict[str, str]]:
+    page = FLAG_PAGES.get(flag.kind)
+    if flag.kind == "overdue_rectifications":
+        return page, {"as_of": report.last_day}
+    if flag.kind == "inactive_villages":
+        return page, {"period": report.last_day[:7]}
+    if flag.kind == "fell_below_50k" and flag.rows:
+        return page, {"period": flag.rows[0].date}
+    return page, {}
 
 
 def _href(path: str, lang: Lang, **query: str) -> str:
@@ -82,7 +94,7 @@ def _attention_row(code: str, reasons: list[tuple[Card, str]], report: WeeklyRep
     shown = [_reason_text(card, i, lang) for card, i in reasons[:REASONS_SHOWN]]
     more = len(reasons) - REASONS_SHOWN
     flags = [f"{t(f'flag_{f.kind}', lang)} {f.by_township()[code]}" for f in report.flags
-             if f.kind != "red_three_weeks" and code in f.by_township()]
+             if f.covered and f.kind != "red_three_weeks" and code in f.by_township()]
     return html.Li([
         dcc.Link(name, href=_href(f"/weekly/{code}", lang, week=report.week),
                  className="attention-name"),
@@ -91,7 +103,8 @@ def _attention_row(code: str, reasons: list[tuple[Card, str]], report: WeeklyRep
         html.Span("；".join(shown) + (f" …（+{more}）" if more > 0 else ""),
                   className="attention-reasons"),
         html.Span(" · ".join(flags), className="attention-flags") if flags else None,
-        html.Span([dcc.Link(t("township_page_link", lang), href=_href(f"/township/{code}", lang)),
+        html.Span([dcc.Link(t("township_page_link", lang),
+                            href=_href(f"/township/{code}", lang, period=report.week)),
                    dcc.Link(t("worklist_link", lang),
                             href=_href("/inspections/worklist", lang, township=code,
                                        as_of=report.last_day)),
@@ -102,25 +115,37 @@ def _attention_row(code: str, reasons: list[tuple[Card, str]], report: WeeklyRep
                                                  "data-reasons": str(len(reasons))}))
 
 
+def _severity(code: str, reds: int, report: WeeklyReport) -> tuple[int, ...]:
+    """Most pressing first: indicators red three weeks running, then red indicators now, then
+    overdue rectifications and cases due unfinished (the flags with a township's own rows)."""
+    def rows(kind: str) -> int:
+        flag = report.flag(kind)
+        return flag.by_township().get(code, 0) if flag.covered else 0
+    return (-rows("red_three_weeks"), -reds, -rows("overdue_rectifications"),
+            -rows("new_overdue_cases"))
+
+
 def attention_panel(report: WeeklyReport, lang: Lang) -> html.Div:
     reasons = _reasons(report)
-    ordered = sorted(reasons.items(), key=lambda item: (-len(item[1]), item[1][0][0].name))
+    ordered = sorted(reasons.items(),
+                     key=lambda item: (*_severity(item[0], len(item[1]), report),
+                                       item[1][0][0].name))
     rows = [_attention_row(code, items, report, lang) for code, items in
             ordered[:ATTENTION_SHOWN]]
-    more = len(ordered) - ATTENTION_SHOWN
+    rest = [items[0][0] for _, items in ordered[ATTENTION_SHOWN:]]
     return html.Div([
         html.H3(t("needs_attention", lang)),
         html.Ol(rows, className="attention-list") if rows
         else html.P(t("attention_none", lang), className="muted"),
-        html.P(t("attention_more", lang).format(n=more), className="muted small")
-        if more > 0 else None,
+        html.P([t("attention_more", lang).format(n=len(rest)), " ",
+                *[dcc.Link(card.name, href=_href(f"/weekly/{card.code}", lang, week=report.week),
+                           className="attention-more-link") for card in rest]],
+               className="muted small") if rest else None,
     ], className="first-attention", **attributes({"data-townships": str(len(ordered))}))
 
 
 def _flag_tile(flag: Flag, report: WeeklyReport, lang: Lang) -> html.Div:
-    page = FLAG_PAGES.get(flag.kind)
-    # The worklist counts as of a day: the week's Sunday, the report's as-of day.
-    query = {"as_of": report.last_day} if flag.kind == "overdue_rectifications" else {}
+    page, query = _flag_page(flag, report)
     return html.Div([
         html.A(str(flag.count) if flag.covered else "—", href=f"#flag-{flag.kind}",
                className="flag-tile-count"),

@@ -47,16 +47,21 @@ RULE_EN = (
     f"{RANK_MOVE_TOLERANCE_SHARE:.0%} for amounts).")
 
 
+ALL_LEVELS = ("county", "township", "village")
+
+
 @dataclass(frozen=True)
 class Target:
     target: float  # green at or beyond this
     warning: float  # yellow at or beyond this, red beyond it in the bad direction
+    levels: tuple[str, ...] = ALL_LEVELS  # the divisions it judges
 
 
 TARGETS: dict[str, Target] = {
-    "collective_income_mean": Target(250_000, 200_000),
-    "villages_over_100k_share": Target(70.0, 60.0),
-    "villages_below_50k": Target(0, 2),
+    # a mean over villages: one village is judged by the 5万 / 10万 / 100万 tiers instead
+    "collective_income_mean": Target(250_000, 200_000, ("county", "township")),
+    "villages_over_100k_share": Target(70.0, 60.0, ("county", "township")),
+    "villages_below_50k": Target(0, 2, ("county", "township")),
     "service_on_time_rate": Target(99.5, 98.0),
     "service_full_online_rate": Target(60.0, 45.0),
     "service_one_visit_rate": Target(95.0, 90.0),
@@ -116,18 +121,14 @@ def ranked_status(indicator_id: str, value: float | None, bottom: bool = False,
     return state
 
 
-def bottom_positions(indicator_id: str, values: pd.Series,
-                     denominators: pd.Series | None = None) -> pd.Series:
-    """True for the divisions in the bottom BOTTOM_RANKS among those assessed (with a value,
-    and for a rate at least MIN_SAMPLE cases), tie-aware: a division is 末位 when fewer than
-    BOTTOM_RANKS assessed divisions are strictly worse than it. With BOTTOM_RANKS or fewer
-    assessed, or a value equal to the best, nobody is."""
+def bottom_positions(indicator_id: str, values: pd.Series) -> pd.Series:
+    """True for the divisions in the bottom BOTTOM_RANKS among those with a value, tie-aware:
+    a division is 末位 when fewer than BOTTOM_RANKS divisions are strictly worse than it. Only
+    for indicators with a target (a volume is ranked, not judged); with BOTTOM_RANKS or fewer
+    ranked, or a value equal to the best, nobody is."""
     known = values.dropna().astype(float)
-    if denominators is not None:
-        known = known[[not too_few(indicator_id, _float(denominators.get(code)))
-                       for code in known.index]]
     flags = pd.Series(False, index=values.index, dtype=bool)
-    if len(known) <= BOTTOM_RANKS:
+    if indicator_id not in TARGETS or len(known) <= BOTTOM_RANKS:
         return flags
     higher = INDICATORS[indicator_id].higher_is_better
     best = known.max() if higher else known.min()
@@ -136,14 +137,17 @@ def bottom_positions(indicator_id: str, values: pd.Series,
     return flags
 
 
-def _float(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+def applies_at(indicator_id: str, level: str) -> bool:
+    """Whether the indicator's target judges a division of this level: a target set for a
+    mean over villages says nothing of one village."""
+    rule = TARGETS.get(indicator_id)
+    return rule is not None and level in rule.levels
 
 
 def statuses_among(indicator_id: str, values: pd.Series,
                    denominators: pd.Series | None = None) -> pd.Series:
     """Each division's colour among the divisions of `values` (its peers)."""
-    bottom = bottom_positions(indicator_id, values, denominators)
+    bottom = bottom_positions(indicator_id, values)
     states = []
     for code, value in values.items():
         count = None if denominators is None else denominators.get(code)

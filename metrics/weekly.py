@@ -66,6 +66,7 @@ class Card:
     denominator: float | None = None
     moved: bool = True  # the value moved beyond the tolerance since last week
     indicator_id: str = ""
+    previous_status: str | None = None  # last week's colour (as presented, when an export is)
 
     @property
     def meets_target(self) -> bool | None:
@@ -220,16 +221,22 @@ def _rank_of(ranks: pd.Series, code: str) -> int | None:
 def rank_cards(indicator_id: str, current: pd.Series, names: pd.Series,
                previous: pd.Series | None = None, year_before: pd.Series | None = None,
                previous_ranks: pd.Series | None = None,
-               counts: pd.DataFrame | None = None) -> tuple[Card, ...]:
+               counts: pd.DataFrame | None = None,
+               previous_statuses: pd.Series | None = None,
+               previous_counts: pd.DataFrame | None = None) -> tuple[Card, ...]:
     """The townships' cards on an indicator, best first (no value last).
 
-    previous_ranks: last week's ranks as presented; computed from `previous` when not given.
-    counts: a rate's numerator and denominator per township (indicator_counts)."""
+    previous_ranks, previous_statuses: last week's as presented; computed from `previous`
+    (and `previous_counts`) when not given. counts: a rate's numerator and denominator per
+    township (indicator_counts)."""
     ranks = rank(current, indicator_id)
-    bottom = bottom_positions(indicator_id, current,
-                              None if counts is None else counts["denominator"])
+    bottom = bottom_positions(indicator_id, current)
     if previous_ranks is None and previous is not None:
         previous_ranks = rank(previous, indicator_id)
+    if previous_statuses is None and previous is not None and not previous.dropna().empty:
+        previous_statuses = statuses_among(
+            indicator_id, previous,
+            None if previous_counts is None else previous_counts["denominator"])
     cards = []
     for code in current.index:
         value = _number(current.get(code))
@@ -245,8 +252,15 @@ def rank_cards(indicator_id: str, current: pd.Series, names: pd.Series,
             bottom=bool(bottom.get(code, False)), numerator=numerator, denominator=denominator,
             moved=moved_beyond_tolerance(indicator_id, value, before),
             indicator_id=indicator_id,
+            previous_status=None if previous_statuses is None
+            else _status_of(previous_statuses.get(code)),
         ))
     return tuple(sorted(cards, key=lambda c: (c.rank is None, c.rank or 0, c.name)))
+
+
+def _status_of(value: object) -> str | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) \
+        else str(value)
 
 
 def _counts_of(counts: pd.DataFrame | None, code: str) -> tuple[float | None, float | None]:
@@ -292,10 +306,11 @@ def leaders(ranking: Ranking, places: int = 3) -> list[list[Card]]:
 
 
 def laggards(ranking: Ranking) -> list[list[Card]]:
-    """The 末位 townships (bottom three, tie-aware), worst first, grouped by rank."""
+    """The 末位 townships (bottom three, tie-aware), worst first, grouped by rank; a rate over
+    too few cases is named with its counts (layouts.bulletin)."""
     groups: dict[int, list[Card]] = {}
     for card in ranking.cards:
-        if card.bottom and card.rank is not None and not card.few:
+        if card.bottom and card.rank is not None:
             groups.setdefault(card.rank, []).append(card)
     return [groups[r] for r in sorted(groups, reverse=True)]
 
@@ -321,14 +336,8 @@ def indicator_unit(indicator_id: str) -> str:
 
 
 def newly_red(report: WeeklyReport) -> list[tuple[Card, str]]:
-    """Cards red this week that had a colour other than red last week (on last week's values);
-    a card without last week's value is not "newly" anything."""
-    found = []
-    for ranking in report.rankings:
-        previous = pd.Series({c.code: c.previous for c in ranking.cards}, dtype=float)
-        if previous.isna().all():
-            continue
-        before = statuses(ranking.indicator_id, previous)
-        found += [(card, ranking.indicator_id) for card in ranking.cards
-                  if card.status == "red" and before.get(card.code) in ("green", "yellow")]
-    return found
+    """Cards red this week that were green or yellow last week (as presented, or as
+    recomputed); a card without last week's colour is not "newly" anything."""
+    return [(card, ranking.indicator_id) for ranking in report.rankings
+            for card in ranking.cards
+            if card.status == "red" and card.previous_status in ("green", "yellow")]

@@ -15,7 +15,15 @@ from layouts.formatting import indicator_name, value_with_unit
 from metrics.domains import DOMAIN_BY_ID
 from metrics.indicators import INDICATORS
 from metrics.periods import parse_period
-from metrics.weekly import CITY_HALL_NAME, DOMAIN_ORDER, HEADLINE, Flag, WeeklyReport, laggards
+from metrics.weekly import (
+    CITY_HALL_NAME,
+    DOMAIN_ORDER,
+    HEADLINE,
+    Flag,
+    WeeklyReport,
+    laggards,
+    newly_red,
+)
 
 EMPTY, PARTIAL, BUSY = "2016-W10", "2019-W10", ("2026-W45", "2026-W46")
 FLAG_WORDS = {"new_overdue_cases": "到期未按期办结的办件", "overdue_rectifications": "逾期未整改",
@@ -121,22 +129,30 @@ def test_county_figures_and_standings_are_the_models(reports, week) -> None:
         ranking = report.ranking(HEADLINE[domain])
         assert ranking is not None
         cards = {c.name: c for c in ranking.cards}
-        groups = re.findall(r"第(\d+)名([^（；。]+?)(?:(\d+)个乡镇并列)?（([^）]+)）", paragraph)
-        for rank, names, tied, value in groups:
-            partial = names.endswith("等")
-            group = names.removesuffix("等").split("、")
-            for name in group:
-                card = cards[name]
-                assert card.rank == int(rank) and not card.few
-                assert value.startswith(value_with_unit(ranking.indicator_id, card.value, "zh"))
-            same_rank = [c for c in ranking.cards if c.rank == int(rank) and not c.few]
-            if tied:  # ties named as ties, all of them or the first few and 等
-                assert int(tied) == len(same_rank) > 1
-                assert len(group) == (LIST_LIMIT if partial else len(same_rank))
-            else:
-                assert len(same_rank) == len(group) == 1
+        head, _, tail = paragraph.partition("末位")
+        # the leaders are assessed townships; 末位 names the bottom three whatever the sample
+        for part, assessed_only in ((head, True), (tail, False)):
+            groups = re.findall(r"第(\d+)名([^（；。]+?)(?:(\d+)个乡镇并列)?（([^）]+)）", part)
+            for rank, names, tied, value in groups:
+                partial = names.endswith("等")
+                group = names.removesuffix("等").split("、")
+                for name in group:
+                    card = cards[name]
+                    assert card.rank == int(rank) and not (assessed_only and card.few)
+                    assert value.startswith(value_with_unit(ranking.indicator_id, card.value,
+                                                            "zh"))
+                    assert ("样本不足" in value) == card.few
+                same_rank = [c for c in ranking.cards if c.rank == int(rank)
+                             and not (assessed_only and c.few)]
+                if tied:  # ties named as ties, all of them or the first few and 等
+                    assert int(tied) == len(same_rank) > 1
+                    assert len(group) == (LIST_LIMIT if partial else len(same_rank))
+                else:
+                    assert len(same_rank) == len(group) == 1
         bottom = [c.name for g in laggards(ranking) for c in g]
-        if bottom:
+        if "未作排名评价" in paragraph:  # every township under the sample size
+            assert all(c.few for c in ranking.cards if c.value is not None)
+        elif bottom:
             tail = paragraph.split("末位", 1)[1]
             assert all(name in tail for name in bottom)
         else:
@@ -155,3 +171,24 @@ def test_the_changes_count_what_moved(reports, week) -> None:
             assert f"排名{word}较多的" not in text
         elif count > 3:
             assert total and total.group(1) == str(count)
+
+
+@pytest.mark.parametrize("week", BUSY)
+def test_newly_red_means_not_red_last_week(reports, week) -> None:
+    report = reports[week]
+    fresh = {(card.code, indicator) for card, indicator in newly_red(report)}
+    for ranking in report.rankings:
+        for card in ranking.cards:
+            was_red_or_unknown = card.previous_status not in ("green", "yellow")
+            assert ((card.code, ranking.indicator_id) in fresh) == (
+                card.status == "red" and not was_red_or_unknown)
+    # nothing red three weeks running is "newly" red
+    streak = {(row.township_code, row.subject) for row in report.flag("red_three_weeks").rows}
+    assert not fresh & streak
+    text = "".join(_paragraphs(report, "变化"))
+    if fresh:
+        sentence = text.split("本周新亮红灯的：", 1)[1].split("。", 1)[0]
+        named = re.findall(r"([^、（]+)（([^）]+)）", sentence)
+        assert len(named) == min(len(fresh), LIST_LIMIT)
+        if len(fresh) > LIST_LIMIT:
+            assert sentence.endswith(f"等{len(fresh)}个")

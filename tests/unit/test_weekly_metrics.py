@@ -91,7 +91,8 @@ def test_inactive_this_month_counts_from_the_first_of_the_month() -> None:
 
 
 def _report() -> WeeklyReport:
-    cards = tuple(Card(code, name, value, rank, status, previous, previous_rank, before)
+    cards = tuple(Card(code, name, value, rank, status, previous, previous_rank, before,
+                       previous_status="green" if previous and previous > 99.5 else "red")
                   for code, name, value, rank, status, previous, previous_rank, before in [
                       ("421081100000", "东升镇", 99.9, 1, "green", 99.0, 3, 99.1),
                       ("421081101000", "横沟市镇", 99.8, 2, "green", 99.8, 2, 99.0),
