@@ -42,7 +42,12 @@ $(VENV_STAMP): requirements.txt requirements-dev.txt
 system:
 	bash scripts/setup_system.sh
 
-# Creates the SQLite database with demo data once; delete the file to start over.
+# Demo data go only into the default SQLite file (data_access/paths.py default_database_url):
+# it is created with them once; delete the file to start over. Any other DATABASE_URL may hold
+# real data: `db` only migrates it, and demo data need an explicit `python -m dashboard
+# demo-data` (which refuses a database with real imports).
+DEFAULT_DATABASE_URL := sqlite:///$(abspath $(DB_FILE))
+ifeq ($(or $(DATABASE_URL),$(DEFAULT_DATABASE_URL)),$(DEFAULT_DATABASE_URL))
 db: venv
 	@if [ ! -f $(DB_FILE) ]; then \
 	  mkdir -p $(dir $(DB_FILE)); \
@@ -50,11 +55,17 @@ db: venv
 	  { $(VENV_PY) -m dashboard init-db && $(VENV_PY) -m dashboard demo-data; } \
 	    || { rm -f $(DB_FILE); exit 1; }; \
 	fi
+else
+db: venv
+	$(VENV_PY) -m dashboard init-db
+endif
 
 # chromium and the CJK fonts print the weekly report's PDF on the server.
 run: venv db
 	bash scripts/setup_system.sh python browser
-	$(VENV_PY) -m dashboard serve --host $(HOST) --port $(PORT)
+	@if [ "$(or $(DATABASE_URL),$(DEFAULT_DATABASE_URL))" = "$(DEFAULT_DATABASE_URL)" ]; then \
+	  $(VENV_PY) -m dashboard demo-accounts; fi
+	DASHBOARD_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py dashboard.wsgi:server
 
 # pytest exits non-zero on failures, and with 5 when it collected no tests: both fail `make test`.
 test: venv system check

@@ -12,6 +12,7 @@ from dash import Dash, Input, NoUpdate, Output, State, ctx, html, no_update
 from callbacks.context import AppContext
 from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import kpi_views, resolve_view, short_names, township_map_panel
+from data_access import access
 from data_access.coverage import coverage
 from data_access.divisions import COUNTY_CODE
 from data_access.economy import (
@@ -88,7 +89,7 @@ def village_rows(context: AppContext, period: Period) -> pd.DataFrame:
 def detail_rows(context: AppContext, period: Period, tier: str | None,
                 township: str | None) -> pd.DataFrame:
     """The villages behind a tier bar or a township's composition bar."""
-    rows = village_rows(context, period)
+    rows = access.scope_frame(village_rows(context, period))
     if tier:
         return rows[rows["tier"] == tier]
     return rows[rows["township_code"] == township]
@@ -229,9 +230,9 @@ def economy_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tupl
                      ids.ECONOMY_DISTRIBUTION_CHART,
                      ui.distribution_figure(incomes, lang))], "economy-distribution",
                      t("eco_distribution_note", lang)),
-                 _alerts(context, incomes, period, lang),
+                 _alerts(context, access.scope_frame(incomes), period, lang),
                  ui.ranking_section(ids.ECONOMY_RANKING_TABLE,
-                                    ui.with_tier_names(incomes, lang), lang,
+                                    ui.with_tier_names(access.scope_frame(incomes), lang), lang,
                                     _export_name(period, "eco_village_ranking_all", lang),
                                     t("eco_ranking_note", lang).format(
                                         before=period.year_before().label))]

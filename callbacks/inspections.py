@@ -11,6 +11,7 @@ from dash import Dash, Input, NoUpdate, Output, State, ctx, html, no_update
 from callbacks.context import AppContext
 from callbacks.url_state import clicked_key, parse_query, search_with
 from callbacks.views import View, default_period, kpi_views
+from data_access import access
 from data_access.divisions import COUNTY_CODE
 from data_access.draw import verify_draw
 from data_access.inspections import (
@@ -183,7 +184,7 @@ def drill_rows(context: AppContext, lang: Lang, year: int, graph_id: str, key: s
     """The result rows behind one bar of one chart, as an exportable table."""
     column, dimension = DRILLS[graph_id]
     rows = result_rows(context.engine, parse_period(str(year)))
-    chosen = rows[rows[column] == key]
+    chosen = access.scope_frame(rows[rows[column] == key])
     if column == "result_code":
         label = f"{key} {_result_names(lang).get(key, '')}"
     elif column == "township_code":
@@ -270,7 +271,7 @@ def task_page(context: AppContext, lang: Lang, query: dict[str, str], code: str
     shown = _shown_rows(rows, context, lang)
     shown = shown.assign(inspectors=rows["inspector_codes"].map(
         lambda text: "、".join(f"{names.get(c, c)}（{c}）" for c in text.split("、") if c)))
-    tables = [task_rows_table(shown, lang, code),
+    tables = [task_rows_table(access.scope_frame(shown), lang, code),
               inspector_table(inspectors, lang, code)]
     trail = [(t("county_name", lang), view_href("/", query)),
              (t("inspections", lang), view_href("/inspections", query)),

@@ -12,6 +12,7 @@ A screen takes the same arguments and returns the whole window's content, withou
 
 from __future__ import annotations
 
+from callbacks.admin import audit_page
 from callbacks.domains import Page, domain_pages
 from callbacks.views import overview_page, township_page, village_page
 from callbacks.wall import wall_screen
@@ -25,6 +26,7 @@ PAGES: tuple[tuple[str, Page], ...] = (
     (r"^/weekly$", weekly_page),
     (r"^/weekly/(\d{12})$", weekly_township_page),
     (r"^/weekly/export/(\d{1,9})$", archived_page),
+    (r"^/admin/audit$", audit_page),
 )
 
 # Pages drawn from imported data, the URL and the day alone: the router keeps them as rendered

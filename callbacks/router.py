@@ -14,6 +14,7 @@ from callbacks.context import AppContext
 from callbacks.pages import DATA_ONLY_PAGES, PAGES, SCREENS
 from callbacks.url_state import parse_query
 from callbacks.views import NotFound
+from data_access import access
 from data_access.cache import cached
 from data_access.status import data_status
 from layouts import ids
@@ -35,6 +36,10 @@ PAGE_CACHE_ENTRIES = 48
 def render_page(context: AppContext, pathname: str, search: str) -> html.Div:
     query = parse_query(search)
     lang = parse_lang(query.get("lang"))
+    try:
+        access.require_page(pathname or "/")
+    except access.Forbidden as refused:
+        return html.Div(html.P(str(refused), className="error forbidden"), className="page")
     for pattern, screen in SCREEN_ROUTES:
         match = pattern.match(pathname or "/")
         if match:
@@ -46,7 +51,7 @@ def render_page(context: AppContext, pathname: str, search: str) -> html.Div:
             continue
         if page in DATA_ONLY_PAGES and context.settings.page_cache:
             return _kept_page(context.engine, context, page, pathname, search, match.groups(),
-                              context.today())
+                              context.today(), access.scope_key())
         return _framed_page(context, page, lang, pathname, query, match.groups())
     as_of = format_date(data_status(context.engine).last_import_at)
     return page_frame(lang, query, as_of, t("not_found", lang), not_found(lang, pathname))
@@ -57,6 +62,9 @@ def _framed_page(context: AppContext, page: Callable, lang: Lang, pathname: str,
     as_of = format_date(data_status(context.engine).last_import_at)
     try:
         title, trail, body = page(context, lang, query, *groups)
+    except access.Forbidden as refused:
+        return page_frame(lang, query, as_of, t("forbidden_scope", lang),
+                          [html.P(str(refused), className="error forbidden")])
     except NotFound as missing:
         return page_frame(lang, query, as_of, t("not_found", lang),
                           not_found(lang, f"{t(missing.what, lang)} {missing.value}"))
@@ -73,9 +81,10 @@ def _framed_page(context: AppContext, page: Callable, lang: Lang, pathname: str,
 
 @cached(max_entries=PAGE_CACHE_ENTRIES)
 def _kept_page(engine: Engine, context: AppContext, page: Callable, pathname: str, search: str,
-               groups: tuple[str, ...], today: dt.date) -> html.Div:
-    """A data-only page as rendered for this URL and day, kept until the next import (the data
-    version is part of the cache key; `engine` is its first part). Nothing downstream changes a
+               groups: tuple[str, ...], today: dt.date, _scope: str) -> html.Div:
+    """A data-only page as rendered for this URL, day and viewer's scope (a township officer's
+    rows are their township's), kept until the next import (the data version is part of the
+    cache key; `engine` is its first part). Nothing downstream changes a
     rendered tree: Dash only serialises it."""
     query = parse_query(search)
     return _framed_page(context, page, parse_lang(query.get("lang")), pathname, query, groups)

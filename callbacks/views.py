@@ -11,6 +11,7 @@ from dash import dcc, html
 from sqlalchemy import Engine
 
 from callbacks.context import AppContext
+from data_access import access
 from data_access.aggregates import Level
 from data_access.boundaries import township_boundaries, village_boundaries
 from data_access.coverage import coverage
@@ -247,6 +248,7 @@ def overview_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tup
 def township_page(context: AppContext, lang: Lang, query: dict[str, str],
                   code: str) -> tuple[str, list, list]:
     township = _division(context, code, "township")
+    access.require_division(code)
     view = resolve_view(context, query)
     controls = controls_of(view, lang)
     kpis = kpi_sections(kpi_views(context, view.period, "township", code), lang)
@@ -314,6 +316,7 @@ def village_page(context: AppContext, lang: Lang, query: dict[str, str],
                  code: str) -> tuple[str, list, list]:
     village = _division(context, code, "village")
     township = _division(context, village["parent_code"], "township")
+    access.require_division(code)
     view = resolve_view(context, query, domains=VILLAGE_DOMAINS)
     controls = controls_of(view, lang)
     # One village: its own value, named as such (not 村均, the mean over villages).

@@ -18,6 +18,7 @@ from callbacks.views import (
     short_names,
     township_map_panel,
 )
+from data_access import access
 from data_access.aggregates import aggregate
 from data_access.divisions import COUNTY_CODE, division_table
 from data_access.indicator_values import indicator_by_division
@@ -71,7 +72,7 @@ def _export_name(period: Period | None, key: str, lang: Lang) -> str:
 def shortfall_rows(context: AppContext) -> pd.DataFrame:
     """Units below their team minimum with the gap: code, name, level, township, teams,
     minimum, gap."""
-    return team_gaps(unit_teams(context.engine))
+    return access.scope_frame(team_gaps(unit_teams(context.engine)))
 
 
 def inactive_rows(context: AppContext, period: Period) -> tuple[pd.DataFrame, str]:
@@ -81,8 +82,8 @@ def inactive_rows(context: AppContext, period: Period) -> tuple[pd.DataFrame, st
     stations = last_activities(context.engine, as_of)
     days = days_without_activity(stations["last_at"], as_of)
     rows = stations.assign(days=days, last_day=stations["last_at"].dt.strftime("%Y-%m-%d"))
-    rows = rows[is_inactive(days)].sort_values(["days", "code"], ascending=[False, True],
-                                               na_position="first")
+    rows = access.scope_frame(rows[is_inactive(days)]).sort_values(
+        ["days", "code"], ascending=[False, True], na_position="first")
     return rows.reset_index(drop=True), as_of.isoformat()
 
 

@@ -19,6 +19,7 @@ from dash import Dash, Input, Output, State, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.context import AppContext
+from data_access import access
 from data_access.boundaries import township_boundaries
 from data_access.cache import data_version
 from data_access.calendar import calendar_warning
@@ -131,7 +132,12 @@ def register(app: Dash, context: AppContext) -> None:
         Input(ids.WALL_REFRESH, "n_intervals"), State(ids.WALL_STATUS, "data"),
         State(ids.WALL_OPTIONS, "data"), prevent_initial_call=False)
     def on_refresh(_ticks: int | None, previous: dict | None, options: dict) -> tuple:
-        wall_status, payload = refresh(context, previous, dt.datetime.now())
+        principal = access.current_principal()
+        if principal is not None and principal.revoked:
+            # The token was revoked: the screen says so and shows no newer data.
+            wall_status, payload = {**(previous or {}), "state": "revoked"}, None
+        else:
+            wall_status, payload = refresh(context, previous, dt.datetime.now())
         parts = ui.status_parts(wall_status, options["lang"], context.settings.stale_after_hours)
         return (no_update if payload is None else payload, wall_status, *parts)
 

@@ -10,6 +10,8 @@ from dash import ALL, Dash, Input, NoUpdate, Output, State, ctx, html, no_update
 from callbacks.context import AppContext
 from callbacks.url_state import parse_query, search_with
 from callbacks.views import NotFound
+from data_access import access
+from data_access.audit import record_request
 from data_access.calendar import calendar_warning
 from data_access.divisions import division_table
 from data_access.meeting_copy import MarkRefused, mark_meeting_copy, meeting_copy
@@ -39,6 +41,9 @@ from metrics.periods import (
     recent_periods,
 )
 from metrics.weekly import WeeklyReport
+
+# Who decides which export the meeting was shown: not a township officer.
+MARKING_ROLES = ("leader", "supervisor", "admin")
 
 
 def requested_week(context: AppContext, text: str | None) -> Period:
@@ -73,7 +78,8 @@ def _controls(context: AppContext, week: Period, path: str, lang: Lang) -> html.
     return week_controls(
         week.label, weeks, weekly_href(path, week.previous().label, lang),
         weekly_href(path, following.label, lang) if following.end <= today else None,
-        f"{path}/pdf?{urlencode({'week': week.label, 'lang': lang})}", lang)
+        f"{path}/pdf?{urlencode({'week': week.label, 'lang': lang})}", access.form_token(),
+        lang)
 
 
 def weekly_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple[str, list, list]:
@@ -103,6 +109,7 @@ def _township(context: AppContext, code: str) -> str:
 def weekly_township_page(context: AppContext, lang: Lang, query: dict[str, str],
                          code: str) -> tuple[str, list, list]:
     name = _township(context, code)
+    access.require_division(code)
     week = requested_week(context, query.get("week"))
     report = weekly_report(context.engine, week)
     body = [_controls(context, week, f"/weekly/{code}", lang),
@@ -156,11 +163,15 @@ def register(app: Dash, context: AppContext) -> None:
             return no_update, no_update
         lang = parse_lang(parse_query(search).get("lang"))
         try:
+            access.require_role(MARKING_ROLES)
             week = mark_meeting_copy(context.engine, int(trigger["export"]), reason or "",
                                      context.now())
-        except MarkRefused as refused:
+        except (MarkRefused, access.Forbidden) as refused:
+            record_request(context.engine, "meeting_mark", f"#{trigger['export']}: {refused}",
+                           "refused")
             zh, _, en = str(refused).partition(" / ")
             return no_update, (en or zh) if lang == "en" else zh
+        record_request(context.engine, "meeting_mark", f"#{trigger['export']} {week}")
         exports = exports_items(list_exports(context.engine, week),
                                 meeting_copy(context.engine, week), lang)
         return exports, t("meeting_copy_marked", lang).format(id=trigger["export"], week=week)

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.context import AppContext
+from data_access import access
 from data_access.aggregates import Level
 from data_access.calendar import calendar_status
 from data_access.divisions import COUNTY_CODE, division_table
@@ -79,6 +80,12 @@ def register(server: Flask, context: AppContext) -> None:
             return _bad_request(f"未知的区划代码 {code}", f"unknown division code {code}")
         if level != scope:
             return _bad_request(f"代码 {code} 不是{scope}级区划", f"code {code} is not a {scope}")
+        if scope == "village":
+            try:
+                access.require_division(code)
+            except access.Forbidden as refused:
+                zh, _, en = str(refused).partition(" / ")
+                return jsonify({"error": {"zh": zh, "en": en}}), 403
         # scope is one of SCOPES (checked above), the levels indicator_values takes.
         values = indicator_values(context.engine, period, cast(Level, scope), code)
         return jsonify({

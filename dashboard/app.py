@@ -7,7 +7,7 @@ from dash import Dash
 from callbacks import exports, navigation, router, wall, weekly
 from callbacks.context import AppContext
 from callbacks.domains import domain_modules
-from dashboard import api, pdf
+from dashboard import api, auth, pdf
 from dashboard.config import Settings
 from data_access.calendar import sync_calendar
 from data_access.db import get_engine
@@ -26,6 +26,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         serve_locally=True,
         update_title="",  # the tab keeps its title while callbacks run ("" as None: typed str)
     )
+    # Sign-in first: its guard must run before every other before_request and route.
+    auth.install(app, context, settings)
     app.layout = app_layout()
     # The pages' components, which the router draws later: callbacks are checked against them.
     app.validation_layout = validation_layout()  # type: ignore[assignment]  # Dash declares it None

@@ -10,7 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from dashboard import cli_accounts, cli_backup
 from dashboard.config import Settings
+from data_access import audit
 from data_access.boundaries import LEVELS, import_boundaries
 from data_access.db import get_engine, has_schema, upgrade_to_head
 from data_access.divisions import load_reference_divisions
@@ -76,10 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
                     "chinesecalendar library's and those imported with the holiday_calendar "
                     "template; warns when this year, or from December on next year, is not "
                     "covered (exit code 1).")
-    serve = commands.add_parser("serve", help="serve the dashboard (development server)")
+    cli_accounts.add_commands(commands)
+    cli_backup.add_commands(commands)
+    serve = commands.add_parser(
+        "serve", help="Flask's development server, with --debug only (to serve: gunicorn, "
+                      "as `make run` does)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
-    serve.add_argument("--debug", action="store_true")
+    serve.add_argument("--debug", action="store_true", help="required: debugging only")
     return parser
 
 
@@ -88,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     handler = {"init-db": _init_db, "demo-data": _demo_data, "import": _import,
                "import-boundaries": _import_boundaries, "template": _template,
-               "draw": _draw, "calendar": _calendar, "serve": _serve}[args.command]
+               "draw": _draw, "calendar": _calendar, "serve": _serve,
+               **cli_accounts.HANDLERS, **cli_backup.HANDLERS}[args.command]
     return handler(settings, args)
 
 
@@ -100,7 +107,7 @@ def _init_db(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _demo_data(settings: Settings, args: argparse.Namespace) -> int:
-    from data_access.demo import build_demo
+    from data_access.demo import build_demo, real_imports
 
     today = dt.date.today()
     as_of = args.as_of or today - dt.timedelta(days=1)
@@ -108,8 +115,21 @@ def _demo_data(settings: Settings, args: argparse.Namespace) -> int:
         print(f"--as-of {as_of} 须早于今天（已结束的一天） / must be a day that has ended "
               f"(before {today})", file=sys.stderr)
         return 2
-    _init_db(settings, args)
     engine = get_engine(settings.database_url)
+    # Demo rows would overwrite real rows with the same keys and mix with the rest.
+    imported = real_imports(engine)
+    if imported:
+        latest = imported[-1]
+        seen = f"{latest.file_name} ({latest.domain}, {latest.imported_at:%Y-%m-%d %H:%M})"
+        print(f"拒绝载入演示数据：该数据库已有 {len(imported)} 次真实导入（最近一次 {seen}），"
+              f"演示数据会与真实数据混在一起，未做任何修改。要演示，请另建一个空数据库（例如另一个 "
+              f"SQLite 文件），把 DATABASE_URL 指向它，再运行 demo-data。\n"
+              f"demo data refused: this database holds real imports ({len(imported)}, latest "
+              f"{seen}) and the demo would mix with them; nothing was changed. For a demo, start "
+              f"over with a new empty database (another SQLite file, say): point DATABASE_URL "
+              f"at it and run demo-data there.", file=sys.stderr)
+        return 2
+    _init_db(settings, args)
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep_files or Path(scratch)
         reports = _rejected_or(lambda: build_demo(engine, as_of, folder))
@@ -132,8 +152,14 @@ def _rejected_or(load: Callable[[], T]) -> T | None:
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     engine = get_engine(settings.database_url)
     report = _rejected_or(lambda: import_file(engine, args.file, args.domain))
+    at = dt.datetime.now().replace(microsecond=0)
     if report is None:
+        audit.record(engine, "import", at=at, username="(cli)", outcome="failed",
+                     detail=str(args.file.name))
         return 2
+    audit.record(engine, "import", at=at, username="(cli)",
+                 detail=f"{report.file_name} {report.domain}: {report.rows_inserted} new, "
+                        f"{report.rows_updated} updated")
     print(f"已导入 / imported {report.file_name} ({report.domain}): {report.rows_in_file} 行/rows, "
           f"新增/new {report.rows_inserted}, 更新/updated {report.rows_updated}, "
           f"SHA-256 {report.sha256}")
@@ -236,6 +262,11 @@ def _calendar(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    if not args.debug:
+        print("开发服务器仅用于调试（--debug）；正式运行请用 gunicorn：make run / "
+              "the development server is for debugging only (--debug); serve with gunicorn: "
+              "make run", file=sys.stderr)
+        return 2
     from dashboard.app import create_app
 
     app = create_app(settings)

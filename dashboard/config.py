@@ -23,6 +23,20 @@ class Settings:
     # Keep rendered drill-down pages until the next import (DASHBOARD_PAGE_CACHE=0: render each
     # request; the benchmark measures both).
     page_cache: bool = True
+    # Signs the session cookie; default: a random key kept in var/secret-key (mode 0600).
+    secret_key: str = ""
+    # Session and CSRF cookies only over HTTPS (behind the county's HTTPS reverse proxy).
+    secure_cookies: bool = False
+    # Where Flask-Limiter counts login attempts: memory:// per process, redis://... when
+    # several hosts serve.
+    limiter_storage: str = "memory://"
+    # Single sign-on behind the extranet's proxy: the header naming the signed-in user, trusted
+    # only from these proxy addresses (both empty: off).
+    # Reverse proxies in front (nginx: 1): the client's address and scheme are then read from
+    # X-Forwarded-For / X-Forwarded-Proto, for the audit log and the login rate limit.
+    proxy_count: int = 0
+    auth_proxy_header: str = ""
+    auth_proxy_addresses: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -32,6 +46,14 @@ class Settings:
             "stale_after_hours": int(os.environ.get("DASHBOARD_STALE_HOURS", "36")),
             "internal_url": os.environ.get("DASHBOARD_INTERNAL_URL", "").rstrip("/"),
             "page_cache": os.environ.get("DASHBOARD_PAGE_CACHE", "1") != "0",
+            "secret_key": os.environ.get("DASHBOARD_SECRET_KEY", ""),
+            "secure_cookies": os.environ.get("DASHBOARD_SECURE_COOKIES", "0") == "1",
+            "limiter_storage": os.environ.get("DASHBOARD_LIMITER_STORAGE", "memory://"),
+            "proxy_count": int(os.environ.get("DASHBOARD_PROXY_COUNT", "0")),
+            "auth_proxy_header": os.environ.get("DASHBOARD_AUTH_PROXY_HEADER", ""),
+            "auth_proxy_addresses": tuple(
+                a.strip() for a in os.environ.get("DASHBOARD_AUTH_PROXY_ADDRESSES", "").split(",")
+                if a.strip()),
             "today": (dt.date.fromisoformat(os.environ["DASHBOARD_TODAY"])
                       if os.environ.get("DASHBOARD_TODAY") else None),
         }

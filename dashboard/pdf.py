@@ -17,15 +17,20 @@ import io
 import os
 import re
 import shutil
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import Flask, Response, request, send_file
 from flask.typing import ResponseReturnValue
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
+from sqlalchemy import Engine
 
 from callbacks.context import AppContext
 from callbacks.weekly import requested_week
+from dashboard.auth import printing_cookie
+from data_access import access
+from data_access.audit import record_request
 from data_access.cache import data_version
 from data_access.divisions import division_table
 from data_access.exports import sheets_to_xlsx
@@ -66,9 +71,10 @@ def chromium_path() -> str:
     return path
 
 
-def render_pdf(url: str, footer_note: str = "") -> bytes:
+def render_pdf(url: str, footer_note: str = "", cookie: dict[str, str] | None = None) -> bytes:
     """Prints the page at `url` as A4 landscape once the report on it is drawn; every page's
-    footer carries `footer_note` (the export and its data version) and the page number."""
+    footer carries `footer_note` (the export and its data version) and the page number.
+    cookie: the session cookie (name, value) chromium signs in with."""
     footer = FOOTER.format(note=f"{html.escape(footer_note)} · " if footer_note else "")
     try:
         with sync_playwright() as playwright:
@@ -76,6 +82,9 @@ def render_pdf(url: str, footer_note: str = "") -> bytes:
                                                  args=CHROMIUM_ARGS)
             try:
                 page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 990})
+                if cookie:
+                    page.context.add_cookies([{"name": cookie["name"], "value": cookie["value"],
+                                              "url": url}])
                 page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
                 page.wait_for_selector(f"#{ids.WEEKLY_READY}", state="attached",
                                        timeout=PAGE_TIMEOUT_MS)
@@ -105,7 +114,7 @@ def _asked_week(context: AppContext) -> Period | ResponseReturnValue:
         return _message(400, zh, en or zh)
 
 
-def _export(context: AppContext, internal_url: str,
+def _export(server: Flask, context: AppContext, internal_url: str,
             township_code: str | None) -> ResponseReturnValue:
     lang = parse_lang(request.args.get("lang"))
     week = _asked_week(context)
@@ -122,44 +131,57 @@ def _export(context: AppContext, internal_url: str,
         note = t("pdf_footer", lang).format(week=week.label, id=export_id,
                                             version=data_version(context.engine),
                                             as_of=report.data_as_of)
-        pdf = render_pdf(f"{base}/weekly/export/{export_id}?{urlencode({'print': 1})}", note)
+        with printing_cookie(server, context.engine, access.current_principal()) as cookie:
+            pdf = render_pdf(f"{base}/weekly/export/{export_id}?{urlencode({'print': 1})}",
+                             note, cookie)
     except PdfError as error:
         return _message(503, t("pdf_failed", "zh").format(id=export_id, reason=error),
                         t("pdf_failed", "en").format(id=export_id, reason=error))
     attach_pdf(context.engine, export_id, pdf)
+    record_request(context.engine, "export_pdf",
+                   f"export #{export_id} {week.label} {township_code or 'county'}")
     name = division_table(context.engine).at[township_code, "name"] if township_code \
         else "石首市"
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"{name}_周调度_{week.label}_{export_id}.pdf")
 
 
-def _workbook(report: WeeklyReport, lang: Lang, name: str) -> ResponseReturnValue:
-    """Every red flag's rows, a sheet each: the full lists behind the printed report."""
-    return send_file(io.BytesIO(sheets_to_xlsx(flag_sheets(report, lang))),
+def _workbook(engine: Engine, report: WeeklyReport, lang: Lang,
+              name: str) -> ResponseReturnValue:
+    """Every red flag's rows the viewer may see, a sheet each: the full lists behind the
+    printed report."""
+    visible = replace(report, flags=tuple(
+        replace(flag, rows=tuple(row for row in flag.rows
+                                 if access.row_visible(row.township_code)))
+        for flag in report.flags))
+    sheets = flag_sheets(visible, lang)
+    record_request(engine, "export_workbook",
+                   f"{name}: {sum(len(frame) for _, frame, _ in sheets)} rows")
+    return send_file(io.BytesIO(sheets_to_xlsx(sheets)),
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      as_attachment=True, download_name=f"{name}.xlsx")
 
 
 def register(server: Flask, context: AppContext, internal_url: str = "") -> None:
     """internal_url: where the server's chromium reaches the app (Settings.internal_url)."""
-    @server.get("/weekly/pdf")
+    @server.post("/weekly/pdf")
     def weekly_pdf() -> ResponseReturnValue:
-        return _export(context, internal_url, None)
+        return _export(server, context, internal_url, None)
 
-    @server.get("/weekly/<code>/pdf")
+    @server.post("/weekly/<code>/pdf")
     def township_pdf(code: str) -> ResponseReturnValue:
         table = division_table(context.engine)
         if not CODE_PATTERN.match(code) or code not in table.index \
                 or table.at[code, "level"] != "township":
             return _message(404, f"未知的乡镇代码 {code}", f"unknown township code {code}")
-        return _export(context, internal_url, code)
+        return _export(server, context, internal_url, code)
 
     @server.get("/weekly/flags.xlsx")
     def flags_workbook() -> ResponseReturnValue:
         week = _asked_week(context)
         if not isinstance(week, Period):
             return week
-        return _workbook(weekly_report(context.engine, week),
+        return _workbook(context.engine, weekly_report(context.engine, week),
                          parse_lang(request.args.get("lang")), f"预警明细_{week.label}")
 
     @server.get("/weekly/export/<int:export_id>/flags.xlsx")
@@ -168,7 +190,7 @@ def register(server: Flask, context: AppContext, internal_url: str = "") -> None
         if export is None:
             return _message(404, t("export_not_found", "zh"), t("export_not_found", "en"))
         report = WeeklyReport.from_json(export["snapshot"]["report"])
-        return _workbook(report, parse_lang(export["lang"]),
+        return _workbook(context.engine, report, parse_lang(export["lang"]),
                          f"预警明细_{report.week}_{export_id}")
 
     @server.get("/weekly/export/<int:export_id>.pdf")

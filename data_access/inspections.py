@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Engine, Select, and_, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from data_access import access
 from data_access.cache import cached
 from data_access.models import (
     Division,
@@ -100,7 +101,8 @@ def open_rows(engine: Engine, as_of: dt.date) -> pd.DataFrame:
     def not_by(column: InstrumentedAttribute) -> ColumnElement[bool]:
         return or_(column.is_(None), column > as_of)
 
-    query = (_result_query().where(result.drawn_on <= as_of, or_(
+    query = (_result_query().where(*access.township_is(result.township_code),
+                                   result.drawn_on <= as_of, or_(
         and_(result.disposal == RECTIFY_DISPOSAL, not_by(result.rectified_on)),
         and_(result.inspected_on.is_not(None), not_by(result.published_on)),
         and_(not_by(result.inspected_on), InspectionTask.planned_end < as_of)))

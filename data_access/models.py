@@ -423,3 +423,76 @@ class ServiceDaily(Base):
     bad_fixed: Mapped[int] = mapped_column(Integer, default=0)
     instant: Mapped[int] = mapped_column(Integer, default=0)
     instant_half_day: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- accounts --------------------------------------------------------------------------------
+
+class User(Base):
+    """An account. Roles: leader, supervisor, township (bound to township_code), admin.
+
+    Passwords are argon2 hashes; an admin-set password must be changed at first login
+    (must_change_password). Accounts are disabled, never deleted: the audit log names them."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    township_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class UserSession(Base):
+    """A signed-in browser: the cookie holds the random key, the table its SHA-256. Ended on
+    logout, on disabling the account, or after the idle timeout (last_seen_at).
+
+    A wall screen's session belongs to its wall token instead of a user."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("access_token.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AccessToken(Base):
+    """A wall screen's or an API client's token: random, shown once, stored as its SHA-256.
+    Wall tokens read the wall only; API tokens act as their user (user_id)."""
+
+    __tablename__ = "access_token"
+    __table_args__ = (UniqueConstraint("kind", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # wall / api
+    name: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AuditEvent(Base):
+    """What happened, when, by whom, from where, and how it ended. Only ever inserted: nothing
+    in the app updates or deletes a row (retention: at least 180 days, kept indefinitely)."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)  # "" when none is known
+    event: Mapped[str] = mapped_column(String(32), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))  # ok / failed / refused
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, Select, func, or_, select
 
+from data_access import access
 from data_access.aggregates import between, count_where, day_of, open_past_due
 from data_access.cache import cached
 from data_access.models import Division, ServiceCase, ServiceItem
@@ -78,10 +79,16 @@ def bad_reviews(engine: Engine, period: Period) -> pd.DataFrame:
     return _read(engine, query)
 
 
-@cached
 def case_rows(engine: Engine, period: Period, township_code: str | None = None,
               hall_level: str | None = None) -> tuple[pd.DataFrame, int]:
-    """Cases accepted in the period (of a township and/or hall level): rows and the full count."""
+    """Cases accepted in the period (of a township and/or hall level) that the viewer may
+    see: rows and the full count."""
+    return _case_rows(engine, period, access.row_township(township_code), hall_level)
+
+
+@cached
+def _case_rows(engine: Engine, period: Period, township_code: str | None,
+               hall_level: str | None) -> tuple[pd.DataFrame, int]:
     conditions = [between(ServiceCase.accepted_at, period)]
     if township_code:
         conditions.append(ServiceCase.township_code == township_code)

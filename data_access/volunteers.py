@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, Select, and_, case, func, literal, select
 from sqlalchemy.orm import aliased
 
+from data_access import access
 from data_access.aggregates import between, month_of
 from data_access.cache import cached
 from data_access.divisions import COUNTY_CODE
@@ -160,12 +161,17 @@ def last_activities(engine: Engine, as_of: dt.date) -> pd.DataFrame:
     return frame
 
 
-@cached
 def activity_rows(engine: Engine, period: Period,
                   township_code: str | None = None) -> tuple[pd.DataFrame, int]:
-    """Activities that started in the period (of one township): rows, earliest first, and the
-    full count. Columns: code, start_at, end_at, team, team_level, category, village,
-    township, theme, volunteers, hours, beneficiaries."""
+    """Activities that started in the period (of one township) that the viewer may see: rows,
+    earliest first, and the full count. Columns: code, start_at, end_at, team, team_level,
+    category, village, township, theme, volunteers, hours, beneficiaries."""
+    return _activity_rows(engine, period, access.row_township(township_code))
+
+
+@cached
+def _activity_rows(engine: Engine, period: Period,
+                   township_code: str | None) -> tuple[pd.DataFrame, int]:
     conditions = [between(VolunteerActivity.start_at, period)]
     if township_code:
         conditions.append(VolunteerActivity.township_code == township_code)

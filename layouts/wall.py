@@ -123,7 +123,9 @@ def status_parts(wall_status: dict[str, Any], lang: Lang,
     as_of = wall_status.get("data_as_of") or "—"
     footer = (f"{t('data_as_of', lang)} {as_of}",
               f"{t('wall_refreshed', lang)} {wall_status.get('checked_at') or '—'}")
-    if state == "offline":
+    if state == "revoked":
+        key, values = "wall_revoked", {}
+    elif state == "offline":
         key, values = "wall_offline", {"since": wall_status.get("since") or "—", "as_of": as_of}
     elif state == "stale":
         key, values = "wall_stale", {"hours": stale_hours, "as_of": as_of}

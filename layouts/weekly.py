@@ -285,7 +285,9 @@ def report_body(report: WeeklyReport, lang: Lang, bulletin: str,
 
 
 def week_controls(week: str, weeks: list[str], previous: str | None, following: str | None,
-                  pdf_href: str, lang: Lang) -> html.Div:
+                  pdf_href: str, form_token: str, lang: Lang) -> html.Div:
+    """pdf_href: where the PDF export is POSTed (it stores an export), with the form's CSRF
+    token."""
     return html.Div([
         html.Label(t("week_label", lang), htmlFor=ids.WEEKLY_WEEK, className="control-label"),
         dcc.Dropdown(id=ids.WEEKLY_WEEK, options=[{"label": w, "value": w} for w in weeks],
@@ -294,8 +296,10 @@ def week_controls(week: str, weeks: list[str], previous: str | None, following: 
         if previous else None,
         dcc.Link(f"{t('next_week', lang)} ›", href=following, className="button")
         if following else None,
-        html.A(t("export_pdf", lang), href=pdf_href, className="button primary",
-               id=ids.WEEKLY_PDF, download=""),
+        html.Form([dcc.Input(type="hidden", name="csrf_token", value=form_token),
+                   html.Button(t("export_pdf", lang), type="submit", id=ids.WEEKLY_PDF,
+                               className="button primary")],
+                  method="POST", action=pdf_href, className="pdf-form"),
         html.Button(t("print", lang), id=ids.WEEKLY_PRINT, n_clicks=0, className="button"),
         dcc.Store(id=ids.WEEKLY_PRINTED),
     ], className="controls weekly-controls")

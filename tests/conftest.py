@@ -44,6 +44,7 @@ pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.live_server",
     "tests.fixtures.demo_db",
+    "tests.fixtures.accounts",
 ]
 
 # Markers follow the fixtures: `-m "not browser"` / `-m "not postgres"` select without chromium

@@ -24,10 +24,13 @@ def sqlite_url(folder: Path, name: str = "test.sqlite3") -> str:
 
 
 def snapshot(engine: Engine) -> dict[str, tuple[int, str]]:
-    """Row count and SHA-256 of the ordered rows of every table."""
+    """Row count and SHA-256 of the ordered rows of every table but the audit log (which
+    records a refused import: that is its job)."""
     result = {}
     with engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
+            if table.name == "audit_event":
+                continue
             rows = connection.execute(select(table).order_by(*table.primary_key.columns)).all()
             digest = hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
             result[table.name] = (len(rows), digest)

@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from data_access.demo import economy
+from data_access.demo.provenance import mark_demo_imports
 from data_access.demo.shared import (
     DemoContext,
     Step,
@@ -81,7 +82,8 @@ def _write(engine: Engine, ctx: DemoContext, step: Step, frame: pd.DataFrame,
 
 def build_demo(engine: Engine, as_of: dt.date, work_dir: Path,
                progress: Callable[[StepTiming], None] | None = None) -> list[ImportReport]:
-    """Generates the demo data up to as_of, writes the county files, imports them all."""
+    """Generates the demo data up to as_of, writes the county files, imports them all, and
+    logs the marker that tells these imports from real ones (data_access/demo/provenance.py)."""
     ctx = demo_context(engine, as_of)
     work_dir.mkdir(parents=True, exist_ok=True)
     made: dict[str, pd.DataFrame] = {}
@@ -100,6 +102,7 @@ def build_demo(engine: Engine, as_of: dt.date, work_dir: Path,
         if progress is not None:
             progress(StepTiming(step.domain_id, path, rows, generated - started,
                                 written - generated, time.perf_counter() - written))
+    mark_demo_imports(engine, reports, as_of)
     return reports
 
 

@@ -158,6 +158,7 @@ def test_a_recorded_draw_is_verified_on_its_record_page(page, live_server_factor
                           check=False)
     assert made.returncode == 0, made.stderr
     server = live_server_factory(url, env={"DASHBOARD_TODAY": "2026-11-16"})
+    page.sign_in(server, "supervisor", url)
     page.goto(f"{server}/inspections/task/T2")
     draw = page.locator(".insp-draw")
     expect(draw.locator(".insp-seed")).to_have_text("20261008-7")

@@ -11,15 +11,19 @@ from playwright.sync_api import expect
 
 from layouts.wall import PANELS
 from tests.conftest import DEMO_AS_OF
+from tests.fixtures.accounts import wall_address
 
 WALL_VIEWPORT = {"width": 1920, "height": 1080}
 TOWNSHIPS = ("东升镇", "绣林街道", "天鹅洲开发区", "横沟市镇", "团山寺镇")
 CLOCK = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 
 
-def _open_wall(page, base_url: str, query: str) -> None:
+def _open_wall(page, base_url: str, query: str, database_url: str | None = None) -> None:
+    """The wall as a signed-in user sees it, or (database_url given) as a wall screen opened
+    with a new wall token on that database."""
     page.set_viewport_size(WALL_VIEWPORT)
-    page.goto(f"{base_url}/wall?{query}")
+    page.goto(wall_address(database_url, base_url, query) if database_url
+              else f"{base_url}/wall?{query}")
     # Set once: if the page reloaded, the marker would be gone.
     page.evaluate("window.wallTestMarker = 'not reloaded'")
 
@@ -98,7 +102,7 @@ def test_stale_data_are_flagged(page, live_server_factory, demo_database_url,
     # Any import is older than 0 hours: the data count as stale.
     server = live_server_factory(demo_database_url, env={"DASHBOARD_TODAY": DEMO_AS_OF,
                                                          "DASHBOARD_STALE_HOURS": "0"})
-    _open_wall(page, server, "refresh=60")
+    _open_wall(page, server, "refresh=60", demo_database_url)
     banner = page.locator(".wall-banner")
     expect(banner).to_be_visible()
     expect(banner.locator(".wall-banner-main")).to_contain_text("数据已超过 0 小时未更新")
@@ -112,7 +116,7 @@ def test_database_stopped_keeps_the_last_data_and_recovers(page, wall_postgres,
                                                            live_server_factory, assert_offline,
                                                            assert_no_console_errors) -> None:
     server = live_server_factory(wall_postgres.url, env={"DASHBOARD_TODAY": DEMO_AS_OF})
-    _open_wall(page, server, "rotate=3600&refresh=2")
+    _open_wall(page, server, "rotate=3600&refresh=2", wall_postgres.url)
     expect(_map_labels(page)).to_have_count(15)
     banner = page.locator(".wall-banner")
     expect(banner).to_be_hidden()

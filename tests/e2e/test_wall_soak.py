@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import DEMO_AS_OF
+from tests.fixtures.accounts import wall_address
 
 ROTATE = "0.2"
 REFRESH = "2"
@@ -55,14 +56,15 @@ def test_wall_memory_stays_flat(page, wall_postgres, live_server_factory,
                                 assert_no_console_errors) -> None:
     server = live_server_factory(wall_postgres.url, env={"DASHBOARD_TODAY": DEMO_AS_OF})
     page.set_viewport_size({"width": 1920, "height": 1080})
-    page.goto(f"{server}/wall?rotate={ROTATE}&refresh={REFRESH}")
+    page.goto(wall_address(wall_postgres.url, server, f"rotate={ROTATE}&refresh={REFRESH}"))
     expect(page.locator('.wall-panel[data-panel="map"] .scattergeo text')).to_have_count(15)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")
 
     # Warm-up: caches, fonts and the first redraw settle before the baseline is taken.
     _import_and_wait(page, wall_postgres)
-    page.wait_for_function(f"Number(document.querySelector('.wall').dataset.rotations) >= "
+    # A function, not an expression: the page's Content-Security-Policy forbids eval.
+    page.wait_for_function(f"() => Number(document.querySelector('.wall').dataset.rotations) >= "
                            f"{WARM_UP_ROTATIONS}")
     warm = _metrics(cdp)
     start = _rotations(page)

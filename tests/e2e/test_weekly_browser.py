@@ -8,7 +8,6 @@ import hashlib
 import io
 import re
 import unicodedata
-import urllib.request
 
 import openpyxl
 import pypdf
@@ -54,6 +53,11 @@ def _printed(text: str) -> re.Pattern[str]:
     folded = unicodedata.normalize("NFKC", re.sub(r"\s+", "", text))
     return re.compile("".join("[\u2e80-\u9fff]" if "\u4e00" <= c <= "\u9fff"
                               else re.escape(c) for c in folded))
+
+
+def _csrf(page) -> str:
+    """The CSRF token the app gives the signed-in browser (the cookie dash-renderer sends)."""
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "_csrf_token")
 
 
 def test_rank_cards_flags_and_bulletin_match_the_indicator_module(
@@ -174,8 +178,8 @@ def test_pdf_exports_are_stored_with_their_numbers(page, demo_server, report, sc
     page.reload()
     exports = page.locator(".exports-list")
     expect(exports).to_contain_text(f"#{export_id}")
-    with urllib.request.urlopen(f"{demo_server}/weekly/export/{export_id}.pdf") as response:
-        assert hashlib.sha256(response.read()).hexdigest() == hashlib.sha256(data).hexdigest()
+    stored = page.request.get(f"{demo_server}/weekly/export/{export_id}.pdf")
+    assert hashlib.sha256(stored.body()).hexdigest() == hashlib.sha256(data).hexdigest()
     page.goto(f"{demo_server}/weekly/export/{export_id}")
     expect(page.locator(".archive-notice")).to_contain_text(f"#{export_id}")
     shown = _cards(page, "service_on_time_rate")
@@ -185,17 +189,20 @@ def test_pdf_exports_are_stored_with_their_numbers(page, demo_server, report, sc
     # The printed report's attachment: every flag's rows, all of them, a sheet each.
     for url in (f"{demo_server}/weekly/export/{export_id}/flags.xlsx",
                 f"{demo_server}/weekly/flags.xlsx?week={WEEK.label}"):
-        with urllib.request.urlopen(url) as response:
-            workbook = openpyxl.load_workbook(io.BytesIO(response.read()), read_only=True)
+        response = page.request.get(url)
+        workbook = openpyxl.load_workbook(io.BytesIO(response.body()), read_only=True)
         sheets = workbook.worksheets
         assert len(sheets) == len(report.flags)
         for sheet, flag in zip(sheets, report.flags, strict=True):
             assert sheet.max_row - 1 == flag.count, (sheet.title, flag.kind)
 
-    with urllib.request.urlopen(f"{demo_server}/weekly/{TIAOGUAN}/pdf?week={WEEK.label}",
-                                timeout=90) as response:
-        assert response.headers["Content-Type"] == "application/pdf"
-        township_text, _ = _pdf_text(response.read())
+    # A state change (it stores an export): a POST with the page's CSRF token, never a GET.
+    fetched = page.request.get(f"{demo_server}/weekly/{TIAOGUAN}/pdf?week={WEEK.label}")
+    assert fetched.headers["content-type"] != "application/pdf"
+    response = page.request.post(f"{demo_server}/weekly/{TIAOGUAN}/pdf?week={WEEK.label}",
+                                 headers={"X-CSRFToken": _csrf(page)}, timeout=90_000)
+    assert response.headers["content-type"] == "application/pdf"
+    township_text, _ = _pdf_text(response.body())
     assert "调关镇周报" in township_text
     assert "按时办结率" in township_text
 
@@ -205,10 +212,13 @@ def test_a_bad_week_gets_a_clear_message(page, demo_server) -> None:
     expect(page.locator(".error")).to_contain_text("YYYY-Www")
     page.goto(f"{demo_server}/weekly/export/999999")
     expect(page.locator(".not-found")).to_be_visible()
-    with pytest.raises(urllib.error.HTTPError) as error:
-        urllib.request.urlopen(f"{demo_server}/weekly/pdf?week=2027-W10")
-    assert error.value.code == 400
-    assert "尚未开始" in error.value.read().decode()
+    response = page.request.post(f"{demo_server}/weekly/pdf?week=2027-W10",
+                                 headers={"X-CSRFToken": _csrf(page)})
+    assert response.status == 400
+    assert "尚未开始" in response.text()
+    # Without the token the POST is refused before anything is stored.
+    refused = page.request.post(f"{demo_server}/weekly/pdf?week={WEEK.label}")
+    assert refused.status == 400 and "表单已过期或来源不明" in refused.text()
 
 
 def test_the_first_screen_fits_the_projector(page, demo_server, report, screenshot_dir,

@@ -10,6 +10,7 @@ import pytest
 from dashboard.app import create_app
 from dashboard.config import Settings
 from metrics.indicators import INDICATORS
+from tests.fixtures.accounts import SignedInClient, accounts_in
 
 SEED_FACTS = Path(__file__).resolve().parents[2] / "data" / "reference" / "seed_facts.csv"
 
@@ -17,7 +18,7 @@ SEED_FACTS = Path(__file__).resolve().parents[2] / "data" / "reference" / "seed_
 @pytest.fixture(scope="module")
 def client(demo_database_url: str):
     app = create_app(Settings.from_env(database_url=demo_database_url))
-    return app.server.test_client()
+    return SignedInClient(app, accounts_in(demo_database_url)["leader"])
 
 
 def _values(client, **params: str) -> dict[str, float | None]:

@@ -25,6 +25,7 @@ from layouts.formatting import format_value
 from layouts.grid import indicator_column
 from metrics.indicators import INDICATORS
 from tests.component_tree import components, text_of
+from tests.fixtures.accounts import SignedInClient, accounts_in
 
 TODAY = dt.date(2026, 11, 15)  # the demo database's as-of date
 PERIOD = "2025"
@@ -52,7 +53,7 @@ def context(demo_context: AppContext) -> AppContext:
 @pytest.fixture(scope="module")
 def client(demo_database_url: str):
     app = create_app(Settings.from_env(database_url=demo_database_url, today=TODAY))
-    return app.server.test_client()
+    return SignedInClient(app, accounts_in(demo_database_url)["leader"])
 
 
 def _props(node: object) -> dict:
