@@ -32,5 +32,8 @@ class AppContext:
         return self.settings.today or dt.date.today()
 
     def now(self) -> dt.datetime:
-        """The time a change is recorded at (to the second)."""
-        return dt.datetime.now().replace(microsecond=0)
+        """The time a change is recorded at (to the second): on the pinned day, when "today" is
+        pinned, so that what users do falls in the weeks the screens show."""
+        now = dt.datetime.now().replace(microsecond=0)
+        return dt.datetime.combine(self.settings.today, now.time()) if self.settings.today \
+            else now

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from callbacks.admin import audit_page
 from callbacks.domains import Page, domain_pages
+from callbacks.duban import duban_item_page, duban_page
 from callbacks.views import overview_page, township_page, village_page
 from callbacks.wall import wall_screen
 from callbacks.weekly import archived_page, weekly_page, weekly_township_page
@@ -26,6 +27,8 @@ PAGES: tuple[tuple[str, Page], ...] = (
     (r"^/weekly$", weekly_page),
     (r"^/weekly/(\d{12})$", weekly_township_page),
     (r"^/weekly/export/(\d{1,9})$", archived_page),
+    (r"^/duban$", duban_page),
+    (r"^/duban/(\d{1,9})$", duban_item_page),
     (r"^/admin/audit$", audit_page),
 )
 

@@ -118,7 +118,7 @@ def month_rows(context: AppContext, months: pd.DataFrame, lang: Lang) -> pd.Data
 
 def _teams(context: AppContext, period: Period, query: dict[str, str], lang: Lang) -> list:
     units = unit_teams(context.engine)
-    gaps = team_gaps(units)
+    gaps = shortfall_rows(context)
     summary = ui.panel(t("vol_teams", lang), [
         ui.minimum_table(minimum_summary(units), lang),
         ui.graph(ids.VOLUNTEERS_CATEGORY_CHART,

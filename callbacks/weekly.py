@@ -14,12 +14,14 @@ from data_access import access
 from data_access.audit import record_request
 from data_access.calendar import calendar_warning
 from data_access.divisions import division_table
+from data_access.duban import week_summary
 from data_access.meeting_copy import MarkRefused, mark_meeting_copy, meeting_copy
 from data_access.weekly import export_snapshot, list_exports
 from data_access.weekly_report import weekly_report
 from layouts import ids
 from layouts.bulletin import bulletin_text
 from layouts.calendar_notice import calendar_notice
+from layouts.duban import week_panel
 from layouts.i18n import Lang, parse_lang, t
 from layouts.weekly import (
     archive_notice,
@@ -90,7 +92,9 @@ def weekly_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple
         calendar_notice(calendar_warning(context.engine, context.today()), lang),
         comparison_note(report, lang),
         report_body(report, lang, bulletin_text(report, lang),
-                    f"/weekly/flags.xlsx?{urlencode({'week': week.label, 'lang': lang})}"),
+                    f"/weekly/flags.xlsx?{urlencode({'week': week.label, 'lang': lang})}",
+                    access.row_visible),
+        week_panel(week_summary(context.engine, week).to_dict("records"), week.label, lang),
         exports_list(list_exports(context.engine, week.label),
                      meeting_copy(context.engine, week.label), lang),
         ready_marker(report),
@@ -137,7 +141,9 @@ def archived_page(context: AppContext, lang: Lang, query: dict[str, str],
     else:
         body = [notice, comparison_note(report, shown),
                 report_body(report, shown, export["snapshot"]["bulletin"],
-                            f"/weekly/export/{export['id']}/flags.xlsx")]
+                            f"/weekly/export/{export['id']}/flags.xlsx", access.row_visible)]
+        if "duban" in export["snapshot"]:  # exports made before the ledger have none
+            body.append(week_panel(export["snapshot"]["duban"], report.week, shown))
         title = _title(report, shown)
     trail = [(t("county_name", lang), "/"),
              (t("weekly", lang), weekly_href("/weekly", report.week, lang)),

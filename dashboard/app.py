@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import exports, navigation, router, wall, weekly
+from callbacks import duban, exports, navigation, router, wall, weekly
 from callbacks.context import AppContext
 from callbacks.domains import domain_modules
-from dashboard import api, auth, pdf
+from dashboard import api, auth, files, pdf
 from dashboard.config import Settings
 from data_access.calendar import sync_calendar
 from data_access.db import get_engine
@@ -32,10 +32,11 @@ def create_app(settings: Settings | None = None) -> Dash:
     # The pages' components, which the router draws later: callbacks are checked against them.
     app.validation_layout = validation_layout()  # type: ignore[assignment]  # Dash declares it None
     # The pages shared by all domains, then each declared domain's own (metrics/domains.py).
-    for module in (router, navigation, exports, weekly, wall, *domain_modules()):
+    for module in (router, navigation, exports, weekly, duban, wall, *domain_modules()):
         module.register(app, context)
     api.register(app.server, context)
     # The county's holiday calendar, loaded before the first request and again after imports.
     app.server.before_request(lambda: sync_calendar(context.engine))
     pdf.register(app.server, context, settings.internal_url)
+    files.register(app.server, context)
     return app

@@ -42,13 +42,13 @@ from data_access.credentials import (
     start_session,
     token_id,
 )
+from data_access.duban import open_count
 from data_access.models import User
 from data_access.paths import PROJECT_ROOT
 
 SECRET_KEY_FILE = PROJECT_ROOT / "var" / "secret-key"
 CSRF_COOKIE = "_csrf_token"  # the cookie dash-renderer sends back as X-CSRFToken
 KNOWN_SESSIONS = 10_000  # live sessions remembered per process for a database outage
-LOGIN_LIMIT = "10 per minute"  # per address, beside the per-account lockout
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -231,7 +231,8 @@ def install(app: Dash, context: AppContext, settings: Settings) -> None:
             return _text(401, "请先登录", "login required")
         if decision.outcome == "password":
             if request.method == "GET" and not request.path.startswith(("/api/", "/_dash")):
-                return redirect("/password")
+                return redirect("/password?" + urlencode(
+                    {"next": request.full_path.rstrip("?")}))
             return _text(403, "请先修改初始密码", "change your password first")
         audit.record(engine, "forbidden", at=now(),
                      username=principal.name if principal else "", outcome="refused",
@@ -278,13 +279,15 @@ def install(app: Dash, context: AppContext, settings: Settings) -> None:
         principal = access.current_principal()
         if principal is None or principal.kind != "user":
             return page
-        bar = auth_pages.account_bar(principal, auth_pages.lang_of(request))
+        waiting = open_count(engine, principal.township_code) \
+            if principal.is_township and principal.township_code else None
+        bar = auth_pages.account_bar(principal, auth_pages.lang_of(request), waiting)
         return page.replace("<body>", "<body>" + bar, 1)
 
     app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]
 
     @server.route("/login", methods=["GET", "POST"])
-    @limiter.limit(LOGIN_LIMIT, methods=["POST"])
+    @limiter.limit(settings.login_rate, methods=["POST"])
     def login() -> ResponseReturnValue:
         lang = auth_pages.lang_of(request)
         target = _safe_next(request.values.get("next"))
@@ -293,7 +296,9 @@ def install(app: Dash, context: AppContext, settings: Settings) -> None:
         username = request.form.get("username", "").strip()
         result = check_login(engine, username, request.form.get("password", ""), now())
         if result.account is None:
-            event = "lockout" if result.outcome == "locked" else "login"
+            # One lockout event when the account locks; refused attempts while locked are
+            # failed logins.
+            event = "lockout" if result.newly_locked else "login"
             audit.record(engine, event, at=now(), username=username[:64], outcome="failed",
                          ip=client_ip(), detail=result.outcome)
             return auth_pages.login_page(lang, target, result.outcome, result.locked_until,
@@ -304,7 +309,9 @@ def install(app: Dash, context: AppContext, settings: Settings) -> None:
                                       account.township_code, account.must_change_password,
                                       key)))
         audit.record(engine, "login", at=now(), username=account.username, ip=client_ip())
-        return redirect("/password" if account.must_change_password else target)
+        if account.must_change_password:
+            return redirect("/password?" + urlencode({"next": target, "lang": lang}))
+        return redirect(target)
 
     @server.post("/logout")
     def logout() -> ResponseReturnValue:
@@ -321,19 +328,24 @@ def install(app: Dash, context: AppContext, settings: Settings) -> None:
         principal = access.current_principal()
         if principal is None or principal.kind != "user":
             return _text(403, "无权访问", "forbidden")
+        target = _safe_next(request.values.get("next"))
         if request.method == "GET":
-            return auth_pages.password_page(lang, principal)
+            return auth_pages.password_page(lang, principal, next_path=target)
         new = request.form.get("new_password", "")
         if new != request.form.get("confirm_password", ""):
-            return auth_pages.password_page(lang, principal, "密码两次输入不一致 / the two "
-                                            "new passwords differ", status=400)
+            refused = "密码两次输入不一致 / the two new passwords differ"
+            audit.record(engine, "password_change", at=now(), username=principal.name,
+                         outcome="failed", ip=client_ip(), detail=refused)
+            return auth_pages.password_page(lang, principal, refused, status=400,
+                                            next_path=target)
         try:
             change_password(engine, principal.name, request.form.get("current_password", ""),
                             new, now())
         except AccountError as refused:
             audit.record(engine, "password_change", at=now(), username=principal.name,
                          outcome="failed", ip=client_ip(), detail=str(refused))
-            return auth_pages.password_page(lang, principal, str(refused), status=400)
+            return auth_pages.password_page(lang, principal, str(refused), status=400,
+                                            next_path=target)
         audit.record(engine, "password_change", at=now(), username=principal.name,
                      ip=client_ip())
         # The old session carried "must change": a new one carries the account as it is now.
@@ -344,4 +356,4 @@ def install(app: Dash, context: AppContext, settings: Settings) -> None:
             key = start_session(engine, now(), client_ip(), user_id=result.account.id)
             login_user(SignedIn(Principal("user", principal.name, principal.role,
                                           principal.township_code, False, key)))
-        return redirect("/" + (f"?lang={lang}" if lang == "en" else ""))
+        return redirect(target)

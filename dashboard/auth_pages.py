@@ -4,6 +4,7 @@ are allowed to load), in the app's stylesheet, zh-CN first with an English switc
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from flask import Request, Response, render_template_string
 from flask_wtf.csrf import generate_csrf
@@ -71,11 +72,18 @@ def login_page(lang: Lang, next_path: str, outcome: str = "",
     return _page(lang, t("login", lang), status=status,
                  error=_failure(outcome, locked_until, lang) if outcome else "",
                  fields=fields, action=f"/login?lang={lang}", submit=t("login", lang),
-                 next_path=next_path, switch_href=f"/login?lang={other}&next={next_path}")
+                 next_path=next_path,
+                 switch_href="/login?" + urlencode({"lang": other, "next": next_path}))
+
+
+def in_language(message: str, lang: Lang) -> str:
+    """One side of a "中文 / English" message."""
+    zh, _, en = message.partition(" / ")
+    return (en or zh) if lang == "en" else zh
 
 
 def password_page(lang: Lang, principal: Principal, error: str = "",
-                  status: int = 200) -> Response:
+                  status: int = 200, next_path: str = "") -> Response:
     fields = (("current_password", t("current_password", lang), "password", "current-password"),
               ("new_password", t("new_password", lang), "password", "new-password"),
               ("confirm_password", t("confirm_password", lang), "password", "new-password"))
@@ -84,20 +92,24 @@ def password_page(lang: Lang, principal: Principal, error: str = "",
         note = t("password_first_login", lang) + " " + note
     return _page(lang, f"{t('change_password', lang)} · {principal.name}"
                        f"（{t('role_' + principal.role, lang)}）",
-                 status=status, error=error, note=note, fields=fields,
-                 action=f"/password?lang={lang}", submit=t("change_password", lang))
+                 status=status, error=in_language(error, lang), note=note, fields=fields,
+                 action=f"/password?lang={lang}", submit=t("change_password", lang),
+                 next_path=next_path)
 
 
 def message_page(status: int, key: str, lang: Lang = "zh") -> Response:
     return _page(lang, t(key, lang), status=status, note=t(f"{key}_note", lang))
 
 
-def account_bar(principal: Principal, lang: Lang) -> str:
+def account_bar(principal: Principal, lang: Lang, waiting: int | None = None) -> str:
     """The strip above every page: who is signed in, change password, sign out (a POST with
     the CSRF token), and the audit log for administrators. Plain HTML in Dash's index page:
     drawn per request, outside the pages a cache keeps."""
     suffix = "?lang=en" if lang == "en" else ""
     links = [f'<a href="/password{suffix}">{escape(t("change_password", lang))}</a>']
+    if waiting:  # a township officer's open 督办 items
+        links.insert(0, f'<a href="/duban{suffix}" class="duban-badge">'
+                        f'{escape(t("duban_badge", lang).format(n=waiting))}</a>')
     if principal.role == "admin":
         links.append(f'<a href="/admin/audit{suffix}">{escape(t("audit_log", lang))}</a>')
     return (

@@ -30,6 +30,7 @@ class Settings:
     # Where Flask-Limiter counts login attempts: memory:// per process, redis://... when
     # several hosts serve.
     limiter_storage: str = "memory://"
+    login_rate: str = "10 per minute"  # login attempts per address, beside the lockout
     # Single sign-on behind the extranet's proxy: the header naming the signed-in user, trusted
     # only from these proxy addresses (both empty: off).
     # Reverse proxies in front (nginx: 1): the client's address and scheme are then read from
@@ -49,6 +50,7 @@ class Settings:
             "secret_key": os.environ.get("DASHBOARD_SECRET_KEY", ""),
             "secure_cookies": os.environ.get("DASHBOARD_SECURE_COOKIES", "0") == "1",
             "limiter_storage": os.environ.get("DASHBOARD_LIMITER_STORAGE", "memory://"),
+            "login_rate": os.environ.get("DASHBOARD_LOGIN_RATE", "10 per minute"),
             "proxy_count": int(os.environ.get("DASHBOARD_PROXY_COUNT", "0")),
             "auth_proxy_header": os.environ.get("DASHBOARD_AUTH_PROXY_HEADER", ""),
             "auth_proxy_addresses": tuple(

@@ -33,6 +33,7 @@ from data_access import access
 from data_access.audit import record_request
 from data_access.cache import data_version
 from data_access.divisions import division_table
+from data_access.duban import week_summary
 from data_access.exports import sheets_to_xlsx
 from data_access.weekly import attach_pdf, export_pdf, export_snapshot, store_export
 from data_access.weekly_report import weekly_report
@@ -124,7 +125,9 @@ def _export(server: Flask, context: AppContext, internal_url: str,
     text = bulletin_text(report, lang)
     export_id = store_export(context.engine, "township" if township_code else "weekly",
                              week.label, township_code, lang,
-                             {"report": report.to_json(), "bulletin": text},
+                             {"report": report.to_json(), "bulletin": text,
+                              # the ledger as it stood: the PDF prints it from here
+                              "duban": week_summary(context.engine, week).to_dict("records")},
                              dt.datetime.now().replace(microsecond=0))
     base = internal_url or request.host_url.rstrip("/")
     try:

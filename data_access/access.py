@@ -154,10 +154,15 @@ def scope_frame(frame: pd.DataFrame, column: str = "township_code") -> pd.DataFr
     return frame if own is None else frame[frame[column] == own]
 
 
+def has_role(roles: tuple[str, ...]) -> bool:
+    """Whether the viewer acts in one of these roles (outside a request: yes)."""
+    principal = current_principal()
+    return not has_request_context() or (principal is not None and principal.role in roles)
+
+
 def require_role(roles: tuple[str, ...]) -> None:
     """A state change only some roles make (outside a request: the command line may)."""
-    principal = current_principal()
-    if has_request_context() and (principal is None or principal.role not in roles):
+    if not has_role(roles):
         raise Forbidden("当前账号无此权限 / this account may not do that")
 
 

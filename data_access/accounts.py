@@ -52,6 +52,7 @@ class LoginResult:
     account: Account | None
     outcome: str  # ok / bad_credentials / locked / disabled
     locked_until: dt.datetime | None = None
+    newly_locked: bool = False  # this failure locked the account
 
 
 def password_problem(password: str, username: str = "") -> str | None:
@@ -189,7 +190,8 @@ def check_login(engine: Engine, username: str, password: str, now: dt.datetime) 
             locked = now + LOCKOUT if failures >= MAX_FAILED_LOGINS else None
             connection.execute(update(User).where(User.id == user.id).values(
                 failed_logins=0 if locked else failures, locked_until=locked))
-            return LoginResult(None, "locked" if locked else "bad_credentials", locked)
+            return LoginResult(None, "locked" if locked else "bad_credentials", locked,
+                               newly_locked=locked is not None)
         connection.execute(update(User).where(User.id == user.id).values(
             failed_logins=0, locked_until=None))
         return LoginResult(Account(user.id, user.username, user.role, user.township_code,

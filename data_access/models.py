@@ -496,3 +496,45 @@ class AuditEvent(Base):
     outcome: Mapped[str] = mapped_column(String(16))  # ok / failed / refused
     ip: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+# --- 督办 ledger -------------------------------------------------------------------------------
+
+class DubanItem(Base):
+    """A follow-up the weekly meeting decided (督办): what is asked of which township, by when.
+
+    State: open -> answered (by the township) -> closed (accepted by a supervisor or leader)
+    or returned (sent back with a reason) -> answered ... Every transition is a DubanEvent."""
+
+    __tablename__ = "duban_item"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    township_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    source: Mapped[str] = mapped_column(String(16))  # card / flag / worklist / talk / manual
+    indicator_id: Mapped[str | None] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(255), default="")  # the row or flag named
+    week: Mapped[str] = mapped_column(String(8))  # the meeting's week, YYYY-Www
+    figure: Mapped[str] = mapped_column(String(64), default="")  # the figure as shown then
+    request: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(12), index=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    opened_by: Mapped[str] = mapped_column(String(64))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class DubanEvent(Base):
+    """One step of a 督办 item: opened, answered (with text and an optional attachment),
+    returned (with the reason), closed."""
+
+    __tablename__ = "duban_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("duban_item.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(12))
+    text: Mapped[str] = mapped_column(Text, default="")
+    attachment_name: Mapped[str | None] = mapped_column(String(255))
+    attachment_type: Mapped[str | None] = mapped_column(String(80))
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)

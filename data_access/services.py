@@ -58,23 +58,38 @@ def top_items(engine: Engine, period: Period, limit: int = 15) -> pd.DataFrame:
     return items
 
 
-@cached
+def _of_township(township_code: str | None) -> list:
+    return [] if township_code is None else [ServiceCase.township_code == township_code]
+
+
 def overdue_cases(engine: Engine, period: Period) -> pd.DataFrame:
-    """Cases finished late in the period and cases still open past their date at its end."""
+    """Cases finished late in the period and cases still open past their date at its end,
+    of the townships the viewer may see listed."""
+    return _overdue_cases(engine, period, access.row_township())
+
+
+@cached
+def _overdue_cases(engine: Engine, period: Period, township_code: str | None) -> pd.DataFrame:
     late = (ServiceCase.missed_due.is_(True) & between(ServiceCase.finished_at, period)
             & (day_of(engine, ServiceCase.finished_at) > ServiceCase.due_date))
-    query = (_with_names(select(*_case_columns())).where(or_(late, open_past_due(period)))
+    query = (_with_names(select(*_case_columns()))
+             .where(or_(late, open_past_due(period)), *_of_township(township_code))
              .order_by(ServiceCase.due_date, ServiceCase.serial_no).limit(ROW_LIMIT))
     return _read(engine, query)
 
 
-@cached
 def bad_reviews(engine: Engine, period: Period) -> pd.DataFrame:
-    """差评 (rating 1-2) of cases finished in the period, with the follow-up dates."""
+    """差评 (rating 1-2) of cases finished in the period, with the follow-up dates, of the
+    townships the viewer may see listed."""
+    return _bad_reviews(engine, period, access.row_township())
+
+
+@cached
+def _bad_reviews(engine: Engine, period: Period, township_code: str | None) -> pd.DataFrame:
     query = (_with_names(select(*_case_columns(), ServiceCase.bad_review_due,
                                 ServiceCase.bad_review_fixed_at))
              .where(between(ServiceCase.finished_at, period),
-                    ServiceCase.rating <= BAD_RATING_MAX)
+                    ServiceCase.rating <= BAD_RATING_MAX, *_of_township(township_code))
              .order_by(ServiceCase.bad_review_due, ServiceCase.serial_no).limit(ROW_LIMIT))
     return _read(engine, query)
 

@@ -121,3 +121,15 @@ def export_frame(rows: list[dict], column_defs: list[dict],
             frame[field] = (pd.to_numeric(frame[field]) * spec["scales"].get(field, 1.0)).round(
                 digits)
     return frame, [c["headerName"] for c in column_defs]
+
+
+def link_column(section: html.Section, field: str, path_prefix: str) -> html.Section:
+    """Shows `field` of a table_section as a markdown link to path_prefix + the value; the data
+    stay plain text, so sorting, filtering and the Excel export see the value itself."""
+    grid = section.children[-1]
+    for column in grid.columnDefs:
+        if column["field"] == field:
+            column.update(cellRenderer="markdown", valueGetter={"function": (
+                f"'[' + params.data.{field} + '](" + path_prefix
+                + f"' + params.data.{field} + ')'")})
+    return section

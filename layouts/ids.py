@@ -128,3 +128,20 @@ def wall_panel(name: str) -> str:
 # click callback's output lives in the page it came with and Dash does not fire it when the
 # page is drawn (it would for an output outside the page, such as URL).
 MAP_NAV = "map-nav"
+
+
+# --- 督办 ledger
+DUBAN_REQUEST = "duban-request"
+DUBAN_DUE_DAYS = "duban-due-days"
+DUBAN_PREFILL = "duban-prefill"
+DUBAN_CREATE = "duban-create"
+DUBAN_CREATE_RESULT = "duban-create-result"
+DUBAN_ITEM = "duban-item"
+DUBAN_STEP_TEXT = "duban-step-text"
+DUBAN_UPLOAD = "duban-upload"
+DUBAN_STEP_RESULT = "duban-step-result"
+
+
+def duban_step(action: Any) -> dict[str, Any]:
+    """A button that takes one step on a 督办 item (answer, return, close)."""
+    return {"type": "duban-step", "action": action}

@@ -14,7 +14,7 @@ from layouts import ids
 from layouts.attributes import attributes
 from layouts.figures import GRAPH_CONFIG
 from layouts.formatting import format_date
-from layouts.grid import ColumnSpec, table_section
+from layouts.grid import ColumnSpec, link_column, table_section
 from layouts.i18n import Lang, t
 from layouts.theme import FONT_FAMILY, TREND_COLOURS
 from metrics.inspections import late_counts
@@ -32,14 +32,8 @@ def task_path(code: str) -> str:
 
 
 def _link_column(section: html.Section, field: str) -> html.Section:
-    """Shows `field` (a task code) as a markdown link to its record; the data stay plain text,
-    so sorting, filtering and the Excel export see the code itself."""
-    grid = section.children[-1]
-    for column in grid.columnDefs:
-        if column["field"] == field:
-            column.update(cellRenderer="markdown", valueGetter={"function": (
-                f"'[' + params.data.{field} + '](" + TASK_PATH + f"' + params.data.{field} + ')'")})
-    return section
+    """Shows `field` (a task code) as a link to its record."""
+    return link_column(section, field, TASK_PATH)
 
 
 # --- figures -----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("/", "overview"),
     *((entry.path, entry.text_key) for domain in DOMAINS for entry in domain.nav),
     ("/weekly", "weekly"),
+    ("/duban", "duban"),
 )
 
 

@@ -41,6 +41,12 @@ def _shared_components() -> list[Component]:
         html.Div(id=ids.WALL_BANNER), html.Div(id=ids.WALL_WEEK),
         html.Span(id=ids.WALL_DATA_AS_OF), html.Span(id=ids.WALL_REFRESHED),
         *(html.Div(id=ids.wall_panel(name)) for name in PANELS),
+        # 督办 ledger
+        dcc.Textarea(id=ids.DUBAN_REQUEST), dcc.Input(id=ids.DUBAN_DUE_DAYS),
+        dcc.Store(id=ids.DUBAN_PREFILL), html.Button(id=ids.DUBAN_CREATE),
+        html.Div(id=ids.DUBAN_CREATE_RESULT), dcc.Store(id=ids.DUBAN_ITEM),
+        dcc.Textarea(id=ids.DUBAN_STEP_TEXT), dcc.Upload(id=ids.DUBAN_UPLOAD),
+        html.Button(id=ids.duban_step("answer")), html.Div(id=ids.DUBAN_STEP_RESULT),
     ]
 
 

@@ -3,6 +3,8 @@ summary and the print / PDF controls. Pure functions of the report model."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -22,7 +24,7 @@ from layouts.formatting import (
 from layouts.grid import ColumnSpec, table_section
 from layouts.i18n import Lang, t
 from layouts.status import bottom_badge, counts_label, rule_text, status_badge
-from layouts.weekly_first import first_screen, no_data_panel
+from layouts.weekly_first import duban_href, first_screen, no_data_panel
 from metrics.domains import DOMAIN_BY_ID, domain_of
 from metrics.indicators import INDICATORS, PERCENT, YUAN
 from metrics.red_flags import FLAG_DEFINITIONS
@@ -36,6 +38,9 @@ FLAG_COLUMNS = {
     "fell_below_50k": ("flag_col_village", "flag_col_year", "flag_col_revenue"),
     "red_three_weeks": ("flag_col_indicator", None, "flag_col_weeks"),
 }
+
+# Whether a row of this township is listed to the viewer (data_access.access.row_visible).
+RowFilter = Callable[[str], bool]
 
 
 def weekly_href(path: str, week: str, lang: Lang) -> str:
@@ -167,7 +172,7 @@ def _flag_frame(flag: Flag) -> pd.DataFrame:
                         columns=["township", "subject", "date", "detail"])
 
 
-def _flag_rowsvalue_with_unit(flag: Flag, lang: Lang) -> pd.DataFrame:
+def _flag_rows_shown(flag: Flag, lang: Lang) -> pd.DataFrame:
     frame = _flag_frame(flag)
     if flag.kind == "red_three_weeks":
         frame["subject"] = frame["subject"].map(lambda i: indicator_name(i, lang))
@@ -208,24 +213,30 @@ def flag_sheets(report: WeeklyReport, lang: Lang) -> list[tuple[str, pd.DataFram
     sheets = []
     for flag in report.flags:
         columns = _flag_columns(flag, lang)
-        frame = _flag_rowsvalue_with_unit(flag, lang)[[c.field for c in columns]]
+        frame = _flag_rows_shown(flag, lang)[[c.field for c in columns]]
         sheets.append((t(f"flag_{flag.kind}", lang), frame, [c.header for c in columns]))
     return sheets
 
 
-def flag_panel(flag: Flag, week: str, lang: Lang) -> html.Div:
+def flag_panel(flag: Flag, week: str, lang: Lang, listed: RowFilter | None = None) -> html.Div:
+    """A flag: its count, its count by township (for everyone) and its rows (those of the
+    townships `listed` accepts: a township officer's own)."""
     columns = _flag_columns(flag, lang)
     counts = sorted(flag.by_township().items(), key=lambda item: (-item[1], item[0]))
     names = {r.township_code: r.township for r in flag.rows}
     summary = html.Ul([html.Li(f"{names[code]} {n}") for code, n in counts],
                       className="flag-townships")
-    frame = _flag_rowsvalue_with_unit(flag, lang)
+    shown = flag if listed is None else replace(
+        flag, rows=tuple(r for r in flag.rows if listed(r.township_code)))
+    frame = _flag_rows_shown(shown, lang)
     table = table_section(f"weekly-{flag.kind}", t("flag_rows", lang), frame, columns, lang,
                           f"{t(f'flag_{flag.kind}', lang)}_{week}", height=260)
     if not flag.covered:
         body: list = [html.P(t("flag_not_covered", lang), className="muted")]
     else:
         body = [summary if counts else html.P(t("flag_none", lang), className="muted"),
+                html.P(t("flag_rows_own", lang).format(n=len(flag.rows)), className="muted small")
+                if len(shown.rows) < len(flag.rows) else None,
                 html.Div(table, className="screen-only"),
                 _print_rows(frame, columns, lang) if counts else None]
     return html.Div([
@@ -241,14 +252,15 @@ def flag_panel(flag: Flag, week: str, lang: Lang) -> html.Div:
         **attributes({"data-flag": flag.kind, "data-count": str(flag.count)}))
 
 
-def flags_section(report: WeeklyReport, lang: Lang, workbook_href: str) -> html.Section:
+def flags_section(report: WeeklyReport, lang: Lang, workbook_href: str,
+                  listed: RowFilter | None = None) -> html.Section:
     return html.Section([
         html.Div([html.H3(t("red_flags", lang), className="section-title"),
                   html.A(t("flags_workbook", lang), href=workbook_href, download="",
                          className="button flags-workbook"),
                   html.Span(t("flags_workbook_print", lang).format(href=workbook_href),
                             className="print-only small")], className="section-head"),
-        html.Div([flag_panel(f, report.week, lang) for f in report.flags],
+        html.Div([flag_panel(f, report.week, lang, listed) for f in report.flags],
                  className="weekly-flags")], className="weekly-flags-section")
 
 
@@ -272,14 +284,14 @@ def bulletin_panel(report: WeeklyReport, lang: Lang, text: str) -> html.Section:
 
 
 def report_body(report: WeeklyReport, lang: Lang, bulletin: str,
-                workbook_href: str) -> html.Div:
+                workbook_href: str, listed: RowFilter | None = None) -> html.Div:
     """The report: the first screen, the rankings, the flags' rows and the bulletin; in print
     the bulletin comes first (style.css orders them). A week the data do not reach is one
     message."""
     if not report.has_data:
         return html.Div(no_data_panel(report, lang), className="weekly-report")
     return html.Div([first_screen(report, lang), rankings_section(report, lang),
-                     flags_section(report, lang, workbook_href),
+                     flags_section(report, lang, workbook_href, listed),
                      bulletin_panel(report, lang, bulletin)],
                     className="weekly-report")
 
@@ -422,7 +434,13 @@ def township_summary(report: WeeklyReport, code: str, lang: Lang) -> list:
                               " ",
                               dcc.Link(t("flag_rows_link", lang),
                                        href=weekly_href("/weekly", report.week, lang)
-                                       + f"#flag-{flag.kind}") if mine else None],
+                                       + f"#flag-{flag.kind}") if mine else None,
+                              # Red three weeks running: a 约谈 is proposed, one click away.
+                              " ",
+                              dcc.Link(t("duban_link", lang), className="duban-open-link",
+                                       href=duban_href(code, report.week, mine[0].subject,
+                                                       lang, source="talk"))
+                              if mine and flag.kind == "red_three_weeks" else None],
                              **attributes({"data-flag": flag.kind, "data-count": str(len(mine))})))
     en = {"lang": "en"} if lang == "en" else {}
     links = html.Div([

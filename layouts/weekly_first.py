@@ -109,10 +109,21 @@ def _attention_row(code: str, reasons: list[tuple[Card, str]], report: WeeklyRep
                             href=_href("/inspections/worklist", lang, township=code,
                                        as_of=report.last_day)),
                    dcc.Link(t("township_summary_link", lang),
-                            href=_href(f"/weekly/{code}", lang, week=report.week))],
+                            href=_href(f"/weekly/{code}", lang, week=report.week)),
+                   dcc.Link(t("duban_link", lang), className="duban-open-link",
+                            href=duban_href(code, report.week, reasons[0][1], lang,
+                                            reasons[0][0]))],
                   className="attention-links"),
     ], className="attention-row", **attributes({"data-code": code,
                                                  "data-reasons": str(len(reasons))}))
+
+
+def duban_href(code: str, week: str, indicator_id: str, lang: Lang, card: Card | None = None,
+               source: str = "card") -> str:
+    """The 督办 form pre-filled with a red card's township, week, indicator and figure."""
+    figure = value_with_unit(indicator_id, card.value, lang) if card else ""
+    return _href("/duban", lang, township=code, week=week, source=source,
+                 indicator=indicator_id, **({"figure": figure} if figure else {}))
 
 
 def _severity(code: str, reds: int, report: WeeklyReport) -> tuple[int, ...]:

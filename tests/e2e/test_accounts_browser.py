@@ -60,10 +60,10 @@ def test_first_login_changes_the_password_then_signs_out(anonymous, demo_server,
     expect(page.locator("h2")).to_have_text("登录")
     _log_in(page, demo_server, name, password)
     # The admin-set password must go before anything else is shown.
-    expect(page).to_have_url(f"{demo_server}/password")
+    expect(page).to_have_url(f"{demo_server}/password?next=%2Fweekly&lang=zh")
     expect(page.locator(".auth-card")).to_contain_text("首次登录须修改")
     page.goto(f"{demo_server}/services")
-    expect(page).to_have_url(f"{demo_server}/password")
+    expect(page).to_have_url(f"{demo_server}/password?next=%2Fservices")
 
     page.fill("#current_password", password)
     page.fill("#new_password", "short1")
@@ -75,6 +75,8 @@ def test_first_login_changes_the_password_then_signs_out(anonymous, demo_server,
     page.fill("#new_password", new)
     page.fill("#confirm_password", new)
     page.click("button[type=submit]")
+    # Then on to the page asked for.
+    expect(page).to_have_url(f"{demo_server}/services")
     expect(page.locator(".account-bar")).to_contain_text(name)
     expect(page.locator(".account-bar")).to_contain_text("乡镇")
     expect(page.locator(".kpi-card").first).to_be_visible()
@@ -107,7 +109,7 @@ def test_five_failures_lock_the_account(anonymous, demo_server, demo_engine,
         locked_until = connection.scalar(select(User.locked_until).where(User.username == name))
     assert dt.timedelta(minutes=14) < locked_until - _now() <= dt.timedelta(minutes=15)
     events = audit_events(demo_engine, username=name)
-    assert (events["event"] == "lockout").sum() >= 1
+    assert (events["event"] == "lockout").sum() == 1  # once, when the account locked
     assert (events["outcome"] == "failed").sum() == 6
 
 
@@ -203,3 +205,33 @@ def test_every_response_carries_the_security_headers(page, demo_server) -> None:
     cookies = {c["name"]: c for c in page.context.cookies()}
     session = cookies["shishou_session"]
     assert session["httpOnly"] and session["sameSite"] == "Lax"
+
+
+def test_a_township_officer_sees_every_ranking_and_only_their_rows(chromium_browser, demo_server,
+                                                                   demo_accounts) -> None:
+    from tests.fixtures.accounts import sign_in
+    from tests.fixtures.chromium import CONTEXT_OPTIONS
+
+    context = chromium_browser.new_context(**CONTEXT_OPTIONS)
+    try:
+        sign_in(context, demo_server, demo_accounts["township"])
+        page = context.new_page()
+        # The weekly rankings name all 15 townships: aggregates are for everyone.
+        page.goto(f"{demo_server}/weekly?week=2026-W45")
+        expect(page.locator("#weekly-ready")).to_be_attached()
+        expect(page.locator(".account-bar")).to_contain_text("乡镇")
+        expect(page.locator(".weekly-report")).to_contain_text("绣林街道")
+        # The worklist lists 调关镇's open items only.
+        page.goto(f"{demo_server}/inspections/worklist")
+        towns = page.locator('[data-table="worklist"] .ag-center-cols-container '
+                             '[col-id="township"]')
+        expect(towns.first).to_be_visible()
+        assert set(towns.all_text_contents()) == {"调关镇"}
+        # Another township's page and village are refused, and say why.
+        for path in ("/township/421081001000", "/village/421081001001"):
+            page.goto(f"{demo_server}{path}")
+            expect(page.locator(".forbidden")).to_contain_text("只能查看本乡镇")
+        page.goto(f"{demo_server}/township/421081105000")
+        expect(page.locator(".kpi-card").first).to_be_visible()
+    finally:
+        context.close()

@@ -140,7 +140,7 @@ def test_rank_cards_flags_and_bulletin_match_the_indicator_module(
 
 
 def test_pdf_exports_are_stored_with_their_numbers(page, demo_server, report, screenshot_dir,
-                                                   tmp_path) -> None:
+                                                   tmp_path, demo_engine) -> None:
     page.goto(f"{demo_server}/weekly?week={WEEK.label}")
     expect(page.locator("#weekly-ready")).to_be_attached()
     with page.expect_download(timeout=90_000) as download_info:
@@ -175,6 +175,11 @@ def test_pdf_exports_are_stored_with_their_numbers(page, demo_server, report, sc
 
     # The export is listed with the week and reopens from its stored numbers.
     export_id = int(re.search(r"_(\d+)\.pdf$", download_info.value.suggested_filename).group(1))
+    # The audit log names who made it.
+    from data_access.audit import audit_events
+    made = audit_events(demo_engine, event="export_pdf")
+    assert made["detail"].str.startswith(f"export #{export_id} ").any()
+    assert made["username"].str.startswith("t_leader_").any()
     page.reload()
     exports = page.locator(".exports-list")
     expect(exports).to_contain_text(f"#{export_id}")

@@ -105,6 +105,13 @@ def _rows(response) -> list[dict]:
     return found
 
 
+def _page(app, client: SignedInClient, path: str, search: str = ""):
+    """The router's answer for a page, as the client asked for it."""
+    router = app.callback_map["page.children"]
+    values = {("url", "pathname"): path, ("url", "search"): search}
+    return client.post_json(CALLBACK, crafted("page.children", router, values))
+
+
 def _no_other_rows(response) -> None:
     assert response.status_code in (200, 204, 403), response.get_data(as_text=True)[:300]
     if response.status_code == 200:
@@ -120,6 +127,10 @@ def _text(response) -> str:
 def _page_refused(response) -> None:
     assert response.status_code == 200
     assert "只能查看本乡镇" in _text(response)
+
+
+def _says(response, text: str) -> None:
+    assert response.status_code == 200 and text in _text(response), _text(response)[:300]
 
 
 def _status_only(expected: tuple[int, ...]) -> Callable:
@@ -178,6 +189,13 @@ TOWNSHIP_CASES: dict[str, tuple[dict[tuple[str, str], object], Callable]] = {
     "url.search<-worklist-department.value": (
         {("worklist-township", "value"): OTHER_TOWNSHIP, ("url", "search"): ""},
         _no_other_rows),
+    "duban-create-result.children<-duban-create.n_clicks": (
+        {("duban-create", "n_clicks"): 1, ("duban-request", "value"): "请说明原因",
+         ("duban-due-days", "value"): 5, ("url", "search"): "",
+         ("duban-prefill", "data"): {"township": OTHER_TOWNSHIP, "week": "2026-W45"}},
+        lambda response: _says(response, "无此权限")),  # a township officer assigns nothing
+    'duban-step-result.children<-{"action":["ALL"],"type":"duban-step"}.n_clicks': (
+        {}, None),  # see test_a_township_officer_cannot_touch_another_townships_item
     "inspections-drill.children<-inspections-result-chart.clickData": (
         {("inspections-township-chart", "clickData"): _click(OTHER_TOWNSHIP),
          ("url", "search"): f"?year={YEAR}"}, _no_other_rows),
@@ -255,13 +273,10 @@ def test_a_township_officer_sees_their_own_rows(app, township) -> None:
         ("url", "search"): f"?period={YEAR}"}))
     rows = _rows(response)
     assert rows, "the officer's own township's cases are listed"
-    router = app.callback_map["page.children"]
-    own = township.post_json(CALLBACK, crafted("page.children", router, {
-        ("url", "pathname"): f"/township/{TEST_TOWNSHIP}", ("url", "search"): ""}))
+    own = _page(app, township, f"/township/{TEST_TOWNSHIP}", "")
     assert "只能查看本乡镇" not in _text(own)
     # The worklist lists their township's open items and no other's.
-    worklist = township.post_json(CALLBACK, crafted("page.children", router, {
-        ("url", "pathname"): "/inspections/worklist", ("url", "search"): ""}))
+    worklist = _page(app, township, "/inspections/worklist", "")
     listed = _rows(worklist)
     assert listed and OTHER_NAME not in json.dumps(listed, ensure_ascii=False)
 
@@ -285,3 +300,62 @@ def test_the_api_keeps_villages_to_their_township(app, township) -> None:
     assert own.status_code in (200, 400)
     assert other.status_code == 403
     assert county.status_code == 200  # aggregates of every township are for everyone
+
+
+def test_a_township_officer_cannot_touch_another_townships_item(app, township,
+                                                                demo_engine) -> None:
+    import datetime as dt
+
+    from data_access.duban import item_record, open_item
+
+    item_id = open_item(demo_engine, OTHER_TOWNSHIP, "请说明原因", "2026-W45",
+                        dt.datetime(2026, 11, 16, 9, 0))
+    key, spec = next((k, s) for k, s in app.callback_map.items() if "duban-step" in k
+                     or "duban-step" in json.dumps(s["inputs"]))
+    for action in ("answer", "close"):
+        body = crafted(key, spec, {("duban-item", "data"): item_id,
+                                   ("duban-step-text", "value"): "已整改", ("url", "search"): ""})
+        body["inputs"][0] = [{"id": {"action": action, "type": "duban-step"},
+                              "property": "n_clicks", "value": 1}]
+        body["changedPropIds"] = [f'{{"action":"{action}","type":"duban-step"}}.n_clicks']
+        response = township.post_json(CALLBACK, body)
+        assert "没有编号" in _text(response) or "无此权限" in _text(response), _text(response)
+    item, steps = item_record(demo_engine, item_id)
+    assert item is not None and item["state"] == "open" and len(steps) == 1
+    assert item["opened_by"] == "(cli)"
+    # Neither the page nor the list shows it to them.
+    page = _page(app, township, f"/duban/{item_id}", "")
+    assert "请说明原因" not in _text(page)
+    listing = _page(app, township, "/duban", "")
+    assert OTHER_NAME not in json.dumps(_rows(listing), ensure_ascii=False)
+    # Nor its attachment (a step taken outside a request: the command line's, unscoped).
+    from data_access.duban import Attachment, take_step
+    take_step(demo_engine, item_id, "answer", "已整改", dt.datetime(2026, 11, 16, 10, 0),
+              Attachment("说明.pdf", b"%PDF-1.4\n"))
+    _, steps = item_record(demo_engine, item_id)
+    attached = int(steps["id"].iloc[-1])
+    assert township.get(f"/duban/attachment/{attached}").status_code == 404
+
+
+@pytest.mark.parametrize(("path", "search"), [
+    ("/services", "?period=2025"), ("/volunteers", "?period=2025"),
+    ("/weekly", "?week=2026-W45"), ("/economy", "?period=2025"),
+    ("/inspections/worklist", "")])
+def test_listed_rows_are_the_officers_township_only(app, township, path, search) -> None:
+    response = _page(app, township, path, search)
+    rows = [row for row in _rows(response) if row.get("township") or row.get("township_code")]
+    assert rows, f"{path}: no rows with a township at all"
+    towns = {row.get("township_code") or row.get("township") for row in rows}
+    # Aggregates by township (the tables of counts per township) list all 15; rows of records
+    # name the officer's township only.
+    record_rows = [row for row in rows if not _is_township_aggregate(row)]
+    others = [row for row in record_rows if row.get("township") not in (None, "调关镇")]
+    assert not others, (path, len(towns), json.dumps(others[:3], ensure_ascii=False))
+
+
+def _is_township_aggregate(row: dict) -> bool:
+    """A row of a table of aggregates (a township's totals, counts by category), not a
+    record."""
+    return ((str(row.get("code", "")).endswith("000") and "township" not in row)
+            or "month" in row or "stations" in row
+            or isinstance(row.get("township"), int | float))  # a count by category

@@ -121,3 +121,15 @@ def test_the_secret_key_file_is_private(tmp_path, monkeypatch) -> None:
     assert len(first) >= 48 and auth.secret_key(
         Settings.from_env(database_url="sqlite://", secret_key="")) == first
     assert os.stat(tmp_path / "secret-key").st_mode & 0o777 == 0o600
+
+
+def test_the_login_route_takes_ten_attempts_a_minute(database: str) -> None:
+    client = create_app(Settings.from_env(database_url=database)).server.test_client()
+    statuses = []
+    for _ in range(11):
+        form = client.get("/login").get_data(as_text=True)
+        token = form.split('name="csrf_token" value="')[1].split('"')[0]
+        statuses.append(client.post("/login", data={"username": "nobody", "password": "x",
+                                                   "csrf_token": token}).status_code)
+    assert statuses[:10] == [401] * 10
+    assert statuses[10] == 429

@@ -17,6 +17,7 @@ from callbacks.router import render_page
 from dashboard.app import create_app
 from dashboard.config import Settings
 from data_access.db import get_engine
+from data_access.duban import open_item
 from data_access.weekly import store_export
 from data_access.weekly_report import weekly_report
 from layouts.shell import app_layout
@@ -75,7 +76,11 @@ def app_and_pages(demo_database_url: str) -> tuple[Dash, dict[str, set[str]]]:
     report = weekly_report(context.engine, parse_period("2026-W45"))
     store_export(context.engine, "weekly", report.week, None, "zh",
                  {"report": report.to_json(), "bulletin": ""}, dt.datetime(2026, 11, 9, 9, 0))
-    for path, search in PAGE_URLS:
+    # A 督办 item, so that its page draws the step controls; the list draws the new-item form.
+    item = open_item(context.engine, "421081105000", "请说明原因", "2026-W45",
+                     dt.datetime(2026, 11, 9, 9, 0))
+    for path, search in (*PAGE_URLS, ("/duban", "?township=421081105000&week=2026-W45"),
+                         (f"/duban/{item}", "")):
         for key, types in _types(render_page(context, path, search)).items():
             drawn.setdefault(key, set()).update(types)
     return app, drawn
