@@ -23,6 +23,7 @@ from data_access import access
 from data_access.boundaries import township_boundaries
 from data_access.cache import data_version
 from data_access.calendar import calendar_warning
+from data_access.duban import overdue_count
 from data_access.status import data_status
 from data_access.weekly_report import weekly_report
 from layouts import ids
@@ -85,6 +86,7 @@ def wall_payload(context: AppContext, week: Period) -> dict[str, Any]:
     """What the panels are drawn from: the week's report and the township map."""
     boundaries = township_boundaries(context.engine)
     return {"report": weekly_report(context.engine, week).to_json(),
+            "duban_overdue": overdue_count(context.engine, context.today()),
             "boundaries": {"geojson": boundaries.geojson, "labels": boundaries.labels,
                            "schematic": boundaries.schematic}}
 
@@ -106,7 +108,9 @@ def refresh(context: AppContext, previous: dict[str, Any] | None,
             week = last_complete("week", context.today())
             # The data version changes with every import, so an unchanged key means the
             # panels on screen are current and need no redrawing.
-            key = f"{data_version(context.engine)}|{week.label}"
+            # 督办 items change without an import: their overdue count is part of the key.
+            key = (f"{data_version(context.engine)}|{week.label}|"
+                   f"{overdue_count(context.engine, context.today())}")
             if key != previous.get("key"):
                 payload = wall_payload(context, week)
         except SQLAlchemyError as failure:
@@ -149,5 +153,6 @@ def register(app: Dash, context: AppContext) -> None:
     def on_data(payload: dict, options: dict) -> tuple:
         report = WeeklyReport.from_json(payload["report"])
         lang = options["lang"]
-        bodies = ui.panel_bodies(report, payload["boundaries"], options["indicator"], lang)
+        bodies = ui.panel_bodies(report, payload["boundaries"], options["indicator"], lang,
+                                 payload.get("duban_overdue"))
         return (*(bodies[name] for name in ui.PANELS), ui.week_label(report, lang))

@@ -237,6 +237,8 @@ def install(app: Dash, context: AppContext, settings: Settings) -> None:
         audit.record(engine, "forbidden", at=now(),
                      username=principal.name if principal else "", outcome="refused",
                      ip=client_ip(), detail=f"{request.method} {request.path}: {decision.reason}")
+        if request.method == "GET" and not request.path.startswith(("/api/", "/_dash")):
+            return auth_pages.message_page(403, "forbidden_page", auth_pages.lang_of(request))
         return _text(403, "无权访问", f"forbidden: {decision.reason}")
 
     @server.before_request

@@ -215,7 +215,8 @@ def week_summary(engine: Engine, week: Period) -> pd.DataFrame:
 
 def _day(value: object) -> dt.date | None:
     """A date from what the driver returns for a DATE or DATETIME column (None when empty)."""
-    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
+    if value is None or value is pd.NaT or (not isinstance(value, dt.date)
+                                            and bool(pd.isna(value))):
         return None
     return pd.Timestamp(value).date()
 

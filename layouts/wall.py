@@ -383,21 +383,26 @@ def flag_card(flag: Flag, lang: Lang) -> html.Div:
     ], className="wall-flag", **attributes({"data-kind": flag.kind, "data-count": str(flag.count)}))
 
 
-def flags_body(report: WeeklyReport, lang: Lang) -> list:
+def flags_body(report: WeeklyReport, lang: Lang, duban_overdue: int | None = None) -> list:
     """The flags under the names /weekly gives them, as of the week's Sunday (said, with the
-    unit of the time overdue)."""
+    unit of the time overdue), and the 督办 items overdue today."""
     return [html.P(t("wall_flags_as_of", lang).format(date=report.last_day),
                    className="wall-muted wall-flags-as-of",
                    **attributes({"data-as-of": report.last_day})),
             html.Div([flag_card(report.flag(kind), lang) for kind in FLAG_KINDS],
-                     className="wall-flags")]
+                     className="wall-flags"),
+            html.P([html.Span(str(duban_overdue), className="wall-duban-count"),
+                    " ", t("wall_duban_overdue", lang)],
+                   className="wall-duban" + (" wall-duban-on" if duban_overdue else ""),
+                   **attributes({"data-count": str(duban_overdue)}))
+            if duban_overdue is not None else None]
 
 
 def panel_bodies(report: WeeklyReport, boundaries: dict[str, Any], indicator_id: str,
-                 lang: Lang) -> dict[str, list]:
+                 lang: Lang, duban_overdue: int | None = None) -> dict[str, list]:
     """Each panel's content, by panel name (PANELS)."""
     bodies = {"map": map_body(report, boundaries, indicator_id, lang),
-              "flags": flags_body(report, lang)}
+              "flags": flags_body(report, lang, duban_overdue)}
     for domain in DOMAIN_ORDER:
         bodies[domain] = domain_body(report, domain, lang)
     return bodies

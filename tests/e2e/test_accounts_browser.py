@@ -5,6 +5,7 @@ a wall token's screen and its revocation, the audit log, and the security header
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 
 import pytest
@@ -188,7 +189,7 @@ def test_the_audit_log_is_for_administrators(page, demo_server, demo_database_ur
                ).to_be_visible()
         events = set(grid.locator('.ag-center-cols-container [col-id="event"]')
                      .all_text_contents())
-        assert "login" in events
+        assert "登录" in events  # the events in words, not codes
     finally:
         context.close()
 
@@ -235,3 +236,27 @@ def test_a_township_officer_sees_every_ranking_and_only_their_rows(chromium_brow
         expect(page.locator(".kpi-card").first).to_be_visible()
     finally:
         context.close()
+
+
+def test_a_page_left_open_after_its_session_ended_goes_to_login(anonymous, demo_server,
+                                                                demo_engine,
+                                                                new_account) -> None:
+    page = anonymous
+    name, password = new_account
+    page.goto(f"{demo_server}/login?next=%2Feconomy")
+    _log_in(page, demo_server, name, password)
+    new = f"Own-Choice-{secrets.token_hex(3)}"
+    page.fill("#current_password", password)
+    page.fill("#new_password", new)
+    page.fill("#confirm_password", new)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{demo_server}/economy")
+    expect(page.locator(".kpi-card").first).to_be_visible()
+    # Signed out elsewhere (the session ends on the server); this tab still shows the page.
+    with demo_engine.begin() as connection:
+        users = select(User.id).where(User.username == name).scalar_subquery()
+        connection.execute(update(UserSession).where(UserSession.user_id == users)
+                           .values(ended_at=_now()))
+    # Clicked in the page (the click starts a callback that the server refuses with 401).
+    page.evaluate("() => document.querySelector('a.nav-link[href=\"/volunteers\"]').click()")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fvolunteers"))

@@ -35,7 +35,7 @@ def _step(page, action: str, text: str = "") -> None:
 
 
 def test_a_red_card_is_followed_up_to_closing(chromium_browser, demo_server, demo_accounts,
-                                              tmp_path) -> None:
+                                              demo_database_url, tmp_path) -> None:
     leader = _page_as(chromium_browser, demo_server, demo_accounts["leader"])
     leader.goto(f"{demo_server}/weekly?week={WEEK}")
     expect(leader.locator("#weekly-ready")).to_be_attached()
@@ -99,6 +99,17 @@ def test_a_red_card_is_followed_up_to_closing(chromium_browser, demo_server, dem
     mine = section.locator(f'tr[data-code="{TIAOGUAN}"] td')
     assert int(mine.nth(0).inner_text()) >= 1  # opened
     assert int(mine.nth(1).inner_text()) >= 1  # closed on time
+    # An item left past its due day shows on the wall.
+    import datetime as dt
+
+    from data_access.db import get_engine
+    from data_access.duban import open_item
+    open_item(get_engine(demo_database_url), TIAOGUAN, "请报送整改台账", OPENED_WEEK,
+              dt.datetime(2026, 11, 2, 9, 0))  # due 2026-11-09, before the demo's today
+    leader.goto(f"{demo_server}/wall?rotate=3600&refresh=60")
+    overdue = leader.locator(".wall-duban")
+    expect(overdue).to_be_attached()
+    assert int(overdue.get_attribute("data-count")) >= 1
     for page in (leader, officer, supervisor):
         assert not page.errors, page.errors
         page.context.close()

@@ -139,7 +139,9 @@ def test_refresh_reads_once_then_only_when_the_data_change(demo_context: AppCont
     status, payload = refresh(demo_context, None, dt.datetime.now())
     # ok or stale depending on the demo database's age; reachable either way.
     assert payload is not None and status["state"] != "offline"
-    assert status["key"].endswith("|2026-W45")
+    # data version | week | 督办 items overdue (they change without an import)
+    _version, week, overdue = status["key"].split("|")
+    assert week == "2026-W45" and int(overdue) == payload["duban_overdue"]
     again, unchanged = refresh(demo_context, status, dt.datetime.now())
     assert unchanged is None and again["key"] == status["key"]
     report = WeeklyReport.from_json(payload["report"])
