@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from layouts.formatting import format_value, unit_label
+from layouts.formatting import display_divisor, format_value, unit_label
 from layouts.i18n import Lang
 from layouts.theme import (
     FONT_FAMILY,
@@ -98,12 +98,14 @@ def choropleth_map(geojson: dict, labels: dict[str, tuple[float, float]], table:
     texts = value_texts(table["value"], indicator, lang)
     rank_word = "rank" if lang == "en" else "排名"
     ranks = table["rank"].map(lambda r: "—" if pd.isna(r) else f"{int(r)}/{ranked}")
-    low, high = colour_range(table["value"])
+    # In the unit the colour bar is titled with (万元 for money), as the ranking beside it.
+    shown = table["value"].astype(float) / display_divisor(indicator.unit)
+    low, high = colour_range(shown)
     label_codes = [c for c in table["code"] if c in labels]
     short = dict(zip(table["code"], table["name"], strict=True))
     choropleth = {
         "type": "choropleth", "geojson": geojson, "featureidkey": "id",
-        "locations": as_list(table["code"]), "z": as_list(table["value"].astype(float)),
+        "locations": as_list(table["code"]), "z": as_list(shown),
         "zmin": low, "zmax": high,
         "colorscale": MAP_SCALE if indicator.higher_is_better else MAP_SCALE_REVERSED,
         "marker": {"line": {"color": "#ffffff", "width": 1.2}},

@@ -40,7 +40,7 @@ def decisive_value(indicator_id: str, value: float | None, lang: Lang) -> str:
         return "—"
     if indicator_id not in TARGETS:
         return format_value(value, unit, lang)
-    scale = YUAN_PER_WAN if unit is YUAN else 1
+    scale = display_divisor(unit)
     base = decimals = _decimals(value, unit)
     while decimals < base + 3 and \
             status(indicator_id, round(value / scale, decimals) * scale) != \
@@ -61,7 +61,7 @@ def shown_change(indicator_id: str, value: float, base: float) -> float:
     format_value rounds them), in the shown unit (万元 for money): 99.7% after 99.5% is +0.2,
     whatever the unrounded values say."""
     unit = INDICATORS[indicator_id].unit
-    scale = YUAN_PER_WAN if unit is YUAN else 1
+    scale = display_divisor(unit)
     digits = 2 if unit is YUAN else 1
     change = round(round(value / scale, digits) - round(base / scale, digits), digits)
     return change + 0.0  # + 0.0 turns a rounded -0.0 into 0.0
@@ -84,6 +84,11 @@ def change_parts(indicator_id: str, value: float, base: float,
     better = delta == 0 or (delta > 0) == indicator.higher_is_better
     arrow = "→" if delta == 0 else ("↑" if delta > 0 else "↓")
     return arrow, text, better
+
+
+def display_divisor(unit: Unit) -> float:
+    """What a stored value is divided by to be shown in its unit_label (yuan -> 万元)."""
+    return YUAN_PER_WAN if unit is YUAN else 1
 
 
 def unit_label(unit: Unit, lang: Lang) -> str:

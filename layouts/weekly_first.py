@@ -149,8 +149,11 @@ def attention_panel(report: WeeklyReport, lang: Lang) -> html.Div:
         html.Ol(rows, className="attention-list") if rows
         else html.P(t("attention_none", lang), className="muted"),
         html.P([t("attention_more", lang).format(n=len(rest)), " ",
-                *[dcc.Link(card.name, href=_href(f"/weekly/{card.code}", lang, week=report.week),
-                           className="attention-more-link") for card in rest]],
+                *[part for index, card in enumerate(rest) for part in (
+                    "、" if index and lang == "zh" else ", " if index else None,
+                    dcc.Link(card.name, className="attention-more-link",
+                             href=_href(f"/weekly/{card.code}", lang, week=report.week)))
+                  if part is not None]],
                className="muted small") if rest else None,
     ], className="first-attention", **attributes({"data-townships": str(len(ordered))}))
 
