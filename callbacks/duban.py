@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from dash.development.base_component import Component
 
 from callbacks.context import AppContext
@@ -23,8 +23,14 @@ from data_access.duban import (
     take_step,
 )
 from layouts import ids
-from layouts.attributes import attributes
-from layouts.duban import ITEM_PATH, item_detail, item_list, new_item_form
+from layouts.duban import (
+    item_detail,
+    item_list,
+    new_item_form,
+    opened_note,
+    refusal,
+    step_note,
+)
 from layouts.formatting import indicator_name
 from layouts.i18n import Lang, parse_lang, t
 from layouts.urls import view_href
@@ -132,11 +138,9 @@ def register(app: Dash, context: AppContext) -> None:
                                 int(days or 0))
         except (DubanRefused, ValueError) as refused:
             record_request(context.engine, "duban", f"open refused: {refused}", "refused")
-            return html.P(_in(str(refused), lang), className="error")
+            return refusal(str(refused), lang)
         record_request(context.engine, "duban", f"#{item_id} opened")
-        return html.P([t("duban_opened", lang).format(id=item_id), " ",
-                       dcc.Link(f"#{item_id}", href=f"{ITEM_PATH}{item_id}")],
-                      className="duban-done")
+        return opened_note(item_id, lang)
 
     @app.callback(Output(ids.DUBAN_STEP_RESULT, "children"),
                   Input(ids.duban_step(ALL), "n_clicks"), State(ids.DUBAN_ITEM, "data"),
@@ -158,15 +162,7 @@ def register(app: Dash, context: AppContext) -> None:
         except (DubanRefused, ValueError) as refused:
             record_request(context.engine, "duban", f"#{item_id} {action} refused: {refused}",
                            "refused")
-            return html.P(_in(str(refused), lang), className="error")
+            return refusal(str(refused), lang)
         record_request(context.engine, "duban", f"#{item_id} {action} -> {state}")
-        return html.P([t("duban_done", lang).format(
-            state=t(f"duban_state_{state}", lang)), " ",
-            dcc.Link(t("duban_reload", lang), href=f"{ITEM_PATH}{item_id}", refresh=True)],
-            className="duban-done", **attributes({"data-state": state}))
-
-
-def _in(message: str, lang: Lang) -> str:
-    zh, _, en = message.partition(" / ")
-    return (en or zh) if lang == "en" else zh
+        return step_note(int(item_id), state, lang)
 

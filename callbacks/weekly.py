@@ -22,7 +22,7 @@ from layouts import ids
 from layouts.bulletin import bulletin_text
 from layouts.calendar_notice import calendar_notice
 from layouts.duban import week_panel
-from layouts.i18n import Lang, parse_lang, t
+from layouts.i18n import Lang, in_language, parse_lang, t
 from layouts.weekly import (
     archive_notice,
     comparison_note,
@@ -175,8 +175,7 @@ def register(app: Dash, context: AppContext) -> None:
         except (MarkRefused, access.Forbidden) as refused:
             record_request(context.engine, "meeting_mark", f"#{trigger['export']}: {refused}",
                            "refused")
-            zh, _, en = str(refused).partition(" / ")
-            return no_update, (en or zh) if lang == "en" else zh
+            return no_update, in_language(str(refused), lang)
         record_request(context.engine, "meeting_mark", f"#{trigger['export']} {week}")
         exports = exports_items(list_exports(context.engine, week),
                                 meeting_copy(context.engine, week), lang)

@@ -37,13 +37,13 @@ from data_access.credentials import (
     IDLE_TIMEOUT,
     api_principal,
     end_session,
+    proxied_principal,
     session_for,
     session_principal,
     start_session,
     token_id,
 )
 from data_access.duban import open_count
-from data_access.models import User
 from data_access.paths import PROJECT_ROOT
 
 SECRET_KEY_FILE = PROJECT_ROOT / "var" / "secret-key"
@@ -199,14 +199,7 @@ def install(app: Dash, context: AppContext, settings: Settings) -> None:
         if not settings.auth_proxy_header or peer not in settings.auth_proxy_addresses:
             return None
         name = request.headers.get(settings.auth_proxy_header, "").strip()
-        if not name:
-            return None
-        from sqlalchemy import select
-        with engine.connect() as connection:
-            user = connection.execute(select(User.username, User.role, User.township_code)
-                                      .where(User.username == name,
-                                             User.disabled.is_(False))).first()
-        return Principal("user", user.username, user.role, user.township_code) if user else None
+        return proxied_principal(engine, name) if name else None
 
     def _wall_sign_in(token: str) -> ResponseReturnValue | None:
         """/wall?token=...: a live token starts the screen's own session; any other is told."""

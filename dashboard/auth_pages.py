@@ -12,7 +12,7 @@ from markupsafe import escape
 
 from data_access.access import Principal
 from data_access.accounts import MIN_PASSWORD_LENGTH
-from layouts.i18n import Lang, parse_lang, t
+from layouts.i18n import Lang, in_language, parse_lang, t
 
 PAGE = """<!DOCTYPE html>
 <html lang="{{ 'en' if lang == 'en' else 'zh-CN' }}">
@@ -74,12 +74,6 @@ def login_page(lang: Lang, next_path: str, outcome: str = "",
                  fields=fields, action=f"/login?lang={lang}", submit=t("login", lang),
                  next_path=next_path,
                  switch_href="/login?" + urlencode({"lang": other, "next": next_path}))
-
-
-def in_language(message: str, lang: Lang) -> str:
-    """One side of a "中文 / English" message."""
-    zh, _, en = message.partition(" / ")
-    return (en or zh) if lang == "en" else zh
 
 
 def password_page(lang: Lang, principal: Principal, error: str = "",

@@ -12,8 +12,7 @@ from data_access.models import AuditEvent
 
 EVENTS = ("login", "logout", "lockout", "password_change", "export_rows", "export_pdf",
           "export_workbook", "import", "user_add", "user_disable", "user_reset",
-          "token_create", "token_revoke", "forbidden", "audit_export", "meeting_mark", "duban")
-RETENTION_DAYS = 180  # at least: the app never deletes a row
+          "token_create", "token_revoke", "forbidden", "meeting_mark", "duban")
 
 
 def record(engine: Engine, event: str, *, at: dt.datetime, username: str = "",

@@ -140,6 +140,15 @@ def token_id(engine: Engine, kind: str, token: str, now: dt.datetime) -> int | N
     return found
 
 
+def proxied_principal(engine: Engine, username: str) -> Principal | None:
+    """The active account a trusted single sign-on proxy names (no session of our own)."""
+    with engine.connect() as connection:
+        user = connection.execute(select(User.username, User.role, User.township_code)
+                                  .where(User.username == username,
+                                         User.disabled.is_(False))).first()
+    return Principal("user", user.username, user.role, user.township_code) if user else None
+
+
 def api_principal(engine: Engine, token: str, now: dt.datetime) -> Principal | None:
     """An API client acting as its token's user, while both are live."""
     found = token_id(engine, "api", token, now)

@@ -9,11 +9,28 @@ from dash import dcc, html
 from layouts import ids
 from layouts.attributes import attributes
 from layouts.grid import ColumnSpec, link_column, table_section
-from layouts.i18n import Lang, t
+from layouts.i18n import Lang, in_language, t
 from metrics.duban import DUE_WORKING_DAYS
 
 ITEM_PATH = "/duban/"
 TABLE = "duban-items"
+
+
+def refusal(message: str, lang: Lang) -> html.P:
+    """A refused step, in the page's language."""
+    return html.P(in_language(message, lang), className="error")
+
+
+def opened_note(item_id: int, lang: Lang) -> html.P:
+    return html.P([t("duban_opened", lang).format(id=item_id), " ",
+                   dcc.Link(f"#{item_id}", href=f"{ITEM_PATH}{item_id}")], className="duban-done")
+
+
+def step_note(item_id: int, state: str, lang: Lang) -> html.P:
+    """A step taken: the item's new state, and the item reloaded to show it."""
+    return html.P([t("duban_done", lang).format(state=t(f"duban_state_{state}", lang)), " ",
+                   dcc.Link(t("duban_reload", lang), href=f"{ITEM_PATH}{item_id}", refresh=True)],
+                  className="duban-done", **attributes({"data-state": state}))
 
 
 def state_text(state: str, overdue: bool, lang: Lang) -> str:

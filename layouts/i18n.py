@@ -638,7 +638,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit_ev_token_create": ("生成令牌", "token created"),
     "audit_ev_token_revoke": ("撤销令牌", "token revoked"),
     "audit_ev_forbidden": ("越权访问被拒", "refused request"),
-    "audit_ev_audit_export": ("导出审计日志", "audit log exported"),
     "audit_ev_meeting_mark": ("标记会议材料", "meeting copy marked"),
     "audit_ev_duban": ("督办", "follow-up"),
     "audit_out_ok": ("成功", "ok"),
@@ -658,6 +657,12 @@ TEXT: dict[str, tuple[str, str]] = {
 def t(key: str, lang: Lang) -> str:
     zh, en = TEXT[key]
     return en if lang == "en" else zh
+
+
+def in_language(message: str, lang: Lang) -> str:
+    """One side of a "中文 / English" message (the data layer's refusals are written so)."""
+    zh, _, en = message.partition(" / ")
+    return (en or zh) if lang == "en" else zh
 
 
 def parse_lang(value: str | None) -> Lang:

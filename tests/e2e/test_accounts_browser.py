@@ -52,6 +52,13 @@ def _log_in(page, base: str, username: str, password: str) -> None:
     page.click("button[type=submit]")
 
 
+def _change_password(page, current: str, new: str) -> None:
+    page.fill("#current_password", current)
+    page.fill("#new_password", new)
+    page.fill("#confirm_password", new)
+    page.click("button[type=submit]")
+
+
 def test_first_login_changes_the_password_then_signs_out(anonymous, demo_server, demo_engine,
                                                           new_account) -> None:
     page = anonymous
@@ -66,16 +73,9 @@ def test_first_login_changes_the_password_then_signs_out(anonymous, demo_server,
     page.goto(f"{demo_server}/services")
     expect(page).to_have_url(f"{demo_server}/password?next=%2Fservices")
 
-    page.fill("#current_password", password)
-    page.fill("#new_password", "short1")
-    page.fill("#confirm_password", "short1")
-    page.click("button[type=submit]")
+    _change_password(page, password, "short1")
     expect(page.locator(".error")).to_contain_text("密码至少 8 位")
-    new = f"Own-Choice-{secrets.token_hex(3)}"
-    page.fill("#current_password", password)
-    page.fill("#new_password", new)
-    page.fill("#confirm_password", new)
-    page.click("button[type=submit]")
+    _change_password(page, password, f"Own-Choice-{secrets.token_hex(3)}")
     # Then on to the page asked for.
     expect(page).to_have_url(f"{demo_server}/services")
     expect(page.locator(".account-bar")).to_contain_text(name)
@@ -245,11 +245,7 @@ def test_a_page_left_open_after_its_session_ended_goes_to_login(anonymous, demo_
     name, password = new_account
     page.goto(f"{demo_server}/login?next=%2Feconomy")
     _log_in(page, demo_server, name, password)
-    new = f"Own-Choice-{secrets.token_hex(3)}"
-    page.fill("#current_password", password)
-    page.fill("#new_password", new)
-    page.fill("#confirm_password", new)
-    page.click("button[type=submit]")
+    _change_password(page, password, f"Own-Choice-{secrets.token_hex(3)}")
     expect(page).to_have_url(f"{demo_server}/economy")
     expect(page.locator(".kpi-card").first).to_be_visible()
     # Signed out elsewhere (the session ends on the server); this tab still shows the page.
