@@ -30,12 +30,11 @@ from layouts.duban import (
     opened_note,
     refusal,
     step_note,
+    subject_text,
 )
-from layouts.formatting import indicator_name
 from layouts.i18n import Lang, parse_lang, t
 from layouts.urls import view_href
 from metrics.duban import ACTION_ROLES, SOURCES, is_overdue, next_state
-from metrics.indicators import INDICATORS
 from metrics.periods import PeriodError, parse_period, period_containing
 
 PREFILLED = ("township", "source", "indicator", "subject", "week", "figure")
@@ -50,12 +49,13 @@ def _trail(query: dict[str, str], lang: Lang, last: str | None = None) -> list:
 
 def _suggested(prefill: dict[str, str], lang: Lang) -> str:
     """The request a leader most often writes, to edit: the figure and what is expected."""
-    indicator = prefill.get("indicator")
-    subject = indicator_name(indicator, lang) if indicator in INDICATORS else \
-        prefill.get("subject", "")
-    if prefill.get("source") == "talk":
+    subject = subject_text(prefill.get("subject"), prefill.get("indicator"), lang)
+    source = prefill.get("source")
+    if source == "talk":
         return t("duban_suggest_talk", lang).format(subject=subject)
-    return t("duban_suggest", lang).format(subject=subject, figure=prefill.get("figure", ""))
+    # A listed row is put right, not ranked.
+    key = "duban_suggest_row" if source in ("flag", "worklist") else "duban_suggest"
+    return t(key, lang).format(subject=subject, figure=prefill.get("figure", ""))
 
 
 def _prefill(context: AppContext, query: dict[str, str], lang: Lang) -> dict[str, str] | None:

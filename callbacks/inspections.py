@@ -53,6 +53,7 @@ from layouts.inspections import (
 from layouts.kpi import kpi_sections
 from layouts.urls import view_href
 from metrics.draw import DrawError, rerun_command
+from metrics.duban import ROW_LINK_ROLES
 from metrics.indicators import INDICATORS, indicators_of
 from metrics.inspections import (
     COUNT_COLUMNS,
@@ -216,7 +217,8 @@ def worklist_page(context: AppContext, lang: Lang, query: dict[str, str]
              (t("inspections", lang), view_href("/inspections", query)),
              (t("worklist", lang), None)]
     note = t("insp_worklist_note", lang).format(today=as_of.isoformat())
-    return t("worklist", lang), trail, worklist_body(lang, filters, frame, note, name, as_of)
+    return t("worklist", lang), trail, worklist_body(lang, filters, frame, note, name, as_of,
+                                                     access.has_role(ROW_LINK_ROLES))
 
 
 def worklist_query(query: dict[str, str], department: str | None, township: str | None

@@ -34,6 +34,7 @@ from layouts.weekly import (
     week_controls,
     weekly_href,
 )
+from metrics.duban import ROW_LINK_ROLES
 from metrics.periods import (
     Period,
     PeriodError,
@@ -87,14 +88,15 @@ def _controls(context: AppContext, week: Period, path: str, lang: Lang) -> html.
 def weekly_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple[str, list, list]:
     week = requested_week(context, query.get("week"))
     report = weekly_report(context.engine, week)
+    ledger = week_summary(context.engine, week).to_dict("records")
     body = [
         _controls(context, week, "/weekly", lang),
         calendar_notice(calendar_warning(context.engine, context.today()), lang),
         comparison_note(report, lang),
-        report_body(report, lang, bulletin_text(report, lang),
+        report_body(report, lang, bulletin_text(report, lang, ledger),
                     f"/weekly/flags.xlsx?{urlencode({'week': week.label, 'lang': lang})}",
-                    access.row_visible),
-        week_panel(week_summary(context.engine, week).to_dict("records"), week.label, lang),
+                    access.row_visible, ledger, access.has_role(ROW_LINK_ROLES)),
+        week_panel(ledger, week.label, lang),
         exports_list(list_exports(context.engine, week.label),
                      meeting_copy(context.engine, week.label), lang),
         ready_marker(report),
@@ -141,7 +143,8 @@ def archived_page(context: AppContext, lang: Lang, query: dict[str, str],
     else:
         body = [notice, comparison_note(report, shown),
                 report_body(report, shown, export["snapshot"]["bulletin"],
-                            f"/weekly/export/{export['id']}/flags.xlsx", access.row_visible)]
+                            f"/weekly/export/{export['id']}/flags.xlsx", access.row_visible,
+                            export["snapshot"].get("duban"), access.has_role(ROW_LINK_ROLES))]
         if "duban" in export["snapshot"]:  # exports made before the ledger have none
             body.append(week_panel(export["snapshot"]["duban"], report.week, shown))
         title = _title(report, shown)

@@ -20,6 +20,7 @@ import shutil
 from dataclasses import replace
 from urllib.parse import urlencode
 
+import pandas as pd
 from flask import Flask, Response, request, send_file
 from flask.typing import ResponseReturnValue
 from playwright.sync_api import Error as PlaywrightError
@@ -33,12 +34,14 @@ from data_access import access
 from data_access.audit import record_request
 from data_access.cache import data_version
 from data_access.divisions import division_table
-from data_access.duban import week_summary
+from data_access.duban import WEEK_ITEM_COLUMNS, week_items, week_summary
 from data_access.exports import sheets_to_xlsx
 from data_access.weekly import attach_pdf, export_pdf, export_snapshot, store_export
 from data_access.weekly_report import weekly_report
 from layouts import ids
 from layouts.bulletin import bulletin_text
+from layouts.duban import items_sheet
+from layouts.grid import row_data
 from layouts.i18n import Lang, parse_lang, t
 from layouts.weekly import flag_sheets
 from metrics.periods import Period, PeriodError
@@ -115,6 +118,15 @@ def _asked_week(context: AppContext) -> Period | ResponseReturnValue:
         return _message(400, zh, en or zh)
 
 
+def report_snapshot(engine: Engine, week: Period, report: WeeklyReport, lang: Lang) -> dict:
+    """What an export stores: the report, its bulletin and the 督办 ledger as it stood (the
+    PDF prints the counts, the workbook lists the items, from here). The items are every
+    township's, as the report's flag rows are: each viewer's workbook keeps their own."""
+    ledger = week_summary(engine, week).to_dict("records")
+    return {"report": report.to_json(), "bulletin": bulletin_text(report, lang, ledger),
+            "duban": ledger, "duban_items": row_data(week_items(engine, week))}
+
+
 def _export(server: Flask, context: AppContext, internal_url: str,
             township_code: str | None) -> ResponseReturnValue:
     lang = parse_lang(request.args.get("lang"))
@@ -122,12 +134,9 @@ def _export(server: Flask, context: AppContext, internal_url: str,
     if not isinstance(week, Period):
         return week
     report = weekly_report(context.engine, week)
-    text = bulletin_text(report, lang)
     export_id = store_export(context.engine, "township" if township_code else "weekly",
                              week.label, township_code, lang,
-                             {"report": report.to_json(), "bulletin": text,
-                              # the ledger as it stood: the PDF prints it from here
-                              "duban": week_summary(context.engine, week).to_dict("records")},
+                             report_snapshot(context.engine, week, report, lang),
                              dt.datetime.now().replace(microsecond=0))
     base = internal_url or request.host_url.rstrip("/")
     try:
@@ -149,15 +158,18 @@ def _export(server: Flask, context: AppContext, internal_url: str,
                      download_name=f"{name}_周调度_{week.label}_{export_id}.pdf")
 
 
-def _workbook(engine: Engine, report: WeeklyReport, lang: Lang,
-              name: str) -> ResponseReturnValue:
+def _workbook(engine: Engine, report: WeeklyReport, lang: Lang, name: str,
+              items: pd.DataFrame | None) -> ResponseReturnValue:
     """Every red flag's rows the viewer may see, a sheet each: the full lists behind the
-    printed report."""
+    printed report; and the week's 督办 items the viewer may see (none for an export stored
+    before the workbook listed them)."""
     visible = replace(report, flags=tuple(
         replace(flag, rows=tuple(row for row in flag.rows
                                  if access.row_visible(row.township_code)))
         for flag in report.flags))
     sheets = flag_sheets(visible, lang)
+    if items is not None:
+        sheets.append(items_sheet(access.scope_frame(items), lang))
     record_request(engine, "export_workbook",
                    f"{name}: {sum(len(frame) for _, frame, _ in sheets)} rows")
     return send_file(io.BytesIO(sheets_to_xlsx(sheets)),
@@ -185,7 +197,8 @@ def register(server: Flask, context: AppContext, internal_url: str = "") -> None
         if not isinstance(week, Period):
             return week
         return _workbook(context.engine, weekly_report(context.engine, week),
-                         parse_lang(request.args.get("lang")), f"预警明细_{week.label}")
+                         parse_lang(request.args.get("lang")), f"预警明细_{week.label}",
+                         week_items(context.engine, week))
 
     @server.get("/weekly/export/<int:export_id>/flags.xlsx")
     def stored_flags_workbook(export_id: int) -> ResponseReturnValue:
@@ -193,8 +206,11 @@ def register(server: Flask, context: AppContext, internal_url: str = "") -> None
         if export is None:
             return _message(404, t("export_not_found", "zh"), t("export_not_found", "en"))
         report = WeeklyReport.from_json(export["snapshot"]["report"])
+        stored = export["snapshot"].get("duban_items")
         return _workbook(context.engine, report, parse_lang(export["lang"]),
-                         f"预警明细_{report.week}_{export_id}")
+                         f"预警明细_{report.week}_{export_id}",
+                         None if stored is None
+                         else pd.DataFrame(stored, columns=list(WEEK_ITEM_COLUMNS)))
 
     @server.get("/weekly/export/<int:export_id>.pdf")
     def stored_pdf(export_id: int) -> ResponseReturnValue:

@@ -19,6 +19,7 @@ from metrics.duban import (
     closed_on_time,
     is_overdue,
     next_state,
+    state_after,
 )
 from metrics.periods import Period
 from metrics.workdays import add_working_days
@@ -182,33 +183,60 @@ def open_count(engine: Engine, township_code: str) -> int:
             DubanItem.state.in_(("open", "returned")))) or 0)
 
 
-def week_summary(engine: Engine, week: Period) -> pd.DataFrame:
-    """Per township (aggregates, for every viewer): opened in the week, closed in the week on
-    time and late, overdue at the week's end (not closed by then, due day passed)."""
+WEEK_ITEM_COLUMNS = ("id", "township_code", "township", "source", "indicator_id", "subject",
+                     "request", "opened_at", "due_on", "state", "closed_at", "overdue")
+
+
+def week_items(engine: Engine, week: Period) -> pd.DataFrame:
+    """The items the week's counts take in (opened before its end, not closed before it began)
+    as they stood at its end: `state` as their steps up to then left them, `closed_at` only
+    when closed by then (NaT otherwise), `overdue` then. Every township's rows, as the report's
+    red flags hold theirs: a list shown or exported keeps the viewer's (access.scope_frame)."""
     start = dt.datetime.combine(week.start, dt.time())
     end = dt.datetime.combine(week.end, dt.time())
-    last = week.last_day
+    counted = (DubanItem.opened_at < end,
+               or_(DubanItem.closed_at.is_(None), DubanItem.closed_at >= start))
     with engine.connect() as connection:
         rows = pd.read_sql(
-            select(DubanItem.township_code, Division.short_name.label("township"),
-                   DubanItem.opened_at, DubanItem.closed_at, DubanItem.due_on, DubanItem.state)
+            select(DubanItem.id, DubanItem.township_code, Division.short_name.label("township"),
+                   DubanItem.source, DubanItem.indicator_id, DubanItem.subject,
+                   DubanItem.request, DubanItem.opened_at, DubanItem.due_on, DubanItem.closed_at)
             .join(Division, Division.code == DubanItem.township_code)
-            .where(DubanItem.opened_at < end,
-                   or_(DubanItem.closed_at.is_(None), DubanItem.closed_at >= start)),
-            connection)
-    columns = ["township_code", "township", "opened", "closed_on_time", "closed_late",
-               "overdue"]
-    counts: dict[tuple[str, str], dict[str, int]] = {}
-    for row in rows.itertuples():
-        opened, closed, due = _day(row.opened_at), _day(row.closed_at), _day(row.due_on)
-        assert opened is not None and due is not None  # both are NOT NULL
-        tally = counts.setdefault((row.township_code, row.township), dict.fromkeys(columns[2:], 0))
-        tally["opened"] += int(opened >= week.start)
-        if closed is not None and week.start <= closed <= last:
-            tally["closed_on_time" if closed_on_time(due, closed) else "closed_late"] += 1
-        tally["overdue"] += int(is_overdue("closed" if closed else "open", due, last, closed))
-    frame = pd.DataFrame([{"township_code": code, "township": name, **tally}
-                          for (code, name), tally in counts.items()], columns=columns)
+            .where(*counted).order_by(DubanItem.township_code, DubanItem.id), connection)
+        steps = pd.read_sql(
+            select(DubanEvent.item_id, DubanEvent.action)
+            .join(DubanItem, DubanItem.id == DubanEvent.item_id)
+            .where(*counted, DubanEvent.at < end)
+            .order_by(DubanEvent.item_id, DubanEvent.at, DubanEvent.id), connection)
+    actions = steps.groupby("item_id")["action"].agg(list).to_dict()
+    closed_at = pd.to_datetime(rows["closed_at"])
+    rows["closed_at"] = closed_at.where(closed_at < pd.Timestamp(end))
+    rows["opened_at"] = pd.to_datetime(rows["opened_at"])
+    rows["due_on"] = [_day(value) for value in rows["due_on"]]
+    rows["state"] = [state_after(actions.get(item, ())) for item in rows["id"]]
+    rows["overdue"] = [is_overdue(state, due, week.last_day, _day(closed)) for state, due, closed
+                       in zip(rows["state"], rows["due_on"], rows["closed_at"], strict=True)]
+    return rows[list(WEEK_ITEM_COLUMNS)]
+
+
+def week_summary(engine: Engine, week: Period) -> pd.DataFrame:
+    """Per township (aggregates, for every viewer), over week_items: opened in the week, closed
+    in the week on time and late, overdue at the week's end (not closed by then, due day
+    passed)."""
+    listed = week_items(engine, week)
+    closed = [_day(value) for value in listed["closed_at"]]
+    # Closed by the week's end is closed in it: week_items keeps none closed before it began.
+    on_time = [day is not None and closed_on_time(due, day)
+               for day, due in zip(closed, listed["due_on"], strict=True)]
+    counts = pd.DataFrame({
+        "township_code": listed["township_code"], "township": listed["township"],
+        "opened": (listed["opened_at"].dt.date >= week.start).astype(int),
+        "closed_on_time": pd.Series(on_time, index=listed.index, dtype=int),
+        "closed_late": pd.Series([day is not None and not early for day, early
+                                  in zip(closed, on_time, strict=True)],
+                                 index=listed.index, dtype=int),
+        "overdue": listed["overdue"].astype(int)})
+    frame = counts.groupby(["township_code", "township"], as_index=False).sum()
     return frame.sort_values(["overdue", "township_code"],
                              ascending=[False, True]).reset_index(drop=True)
 

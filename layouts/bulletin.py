@@ -1,7 +1,8 @@
 """The weekly bulletin (周通报): sentences generated from the report model, each only when its
 facts exist.
 
-Every figure comes from `metrics.weekly.WeeklyReport`; nothing is typed by hand. A week the data
+Every figure comes from `metrics.weekly.WeeklyReport`, and those of the 督办 ledger from its week's
+counts as the report's ledger section shows them; nothing is typed by hand. A week the data
 do not reach says so once. Lists are complete, or name the first few and end with 等 and the
 total; ties are named as ties; a rate over too few cases carries its counts. The Chinese follows
 the layout of a government notice (一、二、三 sections, （一）（二） sub-items); the English is a
@@ -10,8 +11,11 @@ plain rendering of the same facts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from layouts.formatting import counts_text, indicator_name, shown_change, value_with_unit
-from layouts.i18n import Lang
+from layouts.i18n import TEXT, Lang
 from metrics.domains import DOMAIN_BY_ID
 from metrics.indicators import INDICATORS, PERCENT, YUAN
 from metrics.targets import MIN_SAMPLE, too_few
@@ -185,17 +189,22 @@ def standings(report: WeeklyReport, lang: Lang) -> list[str]:
 
 
 def _spread(flag: Flag, lang: Lang, zh_unit: str) -> str:
-    """Where a flag's rows are: “涉及3个乡镇：绣林街道5项、桃花山镇4项、东升镇3项” when every
-    township fits, else “涉及8个乡镇，其中绣林街道5项、……等”."""
+    """Where a flag's rows are (_where)."""
     names = {row.township_code: row.township for row in flag.rows}
     counts = sorted(flag.by_township().items(), key=lambda item: (-item[1], item[0]))
-    towns = sum(1 for code in names if names[code] != CITY_HALL_NAME)
+    return _where([(names[code], n) for code, n in counts], lang, zh_unit)
+
+
+def _where(counts: list[tuple[str, int]], lang: Lang, zh_unit: str) -> str:
+    """Where things are, (name, count) the biggest first: “涉及3个乡镇：绣林街道5项、桃花山镇4项、
+    东升镇3项” when every township fits, else “涉及8个乡镇，其中绣林街道5项、……等”."""
+    towns = sum(1 for name, _ in counts if name != CITY_HALL_NAME)
     if _zh(lang):
-        where = f"{towns}个乡镇" + ("及市本级" if towns < len(names) else "")
+        where = f"{towns}个乡镇" + ("及市本级" if towns < len(counts) else "")
     else:
-        where = f"{towns} townships" + (" and the city hall" if towns < len(names) else "")
-    parts = [f"{names[code]}{n}{zh_unit}" if _zh(lang) else f"{names[code]} {n}"
-             for code, n in counts[:LIST_LIMIT]]
+        where = f"{towns} townships" + (" and the city hall" if towns < len(counts) else "")
+    parts = [f"{name}{n}{zh_unit}" if _zh(lang) else f"{name} {n}"
+             for name, n in counts[:LIST_LIMIT]]
     if _zh(lang):
         if len(counts) <= LIST_LIMIT:
             return f"涉及{where}：{'、'.join(parts)}"
@@ -256,6 +265,34 @@ def red_flags(report: WeeklyReport, lang: Lang) -> list[str]:
     covered = [flag for flag in report.flags if flag.covered]
     return [f"{number}. {_flag_sentence(flag, report, lang)}"
             for number, flag in enumerate(covered, start=1)]
+
+
+LEDGER_COUNTS = ("opened", "closed_on_time", "closed_late", "overdue")
+
+
+def follow_ups(report: WeeklyReport, ledger: Sequence[Mapping[str, Any]] | None,
+               lang: Lang) -> list[str]:
+    """The week's 督办 items from the counts by township that the ledger's section of the
+    report shows (stored with an export), never counted again; nothing when no item counts."""
+    if not ledger:
+        return []
+    total = {key: sum(int(row[key]) for row in ledger) for key in LEDGER_COUNTS}
+    late = sorted(((str(row["township_code"]), str(row["township"]), int(row["overdue"]))
+                   for row in ledger if int(row["overdue"])), key=lambda r: (-r[2], r[0]))
+    opened, on_time, closed_late = total["opened"], total["closed_on_time"], total["closed_late"]
+    closed = on_time + closed_late
+    where = _where([(name, n) for _, name, n in late], lang, "项")
+    if _zh(lang):
+        text = (f"本周新交办督办事项{opened}项，办结{closed}项"
+                + (f"，其中按期办结{on_time}项、超期办结{closed_late}项。" if closed else "。"))
+        text += (f"截至{report.last_day}，超期未办结{total['overdue']}项，{where}。" if late
+                 else f"截至{report.last_day}，没有超期未办结的督办事项。")
+        return [text]
+    text = (f"{opened} follow-up items were opened this week; {closed} were closed"
+            + (f", {on_time} on time and {closed_late} late." if closed else "."))
+    text += (f" {total['overdue']} were overdue on {report.last_day}, {where}." if late
+             else f" None was overdue on {report.last_day}.")
+    return [text]
 
 
 def _movers(report: WeeklyReport) -> tuple[list[tuple[Card, str]], list[tuple[Card, str]]]:
@@ -327,8 +364,8 @@ REQUIREMENT = (
      "item above and report progress to the oversight office before next week's meeting."),
 )
 HEADINGS = (("总体情况", "Overall"), ("各乡镇（街道、开发区）排名情况", "Township standings"),
-            ("需要关注的问题", "Red flags"), ("与上周相比的变化", "Changes since last week"),
-            ("工作要求", "Requests"))
+            ("需要关注的问题", "Red flags"), TEXT["duban_section"],
+            ("与上周相比的变化", "Changes since last week"), ("工作要求", "Requests"))
 
 
 def title_lines(report: WeeklyReport, lang: Lang) -> list[str]:
@@ -342,13 +379,15 @@ def title_lines(report: WeeklyReport, lang: Lang) -> list[str]:
             f"Data as of {report.data_as_of}"]
 
 
-def bulletin_sections(report: WeeklyReport, lang: Lang) -> list[Section]:
+def bulletin_sections(report: WeeklyReport, lang: Lang,
+                      ledger: Sequence[Mapping[str, Any]] | None = None) -> list[Section]:
     """The notice's sections that have something to say, numbered in order; a week the data do
-    not reach is one sentence."""
+    not reach is one sentence. ledger: the week's 督办 counts by township (follow_ups)."""
     if not report.has_data:
         return [("", [NO_DATA[0] if _zh(lang) else NO_DATA[1]])]
     bodies = (overall(report, lang), standings(report, lang), red_flags(report, lang),
-              changes(report, lang), [REQUIREMENT[0] if _zh(lang) else REQUIREMENT[1]])
+              follow_ups(report, ledger, lang), changes(report, lang),
+              [REQUIREMENT[0] if _zh(lang) else REQUIREMENT[1]])
     sections: list[Section] = []
     for (zh, en), body in zip(HEADINGS, bodies, strict=True):
         if not body:
@@ -359,10 +398,11 @@ def bulletin_sections(report: WeeklyReport, lang: Lang) -> list[Section]:
     return sections
 
 
-def bulletin_text(report: WeeklyReport, lang: Lang) -> str:
+def bulletin_text(report: WeeklyReport, lang: Lang,
+                  ledger: Sequence[Mapping[str, Any]] | None = None) -> str:
     """The bulletin as plain text, for copying into a document."""
     lines = [*title_lines(report, lang), ""]
-    for heading, paragraphs in bulletin_sections(report, lang):
+    for heading, paragraphs in bulletin_sections(report, lang, ledger):
         if heading:
             lines.append(heading)
         lines += [("　　" if _zh(lang) else "") + p for p in paragraphs]

@@ -8,9 +8,12 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.attributes import attributes
-from layouts.grid import ColumnSpec, link_column, table_section
+from layouts.formatting import indicator_name
+from layouts.grid import ColumnSpec, display_frame, link_column, table_section
 from layouts.i18n import Lang, in_language, t
 from metrics.duban import DUE_WORKING_DAYS
+from metrics.indicators import INDICATORS
+from metrics.red_flags import FLAG_DEFINITIONS
 
 ITEM_PATH = "/duban/"
 TABLE = "duban-items"
@@ -140,6 +143,34 @@ def action_panel(item_id: int, actions: list[str], lang: Lang) -> html.Section |
                   for action in actions], className="duban-actions"),
         html.Div(id=ids.DUBAN_STEP_RESULT, role="status"),
     ], className="panel duban-act")
+
+
+def subject_text(subject: str | None, indicator_id: str | None, lang: Lang) -> str:
+    """What an item is about: the row it names, else its indicator's or red flag's name."""
+    if subject:
+        return subject
+    if indicator_id in INDICATORS:
+        return indicator_name(indicator_id, lang)
+    return t(f"flag_{indicator_id}", lang) if indicator_id in FLAG_DEFINITIONS else ""
+
+
+SHEET_COLUMNS = (("id", "duban_number"), ("township", "insp_township"),
+                 ("subject", "duban_subject"), ("request", "duban_request"),
+                 ("opened_at", "duban_opened_at"), ("due_on", "duban_due"),
+                 ("state", "duban_state_week_end"), ("closed_at", "duban_closed_at"),
+                 ("overdue", "duban_overdue_week_end"))
+
+
+def items_sheet(frame: pd.DataFrame, lang: Lang) -> tuple[str, pd.DataFrame, list[str]]:
+    """The week's items as they stood at its end (data_access.duban.week_items, or as stored
+    with an export), as a workbook sheet: name, rows, headers."""
+    shown = display_frame(frame).assign(
+        subject=[subject_text(s, i, lang) for s, i in zip(frame["subject"],
+                                                          frame["indicator_id"], strict=True)],
+        state=[t(f"duban_state_{state}", lang) for state in frame["state"]],
+        overdue=[t("insp_yes" if late else "insp_no", lang) for late in frame["overdue"]])
+    return (t("duban_items", lang), shown[[field for field, _ in SHEET_COLUMNS]],
+            [t(key, lang) for _, key in SHEET_COLUMNS])
 
 
 def week_panel(summary: list[dict], week: str, lang: Lang) -> html.Section:

@@ -6,6 +6,7 @@ serves all their export buttons through pattern-matching ids.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 
@@ -111,9 +112,16 @@ def table_section(table_id: str, title: str, frame: pd.DataFrame, columns: list[
     ], className="panel grid-panel", **attributes({"data-table": table_id}))
 
 
+# An action on the row (a link to a form), not its data: the export leaves out the columns whose
+# colId starts so.
+ACTION_COLUMN = "action-"
+
+
 def export_frame(rows: list[dict], column_defs: list[dict],
                  spec: dict) -> tuple[pd.DataFrame, list[str]]:
     """The rows as shown (filtered, sorted, in display units) and their headers."""
+    column_defs = [c for c in column_defs
+                   if not str(c.get("colId", "")).startswith(ACTION_COLUMN)]
     fields = [c["field"] for c in column_defs]
     frame = pd.DataFrame(rows).reindex(columns=fields)
     for field, digits in spec.get("digits", {}).items():
@@ -132,4 +140,17 @@ def link_column(section: html.Section, field: str, path_prefix: str) -> html.Sec
             column.update(cellRenderer="markdown", valueGetter={"function": (
                 f"'[' + params.data.{field} + '](" + path_prefix
                 + f"' + params.data.{field} + ')'")})
+    return section
+
+
+def action_column(section: html.Section, href_field: str, label: str) -> html.Section:
+    """Adds to a table_section a column linking each row to its `href_field` (a row without
+    one shows nothing), pinned right so that it is on screen however wide the table."""
+    grid = section.children[-1]
+    link = f"'[' + {json.dumps(label)} + '](' + params.data.{href_field} + ')'"
+    grid.columnDefs = [*grid.columnDefs, {
+        "colId": ACTION_COLUMN + href_field, "headerName": label, "pinned": "right",
+        "minWidth": 80, "width": 96, "sortable": False, "filter": False,
+        "cellRenderer": "markdown",
+        "valueGetter": {"function": f"params.data.{href_field} ? {link} : ''"}}]
     return section

@@ -14,10 +14,12 @@ from layouts import ids
 from layouts.attributes import attributes
 from layouts.figures import GRAPH_CONFIG
 from layouts.formatting import format_date
-from layouts.grid import ColumnSpec, link_column, table_section
+from layouts.grid import ColumnSpec, action_column, link_column, table_section
 from layouts.i18n import Lang, t
 from layouts.theme import FONT_FAMILY, TREND_COLOURS
-from metrics.inspections import late_counts
+from layouts.weekly_first import duban_href
+from metrics.inspections import late_counts, work_subject
+from metrics.periods import period_containing
 from metrics.red_flags import FLAG_DEFINITIONS
 
 TASK_PATH = "/inspections/task/"
@@ -377,14 +379,33 @@ def worklist_summary(lang: Lang, frame: pd.DataFrame, as_of: dt.date) -> html.P:
                                 "data-as-of": as_of.isoformat()}))
 
 
+def _duban_hrefs(shown: pd.DataFrame, as_of: dt.date, lang: Lang) -> list[str | None]:
+    """Each row's 督办 form, pre-filled with the row (what is due, of which object and task)
+    and its deadline as shown; a row of several townships has none."""
+    week = period_containing("week", as_of).label
+    return [duban_href(row.township_code, week, work_subject(row.work, row.late), lang,
+                       source="worklist",
+                       subject=t("duban_row_subject", lang).format(
+                           kind=row.kind, row=row.subject, task=row.task_code),
+                       figure=t("duban_row_figure", lang).format(
+                           due=format_date(None if pd.isna(row.due) else row.due),
+                           timing=row.timing))
+            if isinstance(row.township_code, str) else None for row in shown.itertuples()]
+
+
 def worklist_body(lang: Lang, filters: html.Div, frame: pd.DataFrame, note: str,
-                  export_name: str, as_of: dt.date) -> list:
+                  export_name: str, as_of: dt.date, follow_up: bool = False) -> list:
+    """follow_up: each row links to the 督办 form (for those who open items)."""
     shown = frame.assign(timing=[
         timing_text(late, working, calendar, lang) for late, working, calendar in zip(
             frame["late"], frame["days_left"], frame["calendar_days_left"], strict=True)])
+    if follow_up:
+        shown = shown.assign(duban_href=_duban_hrefs(shown, as_of, lang))
     table = _link_column(table_section(ids.WORKLIST_TABLE, t("worklist", lang), shown,
                                        worklist_columns(lang), lang, export_name, height=560),
                          "task_code")
+    if follow_up:
+        table = action_column(table, "duban_href", t("duban_link", lang))
     return [filters, html.P(note, className="muted small insp-note"),
             worklist_summary(lang, frame, as_of),
             table if len(frame) else html.P(t("insp_no_open", lang),

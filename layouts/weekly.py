@@ -21,14 +21,14 @@ from layouts.formatting import (
     target_label,
     value_with_unit,
 )
-from layouts.grid import ColumnSpec, table_section
+from layouts.grid import ColumnSpec, action_column, table_section
 from layouts.i18n import Lang, t
 from layouts.status import bottom_badge, counts_label, rule_text, status_badge
 from layouts.weekly_first import duban_href, first_screen, no_data_panel
 from metrics.domains import DOMAIN_BY_ID, domain_of
 from metrics.indicators import INDICATORS, PERCENT, YUAN
 from metrics.red_flags import FLAG_DEFINITIONS
-from metrics.weekly import DOMAIN_ORDER, Card, Flag, Ranking, WeeklyReport
+from metrics.weekly import CITY_HALL_NAME, DOMAIN_ORDER, Card, Flag, Ranking, WeeklyReport
 
 # Column headers of each red-flag list: (subject, date, detail) text keys.
 FLAG_COLUMNS = {
@@ -218,9 +218,29 @@ def flag_sheets(report: WeeklyReport, lang: Lang) -> list[tuple[str, pd.DataFram
     return sheets
 
 
-def flag_panel(flag: Flag, week: str, lang: Lang, listed: RowFilter | None = None) -> html.Div:
+def _duban_hrefs(flag: Flag, week: str, lang: Lang) -> list[str | None]:
+    """Each row's 督办 form, pre-filled with the row and its figures as listed; a township red
+    three weeks running proposes a talk, as on its summary. The city hall answers to no
+    township: its rows have none."""
+    if flag.kind == "red_three_weeks":
+        return [duban_href(r.township_code, week, r.subject, lang, source="talk")
+                for r in flag.rows]
+    _, date, detail = FLAG_COLUMNS[flag.kind]
+    name = t(f"flag_{flag.kind}", lang)
+    return [duban_href(r.township_code, week, flag.kind, lang, source="flag",
+                       subject=t("duban_flag_subject", lang).format(flag=name, row=r.subject),
+                       figure=("；" if lang == "zh" else "; ").join(
+                           t("duban_fact", lang).format(label=t(key, lang), value=value)
+                           for key, value in ((date, r.date), (detail, r.detail))
+                           if key and value))
+            if r.township != CITY_HALL_NAME else None for r in flag.rows]
+
+
+def flag_panel(flag: Flag, week: str, lang: Lang, listed: RowFilter | None = None,
+               follow_up: bool = False) -> html.Div:
     """A flag: its count, its count by township (for everyone) and its rows (those of the
-    townships `listed` accepts: a township officer's own)."""
+    townships `listed` accepts: a township officer's own), each with a link to the 督办 form
+    when `follow_up`."""
     columns = _flag_columns(flag, lang)
     counts = sorted(flag.by_township().items(), key=lambda item: (-item[1], item[0]))
     names = {r.township_code: r.township for r in flag.rows}
@@ -229,8 +249,12 @@ def flag_panel(flag: Flag, week: str, lang: Lang, listed: RowFilter | None = Non
     shown = flag if listed is None else replace(
         flag, rows=tuple(r for r in flag.rows if listed(r.township_code)))
     frame = _flag_rows_shown(shown, lang)
-    table = table_section(f"weekly-{flag.kind}", t("flag_rows", lang), frame, columns, lang,
+    table = table_section(f"weekly-{flag.kind}", t("flag_rows", lang),
+                          frame.assign(duban_href=_duban_hrefs(shown, week, lang))
+                          if follow_up else frame, columns, lang,
                           f"{t(f'flag_{flag.kind}', lang)}_{week}", height=260)
+    if follow_up:
+        table = action_column(table, "duban_href", t("duban_link", lang))
     if not flag.covered:
         body: list = [html.P(t("flag_not_covered", lang), className="muted")]
     else:
@@ -253,22 +277,24 @@ def flag_panel(flag: Flag, week: str, lang: Lang, listed: RowFilter | None = Non
 
 
 def flags_section(report: WeeklyReport, lang: Lang, workbook_href: str,
-                  listed: RowFilter | None = None) -> html.Section:
+                  listed: RowFilter | None = None, follow_up: bool = False) -> html.Section:
     return html.Section([
         html.Div([html.H3(t("red_flags", lang), className="section-title"),
                   html.A(t("flags_workbook", lang), href=workbook_href, download="",
                          className="button flags-workbook"),
                   html.Span(t("flags_workbook_print", lang).format(href=workbook_href),
                             className="print-only small")], className="section-head"),
-        html.Div([flag_panel(f, report.week, lang, listed) for f in report.flags],
+        html.Div([flag_panel(f, report.week, lang, listed, follow_up) for f in report.flags],
                  className="weekly-flags")], className="weekly-flags-section")
 
 
-def bulletin_panel(report: WeeklyReport, lang: Lang, text: str) -> html.Section:
-    """The bulletin as a notice, and a button that copies it as plain text."""
+def bulletin_panel(report: WeeklyReport, lang: Lang, text: str,
+                   ledger: list[dict] | None = None) -> html.Section:
+    """The bulletin as a notice, and a button that copies it as plain text. ledger: the week's
+    督办 counts by township, as the ledger's section shows them."""
     title, subtitle, as_of = title_lines(report, lang)
     sections = [html.Div([html.H5(heading), *(html.P(p) for p in paragraphs)])
-                for heading, paragraphs in bulletin_sections(report, lang)]
+                for heading, paragraphs in bulletin_sections(report, lang, ledger)]
     return html.Section([
         html.Div([html.H3(t("bulletin", lang), className="section-title"),
                   dcc.Clipboard(target_id=ids.WEEKLY_BULLETIN_TEXT, title=t("copy_bulletin", lang),
@@ -283,16 +309,18 @@ def bulletin_panel(report: WeeklyReport, lang: Lang, text: str) -> html.Section:
     ], className="panel weekly-bulletin")
 
 
-def report_body(report: WeeklyReport, lang: Lang, bulletin: str,
-                workbook_href: str, listed: RowFilter | None = None) -> html.Div:
+def report_body(report: WeeklyReport, lang: Lang, bulletin: str, workbook_href: str,
+                listed: RowFilter | None = None, ledger: list[dict] | None = None,
+                follow_up: bool = False) -> html.Div:
     """The report: the first screen, the rankings, the flags' rows and the bulletin; in print
     the bulletin comes first (style.css orders them). A week the data do not reach is one
-    message."""
+    message. ledger: the week's 督办 counts (the bulletin's sentence on them); follow_up: the
+    flags' rows link to the 督办 form."""
     if not report.has_data:
         return html.Div(no_data_panel(report, lang), className="weekly-report")
     return html.Div([first_screen(report, lang), rankings_section(report, lang),
-                     flags_section(report, lang, workbook_href, listed),
-                     bulletin_panel(report, lang, bulletin)],
+                     flags_section(report, lang, workbook_href, listed, follow_up),
+                     bulletin_panel(report, lang, bulletin, ledger)],
                     className="weekly-report")
 
 

@@ -119,11 +119,13 @@ def _attention_row(code: str, reasons: list[tuple[Card, str]], report: WeeklyRep
 
 
 def duban_href(code: str, week: str, indicator_id: str, lang: Lang, card: Card | None = None,
-               source: str = "card") -> str:
-    """The 督办 form pre-filled with a red card's township, week, indicator and figure."""
-    figure = value_with_unit(indicator_id, card.value, lang) if card else ""
+               source: str = "card", subject: str = "", figure: str = "") -> str:
+    """The 督办 form pre-filled with a township, the meeting's week, the indicator (or flag) and
+    the figure as shown: a red card's value, or a listed row's, `subject` naming the row."""
+    figure = value_with_unit(indicator_id, card.value, lang) if card else figure
     return _href("/duban", lang, township=code, week=week, source=source,
-                 indicator=indicator_id, **({"figure": figure} if figure else {}))
+                 indicator=indicator_id, **({"subject": subject} if subject else {}),
+                 **({"figure": figure} if figure else {}))
 
 
 def _severity(code: str, reds: int, report: WeeklyReport) -> tuple[int, ...]:

@@ -9,6 +9,7 @@ week, those closed on time and late in the week, and those overdue at the week's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 DUE_WORKING_DAYS = 5
 STATES = ("open", "answered", "returned", "closed")
@@ -27,12 +28,23 @@ ACTION_ROLES: dict[str, tuple[str, ...]] = {
     "close": ("leader", "supervisor", "admin"),
 }
 SOURCES = ("card", "flag", "worklist", "talk", "manual")
+# Who is offered a 督办 link on each listed row (the worklist, the red flags' rows): those who
+# chair and follow up the meeting. An administrator may still open an item from the form.
+ROW_LINK_ROLES = ("leader", "supervisor")
 
 
 def next_state(action: str, state: str) -> str | None:
     """The state `action` leaves an item in, or None when it cannot be taken from `state`."""
     allowed, after = TRANSITIONS.get(action, ((), ""))
     return after if state in allowed else None
+
+
+def state_after(actions: Iterable[str]) -> str:
+    """The state an item's steps, oldest first, leave it in: its state as of the last one."""
+    state = "open"
+    for action in actions:
+        state = next_state(action, state) or state
+    return state
 
 
 def is_overdue(state: str, due_on: dt.date, as_of: dt.date,

@@ -151,7 +151,17 @@ WORK_KINDS = {
     "task": ("任务滞后", "task behind schedule"),
 }
 WORKLIST_COLUMNS = ("kind", "work", "task_code", "task_name", "lead_department", "departments",
-                    "subject", "township", "due", "late", "days_left", "calendar_days_left")
+                    "subject", "township", "township_code", "due", "late", "days_left",
+                    "calendar_days_left")
+# The indicator each kind of open item holds back; a late rectification is the red flag itself.
+WORK_SUBJECTS = {"rectify": "inspection_rectification_rate",
+                 "publish": "inspection_disclosure_on_time_rate",
+                 "task": "inspection_completion_rate"}
+
+
+def work_subject(work: str, late: bool) -> str:
+    """The flag or indicator a worklist row bears on: what a 督办 opened from it is about."""
+    return "overdue_rectifications" if work == "rectify" and late else WORK_SUBJECTS[work]
 
 
 def worklist(rows: pd.DataFrame, as_of: dt.date, lang: str = "zh") -> pd.DataFrame:
@@ -188,11 +198,14 @@ def worklist(rows: pd.DataFrame, as_of: dt.date, lang: str = "zh") -> pd.DataFra
         tasks = grouped[[*base[1:], "planned_end"]].first().reset_index()
         left = grouped.size().reindex(tasks["task_code"]).to_numpy()
         townships = grouped["township"].apply(lambda s: "、".join(sorted(set(s))))
+        # A task behind schedule in several townships is no one township's to answer for.
+        codes = grouped["township_code"].apply(lambda s: s.iloc[0] if s.nunique() == 1 else None)
         subject = [f"{n} 个对象未检查" if lang != "en" else f"{n} objects not inspected"
                    for n in left]
         tasks = tasks.assign(work="task", kind=word["task"], subject=subject,
                              due=tasks["planned_end"], late=True,
                              township=townships.reindex(tasks["task_code"]).to_numpy(),
+                             township_code=codes.reindex(tasks["task_code"]).to_numpy(),
                              days_left=working_days_left(tasks["planned_end"], as_of))
         parts.append(tasks)
     frame = pd.concat([p.reindex(columns=list(WORKLIST_COLUMNS)) for p in parts],

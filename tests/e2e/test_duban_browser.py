@@ -113,3 +113,51 @@ def test_a_red_card_is_followed_up_to_closing(chromium_browser, demo_server, dem
     for page in (leader, officer, supervisor):
         assert not page.errors, page.errors
         page.context.close()
+
+
+def test_a_worklist_row_is_followed_up(chromium_browser, demo_server, demo_accounts,
+                                       demo_database_url) -> None:
+    """A supervisor opens an item from a row of 调关镇's worklist: the form names the row, its
+    deadline and the week, and the saved item keeps where it came from."""
+    supervisor = _page_as(chromium_browser, demo_server, demo_accounts["supervisor"])
+    supervisor.goto(f"{demo_server}/inspections/worklist?township={TIAOGUAN}")
+    grid = supervisor.locator('[data-table="worklist"]')
+    link = grid.locator('.ag-pinned-right-cols-container [col-id="action-duban_href"] a').first
+    expect(link).to_have_text("督办")
+    index = link.locator("xpath=ancestor::div[@row-index]").get_attribute("row-index")
+    row = grid.locator(f'.ag-center-cols-container [row-index="{index}"]')
+    subject = row.locator('[col-id="subject"]').inner_text()
+    task = row.locator('[col-id="task_code"]').inner_text()
+    due = row.locator('[col-id="due"]').inner_text()
+    link.click()
+    expect(supervisor).to_have_url(re.compile(r"/duban\?.*source=worklist"))
+    form = supervisor.locator(".duban-new")
+    for shown in ("调关镇", OPENED_WEEK, f"{subject}（{task}）", f"期限 {due}"):
+        expect(form).to_contain_text(shown)
+    expect(supervisor.locator("#duban-request")).to_have_value(re.compile(re.escape(subject)))
+    supervisor.locator("#duban-create").click()
+    done = supervisor.locator("#duban-create-result .duban-done")
+    expect(done).to_contain_text("已交办")
+    item_id = int(re.search(r"#(\d+)", done.inner_text()).group(1))
+    supervisor.goto(f"{demo_server}/duban/{item_id}")
+    facts = supervisor.locator(".duban-facts-list")
+    expect(facts).to_contain_text(f"{subject}（{task}）")
+    expect(facts).to_contain_text(f"期限 {due}")
+
+    from data_access.db import get_engine
+    from data_access.duban import items_by_id
+    item = items_by_id(get_engine(demo_database_url), item_id)
+    assert item is not None and item["township_code"] == TIAOGUAN
+    assert item["source"] == "worklist" and item["week"] == OPENED_WEEK
+    assert item["indicator_id"] in ("overdue_rectifications", "inspection_rectification_rate",
+                                    "inspection_disclosure_on_time_rate",
+                                    "inspection_completion_rate")
+
+    # The township officer's worklist lists the same rows without the link.
+    officer = _page_as(chromium_browser, demo_server, demo_accounts["township"])
+    officer.goto(f"{demo_server}/inspections/worklist")
+    expect(officer.locator('[data-table="worklist"] .ag-row').first).to_be_visible()
+    expect(officer.locator('[col-id="action-duban_href"]')).to_have_count(0)
+    for page in (supervisor, officer):
+        assert not page.errors, page.errors
+        page.context.close()

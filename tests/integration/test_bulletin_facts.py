@@ -20,6 +20,7 @@ from metrics.weekly import (
     DOMAIN_ORDER,
     HEADLINE,
     Flag,
+    FlagRow,
     WeeklyReport,
     laggards,
     newly_red,
@@ -192,3 +193,68 @@ def test_newly_red_means_not_red_last_week(reports, week) -> None:
         assert len(named) == min(len(fresh), LIST_LIMIT)
         if len(fresh) > LIST_LIMIT:
             assert sentence.endswith(f"等{len(fresh)}个")
+
+
+# --- the 督办 ledger's sentence -----------------------------------------------------------------
+
+# The ledger section's counts by township (data_access.duban.week_summary's records), made up so
+# that a bulletin counting the ledger again could not match them.
+LEDGER = [
+    {"township_code": "421081102000", "township": "东升镇", "opened": 0, "closed_on_time": 2,
+     "closed_late": 0, "overdue": 5},
+    {"township_code": "421081105000", "township": "调关镇", "opened": 3, "closed_on_time": 1,
+     "closed_late": 2, "overdue": 2},
+    {"township_code": "421081001000", "township": "绣林街道", "opened": 1, "closed_on_time": 0,
+     "closed_late": 0, "overdue": 0},
+]
+LEDGER_COUNTS = re.compile(r"本周新交办督办事项(\d+)项，办结(\d+)项，其中按期办结(\d+)项、"
+                           r"超期办结(\d+)项。")
+
+
+def _total(key: str, ledger: list[dict] = LEDGER) -> int:
+    return sum(row[key] for row in ledger)
+
+
+def test_the_ledger_sentence_says_the_ledger_sections_counts(reports) -> None:
+    report = reports[BUSY[0]]
+    sections = bulletin_sections(report, "zh", LEDGER)
+    headings = [heading for heading, _ in sections]
+    at = next(i for i, heading in enumerate(headings) if "督办事项办理情况" in heading)
+    assert "需要关注的问题" in headings[at - 1]  # after the red flags, numbered in turn
+    assert headings[at].startswith(f"{'一二三四五六'[at]}、")
+    [sentence] = sections[at][1]
+    match = LEDGER_COUNTS.search(sentence)
+    assert match, sentence
+    opened, closed, on_time, late = (int(n) for n in match.groups())
+    assert (opened, on_time, late) == (_total("opened"), _total("closed_on_time"),
+                                       _total("closed_late"))
+    assert closed == on_time + late
+    overdue = sentence[match.end():]
+    assert overdue.startswith(f"截至{report.last_day}，超期未办结{_total('overdue')}项，")
+    # the townships with overdue items, the most first, each with its count
+    rows = tuple(FlagRow(row["township_code"], row["township"], "", "", "")
+                 for row in LEDGER for _ in range(row["overdue"]))
+    _check_spread(Flag("duban", len(rows), rows), overdue)
+    assert overdue.index("东升镇5项") < overdue.index("调关镇2项")
+    assert "绣林街道" not in overdue
+    assert sentence in bulletin_text(report, "zh", LEDGER)
+    english = "".join(next(body for heading, body in bulletin_sections(report, "en", LEDGER)
+                           if "Follow-up items" in heading))
+    assert (f"{opened} follow-up items were opened this week; {closed} were closed, "
+            f"{on_time} on time and {late} late.") in english
+    assert f"{_total('overdue')} were overdue on {report.last_day}, in 2 townships: " \
+           "东升镇 5, 调关镇 2." in english
+
+
+def test_the_ledger_sentence_is_left_out_when_no_item_counts(reports) -> None:
+    report = reports[BUSY[0]]
+    assert bulletin_sections(report, "zh", []) == bulletin_sections(report, "zh")
+    assert "督办" not in bulletin_text(report, "zh", [])
+    assert "Follow-up" not in bulletin_text(report, "en", None)
+    none_overdue = [{**row, "overdue": 0} for row in LEDGER]
+    text = bulletin_text(report, "zh", none_overdue)
+    assert f"截至{report.last_day}，没有超期未办结的督办事项。" in text
+    assert f"None was overdue on {report.last_day}." in bulletin_text(report, "en", none_overdue)
+    none_closed = [{**row, "closed_on_time": 0, "closed_late": 0} for row in LEDGER]
+    assert f"本周新交办督办事项{_total('opened')}项，办结0项。截至" in bulletin_text(
+        report, "zh", none_closed)

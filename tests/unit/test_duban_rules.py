@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from metrics.duban import closed_on_time, is_overdue, next_state
+from metrics.duban import closed_on_time, is_overdue, next_state, state_after
 
 DUE = dt.date(2026, 11, 20)
 
@@ -27,3 +27,10 @@ def test_overdue_means_not_closed_by_the_end_of_the_due_day() -> None:
     # Looked at before it was closed, it was overdue then.
     assert is_overdue("closed", DUE, DUE + dt.timedelta(days=1), closed)
     assert closed_on_time(DUE, DUE) and not closed_on_time(DUE, closed)
+
+
+def test_the_state_an_items_steps_leave_it_in() -> None:
+    assert state_after([]) == state_after(["open"]) == "open"
+    assert state_after(["open", "answer"]) == "answered"
+    assert state_after(["open", "answer", "return"]) == "returned"
+    assert state_after(["open", "answer", "return", "answer", "close"]) == "closed"

@@ -5,7 +5,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from data_access.exports import to_xlsx
-from layouts.grid import export_frame, row_data
+from layouts.grid import ColumnSpec, action_column, export_frame, row_data, table_section
 
 
 def test_cells_that_look_like_formulas_are_not_run() -> None:
@@ -34,3 +34,12 @@ def test_grid_rows_carry_null_not_nan_and_dates_as_text() -> None:
     assert rows == [{"name": "甲村", "rate": 91.5, "due": "2026-11-02 09:30"},
                     {"name": None, "rate": None, "due": None}]
     assert "NaN" not in json.dumps(rows)
+
+
+def test_export_leaves_out_the_columns_that_link_to_a_form() -> None:
+    section = table_section("t", "T", pd.DataFrame({"name": ["甲村"], "go": ["/duban?x=1"]}),
+                            [ColumnSpec("name", "名称")], "zh", "t")
+    grid = action_column(section, "go", "督办").children[-1]
+    assert [c.get("colId") for c in grid.columnDefs] == [None, "action-go"]
+    frame, headers = export_frame(grid.rowData, grid.columnDefs, {})
+    assert headers == ["名称"] and frame.columns.tolist() == ["name"]
