@@ -22,6 +22,9 @@ class ViewSettings(Protocol):
     @property
     def page_cache(self) -> bool: ...
 
+    @property
+    def upload_max_mb(self) -> int: ...
+
 
 @dataclass(frozen=True)
 class AppContext:

@@ -13,6 +13,7 @@ A screen takes the same arguments and returns the whole window's content, withou
 from __future__ import annotations
 
 from callbacks.admin import audit_page
+from callbacks.data_entry import data_page
 from callbacks.domains import Page, domain_pages
 from callbacks.duban import duban_item_page, duban_page
 from callbacks.views import overview_page, township_page, village_page
@@ -29,6 +30,7 @@ PAGES: tuple[tuple[str, Page], ...] = (
     (r"^/weekly/export/(\d{1,9})$", archived_page),
     (r"^/duban$", duban_page),
     (r"^/duban/(\d{1,9})$", duban_item_page),
+    (r"^/data$", data_page),
     (r"^/admin/audit$", audit_page),
 )
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import duban, exports, navigation, router, wall, weekly
+from callbacks import data_entry, duban, exports, navigation, router, wall, weekly
 from callbacks.context import AppContext
 from callbacks.domains import domain_modules
-from dashboard import api, auth, files, pdf
+from dashboard import api, auth, files, pdf, uploads
 from dashboard.config import Settings
 from data_access.calendar import sync_calendar
 from data_access.db import get_engine
@@ -32,11 +32,13 @@ def create_app(settings: Settings | None = None) -> Dash:
     # The pages' components, which the router draws later: callbacks are checked against them.
     app.validation_layout = validation_layout()  # type: ignore[assignment]  # Dash declares it None
     # The pages shared by all domains, then each declared domain's own (metrics/domains.py).
-    for module in (router, navigation, exports, weekly, duban, wall, *domain_modules()):
+    for module in (router, navigation, exports, weekly, duban, data_entry, wall,
+                   *domain_modules()):
         module.register(app, context)
     api.register(app.server, context)
     # The county's holiday calendar, loaded before the first request and again after imports.
     app.server.before_request(lambda: sync_calendar(context.engine))
     pdf.register(app.server, context, settings.internal_url)
     files.register(app.server, context)
+    uploads.register(app.server, context, settings)
     return app

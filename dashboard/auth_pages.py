@@ -104,6 +104,8 @@ def account_bar(principal: Principal, lang: Lang, waiting: int | None = None) ->
     if waiting:  # a township officer's open 督办 items
         links.insert(0, f'<a href="/duban{suffix}" class="duban-badge">'
                         f'{escape(t("duban_badge", lang).format(n=waiting))}</a>')
+    if principal.role in ("admin", "township"):
+        links.insert(0, f'<a href="/data{suffix}">{escape(t("data_entry", lang))}</a>')
     if principal.role == "admin":
         links.append(f'<a href="/admin/audit{suffix}">{escape(t("audit_log", lang))}</a>')
     return (

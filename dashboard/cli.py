@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from dashboard import cli_accounts, cli_backup
+from dashboard import cli_accounts, cli_backup, cli_jobs
 from dashboard.config import Settings
 from data_access import audit
 from data_access.boundaries import LEVELS, import_boundaries
@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "covered (exit code 1).")
     cli_accounts.add_commands(commands)
     cli_backup.add_commands(commands)
+    cli_jobs.add_commands(commands)
     serve = commands.add_parser(
         "serve", help="Flask's development server, with --debug only (to serve: gunicorn, "
                       "as `make run` does)")
@@ -95,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"init-db": _init_db, "demo-data": _demo_data, "import": _import,
                "import-boundaries": _import_boundaries, "template": _template,
                "draw": _draw, "calendar": _calendar, "serve": _serve,
-               **cli_accounts.HANDLERS, **cli_backup.HANDLERS}[args.command]
+               **cli_accounts.HANDLERS, **cli_backup.HANDLERS,
+               **cli_jobs.HANDLERS}[args.command]
     return handler(settings, args)
 
 
@@ -151,7 +153,10 @@ def _rejected_or(load: Callable[[], T]) -> T | None:
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     engine = get_engine(settings.database_url)
-    report = _rejected_or(lambda: import_file(engine, args.file, args.domain))
+    # What it replaced is kept, so that an import from the browser before it can still be
+    # undone when this one wrote other rows (data_access/uploads.py undo_upload).
+    report = _rejected_or(lambda: import_file(engine, args.file, args.domain,
+                                              keep_changes=True))
     at = dt.datetime.now().replace(microsecond=0)
     if report is None:
         audit.record(engine, "import", at=at, username="(cli)", outcome="failed",

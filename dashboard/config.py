@@ -38,6 +38,8 @@ class Settings:
     proxy_count: int = 0
     auth_proxy_header: str = ""
     auth_proxy_addresses: tuple[str, ...] = ()
+    # The largest file the /data page accepts, refused before it is read.
+    upload_max_mb: int = 50
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -56,6 +58,7 @@ class Settings:
             "auth_proxy_addresses": tuple(
                 a.strip() for a in os.environ.get("DASHBOARD_AUTH_PROXY_ADDRESSES", "").split(",")
                 if a.strip()),
+            "upload_max_mb": int(os.environ.get("DASHBOARD_UPLOAD_MAX_MB", "50")),
             "today": (dt.date.fromisoformat(os.environ["DASHBOARD_TODAY"])
                       if os.environ.get("DASHBOARD_TODAY") else None),
         }

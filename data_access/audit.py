@@ -12,7 +12,8 @@ from data_access.models import AuditEvent
 
 EVENTS = ("login", "logout", "lockout", "password_change", "export_rows", "export_pdf",
           "export_workbook", "import", "user_add", "user_disable", "user_reset",
-          "token_create", "token_revoke", "forbidden", "meeting_mark", "duban")
+          "token_create", "token_revoke", "forbidden", "meeting_mark", "duban",
+          "import_undo")
 
 
 def record(engine: Engine, event: str, *, at: dt.datetime, username: str = "",

@@ -338,6 +338,64 @@ class ImportLog(Base):
     rows_inserted: Mapped[int] = mapped_column(Integer)
     rows_updated: Mapped[int] = mapped_column(Integer)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # An undo is logged as an import of its own (the data changed: the page caches' version
+    # moves on); it names the import it undid, and that one when and by whom.
+    undoes_id: Mapped[int | None] = mapped_column(ForeignKey("import_log.id"))
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    undone_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class ImportChange(Base):
+    """What one import changed, to undo it: the natural keys of every row it wrote, and for
+    the rows that existed before, their stored values then (gzip'd JSON, see
+    data_access/importing/changes.py). Kept for imports from the browser."""
+
+    __tablename__ = "import_change"
+
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_log.id"), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(64), index=True)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Upload(Base):
+    """A file sent through the /data page: who, when, what it was, and how its import ended.
+
+    state: queued -> running -> imported / rejected / failed; an imported one may be undone.
+    The live progress of a running one is a small file (data_access/uploads.py), since the
+    import's own transaction holds SQLite's write lock while it runs."""
+
+    __tablename__ = "upload"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    township_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"), index=True)
+    template: Mapped[str | None] = mapped_column(String(32))  # as chosen; None: recognised
+    file_name: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(12), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    domain: Mapped[str | None] = mapped_column(String(32))  # the template it was read as
+    rows_in_file: Mapped[int | None] = mapped_column(Integer)
+    rows_inserted: Mapped[int | None] = mapped_column(Integer)
+    rows_updated: Mapped[int | None] = mapped_column(Integer)
+    problem_count: Mapped[int | None] = mapped_column(Integer)
+    problems: Mapped[str | None] = mapped_column(Text)  # JSON list of Problem fields
+    message: Mapped[str | None] = mapped_column(Text)  # why a job failed (not the file)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_log.id"))
+
+
+class UploadFile(Base):
+    """An upload's bytes as received (kept: admins download the original), and the copy with
+    its problems marked when it was rejected."""
+
+    __tablename__ = "upload_file"
+
+    upload_id: Mapped[int] = mapped_column(ForeignKey("upload.id"), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    marked: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class ReportExport(Base):

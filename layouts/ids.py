@@ -145,3 +145,10 @@ DUBAN_STEP_RESULT = "duban-step-result"
 def duban_step(action: Any) -> dict[str, Any]:
     """A button that takes one step on a 督办 item (answer, return, close)."""
     return {"type": "duban-step", "action": action}
+
+# the data upload page (/data)
+DATA_UPLOAD_ID = "data-upload-id"
+DATA_POLL = "data-poll"
+DATA_STATUS = "data-status"
+DATA_UNDO = "data-undo"
+DATA_UNDO_RESULT = "data-undo-result"

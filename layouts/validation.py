@@ -15,6 +15,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from layouts import ids
+from layouts.data_entry import HISTORY_TABLE
 from layouts.shell import app_layout
 from layouts.wall import PANELS
 from metrics.domains import DOMAINS, DomainSpec, domain_part
@@ -47,6 +48,10 @@ def _shared_components() -> list[Component]:
         html.Div(id=ids.DUBAN_CREATE_RESULT), dcc.Store(id=ids.DUBAN_ITEM),
         dcc.Textarea(id=ids.DUBAN_STEP_TEXT), dcc.Upload(id=ids.DUBAN_UPLOAD),
         html.Button(id=ids.duban_step("answer")), html.Div(id=ids.DUBAN_STEP_RESULT),
+        # data upload page
+        dcc.Store(id=ids.DATA_UPLOAD_ID), dcc.Interval(id=ids.DATA_POLL),
+        html.Div(id=ids.DATA_STATUS), dcc.ConfirmDialogProvider(id=ids.DATA_UNDO),
+        html.Div(id=ids.DATA_UNDO_RESULT), dag.AgGrid(id=ids.grid(HISTORY_TABLE)),
     ]
 
 

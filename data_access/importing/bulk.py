@@ -9,6 +9,7 @@ column's type on PostgreSQL), and sent with one executemany per chunk.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -40,7 +41,7 @@ def _column_values(series: pd.Series, python_type: type) -> np.ndarray:
 
 
 def upsert(connection: Connection, table: Table, frame: pd.DataFrame,
-           key: tuple[str, ...]) -> None:
+           key: tuple[str, ...], done: Callable[[float], None] | None = None) -> None:
     """INSERT ... ON CONFLICT (key) DO UPDATE for every row of frame (same SQL on both backends)."""
     columns = [c.name for c in table.columns if c.name in frame.columns]
     # Rows in key order fill the key's index page by page instead of all over it.
@@ -56,3 +57,5 @@ def upsert(connection: Connection, table: Table, frame: pd.DataFrame,
     rows = list(zip(*prepared, strict=True))
     for start in range(0, len(rows), CHUNK_ROWS):
         connection.exec_driver_sql(sql, rows[start:start + CHUNK_ROWS])
+        if done is not None:  # the share of rows written, for a progress bar
+            done(min(1.0, (start + CHUNK_ROWS) / len(rows)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from data_access.calendar import begin_with_calendar
 from data_access.importing.bulk import upsert
+from data_access.importing.changes import capture, encode
+from data_access.importing.derive import township_of
 from data_access.importing.problems import ImportRejected, Problem
 from data_access.importing.reader import read_table
 from data_access.importing.spec import Domain, Lookups
@@ -22,6 +25,7 @@ from data_access.importing.templates import TEMPLATES, detect_template
 from data_access.importing.validate import Collector, parse
 from data_access.models import (
     Division,
+    ImportChange,
     ImportLog,
     InspectionItem,
     InspectionObject,
@@ -33,6 +37,17 @@ from data_access.models import (
 
 log = logging.getLogger(__name__)
 
+# The templates whose rows belong to a township: the ones a township officer may upload.
+TOWNSHIP_TEMPLATES = ("service_cases", "volunteer_activities", "collective_income",
+                      "cooperatives", "land_transfer", "inspection_results")
+
+# Told where an import stands: its phase (reading / checking / writing) and the share done.
+Progress = Callable[[str, float], None]
+
+
+def _silent(_phase: str, _done: float) -> None:
+    return None
+
 
 @dataclass(frozen=True)
 class ImportReport:
@@ -42,14 +57,20 @@ class ImportReport:
     rows_in_file: int
     rows_inserted: int
     rows_updated: int
+    import_id: int = 0
 
 
 def import_file(engine: Engine, path: Path, domain_id: str | None = None,
-                now: dt.datetime | None = None) -> ImportReport:
-    """Imports one filled-in template. Raises ImportRejected, having written nothing."""
+                now: dt.datetime | None = None, *, progress: Progress = _silent,
+                township: str | None = None, keep_changes: bool = False) -> ImportReport:
+    """Imports one filled-in template. Raises ImportRejected, having written nothing.
+
+    township: the uploader's own township, when a township officer sends the file: every row
+    must belong to it. keep_changes: keep what the import replaced, so it can be undone."""
     now = now or dt.datetime.now()
     if not path.is_file():
         raise ImportRejected([Problem(path.name, "", None, None, "文件不存在", "file not found")])
+    progress("reading", 0.0)
     table = read_table(path, sheet_hint=domain_id)
     domain = TEMPLATES.get(domain_id or "") or detect_template(list(table.frame.columns),
                                                                table.sheet)
@@ -62,16 +83,26 @@ def import_file(engine: Engine, path: Path, domain_id: str | None = None,
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     # Due dates derive from the county's holiday calendar as stored, whichever process imports.
     with begin_with_calendar(engine) as connection:
+        progress("checking", 0.2)
         lookups = read_lookups(connection)
         out = Collector(table)
         parsed = parse(domain, table, lookups, now, out)
+        if township is not None and not parsed.empty:
+            _check_township(domain, parsed, lookups, township, out)
         if out.problems:
             raise ImportRejected(out.problems)
         if domain.derive:
             parsed = domain.derive(parsed, lookups)
+        progress("writing", 0.4)
         span = domain.rollup.span(connection, parsed) if domain.rollup else None
+        change = capture(connection, domain, parsed) if keep_changes else None
         try:
-            inserted, updated = _write(connection, domain, parsed)
+            if change is not None:
+                inserted = len(change.keys) - len(change.before)
+                _write(connection, domain, parsed, progress)
+                updated = len(parsed) - inserted
+            else:
+                inserted, updated = _write(connection, domain, parsed, progress)
             if domain.rollup and span:
                 domain.rollup.refresh(connection, *span)
             if domain.after_write:
@@ -81,11 +112,63 @@ def import_file(engine: Engine, path: Path, domain_id: str | None = None,
                                           f"数据库拒绝写入：{error.orig}",
                                           f"the database refused the rows: {error.orig}")]) \
                 from error
-        connection.execute(ImportLog.__table__.insert().values(
+        import_id = connection.execute(ImportLog.__table__.insert().values(
             domain=domain.id, file_name=path.name, sha256=sha256, rows_in_file=len(parsed),
-            rows_inserted=inserted, rows_updated=updated, imported_at=now))
+            rows_inserted=inserted, rows_updated=updated, imported_at=now)
+            .returning(ImportLog.id)).scalar_one()
+        if change is not None:
+            connection.execute(ImportChange.__table__.insert().values(
+                import_id=import_id, table_name=change.table, payload=encode(change)))
+    progress("done", 1.0)
     log.info("imported %s (%s): %d rows, %d new", path.name, domain.id, len(parsed), inserted)
-    return ImportReport(domain.id, path.name, sha256, len(parsed), inserted, updated)
+    return ImportReport(domain.id, path.name, sha256, len(parsed), inserted, updated, import_id)
+
+
+# A township officer's rows must be their township's: the place a row names, by the first
+# of these references its template has (a village named by an activity before its team).
+PLACE_REFERENCES = ("village", "division", "township", "inspection_object", "volunteer_team")
+
+
+def _row_townships(domain: Domain, parsed: pd.DataFrame,
+                   lookups: Lookups) -> tuple[pd.Series, dict[int, str]] | None:
+    """Each row's township and the header of the column that placed it, or None when the
+    template's rows belong to no township."""
+    places = sorted((c for c in domain.columns if c.reference in PLACE_REFERENCES and not c.many),
+                    key=lambda c: PLACE_REFERENCES.index(c.reference or ""))
+    if not places:
+        return None
+    found = pd.Series(None, index=parsed.index, dtype=object)
+    column_of: dict[int, str] = {}
+    for column in places:
+        codes = parsed[column.key]
+        if column.reference == "inspection_object":
+            towns = codes.map(lookups.object_townships)
+        elif column.reference == "volunteer_team":
+            towns = codes.map(lookups.team_townships)
+        else:
+            towns = township_of(codes.fillna(""), lookups)
+        take = found.isna() & codes.notna()
+        found = found.where(~take, towns)
+        column_of.update({int(row): column.header for row in take.index[take.to_numpy()]})
+    return found, column_of
+
+
+def _check_township(domain: Domain, parsed: pd.DataFrame, lookups: Lookups, township: str,
+                    out: Collector) -> None:
+    placed = _row_townships(domain, parsed, lookups)
+    if placed is None or domain.id not in TOWNSHIP_TEMPLATES:
+        out.whole("乡镇账号不能上传此模板", "a township account may not upload this template")
+        return
+    towns, column_of = placed
+    # A code already reported as unknown is not reported again as another township's.
+    reported = {(p.row, p.column) for p in out.problems}
+    for row, town in towns.items():
+        column = column_of.get(int(row), domain.columns[0].header)
+        if town == township or (row, column) in reported:
+            continue
+        where = town if isinstance(town, str) else "市直/county"
+        out.one(int(row), column, f"不属于本乡镇（{township}），属于 {where}",
+                f"not in your township ({township}) but in {where}")
 
 
 def read_lookups(connection: Connection) -> Lookups:
@@ -115,13 +198,15 @@ def read_lookups(connection: Connection) -> Lookups:
     )
 
 
-def _write(connection: Connection, domain: Domain, frame: pd.DataFrame) -> tuple[int, int]:
+def _write(connection: Connection, domain: Domain, frame: pd.DataFrame,
+           progress: Progress = _silent) -> tuple[int, int]:
     table = domain.model.__table__
     before = connection.scalar(select(func.count()).select_from(table)) or 0
     if domain.update_only:
         _update(connection, domain, frame)
         return 0, len(frame)
-    upsert(connection, table, frame, domain.natural_key)
+    upsert(connection, table, frame, domain.natural_key,
+           lambda share: progress("writing", 0.4 + 0.55 * share))
     after = connection.scalar(select(func.count()).select_from(table)) or 0
     inserted = after - before
     return inserted, len(frame) - inserted

@@ -7,6 +7,7 @@ A callback added without a case in TOWNSHIP_CASES fails `test_every_callback_has
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 
@@ -49,7 +50,8 @@ def _concrete(ident: str) -> str | dict:
 
 
 def _outputs(key: str) -> dict | list[dict]:
-    base = key.split("@")[0]
+    # A duplicate output keeps its "@hash" suffix: dash-renderer sends the property so.
+    base = key
     many = base.startswith("..")
     parts = base[2:-2].split("...") if many else [base]
     outputs = []
@@ -196,6 +198,14 @@ TOWNSHIP_CASES: dict[str, tuple[dict[tuple[str, str], object], Callable]] = {
         lambda response: _says(response, "无此权限")),  # a township officer assigns nothing
     'duban-step-result.children<-{"action":["ALL"],"type":"duban-step"}.n_clicks': (
         {}, None),  # see test_a_township_officer_cannot_touch_another_townships_item
+    # An upload that is not theirs (none has the id 999999: the same answer, by design).
+    ("..data-status.children...data-poll.disabled...{\"table\":\"uploads\",\"type\":\"grid\"}"
+     ".rowData..<-data-poll.n_intervals"): (
+        {("data-poll", "n_intervals"): 1, ("data-upload-id", "data"): 999999,
+         ("url", "search"): ""}, lambda response: _says(response, "没有这次上传")),
+    "..data-undo-result.children...data-poll.disabled<-data-undo.submit_n_clicks": (
+        {("data-undo", "submit_n_clicks"): 1, ("data-upload-id", "data"): 1,
+         ("url", "search"): ""}, lambda response: _says(response, "无此权限")),
     "inspections-drill.children<-inspections-result-chart.clickData": (
         {("inspections-township-chart", "clickData"): _click(OTHER_TOWNSHIP),
          ("url", "search"): f"?year={YEAR}"}, _no_other_rows),
@@ -359,3 +369,37 @@ def _is_township_aggregate(row: dict) -> bool:
     return ((str(row.get("code", "")).endswith("000") and "township" not in row)
             or "month" in row or "stations" in row
             or isinstance(row.get("township"), int | float))  # a count by category
+
+
+def test_uploads_are_their_senders_and_township_officers_send_only_theirs(
+        app, township, demo_engine, demo_database_url) -> None:
+    import datetime as dt
+
+    from data_access.uploads import create_upload
+
+    # Sent from the command line's side (no township): not the officer's to see.
+    upload_id, _ = create_upload(demo_engine, "他人.csv", b"a,b\n1,2\n", None,
+                                 dt.datetime(2026, 11, 16, 9, 0))
+    key, spec = next((k, s) for k, s in app.callback_map.items() if "data-status" in k)
+    response = township.post_json(CALLBACK, crafted(key, spec, {
+        ("data-poll", "n_intervals"): 1, ("data-upload-id", "data"): upload_id,
+        ("url", "search"): ""}))
+    _says(response, "没有这次上传")
+    assert "他人.csv" not in _text(response)
+    for which in ("problems.csv", "marked.xlsx", "original"):
+        assert township.get(f"/data/upload/{upload_id}/{which}").status_code == 404
+    listing = _page(app, township, "/data", "")
+    assert "他人.csv" not in json.dumps(_rows(listing), ensure_ascii=False)
+    # A template outside a township officer's own is not theirs to download or send.
+    assert township.get("/data/template/service_items.xlsx").status_code == 404
+    sent = township.post("/data/upload", data={"template": "service_items",
+                                               "file": (io.BytesIO(b"x,y\n"), "items.csv")})
+    assert sent.status_code == 303 and "error=template" in sent.headers["Location"]
+    # Refused by its declared size, before the body is read.
+    huge = township.post("/data/upload", data=b"x", content_type="multipart/form-data; "
+                         "boundary=x", environ_overrides={"CONTENT_LENGTH": str(51 << 20)})
+    assert huge.status_code == 303 and "error=too_large" in huge.headers["Location"]
+    leader = SignedInClient(app, accounts_in(demo_database_url)["leader"])
+    refused = leader.post("/data/upload", data={"file": (io.BytesIO(b"x,y\n"), "a.csv")})
+    assert refused.status_code == 303 and "error=role" in refused.headers["Location"]
+    assert "无此权限" in _text(_page(app, leader, "/data", ""))

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from dash import Dash
+from sqlalchemy import update
 
 from callbacks.context import AppContext
 from callbacks.router import render_page
@@ -18,6 +19,8 @@ from dashboard.app import create_app
 from dashboard.config import Settings
 from data_access.db import get_engine
 from data_access.duban import open_item
+from data_access.models import Upload
+from data_access.uploads import create_upload
 from data_access.weekly import store_export
 from data_access.weekly_report import weekly_report
 from layouts.shell import app_layout
@@ -79,8 +82,14 @@ def app_and_pages(demo_database_url: str) -> tuple[Dash, dict[str, set[str]]]:
     # A 督办 item, so that its page draws the step controls; the list draws the new-item form.
     item = open_item(context.engine, "421081105000", "请说明原因", "2026-W45",
                      dt.datetime(2026, 11, 9, 9, 0))
+    # An upload shown as imported: its page draws the progress poll and the undo button.
+    upload_id, _ = create_upload(context.engine, "收益.csv", b"a\n1\n", None,
+                                 dt.datetime(2026, 11, 9, 9, 0))
+    with context.engine.begin() as connection:
+        connection.execute(update(Upload).where(Upload.id == upload_id).values(
+            state="imported", rows_in_file=1, rows_inserted=1, rows_updated=0))
     for path, search in (*PAGE_URLS, ("/duban", "?township=421081105000&week=2026-W45"),
-                         (f"/duban/{item}", "")):
+                         (f"/duban/{item}", ""), ("/data", f"?upload={upload_id}")):
         for key, types in _types(render_page(context, path, search)).items():
             drawn.setdefault(key, set()).update(types)
     return app, drawn

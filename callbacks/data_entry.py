@@ -1,0 +1,112 @@
+"""The data upload page (/data) and its two callbacks: following an upload's job, and undoing
+an import (administrators). The file itself comes through dashboard/uploads.py."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, State, html, no_update
+
+from callbacks.context import AppContext
+from callbacks.url_state import parse_query
+from data_access import access
+from data_access.audit import record_request
+from data_access.importing.templates import TEMPLATES
+from data_access.jobs import start_job
+from data_access.uploads import (
+    FINAL_STATES,
+    UPLOAD_ROLES,
+    UploadRefused,
+    problems_frame,
+    request_undo,
+    templates_for_viewer,
+    upload_status,
+    uploads,
+)
+from layouts import ids
+from layouts.data_entry import (
+    HISTORY_TABLE,
+    error_banner,
+    history,
+    history_rows,
+    status_body,
+    status_panel,
+    template_list,
+    upload_form,
+)
+from layouts.i18n import Lang, in_language, parse_lang, t
+from layouts.urls import view_href
+
+
+def _template_names(lang: Lang) -> dict[str, str]:
+    return {key: (domain.en if lang == "en" else domain.zh) for key, domain in TEMPLATES.items()}
+
+
+def _status(context: AppContext, upload_id: int, lang: Lang) -> tuple[list, bool] | None:
+    status = upload_status(context.engine, upload_id)
+    if status is None:
+        return None
+    names = _template_names(lang)
+    return (status_body(status, problems_frame(status), names.get(status.get("domain") or "", ""),
+                        access.has_role(("admin",)), lang),
+            status["state"] not in FINAL_STATES)
+
+
+def data_page(context: AppContext, lang: Lang, query: dict[str, str]
+              ) -> tuple[str, list, list]:
+    access.require_role(UPLOAD_ROLES)
+    names = _template_names(lang)
+    templates = [(key, names[key]) for key in templates_for_viewer()]
+    body: list = []
+    banner = error_banner(query.get("error", ""), context.settings.upload_max_mb, lang)
+    if banner is not None:
+        body.append(banner)
+    if query.get("upload", "").isdigit():
+        upload_id = int(query["upload"])
+        shown = _status(context, upload_id, lang)
+        if shown is None:
+            body.append(html.P(t("data_unknown_upload", lang), className="error"))
+        else:
+            body.append(status_panel(upload_id, *shown))
+    body += [upload_form(templates, access.form_token(), context.settings.upload_max_mb, lang),
+             history(uploads(context.engine), names, lang),
+             template_list(templates, lang)]
+    trail = [(t("county_name", lang), view_href("/", query)), (t("data_entry", lang), None)]
+    return t("data_entry", lang), trail, body
+
+
+def register(app: Dash, context: AppContext) -> None:
+    @app.callback(Output(ids.DATA_STATUS, "children"), Output(ids.DATA_POLL, "disabled"),
+                  Output(ids.grid(HISTORY_TABLE), "rowData"),
+                  Input(ids.DATA_POLL, "n_intervals"), State(ids.DATA_UPLOAD_ID, "data"),
+                  State(ids.URL, "search"), prevent_initial_call=True)
+    def follow(_ticks: int, upload_id: int | None, search: str | None) -> tuple:
+        lang = parse_lang(parse_query(search).get("lang"))
+        shown = _status(context, int(upload_id or 0), lang)
+        if shown is None:
+            return html.P(t("data_unknown_upload", lang), className="error"), True, no_update
+        body, running = shown
+        if running:
+            return body, False, no_update
+        # The job has ended: its row in the history says how.
+        return body, True, history_rows(uploads(context.engine), _template_names(lang), lang)
+
+    @app.callback(Output(ids.DATA_UNDO_RESULT, "children"),
+                  Output(ids.DATA_POLL, "disabled", allow_duplicate=True),
+                  Input(ids.DATA_UNDO, "submit_n_clicks"), State(ids.DATA_UPLOAD_ID, "data"),
+                  State(ids.URL, "search"), prevent_initial_call=True)
+    def undo(clicks: int | None, upload_id: int | None, search: str | None) -> tuple:
+        lang = parse_lang(parse_query(search).get("lang"))
+        if not clicks or upload_id is None:
+            return no_update, no_update
+        try:
+            request_undo(context.engine, int(upload_id))
+        except (UploadRefused, access.Forbidden) as refused:
+            record_request(context.engine, "import_undo", f"upload #{upload_id}: {refused}",
+                           "refused")
+            return html.P(in_language(str(refused), lang), className="error", role="alert"), \
+                no_update
+        principal = access.current_principal()
+        record_request(context.engine, "import_undo", f"upload #{upload_id} undo queued")
+        # As long to undo as to import: its own process, followed by the page's poll.
+        start_job(context.engine, context.settings.today, "run-upload", str(upload_id),
+                  "--undo", "--by", principal.name if principal else "(cli)")
+        return html.P(t("data_undo_queued", lang), className="muted", role="status"), False
