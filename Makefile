@@ -1,6 +1,6 @@
 # 石首督导看板: set-up, run and test on a fresh Debian 12 machine.
 #   make run    venv + demo database + chromium (PDF export), then the dashboard on :8050
-#   make test   venv + Debian packages (chromium, PostgreSQL), then every test
+#   make test   venv + Debian packages (chromium, PostgreSQL, LibreOffice Calc), then every test
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := run

@@ -45,6 +45,7 @@ pytest_plugins = [
     "tests.fixtures.live_server",
     "tests.fixtures.demo_db",
     "tests.fixtures.accounts",
+    "tests.fixtures.office",
 ]
 
 # Markers follow the fixtures: `-m "not browser"` / `-m "not postgres"` select without chromium

@@ -31,3 +31,9 @@ class ImportRejected(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
+
+
+def rejected(file: str, zh: str, en: str, *, sheet: str = "", row: int | None = None,
+             column: str | None = None) -> ImportRejected:
+    """A rejection for one problem, to raise where the file cannot be read any further."""
+    return ImportRejected([Problem(file, sheet, row, column, zh, en)])

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, SQLColumnExpression, bindparam, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from data_access.calendar import begin_with_calendar
 from data_access.importing.bulk import upsert
@@ -107,7 +107,8 @@ def import_file(engine: Engine, path: Path, domain_id: str | None = None,
                 domain.rollup.refresh(connection, *span)
             if domain.after_write:
                 domain.after_write(connection, parsed)
-        except IntegrityError as error:
+        # A constraint, or on PostgreSQL a value out of its column's range (DataError).
+        except DBAPIError as error:
             raise ImportRejected([Problem(table.file, table.sheet, None, None,
                                           f"数据库拒绝写入：{error.orig}",
                                           f"the database refused the rows: {error.orig}")]) \
