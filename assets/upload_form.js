@@ -15,9 +15,30 @@
     input.required = true;
     box.appendChild(input);
   }
+  /* A file dropped anywhere on the dashed box (not only on the small native button) is the
+     file the form sends. */
+  function dropTarget(box) {
+    var area = box.closest(".data-drop") || box;
+    if (area.getAttribute("data-drop-ready")) { return; }
+    area.setAttribute("data-drop-ready", "1");
+    area.addEventListener("dragover", function (event) {
+      event.preventDefault();
+      area.classList.add("dragging");
+    });
+    area.addEventListener("dragleave", function () { area.classList.remove("dragging"); });
+    area.addEventListener("drop", function (event) {
+      event.preventDefault();
+      area.classList.remove("dragging");
+      var input = box.querySelector("input[type=file]");
+      if (input && event.dataTransfer && event.dataTransfer.files.length) {
+        input.files = event.dataTransfer.files;
+        input.dispatchEvent(new Event("change", {bubbles: true}));
+      }
+    });
+  }
   function scan() {
     var boxes = document.querySelectorAll(".data-file-box");
-    for (var i = 0; i < boxes.length; i += 1) { fill(boxes[i]); }
+    for (var i = 0; i < boxes.length; i += 1) { fill(boxes[i]); dropTarget(boxes[i]); }
   }
   new MutationObserver(scan).observe(document.documentElement, {childList: true, subtree: true});
   document.addEventListener("DOMContentLoaded", scan);

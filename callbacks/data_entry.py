@@ -17,6 +17,7 @@ from data_access.uploads import (
     UploadRefused,
     problems_frame,
     request_undo,
+    running_upload,
     templates_for_viewer,
     upload_status,
     uploads,
@@ -37,7 +38,9 @@ from layouts.urls import view_href
 
 
 def _template_names(lang: Lang) -> dict[str, str]:
-    return {key: (domain.en if lang == "en" else domain.zh) for key, domain in TEMPLATES.items()}
+    # English names start with a capital where they stand alone (lists, the history's cells).
+    return {key: (domain.en[:1].upper() + domain.en[1:] if lang == "en" else domain.zh)
+            for key, domain in TEMPLATES.items()}
 
 
 def _status(context: AppContext, upload_id: int, lang: Lang) -> tuple[list, bool] | None:
@@ -59,15 +62,17 @@ def data_page(context: AppContext, lang: Lang, query: dict[str, str]
     banner = error_banner(query.get("error", ""), context.settings.upload_max_mb, lang)
     if banner is not None:
         body.append(banner)
-    if query.get("upload", "").isdigit():
-        upload_id = int(query["upload"])
-        shown = _status(context, upload_id, lang)
-        if shown is None:
-            body.append(html.P(t("data_unknown_upload", lang), className="error"))
-        else:
-            body.append(status_panel(upload_id, *shown))
+    asked = query.get("upload", "")
+    # Without a number, the viewer's own upload still being worked on, if any.
+    upload_id = int(asked) if asked.isdigit() else None if asked else \
+        running_upload(context.engine)
+    shown = _status(context, upload_id, lang) if upload_id is not None else None
+    if shown is not None and upload_id is not None:
+        body.append(status_panel(upload_id, *shown))
+    elif asked:
+        body.append(html.P(t("data_unknown_upload", lang), className="error", role="alert"))
     body += [upload_form(templates, access.form_token(), context.settings.upload_max_mb, lang),
-             history(uploads(context.engine), names, lang),
+             history(uploads(context.engine), names, access.has_role(("admin",)), lang),
              template_list(templates, lang)]
     trail = [(t("county_name", lang), view_href("/", query)), (t("data_entry", lang), None)]
     return t("data_entry", lang), trail, body
@@ -76,18 +81,20 @@ def data_page(context: AppContext, lang: Lang, query: dict[str, str]
 def register(app: Dash, context: AppContext) -> None:
     @app.callback(Output(ids.DATA_STATUS, "children"), Output(ids.DATA_POLL, "disabled"),
                   Output(ids.grid(HISTORY_TABLE), "rowData"),
+                  Output(ids.DATA_UNDO_RESULT, "children", allow_duplicate=True),
                   Input(ids.DATA_POLL, "n_intervals"), State(ids.DATA_UPLOAD_ID, "data"),
                   State(ids.URL, "search"), prevent_initial_call=True)
     def follow(_ticks: int, upload_id: int | None, search: str | None) -> tuple:
         lang = parse_lang(parse_query(search).get("lang"))
         shown = _status(context, int(upload_id or 0), lang)
         if shown is None:
-            return html.P(t("data_unknown_upload", lang), className="error"), True, no_update
+            return (html.P(t("data_unknown_upload", lang), className="error"), True, no_update,
+                    no_update)
         body, running = shown
-        if running:
-            return body, False, no_update
-        # The job has ended: its row in the history says how.
-        return body, True, history_rows(uploads(context.engine), _template_names(lang), lang)
+        # The history's row says what the panel says; once the job has ended, the panel alone
+        # tells its outcome (the "undo started" note goes).
+        rows = history_rows(uploads(context.engine), _template_names(lang), lang)
+        return body, not running, rows, no_update if running else None
 
     @app.callback(Output(ids.DATA_UNDO_RESULT, "children"),
                   Output(ids.DATA_POLL, "disabled", allow_duplicate=True),

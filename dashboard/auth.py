@@ -251,6 +251,9 @@ def install(app: Dash, context: AppContext, settings: Settings) -> None:
 
     @server.errorhandler(CSRFError)
     def csrf_refused(error: CSRFError) -> ResponseReturnValue:
+        if request.path == "/data/upload":  # back to the page, which says what happened
+            english = "&lang=en" if request.args.get("lang") == "en" else ""
+            return redirect(f"/data?error=expired{english}", code=303)
         return _text(400, "表单已过期或来源不明，请刷新页面后重试",
                      f"the form expired or came from elsewhere ({error.description})")
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 
 from data_access import access
 from data_access.audit import record
@@ -33,7 +33,7 @@ from data_access.importing.changes import decode, overlaps, revert
 from data_access.importing.marked import cell_values, marked_workbook, readable
 from data_access.importing.problems import ImportRejected, Problem
 from data_access.importing.runner import TOWNSHIP_TEMPLATES, import_file
-from data_access.importing.templates import TEMPLATES
+from data_access.importing.templates import TEMPLATES, detect_template
 from data_access.models import ImportChange, ImportLog, Upload, UploadFile
 from data_access.paths import PROJECT_ROOT
 
@@ -166,18 +166,25 @@ def _import(engine: Engine, row: Any, content: bytes, now: dt.datetime) -> str:
                                  township=row.township_code, keep_changes=True)
         except ImportRejected as rejected:
             write_progress(row.token, "marking", 0.9)
-            listed = rejected.problems[:PROBLEMS_KEPT]
+            # In the file's order: whole-file problems first, then by row and column.
+            problems = sorted(rejected.problems, key=lambda p: (p.sheet, p.row or 0))
+            listed = problems[:PROBLEMS_KEPT]
             table = readable(path)
-            _set(engine, row.id, state="rejected", finished_at=dt.datetime.now(),
-                 problem_count=len(rejected.problems),
-                 problems=json.dumps([{**asdict(p), "value": value} for p, value in
-                                      zip(listed, cell_values(table, listed), strict=True)],
-                                     ensure_ascii=False))
-            marked = marked_workbook(path, table, rejected.problems)
-            if marked is not None:
-                with engine.begin() as connection:
-                    connection.execute(update(UploadFile).where(UploadFile.upload_id == row.id)
-                                       .values(marked=marked))
+            marked = marked_workbook(path, table, problems)
+            detected = detect_template(list(table.frame.columns), table.sheet) \
+                if table is not None and not row.template else None
+            recognised = row.template or (detected.id if detected is not None else None)
+            # One transaction: the page never sees the rejection without its marked copy.
+            with engine.begin() as connection:
+                connection.execute(update(UploadFile).where(UploadFile.upload_id == row.id)
+                                   .values(marked=marked))
+                connection.execute(update(Upload).where(Upload.id == row.id).values(
+                    state="rejected", finished_at=dt.datetime.now(),
+                    domain=recognised,
+                    problem_count=len(problems),
+                    problems=json.dumps([{**asdict(p), "value": value} for p, value in
+                                         zip(listed, cell_values(table, listed), strict=True)],
+                                        ensure_ascii=False)))
             return "rejected"
     _set(engine, row.id, state="imported", finished_at=dt.datetime.now(), domain=report.domain,
          rows_in_file=report.rows_in_file, rows_inserted=report.rows_inserted,
@@ -225,6 +232,10 @@ def upload_status(engine: Engine, upload_id: int) -> dict[str, Any] | None:
         return None
     status = dict(row._mapping)
     status["has_marked"] = bool(has_marked)
+    with engine.connect() as connection:
+        status["same_as"] = connection.scalar(
+            select(func.max(Upload.id)).where(Upload.sha256 == row.sha256, Upload.id < row.id,
+                                              Upload.state == "imported", *_viewer_filter()))
     if row.state == "undone":
         with engine.connect() as connection:
             undone = connection.execute(select(ImportLog.undone_at, ImportLog.undone_by)
@@ -243,7 +254,17 @@ def upload_status(engine: Engine, upload_id: int) -> dict[str, Any] | None:
     return status
 
 
-def uploads(engine: Engine, limit: int = 500) -> pd.DataFrame:
+def running_upload(engine: Engine) -> int | None:
+    """The viewer's newest upload whose job has not ended: the page follows it."""
+    principal = access.current_principal()
+    if principal is None:
+        return None
+    with engine.connect() as connection:
+        return connection.scalar(select(func.max(Upload.id)).where(
+            Upload.username == principal.name, Upload.state.not_in(FINAL_STATES)))
+
+
+def uploads(engine: Engine, limit: int = 200) -> pd.DataFrame:
     """Newest first, within the viewer's scope."""
     query = (select(Upload.id, Upload.created_at, Upload.username, Upload.township_code,
                     Upload.file_name, Upload.domain, Upload.template, Upload.sha256,
@@ -321,10 +342,12 @@ def undo_upload(engine: Engine, upload_id: int, now: dt.datetime,
             # A later import kept without its keys (the demo's, say) may have written the
             # same rows: refuse rather than guess.
             if other.payload is None or overlaps(change, decode(other.payload)):
+                sent = connection.scalar(select(Upload.id).where(Upload.import_id == other.id))
+                zh, en = (f"上传 #{sent}", f"upload #{sent}") if sent is not None else \
+                    (f"命令行导入（导入记录 {other.id}）", f"command-line import (log {other.id})")
                 raise UploadRefused(
-                    f"之后的导入 #{other.id}（{other.file_name}）改动了相同的行，不能撤销 / a "
-                    f"later import #{other.id} ({other.file_name}) wrote the same rows: "
-                    f"cannot undo")
+                    f"之后的{zh}（{other.file_name}）改动了相同的行，须先撤销它 / A later "
+                    f"{en} ({other.file_name}) wrote the same rows: undo it first")
         removed, restored = revert(connection, TEMPLATES[row.domain], change)
         connection.execute(ImportLog.__table__.insert().values(
             domain=row.domain, file_name=row.file_name, sha256=row.sha256,

@@ -15,10 +15,14 @@ from layouts.i18n import TEXT, Lang, in_language, t
 
 PROBLEMS_TABLE = "upload-problems"
 HISTORY_TABLE = "uploads"
-ERRORS = ("too_large", "no_file", "role", "template", "empty")
+ERRORS = ("too_large", "no_file", "role", "template", "empty", "expired")
 POLL_MS = 1000
 ACCEPT = (".xlsx,.xlsm,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
           "text/csv")
+
+
+def template_label(key: str, name: str, lang: Lang) -> str:
+    return f"{name} ({key})" if lang == "en" else f"{name}（{key}）"
 
 
 def error_banner(error: str, max_mb: int, lang: Lang) -> html.P | None:
@@ -37,7 +41,7 @@ def upload_form(templates: list[tuple[str, str]], token: str, max_mb: int,
             dcc.Input(type="hidden", name="csrf_token", value=token),
             html.Label(t("data_template", lang), htmlFor="data-template"),
             html.Select([html.Option(t("data_template_auto", lang), value=""),
-                         *(html.Option(f"{name}（{key}）", value=key)
+                         *(html.Option(template_label(key, name, lang), value=key)
                            for key, name in templates)],
                         id="data-template", name="template", className="data-select"),
             html.Label([html.Span(t("data_drop", lang), className="data-drop-text"),
@@ -58,7 +62,8 @@ def upload_form(templates: list[tuple[str, str]], token: str, max_mb: int,
 def template_list(templates: list[tuple[str, str]], lang: Lang) -> html.Section:
     return html.Section([
         html.H3(t("data_templates", lang), className="section-title"),
-        html.Ul([html.Li(html.A(f"{name}（{key}.xlsx）", href=f"/data/template/{key}.xlsx",
+        html.Ul([html.Li(html.A(template_label(key + ".xlsx", name, lang),
+                                href=f"/data/template/{key}.xlsx",
                                 className="data-template-link"))
                  for key, name in templates], className="data-templates"),
         html.P(t("data_templates_note", lang), className="muted small"),
@@ -71,6 +76,10 @@ def _progress(status: dict[str, Any], lang: Lang) -> list:
     key = f"data_phase_{phase}" if f"data_phase_{phase}" in TEXT else "data_phase_queued"
     if status.get("stalled"):
         return [html.P(t("data_stalled", lang), className="error", role="alert")]
+    if status["state"] == "undoing":  # one transaction, no share to tell: a moving bar
+        return [html.Progress(className="data-progress",
+                              **attributes({"aria-label": t(key, lang)})),
+                html.P(t(key, lang), className="data-phase", role="status")]
     return [html.Progress(value=str(share), max="1", className="data-progress",
                           **attributes({"aria-label": t(key, lang)})),
             html.P(f"{t(key, lang)} · {share:.0%}", className="data-phase", role="status"),
@@ -93,7 +102,8 @@ def _problems(status: dict[str, Any], problems: pd.DataFrame, lang: Lang) -> lis
                ColumnSpec("zh", t("data_message_zh", lang), wide=True),
                ColumnSpec("en", t("data_message_en", lang), wide=True)]
     return [html.P(t("data_rejected", lang).format(n=f"{status['problem_count']:,}"),
-                   className="error", role="alert"),
+                   className="error", role="alert", **attributes({"data-problems": str(
+                       status["problem_count"])})),
             html.Div(links, className="data-links"),
             table_section(PROBLEMS_TABLE, t("data_problem_table", lang), problems, columns,
                           lang, f"upload-{upload_id}-problems", height=420)]
@@ -113,6 +123,9 @@ def status_body(status: dict[str, Any], problems: pd.DataFrame, template_name: s
             rows=f"{status['rows_in_file'] or 0:,}", new=f"{status['rows_inserted'] or 0:,}",
             updated=f"{status['rows_updated'] or 0:,}", template=template_name),
             className="ok", role="status"))
+    if status.get("same_as"):  # the same bytes imported before: its rows are unchanged
+        body.append(html.P(t("data_same_file", lang).format(id=status["same_as"]),
+                           className="muted"))
     if state == "imported" and status.get("message"):  # an undo refused
         body.append(html.P(in_language(status["message"], lang), className="error",
                            role="alert"))
@@ -128,14 +141,16 @@ def status_body(status: dict[str, Any], problems: pd.DataFrame, template_name: s
             removed=f"{status.get('undo_removed', 0):,}",
             restored=f"{status.get('undo_restored', 0):,}"),
             className="ok", role="status", **attributes({"data-undone": "true"})))
+    actions: list = []
     if is_admin:
-        body.append(html.A(t("data_original", lang), href=f"/data/upload/{status['id']}/original",
-                           className="button", id="data-original"))
+        actions.append(html.A(t("data_original", lang),
+                              href=f"/data/upload/{status['id']}/original", className="button",
+                              id="data-original"))
     if is_admin and state == "imported":
-        body.append(dcc.ConfirmDialogProvider(
+        actions.append(dcc.ConfirmDialogProvider(
             html.Button(t("data_undo", lang), className="button danger", id="data-undo-button"),
             id=ids.DATA_UNDO, message=t("data_undo_confirm", lang)))
-    return body
+    return [*body, html.Div(actions, className="data-links")] if actions else body
 
 
 def status_panel(upload_id: int, body: list, running: bool) -> html.Section:
@@ -160,19 +175,21 @@ def history_rows(frame: pd.DataFrame, names: dict[str, str], lang: Lang) -> list
     return row_data(_history_shown(frame, names, lang))
 
 
-def history(frame: pd.DataFrame, names: dict[str, str], lang: Lang) -> html.Section:
+def history(frame: pd.DataFrame, names: dict[str, str], is_admin: bool,
+            lang: Lang) -> html.Section:
     shown = _history_shown(frame, names, lang)
-    columns = [ColumnSpec("id", "#", pinned=True),
+    columns = [ColumnSpec("id", "#"),
                ColumnSpec("created_at", t("data_when", lang)),
                ColumnSpec("username", t("data_by", lang)),
+               ColumnSpec("outcome", t("data_outcome", lang)),
                ColumnSpec("file_name", t("data_file_name", lang), wide=True),
                ColumnSpec("template", t("data_template", lang)),
-               ColumnSpec("outcome", t("data_outcome", lang)),
                ColumnSpec("rows_inserted", t("data_rows_new", lang), "number"),
                ColumnSpec("rows_updated", t("data_rows_updated", lang), "number"),
                ColumnSpec("problem_count", t("data_problems", lang), "number"),
                ColumnSpec("sha256", "SHA-256")]
     return link_column(table_section(HISTORY_TABLE, t("data_history", lang), shown, columns,
                                      lang, "uploads", height=420,
-                                     note=t("data_history_note", lang)),
+                                     note=t("data_history_note_admin" if is_admin
+                                            else "data_history_note", lang)),
                        "id", f"/data?{'lang=en&' if lang == 'en' else ''}upload=")

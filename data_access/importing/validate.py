@@ -373,10 +373,15 @@ def _check_reference(column: Column, text: pd.Series, present: pd.Series, lookup
     what_zh, what_en = REFERENCE_NAMES[column.reference or "division"]
     for row in bad.index[bad.to_numpy()]:
         value = text[row]
+        # The template's code sheet lists divisions; other directories are imported first
+        # (by an administrator).
         reason = _code_hint(value, column) or (
-            "代码须已在系统中，请核对（见模板的“代码表”，或先导入相应目录）",
-            "codes must exist already; check it (see the template's code sheet, or import "
-            "the directory first)")
+            ("代码须已在系统中，请核对（见模板的“代码表”）",
+             "codes must exist already; check it (see the template's code sheet)")
+            if column.reference in ("division", "township", "village") else
+            (f"须是系统中已有的{what_zh}代码，请核对；新{what_zh}须先由管理员导入其目录",
+             f"it must be a {what_en} code already in the system; check it, or ask an "
+             f"administrator to import the new {what_en} first"))
         out.one(int(row), column.header, f"未知的{what_zh}代码“{value}”：{reason[0]}",
                 f"unknown {what_en} code '{value}': {reason[1]}")
 

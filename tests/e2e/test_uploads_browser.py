@@ -142,6 +142,8 @@ def test_a_township_officer_uploads_a_good_file_then_a_bad_one(chromium_browser,
     expect(admin.locator("#data-undo-result")).to_contain_text("撤销已开始")
     expect(admin.locator(f'#data-status[data-upload="{upload_id}"]')).to_contain_text(
         f"删除 {CASES:,} 行，恢复 0 行", timeout=120_000)
+    expect(admin.locator("#data-undo-result")).to_be_empty()  # one message: the outcome
+    expect(admin.locator('[data-table="uploads"]')).to_contain_text("已撤销")
     assert _count(url, "select count(*) from service_case") == before
     original = admin.request.get(f"{base}/data/upload/{upload_id}/original")
     assert original.ok and original.body().startswith("\ufeff".encode())
@@ -170,3 +172,22 @@ def test_a_leader_has_no_upload_page(chromium_browser, server) -> None:
     leader.goto(f"{base}/data")
     expect(leader.locator("#page")).to_contain_text("无此权限")
     expect(leader.locator(".account-bar")).not_to_contain_text("数据上报")
+
+
+def test_a_file_dropped_on_the_box_is_sent(chromium_browser, server) -> None:
+    base, url = server
+    officer = _page_as(chromium_browser, base, url, "township")
+    officer.goto(f"{base}/data?lang=en")
+    files = officer.evaluate_handle("""() => {
+        const data = new DataTransfer();
+        data.items.add(new File(["名称,数量\\n甲,1\\n"], "dropped.csv", {type: "text/csv"}));
+        return data;
+    }""")
+    officer.locator(".data-drop").dispatch_event("drop", {"dataTransfer": files})
+    assert officer.locator("#data-file").evaluate("input => input.files[0].name") == \
+        "dropped.csv"
+    officer.locator("#data-submit").click()
+    officer.wait_for_url(re.compile(r"upload=\d+"))
+    expect(officer.locator("#data-status")).to_contain_text("nothing was written",
+                                                           timeout=60_000)
+    expect(officer.locator('[data-table="uploads"]')).to_contain_text("Rejected")

@@ -200,7 +200,7 @@ TOWNSHIP_CASES: dict[str, tuple[dict[tuple[str, str], object], Callable]] = {
         {}, None),  # see test_a_township_officer_cannot_touch_another_townships_item
     # An upload that is not theirs (none has the id 999999: the same answer, by design).
     ("..data-status.children...data-poll.disabled...{\"table\":\"uploads\",\"type\":\"grid\"}"
-     ".rowData..<-data-poll.n_intervals"): (
+     ".rowData...data-undo-result.children<-data-poll.n_intervals"): (
         {("data-poll", "n_intervals"): 1, ("data-upload-id", "data"): 999999,
          ("url", "search"): ""}, lambda response: _says(response, "没有这次上传")),
     "..data-undo-result.children...data-poll.disabled<-data-undo.submit_n_clicks": (

@@ -108,7 +108,7 @@ def test_undo_is_refused_when_a_later_import_wrote_the_same_rows(engine, tmp_pat
                      "b.xlsx")
     unrelated = _upload(engine, tmp_path, "collective_income",
                         [{**GOOD_INCOME, "year": "2024"}], "c.xlsx")
-    with pytest.raises(UploadRefused, match=f"#{upload_status(engine, second)['import_id']}"):
+    with pytest.raises(UploadRefused, match=f"之后的上传 #{second}（b.xlsx）"):
         undo_upload(engine, first, NOW)
     undo_upload(engine, second, NOW)  # the later one first, then the earlier is free
     undo_upload(engine, first, NOW)
@@ -157,6 +157,22 @@ def test_a_rejected_file_comes_back_with_its_bad_cells_marked(engine, tmp_path) 
     assert "应为数字" in cell.comment.text and "must be" in cell.comment.text
     assert sheet.cell(row=2, column=column).comment is None  # the good row is left alone
     assert [(p["row"], p["value"]) for p in status["problems"]] == [(3, "五万")]
+    assert status["domain"] == "collective_income"  # recognised, though rejected
+
+
+def test_problems_are_listed_in_the_files_order_and_a_resent_file_is_named(engine,
+                                                                         tmp_path) -> None:
+    rows = [{**GOOD_INCOME, "year": str(2000 + n)} for n in range(6)]
+    rows[4]["contract_income"] = "x"
+    rows[1]["village_code"] = "123"
+    rows[3]["quarter"] = "9"
+    rejected = upload_status(engine, _upload(engine, tmp_path, "collective_income", rows))
+    assert [p["row"] for p in rejected["problems"]] == [3, 5, 6]
+    first = _upload(engine, tmp_path, "collective_income", [{**GOOD_INCOME, "year": "2010"}],
+                    "same.csv")
+    again = _upload(engine, tmp_path, "collective_income", [{**GOOD_INCOME, "year": "2010"}],
+                    "same.csv")
+    assert upload_status(engine, again)["same_as"] == first
 
 
 def test_only_administrators_get_the_original_and_undo(engine, tmp_path) -> None:
@@ -183,7 +199,7 @@ def test_an_undo_queued_from_the_page_runs_as_a_job_and_a_refusal_is_kept(engine
             request_undo(engine, first)
     assert run_undo(engine, first, NOW, "root") == "imported"
     status = upload_status(engine, first)
-    assert status["state"] == "imported" and "之后的导入" in status["message"]
+    assert status["state"] == "imported" and "之后的上传 #" in status["message"]
     third = _upload(engine, tmp_path, "collective_income", [{**GOOD_INCOME, "year": "2024"}],
                     "c.xlsx")
     with _as(access.Principal("user", "root", "admin")):
