@@ -161,20 +161,24 @@ def _check_township(domain: Domain, parsed: pd.DataFrame, lookups: Lookups, town
         out.whole("乡镇账号不能上传此模板", "a township account may not upload this template")
         return
     towns, column_of = placed
+    names = lookups.divisions["short_name"].to_dict()
+    own = f"{names.get(township, township)} {township}"
     # A code already reported as unknown is not reported again as another township's.
     reported = {(p.row, p.column) for p in out.problems}
     for row, town in towns.items():
         column = column_of.get(int(row), domain.columns[0].header)
         if town == township or (row, column) in reported:
             continue
-        where = town if isinstance(town, str) else "市直/county"
-        out.one(int(row), column, f"不属于本乡镇（{township}），属于 {where}",
-                f"not in your township ({township}) but in {where}")
+        where = f"{names.get(town, town)}（{town}）" if isinstance(town, str) \
+            else "市直 / the city's own"
+        out.one(int(row), column, f"不属于本乡镇（{own}），属于{where}",
+                f"not in your township ({own}) but in {where}")
 
 
 def read_lookups(connection: Connection) -> Lookups:
     divisions = pd.read_sql(select(Division.code, Division.level, Division.parent_code,
-                                   Division.unit_type), connection).set_index("code")
+                                   Division.unit_type, Division.short_name),
+                            connection).set_index("code")
 
     def codes(column: SQLColumnExpression[str]) -> set[str]:
         return set(connection.scalars(select(column)))

@@ -115,7 +115,7 @@ class WorkdayDates:
 class Lookups:
     """Reference data read once per import (codes that exist in the database)."""
 
-    divisions: pd.DataFrame  # index code; columns level, parent_code, unit_type
+    divisions: pd.DataFrame  # index code; columns level, parent_code, unit_type, short_name
     codes: dict[str, set[str]]
     item_limits: pd.Series  # service item code -> promised limit (working days)
     team_townships: pd.Series  # volunteer team code -> township code (None for county teams)

@@ -130,7 +130,8 @@ def test_a_township_file_with_another_townships_row_is_rejected_naming_it(engine
     assert status is not None and status["state"] == "rejected"
     assert [(p["row"], p["column"]) for p in status["problems"]] == [
         (3, "村级区划代码(village_code)")]
-    assert "不属于本乡镇" in status["problems"][0]["zh"]
+    assert status["problems"][0]["zh"] == ("不属于本乡镇（新厂镇 421081100000），"
+                                           "属于横沟市镇（421081101000）")
     unchanged = {k: v for k, v in snapshot(engine).items()
                  if k not in ("upload", "upload_file")}
     assert unchanged == {k: v for k, v in before.items() if k not in ("upload", "upload_file")}
