@@ -34,7 +34,7 @@ from layouts.duban import (
 )
 from layouts.i18n import Lang, parse_lang, t
 from layouts.urls import view_href
-from metrics.duban import ACTION_ROLES, SOURCES, is_overdue, next_state
+from metrics.duban import ACTION_ROLES, SOURCES, closed_on_time, is_overdue, next_state
 from metrics.periods import PeriodError, parse_period, period_containing
 
 PREFILLED = ("township", "source", "indicator", "subject", "week", "figure")
@@ -106,6 +106,8 @@ def duban_item_page(context: AppContext, lang: Lang, query: dict[str, str],
     if item is None:
         raise NotFound(f"#{item_id}", "duban_unknown")
     overdue = is_overdue(item["state"], item["due_on"], context.today())
+    closed = item.get("closed_at")
+    item["closed_late"] = closed is not None and not closed_on_time(item["due_on"], closed.date())
     title = f"{t('duban', lang)} #{item_id}"
     return title, _trail(query, lang, f"#{item_id}"), item_detail(
         item, steps, overdue, _actions(item), lang)
@@ -122,14 +124,15 @@ def _attachment(contents: str | None, name: str | None) -> Attachment | None:
 
 def register(app: Dash, context: AppContext) -> None:
     @app.callback(Output(ids.DUBAN_CREATE_RESULT, "children"),
+                  Output(ids.DUBAN_CREATE, "disabled"),
                   Input(ids.DUBAN_CREATE, "n_clicks"), State(ids.DUBAN_REQUEST, "value"),
                   State(ids.DUBAN_DUE_DAYS, "value"), State(ids.DUBAN_PREFILL, "data"),
                   State(ids.URL, "search"), prevent_initial_call=True)
     def create(clicks: int, request: str | None, days: int | None, prefill: dict | None,
-               search: str | None) -> object:
+               search: str | None) -> tuple:
         lang = parse_lang(parse_query(search).get("lang"))
         if not clicks or not prefill:
-            return no_update
+            return no_update, no_update
         try:
             item_id = open_item(context.engine, prefill.get("township", ""), request or "",
                                 prefill.get("week", ""), context.now(),
@@ -138,9 +141,9 @@ def register(app: Dash, context: AppContext) -> None:
                                 int(days or 0))
         except (DubanRefused, ValueError) as refused:
             record_request(context.engine, "duban", f"open refused: {refused}", "refused")
-            return refusal(str(refused), lang)
+            return refusal(str(refused), lang), False
         record_request(context.engine, "duban", f"#{item_id} opened")
-        return opened_note(item_id, lang)
+        return opened_note(item_id, lang), True  # one click, one item
 
     @app.callback(Output(ids.DUBAN_STEP_RESULT, "children"),
                   Input(ids.duban_step(ALL), "n_clicks"), State(ids.DUBAN_ITEM, "data"),

@@ -79,6 +79,16 @@ def open_item(engine: Engine, township_code: str, request: str, week: str, now: 
         if connection.scalar(select(Division.code).where(
                 Division.code == township_code, Division.level == "township")) is None:
             raise DubanRefused(f"未知的乡镇代码 {township_code} / unknown township code")
+        # The same township, indicator and row still being followed up: one item, not two
+        # (a second click, or the same red card next week).
+        same = connection.scalar(select(func.min(DubanItem.id)).where(
+            DubanItem.township_code == township_code, DubanItem.state != "closed",
+            DubanItem.subject == subject[:255],
+            DubanItem.indicator_id.is_(None) if indicator_id is None
+            else DubanItem.indicator_id == indicator_id))
+        if same is not None:
+            raise DubanRefused(f"该事项已在督办中（#{same}），请在该事项中跟进 / this is already "
+                               f"being followed up as item #{same}: continue there")
         keys = connection.execute(DubanItem.__table__.insert().values(
             township_code=township_code, source=source, indicator_id=indicator_id,
             subject=subject[:255], week=week, figure=figure[:64], request=request,
@@ -133,6 +143,9 @@ def items(engine: Engine, today: dt.date, state: str | None = None) -> pd.DataFr
     frame["due_on"] = pd.to_datetime(frame["due_on"]).dt.date
     frame["overdue"] = [is_overdue(s, d, today) for s, d in zip(frame["state"], frame["due_on"],
                                                                   strict=True)]
+    closed_on = pd.to_datetime(frame["closed_at"]).dt.date
+    frame["closed_late"] = [c is not None and not pd.isna(c) and not closed_on_time(d, c)
+                            for c, d in zip(closed_on, frame["due_on"], strict=True)]
     return frame
 
 

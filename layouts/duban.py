@@ -36,29 +36,35 @@ def step_note(item_id: int, state: str, lang: Lang) -> html.P:
                   className="duban-done", **attributes({"data-state": state}))
 
 
-def state_text(state: str, overdue: bool, lang: Lang) -> str:
+def state_text(state: str, overdue: bool, lang: Lang, closed_late: bool = False) -> str:
     text = t(f"duban_state_{state}", lang)
+    if closed_late and state == "closed":
+        return f"{text} · {t('duban_closed_late_word', lang)}"
     return f"{text} · {t('duban_overdue', lang)}" if overdue and state != "closed" else text
 
 
 def item_list(frame: pd.DataFrame, lang: Lang, counts: dict[str, int]) -> list:
     """The items as an exportable table (number linked to the item) and the counts above."""
     shown = frame.assign(
-        state_text=[state_text(s, o, lang) for s, o in zip(frame["state"], frame["overdue"],
-                                                           strict=True)],
+        state_text=[state_text(s, o, lang, late) for s, o, late in
+                    zip(frame["state"], frame["overdue"], frame["closed_late"], strict=True)],
+        subject=[subject_text(s, i, lang) for s, i in zip(frame["subject"],
+                                                          frame["indicator_id"], strict=True)],
         due=frame["due_on"].map(lambda d: d.isoformat() if d is not None else ""))
-    columns = [ColumnSpec("id", t("duban_number", lang), pinned=True),
+    columns = [ColumnSpec("id", t("duban_number", lang)),
                ColumnSpec("township", t("insp_township", lang)),
-               ColumnSpec("week", t("week_label", lang)),
                ColumnSpec("subject", t("duban_subject", lang), wide=True),
                ColumnSpec("request", t("duban_request", lang), wide=True),
-               ColumnSpec("due", t("duban_due", lang)),
                ColumnSpec("state_text", t("duban_state", lang)),
+               ColumnSpec("due", t("duban_due", lang)),
+               ColumnSpec("opened_at", t("duban_opened_at", lang)),
+               ColumnSpec("week", t("duban_meeting_week", lang)),
                ColumnSpec("opened_by", t("duban_opened_by", lang))]
     summary = html.Div([
         html.Div([html.Span(str(counts[key]), className="duban-count"),
                   html.Span(t(f"duban_count_{key}", lang), className="muted")],
-                 className=f"duban-count-tile duban-{key}", **attributes({"data-key": key}))
+                 className=f"duban-count-tile duban-{key}" + ("" if counts[key] else " zero"),
+                 **attributes({"data-key": key}))
         for key in ("waiting", "answered", "overdue", "closed")], className="duban-counts")
     table = link_column(table_section(TABLE, t("duban_items", lang), shown, columns, lang,
                                       "duban", height=520), "id", ITEM_PATH)
@@ -98,7 +104,8 @@ def item_detail(item: dict, steps: pd.DataFrame, overdue: bool, actions: list[st
             ("insp_township", item["township"]), ("week_label", item["week"]),
             ("duban_subject", item["subject"] or "—"), ("duban_figure", item["figure"] or "—"),
             ("duban_due", item["due_on"].isoformat()),
-            ("duban_state", state_text(item["state"], overdue, lang)),
+            ("duban_state", state_text(item["state"], overdue, lang,
+                                       bool(item.get("closed_late")))),
             ("duban_opened_by", f"{item['opened_by']} · {item['opened_at']:%Y-%m-%d %H:%M}"))
           for part in (html.Dt(t(key, lang)), html.Dd(value))],
     ], className="duban-facts-list", **attributes({"data-state": item["state"],
@@ -161,6 +168,15 @@ SHEET_COLUMNS = (("id", "duban_number"), ("township", "insp_township"),
                  ("overdue", "duban_overdue_week_end"))
 
 
+def _overdue_word(overdue: bool, closed_at: object, due_on: object, lang: Lang) -> str:
+    """Overdue at the week's end (yes), closed by then but late (closed late), or no."""
+    if overdue:
+        return t("insp_yes", lang)
+    closed, due = pd.to_datetime(closed_at), pd.to_datetime(due_on)
+    late = not pd.isna(closed) and not pd.isna(due) and closed.normalize() > due
+    return t("duban_closed_late_word" if late else "insp_no", lang)
+
+
 def items_sheet(frame: pd.DataFrame, lang: Lang) -> tuple[str, pd.DataFrame, list[str]]:
     """The week's items as they stood at its end (data_access.duban.week_items, or as stored
     with an export), as a workbook sheet: name, rows, headers."""
@@ -168,7 +184,8 @@ def items_sheet(frame: pd.DataFrame, lang: Lang) -> tuple[str, pd.DataFrame, lis
         subject=[subject_text(s, i, lang) for s, i in zip(frame["subject"],
                                                           frame["indicator_id"], strict=True)],
         state=[t(f"duban_state_{state}", lang) for state in frame["state"]],
-        overdue=[t("insp_yes" if late else "insp_no", lang) for late in frame["overdue"]])
+        overdue=[_overdue_word(late, closed, due, lang) for late, closed, due in
+                 zip(frame["overdue"], frame["closed_at"], frame["due_on"], strict=True)])
     return (t("duban_items", lang), shown[[field for field, _ in SHEET_COLUMNS]],
             [t(key, lang) for _, key in SHEET_COLUMNS])
 

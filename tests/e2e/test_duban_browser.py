@@ -104,8 +104,9 @@ def test_a_red_card_is_followed_up_to_closing(chromium_browser, demo_server, dem
 
     from data_access.db import get_engine
     from data_access.duban import open_item
+    # due 2026-11-09, before the demo's today
     open_item(get_engine(demo_database_url), TIAOGUAN, "请报送整改台账", OPENED_WEEK,
-              dt.datetime(2026, 11, 2, 9, 0))  # due 2026-11-09, before the demo's today
+              dt.datetime(2026, 11, 2, 9, 0), subject="整改台账")
     leader.goto(f"{demo_server}/wall?rotate=3600&refresh=60")
     overdue = leader.locator(".wall-duban")
     expect(overdue).to_be_attached()

@@ -191,7 +191,7 @@ TOWNSHIP_CASES: dict[str, tuple[dict[tuple[str, str], object], Callable]] = {
     "url.search<-worklist-department.value": (
         {("worklist-township", "value"): OTHER_TOWNSHIP, ("url", "search"): ""},
         _no_other_rows),
-    "duban-create-result.children<-duban-create.n_clicks": (
+    "..duban-create-result.children...duban-create.disabled..<-duban-create.n_clicks": (
         {("duban-create", "n_clicks"): 1, ("duban-request", "value"): "请说明原因",
          ("duban-due-days", "value"): 5, ("url", "search"): "",
          ("duban-prefill", "data"): {"township": OTHER_TOWNSHIP, "week": "2026-W45"}},
@@ -319,7 +319,7 @@ def test_a_township_officer_cannot_touch_another_townships_item(app, township,
     from data_access.duban import item_record, open_item
 
     item_id = open_item(demo_engine, OTHER_TOWNSHIP, "请说明原因", "2026-W45",
-                        dt.datetime(2026, 11, 16, 9, 0))
+                        dt.datetime(2026, 11, 16, 9, 0), subject="另一乡镇的事项")
     key, spec = next((k, s) for k, s in app.callback_map.items() if "duban-step" in k
                      or "duban-step" in json.dumps(s["inputs"]))
     for action in ("answer", "close"):

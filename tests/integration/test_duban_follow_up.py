@@ -49,7 +49,8 @@ def items(demo_engine) -> dict[str, int]:
                      "card", "service_on_time_rate", figure="89.5%")
     take_step(demo_engine, done, "answer", "已整改", AT(2026, 10, 27, 9))
     take_step(demo_engine, done, "close", "", AT(2026, 10, 29, 9))
-    other = open_item(demo_engine, OTHER_TOWNSHIP, "请说明原因", WEEK.label, AT(2026, 10, 27, 9))
+    other = open_item(demo_engine, OTHER_TOWNSHIP, "请说明原因", WEEK.label, AT(2026, 10, 27, 9),
+                      subject="绣林街道的事项")
     return {"late": late, "done": done, "other": other}
 
 
@@ -173,3 +174,21 @@ def test_red_flag_rows_link_to_the_form(app, clients) -> None:
             flag = query["indicator"][0]
             assert query["subject"][0].startswith(f"{t(f'flag_{flag}', 'zh')}："), query
     assert not _links(_page(app, clients["township"], "/weekly", "?week=2026-W45"))
+
+
+def test_the_same_row_is_followed_up_once_and_a_late_close_says_so(demo_engine, items) -> None:
+    from data_access.duban import DubanRefused
+    from data_access.duban import items as listed
+    from layouts.duban import items_sheet, state_text
+
+    with pytest.raises(DubanRefused, match=f"#{items['other']}"):
+        open_item(demo_engine, OTHER_TOWNSHIP, "再次督办", WEEK.label, AT(2026, 10, 28, 9),
+                  subject="绣林街道的事项")
+    frame = listed(demo_engine, dt.date(2026, 11, 15))
+    late = frame[frame["id"] == items["late"]].iloc[0]
+    assert late["closed_late"]  # due 2026-10-28, closed 2026-11-03
+    assert state_text(late["state"], late["overdue"], "zh", late["closed_late"]) == \
+        "已办结 · 超期办结"
+    week_after = week_items(demo_engine, parse_period("2026-W45"))
+    _, sheet, _ = items_sheet(week_after[week_after["id"] == items["late"]], "zh")
+    assert sheet["overdue"].tolist() == ["超期办结"]

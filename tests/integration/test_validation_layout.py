@@ -81,7 +81,7 @@ def app_and_pages(demo_database_url: str) -> tuple[Dash, dict[str, set[str]]]:
                  {"report": report.to_json(), "bulletin": ""}, dt.datetime(2026, 11, 9, 9, 0))
     # A 督办 item, so that its page draws the step controls; the list draws the new-item form.
     item = open_item(context.engine, "421081105000", "请说明原因", "2026-W45",
-                     dt.datetime(2026, 11, 9, 9, 0))
+                     dt.datetime(2026, 11, 9, 9, 0), subject="页面组件检查")
     # An upload shown as imported: its page draws the progress poll and the undo button.
     upload_id, _ = create_upload(context.engine, "收益.csv", b"a\n1\n", None,
                                  dt.datetime(2026, 11, 9, 9, 0))
