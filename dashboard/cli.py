@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from dashboard import cli_accounts, cli_backup, cli_jobs
+from dashboard import cli_accounts, cli_backup, cli_jobs, cli_rollups
 from dashboard.config import Settings
 from data_access import audit
 from data_access.boundaries import LEVELS, import_boundaries
@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_accounts.add_commands(commands)
     cli_backup.add_commands(commands)
     cli_jobs.add_commands(commands)
+    cli_rollups.add_commands(commands)
     serve = commands.add_parser(
         "serve", help="Flask's development server, with --debug only (to serve: gunicorn, "
                       "as `make run` does)")
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
                "import-boundaries": _import_boundaries, "template": _template,
                "draw": _draw, "calendar": _calendar, "serve": _serve,
                **cli_accounts.HANDLERS, **cli_backup.HANDLERS,
-               **cli_jobs.HANDLERS}[args.command]
+               **cli_jobs.HANDLERS, **cli_rollups.HANDLERS}[args.command]
     return handler(settings, args)
 
 

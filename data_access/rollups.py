@@ -52,6 +52,17 @@ def case_days_span(connection: Connection, frame: pd.DataFrame) -> tuple[dt.date
 
 
 def refresh_service_daily(connection: Connection, first: dt.date, last: dt.date) -> None:
+    frame = service_daily_from_cases(connection, first, last)
+    connection.execute(delete(ServiceDaily).where(ServiceDaily.day >= first,
+                                                  ServiceDaily.day <= last))
+    if not frame.empty:
+        upsert(connection, ServiceDaily.__table__, frame, tuple(KEYS))
+
+
+def service_daily_from_cases(connection: Connection, first: dt.date,
+                             last: dt.date) -> pd.DataFrame:
+    """The roll-up's rows for first..last as the cases make them (one computation: the import
+    writes them, `rollups check` compares the stored ones with them)."""
     start = dt.datetime.combine(first, dt.time())
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time())
     group = [ServiceCase.division_code, ServiceCase.township_code, ServiceCase.hall_level]
@@ -87,7 +98,4 @@ def refresh_service_daily(connection: Connection, first: dt.date, last: dt.date)
     measures = [c for c in frame.columns if c not in (*KEYS, "township_code", "hall_level")]
     frame[measures] = frame[measures].fillna(0)
     frame["day"] = pd.to_datetime(frame["day"])
-    connection.execute(delete(ServiceDaily).where(ServiceDaily.day >= first,
-                                                  ServiceDaily.day <= last))
-    if not frame.empty:
-        upsert(connection, ServiceDaily.__table__, frame, tuple(KEYS))
+    return frame

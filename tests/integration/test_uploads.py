@@ -16,6 +16,7 @@ from data_access import access
 from data_access.importing.domains import DOMAINS
 from data_access.importing.runner import import_file
 from data_access.importing.template import write_rows
+from data_access.rollup_check import differences
 from data_access.uploads import (
     UploadRefused,
     create_upload,
@@ -95,6 +96,7 @@ def test_an_upload_imports_and_its_undo_restores_every_row(engine, tmp_path) -> 
     assert undo_upload(engine, upload_id, NOW) == (1, 1)
     # the rows, and the daily roll-up the indicators read, exactly as before the upload
     assert _tables(engine) == before
+    assert differences(engine).empty
     assert upload_status(engine, upload_id)["state"] == "undone"
     with pytest.raises(UploadRefused):
         undo_upload(engine, upload_id, NOW)
