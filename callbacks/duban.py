@@ -26,6 +26,7 @@ from layouts import ids
 from layouts.duban import (
     item_detail,
     item_list,
+    item_page,
     new_item_form,
     opened_note,
     refusal,
@@ -100,17 +101,24 @@ def _actions(item: dict) -> list[str]:
             if next_state(action, item["state"]) and access.has_role(ACTION_ROLES[action])]
 
 
-def duban_item_page(context: AppContext, lang: Lang, query: dict[str, str],
-                    item_id: str) -> tuple[str, list, list]:
-    item, steps = item_record(context.engine, int(item_id))
+def _detail(context: AppContext, item_id: int, lang: Lang) -> list | None:
+    """An item as its page shows it (None: unknown or not the viewer's)."""
+    item, steps = item_record(context.engine, item_id)
     if item is None:
-        raise NotFound(f"#{item_id}", "duban_unknown")
+        return None
     overdue = is_overdue(item["state"], item["due_on"], context.today())
     closed = item.get("closed_at")
     item["closed_late"] = closed is not None and not closed_on_time(item["due_on"], closed.date())
+    return item_detail(item, steps, overdue, _actions(item), lang)
+
+
+def duban_item_page(context: AppContext, lang: Lang, query: dict[str, str],
+                    item_id: str) -> tuple[str, list, list]:
+    detail = _detail(context, int(item_id), lang)
+    if detail is None:
+        raise NotFound(f"#{item_id}", "duban_unknown")
     title = f"{t('duban', lang)} #{item_id}"
-    return title, _trail(query, lang, f"#{item_id}"), item_detail(
-        item, steps, overdue, _actions(item), lang)
+    return title, _trail(query, lang, f"#{item_id}"), item_page(detail)
 
 
 def _attachment(contents: str | None, name: str | None) -> Attachment | None:
@@ -145,27 +153,27 @@ def register(app: Dash, context: AppContext) -> None:
         record_request(context.engine, "duban", f"#{item_id} opened")
         return opened_note(item_id, lang), True  # one click, one item
 
-    @app.callback(Output(ids.DUBAN_STEP_RESULT, "children"),
+    @app.callback(Output(ids.DUBAN_STEP_RESULT, "children"), Output(ids.DUBAN_DETAIL, "children"),
                   Input(ids.duban_step(ALL), "n_clicks"), State(ids.DUBAN_ITEM, "data"),
                   State(ids.DUBAN_STEP_TEXT, "value"), State(ids.DUBAN_UPLOAD, "contents"),
                   State(ids.DUBAN_UPLOAD, "filename"), State(ids.URL, "search"),
                   prevent_initial_call=True)
     def step(clicks: list[int | None], item_id: int | None, text: str | None,
-             contents: str | None, filename: str | None, search: str | None) -> object:
+             contents: str | None, filename: str | None, search: str | None) -> tuple:
         lang = parse_lang(parse_query(search).get("lang"))
         trigger = ctx.triggered_id
         if not isinstance(trigger, dict) or not any(clicks) or item_id is None:
-            return no_update
+            return no_update, no_update
         action = str(trigger.get("action"))
         if action not in STEPS:
-            return no_update
+            return no_update, no_update
         try:
             state = take_step(context.engine, int(item_id), action, text or "", context.now(),
                               _attachment(contents, filename) if action == "answer" else None)
         except (DubanRefused, ValueError) as refused:
             record_request(context.engine, "duban", f"#{item_id} {action} refused: {refused}",
                            "refused")
-            return refusal(str(refused), lang)
+            return refusal(str(refused), lang), no_update
         record_request(context.engine, "duban", f"#{item_id} {action} -> {state}")
-        return step_note(int(item_id), state, lang)
+        return step_note(state, lang), _detail(context, int(item_id), lang) or no_update
 

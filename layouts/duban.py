@@ -29,10 +29,9 @@ def opened_note(item_id: int, lang: Lang) -> html.P:
                    dcc.Link(f"#{item_id}", href=f"{ITEM_PATH}{item_id}")], className="duban-done")
 
 
-def step_note(item_id: int, state: str, lang: Lang) -> html.P:
-    """A step taken: the item's new state, and the item reloaded to show it."""
-    return html.P([t("duban_done", lang).format(state=t(f"duban_state_{state}", lang)), " ",
-                   dcc.Link(t("duban_reload", lang), href=f"{ITEM_PATH}{item_id}", refresh=True)],
+def step_note(state: str, lang: Lang) -> html.P:
+    """A step taken: the item's new state (the item below is redrawn with it)."""
+    return html.P(t("duban_done", lang).format(state=t(f"duban_state_{state}", lang)),
                   className="duban-done", **attributes({"data-state": state}))
 
 
@@ -148,8 +147,14 @@ def action_panel(item_id: int, actions: list[str], lang: Lang) -> html.Section |
                               n_clicks=0, className="button" + (
                                   " primary" if action in ("answer", "close") else ""))
                   for action in actions], className="duban-actions"),
-        html.Div(id=ids.DUBAN_STEP_RESULT, role="status"),
     ], className="panel duban-act")
+
+
+def item_page(detail: list) -> list:
+    """An item's page: the note of the step just taken above the item, which the step
+    redraws (its new state, history and the actions left)."""
+    return [html.Div(id=ids.DUBAN_STEP_RESULT, role="status"),
+            html.Div(detail, id=ids.DUBAN_DETAIL)]
 
 
 def subject_text(subject: str | None, indicator_id: str | None, lang: Lang) -> str:

@@ -581,7 +581,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "duban_action_return": ("退回", "sent back"),
     "duban_action_close": ("办结", "closed"),
     "duban_done": ("已保存，当前状态：{state}。", "Saved; the item is now {state}."),
-    "duban_reload": ("刷新", "Reload"),
     "duban_unknown": ("未知或无权查看的督办事项", "Unknown or not yours:"),
     "duban_rule": ("口径：办理时限按工作日计（遇法定节假日和调休顺延），自交办当日起算；办结晚于时限、或时限已过仍未办结即为超期。各乡镇的统计数对所有账号可见；事项明细（本页列表、导出）乡镇账号只看到本乡镇的。",
                    "Definition: the time allowed counts working days (holidays and make-up working days observed) from the day assigned; an item closed after its due day, or not closed by then, is overdue. Every township's counts are shown to every account; the items themselves (this list, the exports) only to their own township's officers."),

@@ -140,6 +140,7 @@ DUBAN_ITEM = "duban-item"
 DUBAN_STEP_TEXT = "duban-step-text"
 DUBAN_UPLOAD = "duban-upload"
 DUBAN_STEP_RESULT = "duban-step-result"
+DUBAN_DETAIL = "duban-detail"
 
 
 def duban_step(action: Any) -> dict[str, Any]:

@@ -31,7 +31,11 @@ def _step(page, action: str, text: str = "") -> None:
     if text:
         page.fill("#duban-step-text", text)
     page.locator(f'button[id*="{action}"]').click()
-    expect(page.locator("#duban-step-result .duban-done")).to_be_visible()
+    note = page.locator("#duban-step-result .duban-done")
+    expect(note).to_be_visible()
+    # The item below is redrawn in its new state, without a reload.
+    expect(page.locator("#duban-detail .duban-facts-list")).to_have_attribute(
+        "data-state", note.get_attribute("data-state"))
 
 
 def test_a_red_card_is_followed_up_to_closing(chromium_browser, demo_server, demo_accounts,

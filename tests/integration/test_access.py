@@ -196,7 +196,8 @@ TOWNSHIP_CASES: dict[str, tuple[dict[tuple[str, str], object], Callable]] = {
          ("duban-due-days", "value"): 5, ("url", "search"): "",
          ("duban-prefill", "data"): {"township": OTHER_TOWNSHIP, "week": "2026-W45"}},
         lambda response: _says(response, "无此权限")),  # a township officer assigns nothing
-    'duban-step-result.children<-{"action":["ALL"],"type":"duban-step"}.n_clicks': (
+    '..duban-step-result.children...duban-detail.children..<-{"action":["ALL"],"type":"duban-step"}'
+    '.n_clicks': (
         {}, None),  # see test_a_township_officer_cannot_touch_another_townships_item
     # An upload that is not theirs (none has the id 999999: the same answer, by design).
     ("..data-status.children...data-poll.disabled...{\"table\":\"uploads\",\"type\":\"grid\"}"
