@@ -79,19 +79,25 @@ def _prefill(context: AppContext, query: dict[str, str], lang: Lang) -> dict[str
     return prefill
 
 
-def duban_page(context: AppContext, lang: Lang, query: dict[str, str]
-               ) -> tuple[str, list, list]:
+def _listing(context: AppContext, lang: Lang) -> list:
+    """The counts and the items the viewer may see."""
     frame = items(context.engine, context.today())
     waiting = frame["state"].isin(["open", "returned"])
     counts = {"waiting": int(waiting.sum()), "answered": int((frame["state"] == "answered").sum()),
               "overdue": int((frame["overdue"] & (frame["state"] != "closed")).sum()),
               "closed": int((frame["state"] == "closed").sum())}
+    return item_list(frame, lang, counts)
+
+
+def duban_page(context: AppContext, lang: Lang, query: dict[str, str]
+               ) -> tuple[str, list, list]:
     body: list[Component] = []
     prefill = _prefill(context, query, lang)
     if prefill is not None and access.has_role(ACTION_ROLES["open"]):
         name = division_table(context.engine).at[prefill["township"], "short_name"]
         body.append(new_item_form(prefill, name, lang))
-    body += item_list(frame, lang, counts)
+    # Redrawn when an item is opened above it.
+    body.append(html.Div(_listing(context, lang), id=ids.DUBAN_LIST))
     body.append(html.P(t("duban_rule", lang), className="muted small"))
     return t("duban", lang), _trail(query, lang), body
 
@@ -132,7 +138,7 @@ def _attachment(contents: str | None, name: str | None) -> Attachment | None:
 
 def register(app: Dash, context: AppContext) -> None:
     @app.callback(Output(ids.DUBAN_CREATE_RESULT, "children"),
-                  Output(ids.DUBAN_CREATE, "disabled"),
+                  Output(ids.DUBAN_CREATE, "disabled"), Output(ids.DUBAN_LIST, "children"),
                   Input(ids.DUBAN_CREATE, "n_clicks"), State(ids.DUBAN_REQUEST, "value"),
                   State(ids.DUBAN_DUE_DAYS, "value"), State(ids.DUBAN_PREFILL, "data"),
                   State(ids.URL, "search"), prevent_initial_call=True)
@@ -140,7 +146,7 @@ def register(app: Dash, context: AppContext) -> None:
                search: str | None) -> tuple:
         lang = parse_lang(parse_query(search).get("lang"))
         if not clicks or not prefill:
-            return no_update, no_update
+            return no_update, no_update, no_update
         try:
             item_id = open_item(context.engine, prefill.get("township", ""), request or "",
                                 prefill.get("week", ""), context.now(),
@@ -149,9 +155,9 @@ def register(app: Dash, context: AppContext) -> None:
                                 int(days or 0))
         except (DubanRefused, ValueError) as refused:
             record_request(context.engine, "duban", f"open refused: {refused}", "refused")
-            return refusal(str(refused), lang), False
+            return refusal(str(refused), lang), False, no_update
         record_request(context.engine, "duban", f"#{item_id} opened")
-        return opened_note(item_id, lang), True  # one click, one item
+        return opened_note(item_id, lang), True, _listing(context, lang)  # one click, one item
 
     @app.callback(Output(ids.DUBAN_STEP_RESULT, "children"), Output(ids.DUBAN_DETAIL, "children"),
                   Input(ids.duban_step(ALL), "n_clicks"), State(ids.DUBAN_ITEM, "data"),

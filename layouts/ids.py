@@ -141,6 +141,7 @@ DUBAN_STEP_TEXT = "duban-step-text"
 DUBAN_UPLOAD = "duban-upload"
 DUBAN_STEP_RESULT = "duban-step-result"
 DUBAN_DETAIL = "duban-detail"
+DUBAN_LIST = "duban-list"
 
 
 def duban_step(action: Any) -> dict[str, Any]:

@@ -48,7 +48,7 @@ def _shared_components() -> list[Component]:
         html.Div(id=ids.DUBAN_CREATE_RESULT), dcc.Store(id=ids.DUBAN_ITEM),
         dcc.Textarea(id=ids.DUBAN_STEP_TEXT), dcc.Upload(id=ids.DUBAN_UPLOAD),
         html.Button(id=ids.duban_step("answer")), html.Div(id=ids.DUBAN_STEP_RESULT),
-        html.Div(id=ids.DUBAN_DETAIL),
+        html.Div(id=ids.DUBAN_DETAIL), html.Div(id=ids.DUBAN_LIST),
         # data upload page
         dcc.Store(id=ids.DATA_UPLOAD_ID), dcc.Interval(id=ids.DATA_POLL),
         html.Div(id=ids.DATA_STATUS), dcc.ConfirmDialogProvider(id=ids.DATA_UNDO),

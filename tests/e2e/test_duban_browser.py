@@ -59,6 +59,9 @@ def test_a_red_card_is_followed_up_to_closing(chromium_browser, demo_server, dem
     done = leader.locator("#duban-create-result .duban-done")
     expect(done).to_contain_text("已交办")
     item_id = int(re.search(r"#(\d+)", done.inner_text()).group(1))
+    # The list below now holds it, and the button is spent.
+    expect(leader.locator("#duban-list")).to_contain_text("按时办结率")
+    expect(leader.locator("#duban-create")).to_be_disabled()
 
     # The township officer sees it waiting (the badge), answers with an attachment.
     officer = _page_as(chromium_browser, demo_server, demo_accounts["township"])
@@ -144,6 +147,7 @@ def test_a_worklist_row_is_followed_up(chromium_browser, demo_server, demo_accou
     done = supervisor.locator("#duban-create-result .duban-done")
     expect(done).to_contain_text("已交办")
     item_id = int(re.search(r"#(\d+)", done.inner_text()).group(1))
+    expect(supervisor.locator("#duban-list")).to_contain_text(f"{subject}（{task}）")
     supervisor.goto(f"{demo_server}/duban/{item_id}")
     facts = supervisor.locator(".duban-facts-list")
     expect(facts).to_contain_text(f"{subject}（{task}）")

@@ -191,7 +191,8 @@ TOWNSHIP_CASES: dict[str, tuple[dict[tuple[str, str], object], Callable]] = {
     "url.search<-worklist-department.value": (
         {("worklist-township", "value"): OTHER_TOWNSHIP, ("url", "search"): ""},
         _no_other_rows),
-    "..duban-create-result.children...duban-create.disabled..<-duban-create.n_clicks": (
+    "..duban-create-result.children...duban-create.disabled...duban-list.children..<-duban-create"
+    ".n_clicks": (
         {("duban-create", "n_clicks"): 1, ("duban-request", "value"): "请说明原因",
          ("duban-due-days", "value"): 5, ("url", "search"): "",
          ("duban-prefill", "data"): {"township": OTHER_TOWNSHIP, "week": "2026-W45"}},
