@@ -44,6 +44,7 @@ UPLOAD_ROLES = ("admin", "township")
 FINAL_STATES = ("imported", "rejected", "failed", "undone")
 # A job that has not told its progress for this long has died (the host restarted, say).
 STALE_AFTER_S = 180
+QUEUE_HEARTBEAT_S = 5.0
 PROBLEMS_KEPT = 5_000  # listed on the page and in the CSV; the count is always exact
 
 
@@ -120,10 +121,18 @@ def read_progress(token: str) -> dict[str, Any] | None:
 # --- the job ---------------------------------------------------------------------------------
 
 @contextmanager
-def _turn() -> Iterator[None]:
+def _turn(token: str, phase: str) -> Iterator[None]:
+    """Waits for the host's import lock; while it waits, the job keeps telling it is queued
+    (a job silent for STALE_AFTER_S is shown as stopped)."""
     JOBS_DIR.mkdir(parents=True, exist_ok=True)
     with open(JOBS_DIR / "imports.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                write_progress(token, phase, 0.0)
+                time.sleep(QUEUE_HEARTBEAT_S)
         try:
             yield
         finally:
@@ -138,7 +147,7 @@ def run_upload(engine: Engine, upload_id: int, now: dt.datetime) -> str:
                                     .where(UploadFile.upload_id == upload_id))
     if row is None or content is None or row.state != "queued":
         return row.state if row is not None else "missing"
-    with _turn():
+    with _turn(row.token, "queued"):
         _set(engine, upload_id, state="running")
         try:
             state = _import(engine, row, content, now)
@@ -366,7 +375,7 @@ def run_undo(engine: Engine, upload_id: int, now: dt.datetime, who: str) -> str:
         row = connection.execute(select(Upload).where(Upload.id == upload_id)).one_or_none()
     if row is None or row.state != "undoing":
         return row.state if row is not None else "missing"
-    with _turn():
+    with _turn(row.token, "undoing"):
         try:
             removed, restored = undo_upload(engine, upload_id, now, who)
             state, outcome, detail = "undone", "ok", f"{removed} removed, {restored} restored"

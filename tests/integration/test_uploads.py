@@ -211,3 +211,29 @@ def test_an_undo_queued_from_the_page_runs_as_a_job_and_a_refusal_is_kept(engine
     status = upload_status(engine, third)
     assert (status["undone_by"], status["undo_removed"], status["undo_restored"]) == \
         ("root", 1, 0)
+
+
+def test_a_job_waiting_its_turn_keeps_saying_so(engine, tmp_path, monkeypatch) -> None:
+    import fcntl
+    import threading
+    import time
+
+    from data_access import uploads
+
+    monkeypatch.setattr(uploads, "QUEUE_HEARTBEAT_S", 0.05)
+    name, content = _file(tmp_path, "collective_income", [{**GOOD_INCOME, "year": "2016"}],
+                          "wait.csv")
+    upload_id, token = create_upload(engine, name, content, None, NOW)
+    uploads.JOBS_DIR.mkdir(parents=True, exist_ok=True)
+    with open(uploads.JOBS_DIR / "imports.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another import holds the host's turn
+        job = threading.Thread(target=run_upload, args=(engine, upload_id, NOW))
+        job.start()
+        time.sleep(0.4)
+        waiting = uploads.read_progress(token)
+        assert waiting is not None and waiting["phase"] == "queued"
+        assert time.time() - waiting["at"] < 0.3  # told again and again, never stale
+        assert upload_status(engine, upload_id)["state"] == "queued"
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    job.join(timeout=30)
+    assert upload_status(engine, upload_id)["state"] == "imported"
