@@ -3,7 +3,7 @@ an import (administrators). The file itself comes through dashboard/uploads.py."
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, html, no_update
+from dash import Dash, Input, Output, State, no_update
 
 from callbacks.context import AppContext
 from callbacks.url_state import parse_query
@@ -31,9 +31,12 @@ from layouts.data_entry import (
     status_body,
     status_panel,
     template_list,
+    undo_queued,
+    undo_refused,
+    unknown_upload,
     upload_form,
 )
-from layouts.i18n import Lang, in_language, parse_lang, t
+from layouts.i18n import Lang, parse_lang, t
 from layouts.urls import view_href
 
 
@@ -70,7 +73,7 @@ def data_page(context: AppContext, lang: Lang, query: dict[str, str]
     if shown is not None and upload_id is not None:
         body.append(status_panel(upload_id, *shown))
     elif asked:
-        body.append(html.P(t("data_unknown_upload", lang), className="error", role="alert"))
+        body.append(unknown_upload(lang))
     body += [upload_form(templates, access.form_token(), context.settings.upload_max_mb, lang),
              history(uploads(context.engine), names, access.has_role(("admin",)), lang),
              template_list(templates, lang)]
@@ -88,8 +91,7 @@ def register(app: Dash, context: AppContext) -> None:
         lang = parse_lang(parse_query(search).get("lang"))
         shown = _status(context, int(upload_id or 0), lang)
         if shown is None:
-            return (html.P(t("data_unknown_upload", lang), className="error"), True, no_update,
-                    no_update)
+            return unknown_upload(lang), True, no_update, no_update
         body, running = shown
         # The history's row says what the panel says; once the job has ended, the panel alone
         # tells its outcome (the "undo started" note goes).
@@ -109,11 +111,10 @@ def register(app: Dash, context: AppContext) -> None:
         except (UploadRefused, access.Forbidden) as refused:
             record_request(context.engine, "import_undo", f"upload #{upload_id}: {refused}",
                            "refused")
-            return html.P(in_language(str(refused), lang), className="error", role="alert"), \
-                no_update
+            return undo_refused(str(refused), lang), no_update
         principal = access.current_principal()
         record_request(context.engine, "import_undo", f"upload #{upload_id} undo queued")
         # As long to undo as to import: its own process, followed by the page's poll.
         start_job(context.engine, context.settings.today, "run-upload", str(upload_id),
                   "--undo", "--by", principal.name if principal else "(cli)")
-        return html.P(t("data_undo_queued", lang), className="muted", role="status"), False
+        return undo_queued(lang), False

@@ -55,18 +55,11 @@ class UploadRefused(Exception):
 # --- which templates whose -------------------------------------------------------------------
 
 def templates_for_viewer() -> tuple[str, ...]:
-    principal = access.current_principal()
-    if principal is None or principal.role == "admin":
-        return tuple(TEMPLATES) if principal is not None or not _in_request() else ()
-    if principal.role == "township":
-        return TOWNSHIP_TEMPLATES
-    return ()
-
-
-def _in_request() -> bool:
-    from flask import has_request_context
-
-    return has_request_context()
+    """Every template for an administrator (and outside a request), a township officer's
+    own township's, none for the others."""
+    if access.has_role(("admin",)):
+        return tuple(TEMPLATES)
+    return TOWNSHIP_TEMPLATES if access.has_role(("township",)) else ()
 
 
 # --- a new upload ----------------------------------------------------------------------------
@@ -210,20 +203,19 @@ def _set(engine: Engine, upload_id: int, **values: Any) -> None:
 
 def _visible(row: Any) -> bool:
     """An upload is its sender's, their township's officers' and the administrators'."""
-    principal = access.current_principal()
-    if not _in_request():
+    if access.has_role(("admin",)):  # outside a request too
         return True
+    principal = access.current_principal()
     if principal is None:
         return False
-    if principal.role == "admin" or principal.name == row.username:
-        return True
-    return principal.is_township and row.township_code == principal.township_code
+    return principal.name == row.username or (principal.is_township
+                                              and row.township_code == principal.township_code)
 
 
 def _viewer_filter() -> list:
-    principal = access.current_principal()
-    if not _in_request() or (principal is not None and principal.role == "admin"):
+    if access.has_role(("admin",)):  # outside a request too
         return []
+    principal = access.current_principal()
     if principal is None or principal.role not in UPLOAD_ROLES:
         return [Upload.id < 0]
     return [(Upload.username == principal.name)

@@ -193,3 +193,16 @@ def history(frame: pd.DataFrame, names: dict[str, str], is_admin: bool,
                                      note=t("data_history_note_admin" if is_admin
                                             else "data_history_note", lang)),
                        "id", f"/data?{'lang=en&' if lang == 'en' else ''}upload=")
+
+
+def unknown_upload(lang: Lang) -> html.P:
+    return html.P(t("data_unknown_upload", lang), className="error", role="alert")
+
+
+def undo_refused(message: str, lang: Lang) -> html.P:
+    """An undo refused: the data layer's "中文 / English" message in the page's language."""
+    return html.P(in_language(message, lang), className="error", role="alert")
+
+
+def undo_queued(lang: Lang) -> html.P:
+    return html.P(t("data_undo_queued", lang), className="muted", role="status")

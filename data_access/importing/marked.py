@@ -93,9 +93,13 @@ def _from_table(frame: pd.DataFrame, title: str,
     return book, sheet
 
 
+def _header_columns(sheet: Worksheet) -> dict[str, int]:
+    """Header text -> column number: where a problem's column is in the sheet."""
+    return {str(cell.value).strip(): cell.column for cell in sheet[1] if cell.value is not None}
+
+
 def _mark(sheet: Worksheet, problems: Sequence[Problem]) -> None:
-    headers = {str(cell.value).strip(): cell.column for cell in sheet[1]
-               if cell.value is not None}
+    headers = _header_columns(sheet)
     notes: dict[tuple[int, int], list[str]] = defaultdict(list)
     for problem in problems:
         column = headers.get(problem.column or "", 1)
@@ -112,8 +116,7 @@ def _mark(sheet: Worksheet, problems: Sequence[Problem]) -> None:
 def _problem_sheet(book: Workbook, sheet: Worksheet, problems: Sequence[Problem]) -> None:
     listing = book.create_sheet(PROBLEMS_SHEET, 0)
     listing.append(["行 row", "列 column", "问题", "problem", "位置 cell"])
-    headers = {str(cell.value).strip(): cell.column for cell in sheet[1]
-               if cell.value is not None}
+    headers = _header_columns(sheet)
     for problem in problems[:LISTED]:
         row = problem.row or 1
         column = headers.get(problem.column or "", 1)
@@ -125,6 +128,6 @@ def _problem_sheet(book: Workbook, sheet: Worksheet, problems: Sequence[Problem]
     if len(problems) > LISTED:
         listing.append(["", "", f"另有 {len(problems) - LISTED} 个问题未列出",
                         f"{len(problems) - LISTED} more problems not listed"])
-    for column, width in zip("ABCDE", (8, 28, 40, 48, 10), strict=True):
-        listing.column_dimensions[column].width = width
+    for letter, width in zip("ABCDE", (8, 28, 40, 48, 10), strict=True):
+        listing.column_dimensions[letter].width = width
     book.active = 0

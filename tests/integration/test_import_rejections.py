@@ -39,16 +39,20 @@ GOOD_CASE = {
 }
 
 
+def filled_database(tmp_path: Path, keep_changes: bool = False):
+    """A fresh database with one good row of income, one service item and one case."""
+    engine = fresh_database(sqlite_url(tmp_path))
+    for domain, row, name in (("collective_income", GOOD_INCOME, "income.xlsx"),
+                              ("service_items", GOOD_ITEM, "items.csv"),
+                              ("service_cases", GOOD_CASE, "cases.csv")):
+        import_file(engine, write_rows(DOMAINS[domain], pd.DataFrame([row]), tmp_path / name),
+                    keep_changes=keep_changes)
+    return engine
+
+
 @pytest.fixture
 def engine(tmp_path: Path):
-    engine = fresh_database(sqlite_url(tmp_path))
-    import_file(engine, write_rows(DOMAINS["collective_income"], pd.DataFrame([GOOD_INCOME]),
-                                   tmp_path / "income.xlsx"))
-    import_file(engine, write_rows(DOMAINS["service_items"], pd.DataFrame([GOOD_ITEM]),
-                                   tmp_path / "items.csv"))
-    import_file(engine, write_rows(DOMAINS["service_cases"], pd.DataFrame([GOOD_CASE]),
-                                   tmp_path / "cases.csv"))
-    return engine
+    return filled_database(tmp_path)
 
 
 def _rejected(engine, path: Path) -> list[str]:

@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 
 from data_access import access
 from data_access.importing.domains import DOMAINS
-from data_access.importing.runner import import_file
 from data_access.importing.template import write_rows
 from data_access.rollup_check import differences
 from data_access.uploads import (
@@ -27,8 +26,8 @@ from data_access.uploads import (
     upload_file,
     upload_status,
 )
-from tests.dbutil import fresh_database, snapshot, sqlite_url
-from tests.integration.test_import_rejections import GOOD_CASE, GOOD_INCOME, GOOD_ITEM
+from tests.dbutil import snapshot
+from tests.integration.test_import_rejections import GOOD_CASE, GOOD_INCOME, filled_database
 
 NOW = dt.datetime(2026, 11, 20, 10, 0)
 OTHER_VILLAGE = "421081101200"  # 沙包洲村 of 横沟市镇, not of 新厂镇
@@ -37,14 +36,7 @@ DOMAIN_TABLES = ("collective_income", "service_case", "service_daily")
 
 @pytest.fixture
 def engine(tmp_path: Path):
-    engine = fresh_database(sqlite_url(tmp_path))
-    import_file(engine, write_rows(DOMAINS["collective_income"], pd.DataFrame([GOOD_INCOME]),
-                                   tmp_path / "income.xlsx"))
-    import_file(engine, write_rows(DOMAINS["service_items"], pd.DataFrame([GOOD_ITEM]),
-                                   tmp_path / "items.csv"))
-    import_file(engine, write_rows(DOMAINS["service_cases"], pd.DataFrame([GOOD_CASE]),
-                                   tmp_path / "cases.csv"), keep_changes=True)
-    return engine
+    return filled_database(tmp_path, keep_changes=True)
 
 
 def _file(tmp_path: Path, domain: str, rows: list[dict], name: str) -> tuple[str, bytes]:
