@@ -1,5 +1,5 @@
 """The weekly meeting pages: /weekly, /weekly/<township code> and a stored export
-/weekly/export/<id>, plus the week selector and the print button."""
+/weekly/export/<id> (with its PDF job), plus the week selector and the print button."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from data_access.calendar import calendar_warning
 from data_access.divisions import division_table
 from data_access.duban import week_summary
 from data_access.meeting_copy import MarkRefused, mark_meeting_copy, meeting_copy
+from data_access.pdf_jobs import pdf_status
 from data_access.weekly import export_snapshot, list_exports
 from data_access.weekly_report import weekly_report
 from layouts import ids
@@ -23,6 +24,7 @@ from layouts.bulletin import bulletin_text
 from layouts.calendar_notice import calendar_notice
 from layouts.duban import week_panel
 from layouts.i18n import Lang, in_language, parse_lang, t
+from layouts.pdf_job import is_following, pdf_href, pdf_job_body, pdf_job_panel
 from layouts.weekly import (
     archive_notice,
     comparison_note,
@@ -135,6 +137,9 @@ def archived_page(context: AppContext, lang: Lang, query: dict[str, str],
     report = WeeklyReport.from_json(export["snapshot"]["report"])
     shown: Lang = "en" if export["lang"] == "en" else "zh"
     notice = archive_notice(export, shown)
+    if export["pdf_state"] and "print" not in query:
+        status = pdf_status(context.engine, export["id"])
+        notice = html.Div([notice, pdf_job_panel(status, lang)]) if status else notice
     if export["kind"] == "township":
         code = export["township_code"]
         name = _township(context, code)
@@ -183,6 +188,26 @@ def register(app: Dash, context: AppContext) -> None:
         exports = exports_items(list_exports(context.engine, week),
                                 meeting_copy(context.engine, week), lang)
         return exports, t("meeting_copy_marked", lang).format(id=trigger["export"], week=week)
+
+    @app.callback(Output(ids.WEEKLY_PDF_JOB, "children"), Output(ids.WEEKLY_PDF_POLL, "disabled"),
+                  Output(ids.WEEKLY_PDF_FETCH, "data"),
+                  Input(ids.WEEKLY_PDF_POLL, "n_intervals"), State(ids.WEEKLY_PDF_EXPORT, "data"),
+                  State(ids.URL, "search"), prevent_initial_call=True)
+    def follow_pdf(_ticks: int, export_id: int | None,
+                   search: str | None) -> tuple[list, bool, str | NoUpdate]:
+        """While the page watches the job: its progress, then the PDF's download, started
+        once (a later visit shows the link only)."""
+        lang = parse_lang(parse_query(search).get("lang"))
+        status = pdf_status(context.engine, int(export_id)) if export_id else None
+        if status is None:
+            return [html.P(t("export_not_found", lang), className="error")], True, no_update
+        made = pdf_href(status["id"]) if status["state"] == "done" else no_update
+        return pdf_job_body(status, lang), not is_following(status), made
+
+    app.clientside_callback(
+        "function (href) { if (href) { window.location.assign(href); } return href; }",
+        Output(ids.WEEKLY_PDF_FETCHED, "data"), Input(ids.WEEKLY_PDF_FETCH, "data"),
+        prevent_initial_call=True)
 
     app.clientside_callback(
         "function (clicks) { if (clicks) { window.print(); } return clicks; }",

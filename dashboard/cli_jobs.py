@@ -1,4 +1,5 @@
-"""Background jobs' command: the process that imports an upload sent through /data."""
+"""Background jobs' commands: the processes that import an upload sent through /data and
+print a stored export's PDF."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable
 
 from dashboard.config import Settings
 from data_access.db import get_engine
+from data_access.pdf_jobs import run_pdf_job
 from data_access.uploads import run_undo, run_upload
 
 
@@ -20,6 +22,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     job.add_argument("upload_id", type=int)
     job.add_argument("--undo", action="store_true", help="undo its import (queued by /data)")
     job.add_argument("--by", default="(cli)", help="who asked for the undo")
+    printing = commands.add_parser(
+        "print-export", help="print a stored export's queued PDF (started by the app)",
+        description="The weekly page's PDF export starts this for each export; run by hand "
+                    "only to retry a job whose process was stopped.")
+    printing.add_argument("export_id", type=int)
+    printing.add_argument("--base", required=True,
+                          help="where chromium reaches the app, e.g. http://127.0.0.1:8050")
 
 
 def _run_upload(settings: Settings, args: argparse.Namespace) -> int:
@@ -37,5 +46,20 @@ def _run_upload(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if state in ("imported", "rejected") else 1
 
 
+def _print_export(settings: Settings, args: argparse.Namespace) -> int:
+    # The app is built for its session signing: chromium signs in as the user who asked.
+    from dashboard.app import create_app
+    from dashboard.pdf import print_export
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    engine = get_engine(settings.database_url)
+    server = create_app(settings).server
+    state = run_pdf_job(engine, args.export_id,
+                        lambda export: print_export(server, engine, export, args.base),
+                        settings.pdf_slots, lambda: dt.datetime.now().replace(microsecond=0))
+    print(f"export #{args.export_id}: PDF {state}")
+    return 0 if state == "done" else 1
+
+
 HANDLERS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
-    "run-upload": _run_upload}
+    "run-upload": _run_upload, "print-export": _print_export}

@@ -40,6 +40,8 @@ class Settings:
     auth_proxy_addresses: tuple[str, ...] = ()
     # The largest file the /data page accepts, refused before it is read.
     upload_max_mb: int = 50
+    # PDFs printed at once on this host (each a chromium of about 200 MB); more wait their turn.
+    pdf_slots: int = 2
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -59,6 +61,7 @@ class Settings:
                 a.strip() for a in os.environ.get("DASHBOARD_AUTH_PROXY_ADDRESSES", "").split(",")
                 if a.strip()),
             "upload_max_mb": int(os.environ.get("DASHBOARD_UPLOAD_MAX_MB", "50")),
+            "pdf_slots": int(os.environ.get("DASHBOARD_PDF_SLOTS", "2")),
             "today": (dt.date.fromisoformat(os.environ["DASHBOARD_TODAY"])
                       if os.environ.get("DASHBOARD_TODAY") else None),
         }

@@ -3,10 +3,12 @@
 GET /weekly/pdf?week=&lang=            the whole report
 GET /weekly/<township code>/pdf?week=  one township's summary
 GET /weekly/export/<id>.pdf            a stored export's PDF, byte for byte
+GET /weekly/export/<id>/pdf-status     its PDF job's state (JSON, data_access/pdf_jobs.py)
 
-An export first saves the report's numbers (and the bulletin text) as a stored export, then
-prints that stored export's page: the PDF shows exactly the saved numbers, and next week's
-meeting compares with them even if the data change in between.
+An export first saves the report's numbers (and the bulletin text) as a stored export; a
+background job then prints that stored export's page: the PDF shows exactly the saved numbers,
+and next week's meeting compares with them even if the data change in between. The request
+answers with the export's page at once, which follows the job.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 import pandas as pd
-from flask import Flask, Response, request, send_file
+from flask import Flask, Response, jsonify, redirect, request, send_file
 from flask.typing import ResponseReturnValue
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
@@ -32,11 +34,12 @@ from callbacks.weekly import requested_week
 from dashboard.auth import printing_cookie
 from data_access import access
 from data_access.audit import record_request
-from data_access.cache import data_version
-from data_access.divisions import division_table
+from data_access.divisions import COUNTY_CODE, division_table
 from data_access.duban import WEEK_ITEM_COLUMNS, week_items, week_summary
 from data_access.exports import sheets_to_xlsx
-from data_access.weekly import attach_pdf, export_pdf, export_snapshot, store_export
+from data_access.jobs import start_job
+from data_access.pdf_jobs import pdf_status, queue_pdf
+from data_access.weekly import export_pdf, export_snapshot, store_export
 from data_access.weekly_report import weekly_report
 from layouts import ids
 from layouts.bulletin import bulletin_text
@@ -127,35 +130,45 @@ def report_snapshot(engine: Engine, week: Period, report: WeeklyReport, lang: La
             "duban": ledger, "duban_items": row_data(week_items(engine, week))}
 
 
-def _export(server: Flask, context: AppContext, internal_url: str,
+def _export(context: AppContext, internal_url: str,
             township_code: str | None) -> ResponseReturnValue:
-    lang = parse_lang(request.args.get("lang"))
+    """Saves the report's numbers as a stored export and queues its PDF; answers with the
+    export's page, which follows the job and downloads the PDF once it is made."""
+    lang = parse_lang(request.args.get("lang") or request.form.get("lang"))
     week = _asked_week(context)
     if not isinstance(week, Period):
         return week
+    principal = access.current_principal()
+    if principal is None or principal.kind != "user":  # the guard lets only users POST here
+        return _message(403, "只有登录用户可以导出", "only signed-in users export")
     report = weekly_report(context.engine, week)
     export_id = store_export(context.engine, "township" if township_code else "weekly",
                              week.label, township_code, lang,
                              report_snapshot(context.engine, week, report, lang),
                              dt.datetime.now().replace(microsecond=0))
-    base = internal_url or request.host_url.rstrip("/")
-    try:
-        note = t("pdf_footer", lang).format(week=week.label, id=export_id,
-                                            version=data_version(context.engine),
-                                            as_of=report.data_as_of)
-        with printing_cookie(server, context.engine, access.current_principal()) as cookie:
-            pdf = render_pdf(f"{base}/weekly/export/{export_id}?{urlencode({'print': 1})}",
-                             note, cookie)
-    except PdfError as error:
-        return _message(503, t("pdf_failed", "zh").format(id=export_id, reason=error),
-                        t("pdf_failed", "en").format(id=export_id, reason=error))
-    attach_pdf(context.engine, export_id, pdf)
+    queue_pdf(context.engine, export_id, principal.name)
+    start_job(context.engine, context.settings.today, "print-export", str(export_id),
+              "--base", internal_url or request.host_url.rstrip("/"))
     record_request(context.engine, "export_pdf",
                    f"export #{export_id} {week.label} {township_code or 'county'}")
-    name = division_table(context.engine).at[township_code, "name"] if township_code \
-        else "石首市"
-    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"{name}_周调度_{week.label}_{export_id}.pdf")
+    return redirect(f"/weekly/export/{export_id}" + ("?lang=en" if lang == "en" else ""), 303)
+
+
+def print_export(server: Flask, engine: Engine, export: dict, base: str) -> bytes:
+    """The stored export's page printed as PDF, as the user who asked for it sees it (the
+    background job's work: data_access/pdf_jobs.py)."""
+    lang = parse_lang(export["lang"])
+    report = WeeklyReport.from_json(export["snapshot"]["report"])
+    note = t("pdf_footer", lang).format(week=export["week"], id=export["id"],
+                                        version=export["data_version"], as_of=report.data_as_of)
+    with printing_cookie(server, engine, export["pdf_requested_by"]) as cookie:
+        return render_pdf(f"{base}/weekly/export/{export['id']}?{urlencode({'print': 1})}",
+                          note, cookie)
+
+
+def pdf_name(engine: Engine, export: dict) -> str:
+    name = division_table(engine).at[export["township_code"] or COUNTY_CODE, "name"]
+    return f"{name}_周调度_{export['week']}_{export['id']}.pdf"
 
 
 def _workbook(engine: Engine, report: WeeklyReport, lang: Lang, name: str,
@@ -181,7 +194,7 @@ def register(server: Flask, context: AppContext, internal_url: str = "") -> None
     """internal_url: where the server's chromium reaches the app (Settings.internal_url)."""
     @server.post("/weekly/pdf")
     def weekly_pdf() -> ResponseReturnValue:
-        return _export(server, context, internal_url, None)
+        return _export(context, internal_url, None)
 
     @server.post("/weekly/<code>/pdf")
     def township_pdf(code: str) -> ResponseReturnValue:
@@ -189,7 +202,7 @@ def register(server: Flask, context: AppContext, internal_url: str = "") -> None
         if not CODE_PATTERN.match(code) or code not in table.index \
                 or table.at[code, "level"] != "township":
             return _message(404, f"未知的乡镇代码 {code}", f"unknown township code {code}")
-        return _export(server, context, internal_url, code)
+        return _export(context, internal_url, code)
 
     @server.get("/weekly/flags.xlsx")
     def flags_workbook() -> ResponseReturnValue:
@@ -214,8 +227,16 @@ def register(server: Flask, context: AppContext, internal_url: str = "") -> None
 
     @server.get("/weekly/export/<int:export_id>.pdf")
     def stored_pdf(export_id: int) -> ResponseReturnValue:
-        pdf = export_pdf(context.engine, export_id)
-        if pdf is None:
+        export = export_snapshot(context.engine, export_id)
+        pdf = export_pdf(context.engine, export_id) if export else None
+        if export is None or pdf is None:
             return _message(404, t("export_not_found", "zh"), t("export_not_found", "en"))
         return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                         download_name=f"周调度_{export_id}.pdf")
+                         download_name=pdf_name(context.engine, export))
+
+    @server.get("/weekly/export/<int:export_id>/pdf-status")
+    def stored_pdf_status(export_id: int) -> ResponseReturnValue:
+        status = pdf_status(context.engine, export_id)
+        if status is None:
+            return _message(404, t("export_not_found", "zh"), t("export_not_found", "en"))
+        return jsonify(status)

@@ -1,21 +1,35 @@
 """Work that leaves the request: a process of its own per job, on this host.
 
-A web worker starts `python -m dashboard <command> <args>` and answers at once; the job tells
-its progress through the database and data_access/uploads.py's progress files. The process is
-reaped by a thread of the worker so that none is left a zombie.
+A web worker starts `python -m dashboard <command> <args>` and answers at once; the job keeps
+its state in the database and its live progress in a small file (JOBS_DIR/<token>.json) that
+every web worker of the host can read, since a long import's transaction holds SQLite's write
+lock. Jobs of a kind take turns through lock files: one import at a time (imports write one
+at a time anyway), a few PDFs at a time (each is a chromium). The process is reaped by a
+thread of the worker so that none is left a zombie.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import json
 import os
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from typing import Any
 
 from sqlalchemy import Engine
 
 from data_access.paths import PROJECT_ROOT
+
+JOBS_DIR = PROJECT_ROOT / "var" / "jobs"
+# A job that has not told its progress for this long has died (the host restarted, say).
+STALE_AFTER_S = 180
+QUEUE_HEARTBEAT_S = 5.0
 
 
 def start_job(engine: Engine, today: dt.date | None, *args: str) -> None:
@@ -27,3 +41,60 @@ def start_job(engine: Engine, today: dt.date | None, *args: str) -> None:
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True)
     threading.Thread(target=process.wait, daemon=True).start()
+
+
+# --- progress --------------------------------------------------------------------------------
+
+def write_progress(token: str, phase: str, share: float) -> None:
+    JOBS_DIR.mkdir(parents=True, exist_ok=True)
+    path = JOBS_DIR / f"{token}.json"
+    scratch = path.with_suffix(".tmp")
+    scratch.write_text(json.dumps({"phase": phase, "share": round(share, 3),
+                                   "at": time.time()}))
+    scratch.replace(path)  # readers never see half a file
+
+
+def read_progress(token: str) -> dict[str, Any] | None:
+    try:
+        return dict(json.loads((JOBS_DIR / f"{token}.json").read_text()))
+    except (OSError, ValueError):
+        return None
+
+
+def forget_progress(token: str) -> None:
+    """Once the job's outcome is in its row, the progress file has served."""
+    (JOBS_DIR / f"{token}.json").unlink(missing_ok=True)
+
+
+def is_stalled(progress: dict[str, Any]) -> bool:
+    return (time.time() - float(progress.get("at", 0))) > STALE_AFTER_S
+
+
+# --- turns -----------------------------------------------------------------------------------
+
+@contextmanager
+def turn(token: str, phase: str, slots: Sequence[str]) -> Iterator[None]:
+    """Holds one of the host's slots (lock files named `slots`) while the block runs; while it
+    waits for one, the job keeps telling it is queued (a job silent for STALE_AFTER_S is shown
+    as stopped)."""
+    JOBS_DIR.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        locks = [stack.enter_context(open(JOBS_DIR / f"{slot}.lock", "w")) for slot in slots]
+        while True:
+            held = next((lock for lock in locks if _took(lock)), None)
+            if held is not None:
+                break
+            write_progress(token, phase, 0.0)
+            time.sleep(QUEUE_HEARTBEAT_S)
+        try:
+            yield
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
+
+
+def _took(lock: Any) -> bool:
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True

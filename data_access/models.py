@@ -417,6 +417,12 @@ class ReportExport(Base):
     snapshot: Mapped[str] = mapped_column(Text)
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    # The PDF's background job (data_access/pdf_jobs.py): queued / running / done / failed;
+    # None for an export nobody asked a PDF of. The token names its progress file.
+    pdf_state: Mapped[str | None] = mapped_column(String(12))
+    pdf_token: Mapped[str | None] = mapped_column(String(32))
+    pdf_requested_by: Mapped[str | None] = mapped_column(String(64))
+    pdf_message: Mapped[str | None] = mapped_column(Text)
 
 
 class MeetingCopy(Base):

@@ -2,24 +2,18 @@
 
 A request stores the file and its upload row (state "queued") and returns at once; a job
 process (`python -m dashboard run-upload N`, started by dashboard/uploads.py) imports it with
-the same importer as the command line. Jobs on one host take turns (a file lock), since imports
-write one at a time anyway. While the import's transaction runs it holds SQLite's write lock,
-so the job tells its progress through a small file beside the others' (JOBS_DIR/<token>.json),
-which every web worker of the host can read.
+the same importer as the command line. Jobs on one host take turns, and tell their progress, as
+data_access/jobs.py says.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import logging
 import secrets
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -34,17 +28,14 @@ from data_access.importing.marked import cell_values, marked_workbook, readable
 from data_access.importing.problems import ImportRejected, Problem
 from data_access.importing.runner import TOWNSHIP_TEMPLATES, import_file
 from data_access.importing.templates import TEMPLATES, detect_template
+from data_access.jobs import forget_progress, is_stalled, read_progress, turn, write_progress
 from data_access.models import ImportChange, ImportLog, Upload, UploadFile
-from data_access.paths import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 
-JOBS_DIR = PROJECT_ROOT / "var" / "jobs"
 UPLOAD_ROLES = ("admin", "township")
+IMPORT_SLOTS = ("imports",)  # one import at a time per host
 FINAL_STATES = ("imported", "rejected", "failed", "undone")
-# A job that has not told its progress for this long has died (the host restarted, say).
-STALE_AFTER_S = 180
-QUEUE_HEARTBEAT_S = 5.0
 PROBLEMS_KEPT = 5_000  # listed on the page and in the CSV; the count is always exact
 
 
@@ -89,48 +80,7 @@ def create_upload(engine: Engine, file_name: str, content: bytes, template: str 
     return upload_id, token
 
 
-# --- progress --------------------------------------------------------------------------------
-
-def _progress_path(token: str) -> Path:
-    return JOBS_DIR / f"{token}.json"
-
-
-def write_progress(token: str, phase: str, share: float) -> None:
-    JOBS_DIR.mkdir(parents=True, exist_ok=True)
-    path = _progress_path(token)
-    scratch = path.with_suffix(".tmp")
-    scratch.write_text(json.dumps({"phase": phase, "share": round(share, 3),
-                                   "at": time.time()}))
-    scratch.replace(path)  # readers never see half a file
-
-
-def read_progress(token: str) -> dict[str, Any] | None:
-    try:
-        return dict(json.loads(_progress_path(token).read_text()))
-    except (OSError, ValueError):
-        return None
-
-
 # --- the job ---------------------------------------------------------------------------------
-
-@contextmanager
-def _turn(token: str, phase: str) -> Iterator[None]:
-    """Waits for the host's import lock; while it waits, the job keeps telling it is queued
-    (a job silent for STALE_AFTER_S is shown as stopped)."""
-    JOBS_DIR.mkdir(parents=True, exist_ok=True)
-    with open(JOBS_DIR / "imports.lock", "w") as lock:
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                write_progress(token, phase, 0.0)
-                time.sleep(QUEUE_HEARTBEAT_S)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
 
 def run_upload(engine: Engine, upload_id: int, now: dt.datetime) -> str:
     """Imports a queued upload (the job process's work); returns its final state."""
@@ -140,7 +90,7 @@ def run_upload(engine: Engine, upload_id: int, now: dt.datetime) -> str:
                                     .where(UploadFile.upload_id == upload_id))
     if row is None or content is None or row.state != "queued":
         return row.state if row is not None else "missing"
-    with _turn(row.token, "queued"):
+    with turn(row.token, "queued", IMPORT_SLOTS):
         _set(engine, upload_id, state="running")
         try:
             state = _import(engine, row, content, now)
@@ -149,8 +99,7 @@ def run_upload(engine: Engine, upload_id: int, now: dt.datetime) -> str:
             _set(engine, upload_id, state="failed", finished_at=dt.datetime.now(),
                  message=f"{type(error).__name__}: {error}"[:2000])
             state = "failed"
-    # Its outcome is in the upload's row now; the progress file has served.
-    _progress_path(row.token).unlink(missing_ok=True)
+    forget_progress(row.token)
     record(engine, "import", at=dt.datetime.now().replace(microsecond=0), username=row.username,
            outcome="ok" if state == "imported" else "failed",
            detail=f"upload #{upload_id} {row.file_name} sha256 {row.sha256[:12]}: {state}")
@@ -251,7 +200,7 @@ def upload_status(engine: Engine, upload_id: int) -> dict[str, Any] | None:
         progress = read_progress(row.token) or {}
         status["phase"] = progress.get("phase", row.state)
         status["share"] = float(progress.get("share", 0.0))
-        status["stalled"] = (time.time() - float(progress.get("at", 0))) > STALE_AFTER_S
+        status["stalled"] = is_stalled(progress)
     return status
 
 
@@ -367,7 +316,7 @@ def run_undo(engine: Engine, upload_id: int, now: dt.datetime, who: str) -> str:
         row = connection.execute(select(Upload).where(Upload.id == upload_id)).one_or_none()
     if row is None or row.state != "undoing":
         return row.state if row is not None else "missing"
-    with _turn(row.token, "undoing"):
+    with turn(row.token, "undoing", IMPORT_SLOTS):
         try:
             removed, restored = undo_upload(engine, upload_id, now, who)
             state, outcome, detail = "undone", "ok", f"{removed} removed, {restored} restored"
@@ -379,7 +328,7 @@ def run_undo(engine: Engine, upload_id: int, now: dt.datetime, who: str) -> str:
             _set(engine, upload_id, state="imported",
                  message=f"撤销失败 / undo failed: {error}"[:2000])
             state, outcome, detail = "imported", "failed", str(error)
-    _progress_path(row.token).unlink(missing_ok=True)
+    forget_progress(row.token)
     record(engine, "import_undo", at=dt.datetime.now().replace(microsecond=0), username=who,
            outcome=outcome, detail=f"upload #{upload_id} {row.file_name}: {detail}"[:2000])
     return state

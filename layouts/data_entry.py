@@ -12,6 +12,7 @@ from layouts import ids
 from layouts.attributes import attributes
 from layouts.grid import ColumnSpec, link_column, row_data, table_section
 from layouts.i18n import TEXT, Lang, in_language, t
+from layouts.progress import progress_lines
 
 PROBLEMS_TABLE = "upload-problems"
 HISTORY_TABLE = "uploads"
@@ -71,19 +72,14 @@ def template_list(templates: list[tuple[str, str]], lang: Lang) -> html.Section:
 
 
 def _progress(status: dict[str, Any], lang: Lang) -> list:
-    share = max(0.0, min(1.0, float(status.get("share", 0.0))))
     phase = str(status.get("phase", "queued"))
     key = f"data_phase_{phase}" if f"data_phase_{phase}" in TEXT else "data_phase_queued"
     if status.get("stalled"):
         return [html.P(t("data_stalled", lang), className="error", role="alert")]
     if status["state"] == "undoing":  # one transaction, no share to tell: a moving bar
-        return [html.Progress(className="data-progress",
-                              **attributes({"aria-label": t(key, lang)})),
-                html.P(t(key, lang), className="data-phase", role="status")]
-    return [html.Progress(value=str(share), max="1", className="data-progress",
-                          **attributes({"aria-label": t(key, lang)})),
-            html.P(f"{t(key, lang)} · {share:.0%}", className="data-phase", role="status"),
-            html.P(t("data_progress_note", lang), className="muted small")]
+        return progress_lines(None, t(key, lang))
+    return progress_lines(float(status.get("share", 0.0)), t(key, lang),
+                          t("data_progress_note", lang))
 
 
 def _problems(status: dict[str, Any], problems: pd.DataFrame, lang: Lang) -> list:

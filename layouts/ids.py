@@ -26,6 +26,12 @@ MAP = "map"
 # weekly meeting report (/weekly, /weekly/<code>, /weekly/export/<id>)
 WEEKLY_WEEK = "weekly-week"
 WEEKLY_PDF = "weekly-pdf"
+# a stored export's PDF job: the export, its state, the poll, the download once made
+WEEKLY_PDF_EXPORT = "weekly-pdf-export"
+WEEKLY_PDF_JOB = "weekly-pdf-job"
+WEEKLY_PDF_POLL = "weekly-pdf-poll"
+WEEKLY_PDF_FETCH = "weekly-pdf-fetch"
+WEEKLY_PDF_FETCHED = "weekly-pdf-fetched"
 WEEKLY_PRINT = "weekly-print"
 WEEKLY_PRINTED = "weekly-printed"
 WEEKLY_BULLETIN_TEXT = "weekly-bulletin-text"

@@ -36,6 +36,9 @@ def _shared_components() -> list[Component]:
         dcc.Store(id=ids.WEEKLY_PRINTED), html.Div(id=ids.WEEKLY_EXPORTS),
         dcc.Input(id=ids.WEEKLY_MARK_REASON), html.Div(id=ids.WEEKLY_MARK_RESULT),
         html.Button(id=ids.meeting_mark(0)),
+        dcc.Store(id=ids.WEEKLY_PDF_EXPORT), dcc.Store(id=ids.WEEKLY_PDF_FETCH),
+        dcc.Store(id=ids.WEEKLY_PDF_FETCHED), dcc.Interval(id=ids.WEEKLY_PDF_POLL),
+        html.Div(id=ids.WEEKLY_PDF_JOB),
         # wall display
         dcc.Store(id=ids.WALL_OPTIONS), dcc.Store(id=ids.WALL_REPORT),
         dcc.Store(id=ids.WALL_STATUS), dcc.Interval(id=ids.WALL_REFRESH),

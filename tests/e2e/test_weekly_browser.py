@@ -7,7 +7,9 @@ import datetime as dt
 import hashlib
 import io
 import re
+import time
 import unicodedata
+from urllib.parse import unquote
 
 import openpyxl
 import pypdf
@@ -145,8 +147,12 @@ def test_pdf_exports_are_stored_with_their_numbers(page, demo_server, report, sc
                                                    tmp_path, demo_engine) -> None:
     page.goto(f"{demo_server}/weekly?week={WEEK.label}")
     expect(page.locator("#weekly-ready")).to_be_attached()
+    # The export's page answers at once and follows the background job until the PDF downloads.
     with page.expect_download(timeout=90_000) as download_info:
         page.locator("#weekly-pdf").click()
+        expect(page).to_have_url(re.compile(r"/weekly/export/\d+$"))
+        expect(page.locator("#weekly-pdf-job")).to_be_visible()
+    expect(page.locator('#weekly-pdf-job [data-state="done"] a.pdf-download')).to_be_visible()
     path = tmp_path / "weekly.pdf"
     download_info.value.save_as(path)
     data = path.read_bytes()
@@ -182,7 +188,7 @@ def test_pdf_exports_are_stored_with_their_numbers(page, demo_server, report, sc
     made = audit_events(demo_engine, event="export_pdf")
     assert made["detail"].str.startswith(f"export #{export_id} ").any()
     assert made["username"].str.startswith("t_leader_").any()
-    page.reload()
+    page.goto(f"{demo_server}/weekly?week={WEEK.label}")
     exports = page.locator(".exports-list")
     expect(exports).to_contain_text(f"#{export_id}")
     stored = page.request.get(f"{demo_server}/weekly/export/{export_id}.pdf")
@@ -207,12 +213,30 @@ def test_pdf_exports_are_stored_with_their_numbers(page, demo_server, report, sc
     # A state change (it stores an export): a POST with the page's CSRF token, never a GET.
     fetched = page.request.get(f"{demo_server}/weekly/{TIAOGUAN}/pdf?week={WEEK.label}")
     assert fetched.headers["content-type"] != "application/pdf"
-    response = page.request.post(f"{demo_server}/weekly/{TIAOGUAN}/pdf?week={WEEK.label}",
-                                 headers={"X-CSRFToken": _csrf(page)}, timeout=90_000)
+    queued = page.request.post(f"{demo_server}/weekly/{TIAOGUAN}/pdf?week={WEEK.label}",
+                               headers={"X-CSRFToken": _csrf(page)}, max_redirects=0)
+    assert queued.status == 303
+    township_export = int(re.fullmatch(r".*/weekly/export/(\d+)", queued.headers["location"])
+                          .group(1))
+    status = _made(page, demo_server, township_export)
+    assert status["state"] == "done", status
+    response = page.request.get(f"{demo_server}/weekly/export/{township_export}.pdf")
     assert response.headers["content-type"] == "application/pdf"
+    assert re.search(r"filename\*?=.*_周调度_2026-W45_\d+\.pdf",
+                     unquote(response.headers["content-disposition"]))
     township_text, _ = _pdf_text(response.body())
     assert "调关镇周报" in township_text
     assert "按时办结率" in township_text
+
+
+def _made(page, server: str, export_id: int, timeout_s: float = 90) -> dict:
+    """The export's PDF job status once it has ended (or the last seen at the timeout)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        status = page.request.get(f"{server}/weekly/export/{export_id}/pdf-status").json()
+        if status["state"] in ("done", "failed") or time.monotonic() > deadline:
+            return status
+        time.sleep(0.3)
 
 
 def test_a_bad_week_gets_a_clear_message(page, demo_server) -> None:

@@ -165,6 +165,14 @@ TOWNSHIP_CASES: dict[str, tuple[dict[tuple[str, str], object], Callable]] = {
          ("url", "search"): ""}, None),  # see test_a_township_officer_cannot_mark
     "weekly-printed.data<-weekly-print.n_clicks": (
         {("weekly-print", "n_clicks"): 1}, _status_only((204, 400, 404, 500))),  # clientside
+    # Stored exports are the county's report, every signed-in viewer's; none has this id.
+    "..weekly-pdf-job.children...weekly-pdf-poll.disabled...weekly-pdf-fetch.data..<-weekly-pdf-"
+    "poll.n_intervals": (
+        {("weekly-pdf-poll", "n_intervals"): 1, ("weekly-pdf-export", "data"): 999999,
+         ("url", "search"): ""}, lambda response: _says(response, "没有这份导出材料")),
+    "weekly-pdf-fetched.data<-weekly-pdf-fetch.data": (
+        {("weekly-pdf-fetch", "data"): "/weekly/export/1.pdf"},
+        _status_only((204, 400, 404, 500))),  # clientside
     "..wall-report.data...wall-status.data...wall-banner.children...wall-banner.hidden..."
     "wall-data-as-of.children...wall-refreshed.children..<-wall-refresh.n_intervals": (
         {("wall-refresh", "n_intervals"): 1, ("wall-status", "data"): {},

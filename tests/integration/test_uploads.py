@@ -210,19 +210,19 @@ def test_a_job_waiting_its_turn_keeps_saying_so(engine, tmp_path, monkeypatch) -
     import threading
     import time
 
-    from data_access import uploads
+    from data_access import jobs
 
-    monkeypatch.setattr(uploads, "QUEUE_HEARTBEAT_S", 0.05)
+    monkeypatch.setattr(jobs, "QUEUE_HEARTBEAT_S", 0.05)
     name, content = _file(tmp_path, "collective_income", [{**GOOD_INCOME, "year": "2016"}],
                           "wait.csv")
     upload_id, token = create_upload(engine, name, content, None, NOW)
-    uploads.JOBS_DIR.mkdir(parents=True, exist_ok=True)
-    with open(uploads.JOBS_DIR / "imports.lock", "w") as lock:
+    jobs.JOBS_DIR.mkdir(parents=True, exist_ok=True)
+    with open(jobs.JOBS_DIR / "imports.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another import holds the host's turn
         job = threading.Thread(target=run_upload, args=(engine, upload_id, NOW))
         job.start()
         time.sleep(0.4)
-        waiting = uploads.read_progress(token)
+        waiting = jobs.read_progress(token)
         assert waiting is not None and waiting["phase"] == "queued"
         assert time.time() - waiting["at"] < 0.3  # told again and again, never stale
         assert upload_status(engine, upload_id)["state"] == "queued"

@@ -19,7 +19,7 @@ from dashboard.app import create_app
 from dashboard.config import Settings
 from data_access.db import get_engine
 from data_access.duban import open_item
-from data_access.models import Upload
+from data_access.models import ReportExport, Upload
 from data_access.uploads import create_upload
 from data_access.weekly import store_export
 from data_access.weekly_report import weekly_report
@@ -75,10 +75,15 @@ def app_and_pages(demo_database_url: str) -> tuple[Dash, dict[str, set[str]]]:
     app = create_app(settings)
     context = AppContext(settings, get_engine(demo_database_url))
     drawn = _types(app_layout())
-    # A stored export, so that the week's page draws its "mark as meeting copy" button.
+    # A stored export, so that the week's page draws its "mark as meeting copy" button, and
+    # its PDF shown as failed, so that the export's page draws the job's panel.
     report = weekly_report(context.engine, parse_period("2026-W45"))
-    store_export(context.engine, "weekly", report.week, None, "zh",
-                 {"report": report.to_json(), "bulletin": ""}, dt.datetime(2026, 11, 9, 9, 0))
+    export_id = store_export(context.engine, "weekly", report.week, None, "zh",
+                             {"report": report.to_json(), "bulletin": ""},
+                             dt.datetime(2026, 11, 9, 9, 0))
+    with context.engine.begin() as connection:
+        connection.execute(update(ReportExport).where(ReportExport.id == export_id).values(
+            pdf_state="failed", pdf_message="页面组件检查"))
     # A 督办 item, so that its page draws the step controls; the list draws the new-item form.
     item = open_item(context.engine, "421081105000", "请说明原因", "2026-W45",
                      dt.datetime(2026, 11, 9, 9, 0), subject="页面组件检查")
@@ -89,7 +94,8 @@ def app_and_pages(demo_database_url: str) -> tuple[Dash, dict[str, set[str]]]:
         connection.execute(update(Upload).where(Upload.id == upload_id).values(
             state="imported", rows_in_file=1, rows_inserted=1, rows_updated=0))
     for path, search in (*PAGE_URLS, ("/duban", "?township=421081105000&week=2026-W45"),
-                         (f"/duban/{item}", ""), ("/data", f"?upload={upload_id}")):
+                         (f"/duban/{item}", ""), ("/data", f"?upload={upload_id}"),
+                         (f"/weekly/export/{export_id}", "")):
         for key, types in _types(render_page(context, path, search)).items():
             drawn.setdefault(key, set()).update(types)
     return app, drawn
