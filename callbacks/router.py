@@ -3,19 +3,20 @@ so the back button, a bookmark, a shared link and a wall screen all reproduce th
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 import re
 from collections.abc import Callable
+from typing import Any
 
 from dash import Dash, Input, Output, dcc, html
-from sqlalchemy import Engine
+from plotly.io.json import to_json_plotly
 
 from callbacks.context import AppContext
 from callbacks.pages import DATA_ONLY_PAGES, PAGES, SCREENS
 from callbacks.url_state import parse_query
 from callbacks.views import NotFound
 from data_access import access
-from data_access.cache import cached
+from data_access.cache import Codec, Memo
 from data_access.status import data_status
 from layouts import ids
 from layouts.formatting import format_date
@@ -31,9 +32,15 @@ PERIOD_PARAMS = ("period", "week", "year")
 SCREEN_ROUTES = tuple((re.compile(pattern), screen) for pattern, screen in SCREENS)
 # Rendered data-only pages kept per worker: a meeting's or a wall's working set, not every view.
 PAGE_CACHE_ENTRIES = 48
+# In the shared level a page is the JSON Dash sends: parsed back in a few ms, where unpickling
+# the component tree took over 100 ms. Dash sends that parsed form exactly as it sends the tree.
+_PAGES = Memo("callbacks.router.pages", max_entries=PAGE_CACHE_ENTRIES,
+              codec=Codec(lambda tree: to_json_plotly(tree).encode(), json.loads))
+# A page as drawn, or the JSON form of one (from the shared level).
+PageTree = html.Div | dict[str, Any]
 
 
-def render_page(context: AppContext, pathname: str, search: str) -> html.Div:
+def render_page(context: AppContext, pathname: str, search: str) -> PageTree:
     query = parse_query(search)
     lang = parse_lang(query.get("lang"))
     try:
@@ -50,8 +57,7 @@ def render_page(context: AppContext, pathname: str, search: str) -> html.Div:
         if not match:
             continue
         if page in DATA_ONLY_PAGES and context.settings.page_cache:
-            return _kept_page(context.engine, context, page, pathname, search, match.groups(),
-                              context.today(), access.scope_key())
+            return _kept_page(context, page, lang, pathname, query, search, match.groups())
         return _framed_page(context, page, lang, pathname, query, match.groups())
     as_of = format_date(data_status(context.engine).last_import_at)
     return page_frame(lang, query, as_of, t("not_found", lang), not_found(lang, pathname))
@@ -79,19 +85,21 @@ def _framed_page(context: AppContext, page: Callable, lang: Lang, pathname: str,
     return page_frame(lang, query, as_of, title, body, trail)
 
 
-@cached(max_entries=PAGE_CACHE_ENTRIES)
-def _kept_page(engine: Engine, context: AppContext, page: Callable, pathname: str, search: str,
-               groups: tuple[str, ...], today: dt.date, _scope: str) -> html.Div:
+def _kept_page(context: AppContext, page: Callable, lang: Lang, pathname: str,
+               query: dict[str, str], search: str, groups: tuple[str, ...]) -> PageTree:
     """A data-only page as rendered for this URL, day and viewer's scope (a township officer's
-    rows are their township's), kept until the next import (the data version is part of the
-    cache key; `engine` is its first part). Nothing downstream changes a
-    rendered tree: Dash only serialises it."""
-    query = parse_query(search)
-    return _framed_page(context, page, parse_lang(query.get("lang")), pathname, query, groups)
+    rows are their township's), kept until the next import (the cache adds the data version
+    to the key). The page goes in the key by name, and the context not at all: other workers
+    and hosts compute the same key. Nothing downstream changes a rendered tree: Dash only
+    serialises it."""
+    key = (f"{page.__module__}.{page.__qualname__}", pathname, search, groups, context.today(),
+           access.scope_key())
+    return _PAGES.get(context.engine, key,
+                      lambda: _framed_page(context, page, lang, pathname, query, groups))
 
 
 def register(app: Dash, context: AppContext) -> None:
     @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"),
                   Input(ids.URL, "search"))
-    def render(pathname: str | None, search: str | None) -> html.Div:
+    def render(pathname: str | None, search: str | None) -> PageTree:
         return render_page(context, pathname or "/", search or "")

@@ -9,6 +9,7 @@ from callbacks.context import AppContext
 from callbacks.domains import domain_modules
 from dashboard import api, auth, files, pdf, uploads
 from dashboard.config import Settings
+from data_access import cache, jobs
 from data_access.calendar import sync_calendar
 from data_access.db import get_engine
 from data_access.paths import ASSETS_DIR
@@ -19,6 +20,8 @@ from layouts.validation import validation_layout
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings.from_env()
     context = AppContext(settings, get_engine(settings.database_url))
+    _share_cache(settings)
+    jobs.configure(settings.redis_url)  # jobs to Celery workers when several hosts serve
     app = Dash(
         __name__,
         title="石首督导看板",
@@ -42,3 +45,13 @@ def create_app(settings: Settings | None = None) -> Dash:
     files.register(app.server, context)
     uploads.register(app.server, context, settings)
     return app
+
+
+def _share_cache(settings: Settings) -> None:
+    """What one worker computed, the others (and other hosts, through Redis) take from the
+    shared level instead of computing it again."""
+    if settings.shared_cache:
+        cache.share(redis_url=settings.redis_url,
+                    folder=settings.cache_dir or cache.DEFAULT_FOLDER)
+    else:
+        cache.stop_sharing()

@@ -23,6 +23,12 @@ class Settings:
     # Keep rendered drill-down pages until the next import (DASHBOARD_PAGE_CACHE=0: render each
     # request; the benchmark measures both).
     page_cache: bool = True
+    # A cache level behind each worker's own, read by every worker and host: Redis at
+    # redis_url (REDIS_URL) when set, else files in cache_dir (default var/cache).
+    # DASHBOARD_SHARED_CACHE=0: each worker keeps only its own.
+    shared_cache: bool = True
+    redis_url: str = ""
+    cache_dir: str = ""
     # Signs the session cookie; default: a random key kept in var/secret-key (mode 0600).
     secret_key: str = ""
     # Session and CSRF cookies only over HTTPS (behind the county's HTTPS reverse proxy).
@@ -51,6 +57,9 @@ class Settings:
             "stale_after_hours": int(os.environ.get("DASHBOARD_STALE_HOURS", "36")),
             "internal_url": os.environ.get("DASHBOARD_INTERNAL_URL", "").rstrip("/"),
             "page_cache": os.environ.get("DASHBOARD_PAGE_CACHE", "1") != "0",
+            "shared_cache": os.environ.get("DASHBOARD_SHARED_CACHE", "1") != "0",
+            "redis_url": os.environ.get("REDIS_URL", ""),
+            "cache_dir": os.environ.get("DASHBOARD_CACHE_DIR", ""),
             "secret_key": os.environ.get("DASHBOARD_SECRET_KEY", ""),
             "secure_cookies": os.environ.get("DASHBOARD_SECURE_COOKIES", "0") == "1",
             "limiter_storage": os.environ.get("DASHBOARD_LIMITER_STORAGE", "memory://"),

@@ -1,11 +1,14 @@
-"""Rendered drill-down pages are kept until the next import, and only those pages."""
+"""Rendered drill-down pages are kept until the next import, and only those pages: in this
+process, and in the shared level behind it that other workers read."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 
 import pytest
+from plotly.io.json import to_json_plotly
 from sqlalchemy import insert, update
 
 from callbacks.context import AppContext
@@ -14,32 +17,64 @@ from dashboard.config import Settings
 from data_access import cache
 from data_access.db import get_engine
 from data_access.models import ImportLog, ServiceDaily
-from tests.component_tree import components
 
 TODAY = dt.date(2026, 11, 15)
 TIAOGUAN = "421081105000"
 OCTOBER = "?period=2026-10&indicator=service_cases"
 
 
-def _cases_on_card(tree: object) -> str:
-    """data-value of the service_cases KPI card in a rendered tree."""
-    for node in components(tree):
-        props = node.to_plotly_json()["props"]
-        if getattr(node, "className", "").startswith("kpi-card") and \
-                props.get("data-indicator") == "service_cases":
-            return props["data-value"]
+def sent(tree: object) -> str:
+    """What Dash sends for a page: the JSON of its tree, or of the JSON form the shared level
+    gives back."""
+    return to_json_plotly(tree)
+
+
+def cases_on_card(tree: object) -> str:
+    """data-value of the service_cases KPI card, read from what Dash sends for the page."""
+    stack = [json.loads(sent(tree))]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict) and "props" in node:
+            props = node["props"]
+            if str(props.get("className") or "").startswith("kpi-card") and \
+                    props.get("data-indicator") == "service_cases":
+                return props["data-value"]
+            stack.append(props.get("children"))
     raise AssertionError("no service_cases card")
 
 
-@pytest.fixture
-def context(demo_database_url, tmp_path, monkeypatch) -> AppContext:
+def change_cases_without_import(engine) -> None:
+    """Tiaoguan's October cases set to zero, as a hand edit would: no import is logged."""
+    with engine.begin() as connection:
+        connection.execute(update(ServiceDaily).where(
+            ServiceDaily.township_code == TIAOGUAN,
+            ServiceDaily.day >= dt.date(2026, 10, 1), ServiceDaily.day < dt.date(2026, 11, 1),
+        ).values(cases=0))
+
+
+def log_an_import(engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(insert(ImportLog).values(
+            domain="services", file_name="fix.xlsx", sha256="0" * 64, rows_in_file=1,
+            rows_inserted=0, rows_updated=1, imported_at=dt.datetime(2026, 11, 15, 9, 0)))
+
+
+@pytest.fixture(params=["own", "shared"])
+def context(request, demo_database_url, tmp_path, monkeypatch) -> AppContext:
+    """This process's cache alone, or with a shared folder behind it."""
     copy = tmp_path / "demo.sqlite3"
     shutil.copyfile(demo_database_url.removeprefix("sqlite:///"), copy)
     url = f"sqlite:///{copy}"
     monkeypatch.setattr(cache, "VERSION_CHECK_SECONDS", 0.0)
+    cache.stop_sharing()
+    if request.param == "shared":
+        cache.share(folder=tmp_path / "cache")
     cache.clear()
     yield AppContext(Settings.from_env(database_url=url, today=TODAY), get_engine(url))
     cache.clear()
+    cache.stop_sharing()
 
 
 def test_a_drill_page_is_kept_until_an_import_lands(context) -> None:
@@ -47,24 +82,33 @@ def test_a_drill_page_is_kept_until_an_import_lands(context) -> None:
     assert render_page(context, f"/township/{TIAOGUAN}", OCTOBER) is first
     # Another view of the same page is its own entry.
     english = render_page(context, f"/township/{TIAOGUAN}", OCTOBER + "&lang=en")
-    assert english is not first and "Tiaoguan" not in str(first)
-    cases = _cases_on_card(first)
+    assert english is not first and "Tiaoguan" not in sent(first)
+    cases = cases_on_card(first)
 
     # Data changes without an import are not seen (the cache is keyed on the import log)...
-    with context.engine.begin() as connection:
-        connection.execute(update(ServiceDaily).where(
-            ServiceDaily.township_code == TIAOGUAN,
-            ServiceDaily.day >= dt.date(2026, 10, 1), ServiceDaily.day < dt.date(2026, 11, 1),
-        ).values(cases=0))
+    change_cases_without_import(context.engine)
     assert render_page(context, f"/township/{TIAOGUAN}", OCTOBER) is first
     # ...and once an import lands, the page is drawn again from the new data.
-    with context.engine.begin() as connection:
-        connection.execute(insert(ImportLog).values(
-            domain="services", file_name="fix.xlsx", sha256="0" * 64, rows_in_file=1,
-            rows_inserted=0, rows_updated=1, imported_at=dt.datetime(2026, 11, 15, 9, 0)))
+    log_an_import(context.engine)
     again = render_page(context, f"/township/{TIAOGUAN}", OCTOBER)
-    assert again is not first
-    assert float(cases) > 0 and _cases_on_card(again) == "0.0"
+    assert sent(again) != sent(first)
+    assert float(cases) > 0 and cases_on_card(again) == "0.0"
+
+
+@pytest.mark.parametrize("context", ["shared"], indirect=True)
+def test_a_process_without_the_page_takes_it_from_the_shared_level(context) -> None:
+    first = render_page(context, f"/township/{TIAOGUAN}", OCTOBER)
+    change_cases_without_import(context.engine)
+    # This process forgets its own copy, as a worker that never drew the page has none: the
+    # shared level's is what Dash sends, unchanged, and still the figures before the edit.
+    cache.clear(shared=False)
+    taken = render_page(context, f"/township/{TIAOGUAN}", OCTOBER)
+    assert isinstance(taken, dict) and sent(taken) == sent(first)
+    # The shared copy is this process's own from then on.
+    assert render_page(context, f"/township/{TIAOGUAN}", OCTOBER) == taken
+    log_an_import(context.engine)
+    cache.clear(shared=False)
+    assert cases_on_card(render_page(context, f"/township/{TIAOGUAN}", OCTOBER)) == "0.0"
 
 
 def test_pages_that_show_more_than_imported_data_are_drawn_every_time(context) -> None:
