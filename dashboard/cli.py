@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from dashboard import cli_accounts, cli_backup, cli_jobs, cli_rollups
 from dashboard.config import Settings
-from data_access import audit
+from data_access import audit, jobs
 from data_access.boundaries import LEVELS, import_boundaries
 from data_access.db import get_engine, has_schema, upgrade_to_head
 from data_access.divisions import load_reference_divisions
@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env()
+    jobs.configure(settings.redis_url)  # a job's progress goes where the web hosts read it
     handler = {"init-db": _init_db, "demo-data": _demo_data, "import": _import,
                "import-boundaries": _import_boundaries, "template": _template,
                "draw": _draw, "calendar": _calendar, "serve": _serve,

@@ -3,15 +3,18 @@
 A web worker starts `python -m dashboard <command> <args>` and answers at once; the job keeps
 its state in the database and its live progress in a small file (JOBS_DIR/<token>.json) that
 every web worker of the host can read, since a long import's transaction holds SQLite's write
-lock. Jobs of a kind take turns through lock files: one import at a time (imports write one
-at a time anyway), a few PDFs at a time (each is a chromium). The process is reaped by a
-thread of the worker so that none is left a zombie.
+lock. With several hosts (REDIS_URL set), the job goes to a Celery worker (dashboard/tasks.py)
+and its progress to Redis. Jobs of a kind take turns through lock files on the host that runs
+them: one import at a time (imports write one at a time anyway), a few PDFs at a time (each
+is a chromium). A local job's process is reaped by a thread of the web worker so that none is
+left a zombie.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import functools
 import json
 import os
 import subprocess
@@ -32,38 +35,88 @@ STALE_AFTER_S = 180
 QUEUE_HEARTBEAT_S = 5.0
 
 
-def start_job(engine: Engine, today: dt.date | None, *args: str) -> None:
-    env = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False)}
-    if today is not None:  # the app's pinned day (tests, demonstrations): the job's too
+JOB_TASK = "dashboard.job"
+# When REDIS_URL is set (several hosts serve), jobs go to Celery workers through Redis, and
+# their progress to Redis, where every host reads it; otherwise a process on this host, and
+# files under JOBS_DIR.
+_redis_url = ""
+PROGRESS_TTL_S = 24 * 3600
+
+
+def configure(redis_url: str) -> None:
+    global _redis_url
+    _redis_url = redis_url
+
+
+def job_environment(database_url: str, today: dt.date | None) -> dict[str, str]:
+    """What a job needs besides its host's own environment: the database the request used and
+    the app's pinned day (tests, demonstrations), if any."""
+    env = {"DATABASE_URL": database_url}
+    if today is not None:
         env["DASHBOARD_TODAY"] = today.isoformat()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dashboard", *args], cwd=PROJECT_ROOT, env=env,
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
+    return env
+
+
+def start_job(engine: Engine, today: dt.date | None, *args: str) -> None:
+    env = job_environment(engine.url.render_as_string(hide_password=False), today)
+    if _redis_url:
+        _celery().send_task(JOB_TASK, args=[list(args), env])
+        return
+    process = job_process(list(args), env)
     threading.Thread(target=process.wait, daemon=True).start()
+
+
+def job_process(args: list[str], env: dict[str, str]) -> subprocess.Popen:
+    """`python -m dashboard <args>` in a session of its own, on this host."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "dashboard", *args], cwd=PROJECT_ROOT,
+        env={**os.environ, **env}, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+@functools.cache
+def _celery() -> Any:
+    from celery import Celery
+
+    return Celery("dashboard", broker=_redis_url)
+
+
+@functools.cache
+def _redis() -> Any:
+    import redis
+
+    return redis.Redis.from_url(_redis_url)
 
 
 # --- progress --------------------------------------------------------------------------------
 
 def write_progress(token: str, phase: str, share: float) -> None:
+    text = json.dumps({"phase": phase, "share": round(share, 3), "at": time.time()})
+    if _redis_url:
+        _redis().set(f"dashboard:job:{token}", text, ex=PROGRESS_TTL_S)
+        return
     JOBS_DIR.mkdir(parents=True, exist_ok=True)
     path = JOBS_DIR / f"{token}.json"
     scratch = path.with_suffix(".tmp")
-    scratch.write_text(json.dumps({"phase": phase, "share": round(share, 3),
-                                   "at": time.time()}))
+    scratch.write_text(text)
     scratch.replace(path)  # readers never see half a file
 
 
 def read_progress(token: str) -> dict[str, Any] | None:
     try:
-        return dict(json.loads((JOBS_DIR / f"{token}.json").read_text()))
+        text = _redis().get(f"dashboard:job:{token}") if _redis_url \
+            else (JOBS_DIR / f"{token}.json").read_text()
+        return None if text is None else dict(json.loads(text))
     except (OSError, ValueError):
         return None
 
 
 def forget_progress(token: str) -> None:
-    """Once the job's outcome is in its row, the progress file has served."""
-    (JOBS_DIR / f"{token}.json").unlink(missing_ok=True)
+    """Once the job's outcome is in its row, the progress has served."""
+    if _redis_url:
+        _redis().delete(f"dashboard:job:{token}")
+    else:
+        (JOBS_DIR / f"{token}.json").unlink(missing_ok=True)
 
 
 def is_stalled(progress: dict[str, Any]) -> bool:

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the dashboard's tooling needs, and only those that are missing.
 #
-#   scripts/setup_system.sh [python] [browser] [postgres] [office]   (no argument: all groups)
+#   scripts/setup_system.sh [python] [browser] [postgres] [office] [redis]   (no argument: all)
 #
 #   python    python3 + python3-venv, only when `python3 -m venv` cannot work yet
 #   browser   chromium, chromium-driver, fonts-noto-cjk      (Playwright drives Debian's chromium)
 #   postgres  postgresql (15 on Debian 12: server) + postgresql-client
 #   office    libreoffice-calc-nogui (soffice: the import tests check files a real office suite
 #             saved)
+#   redis     redis-server (the several-hosts tests start throw-away ones; the app needs none
+#             unless REDIS_URL is set)
 #
 # Idempotent: when everything is present it changes nothing and runs no apt-get at all.
 # Runs as root; otherwise through sudo when there is one, else it says what to run and fails.
@@ -15,7 +17,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(python browser postgres office)
+[ ${#groups[@]} -gt 0 ] || groups=(python browser postgres office redis)
 
 wanted=()
 for group in "${groups[@]}"; do
@@ -28,7 +30,8 @@ for group in "${groups[@]}"; do
     browser) wanted+=(chromium chromium-driver fonts-noto-cjk) ;;
     postgres) wanted+=(postgresql postgresql-client) ;;
     office) wanted+=(libreoffice-calc-nogui) ;;
-    *) echo "setup_system: unknown group '$group' (known: python browser postgres office)" >&2; exit 2 ;;
+    redis) wanted+=(redis-server) ;;
+    *) echo "setup_system: unknown group '$group' (known: python browser postgres office redis)" >&2; exit 2 ;;
   esac
 done
 

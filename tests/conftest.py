@@ -12,6 +12,8 @@ Fixtures
 postgres_server      session: a PostgreSQL cluster started in a temp dir (or TEST_DATABASE_URL's)
 postgres_url         session: SQLAlchemy URL of a database on it
 fresh_postgres_url   function: SQLAlchemy URL of a new, empty database, dropped afterwards
+redis_server         session: a redis-server started in a temp dir (skipped without the binary)
+redis_url            session: its redis://127.0.0.1:<port>/0
 chromium_browser     session: Playwright Browser on /usr/bin/chromium (or CHROMIUM_PATH)
 page                 function: new context + page (1600x1000, zh-CN) recording console errors,
                      page errors and requested URLs as page.console_errors, page.page_errors,
@@ -46,6 +48,7 @@ pytest_plugins = [
     "tests.fixtures.demo_db",
     "tests.fixtures.accounts",
     "tests.fixtures.office",
+    "tests.fixtures.redis",
 ]
 
 # Markers follow the fixtures: `-m "not browser"` / `-m "not postgres"` select without chromium
@@ -56,6 +59,8 @@ _FIXTURE_MARKERS = {
     "postgres_server": "postgres",
     "postgres_url": "postgres",
     "fresh_postgres_url": "postgres",
+    "redis_server": "redis",
+    "redis_url": "redis",
 }
 
 
