@@ -13,8 +13,9 @@ import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
+from benchmarks.accounts import account, sign_in
 from benchmarks.report import Report, heading
 from benchmarks.server import BenchServer
 from benchmarks.settings import (
@@ -27,7 +28,7 @@ from benchmarks.settings import (
 from benchmarks.stats import fmt_ms, fmt_s
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page, Request
+    from playwright.sync_api import Page, Request, Response
 
 
 # Installed in every document: a capture-phase pointerdown listener stamps the press, and
@@ -146,6 +147,8 @@ class DrillRun:
     samples: dict[str, list[RedrawSample]] = field(default_factory=lambda: defaultdict(list))
     warm_access_lines: list[str] = field(default_factory=list)  # gunicorn's, warm rounds only
     page_errors: list[str] = field(default_factory=list)
+    # Callback requests answered other than 2xx, or not at all: left out of `records`.
+    failed: list[str] = field(default_factory=list)
 
 
 def find_chromium(explicit: str | None) -> str:
@@ -167,6 +170,7 @@ class _RequestRecorder:
         self.phase = "load"
         self.step = "page load"
         self._tags: dict[int, tuple[str, str]] = {}
+        self._statuses: dict[int, int] = {}
         self.load_requests: list[tuple[str, float, float]] = []  # url, start, duration (ms)
         self.callback_requests: list[tuple[CallbackRecord, Request]] = []
 
@@ -176,6 +180,15 @@ class _RequestRecorder:
                 and urllib.parse.urlsplit(request.url).path == DASH_UPDATE_PATH):
             self._tags[id(request)] = (self.phase, self.step)
 
+    def on_response(self, response: Response) -> None:
+        if id(response.request) in self._tags:
+            self._statuses[id(response.request)] = response.status
+
+    def on_failed(self, request: Request) -> None:
+        tag = self._tags.pop(id(request), None)
+        if tag is not None:
+            self.run.failed.append(f"{tag[1]}: {request.failure}")
+
     def on_finished(self, request: Request) -> None:
         if self.phase == "load":
             end = request.timing.get("responseEnd", -1)
@@ -183,6 +196,11 @@ class _RequestRecorder:
                                        end if end >= 0 else math.nan))
         tag = self._tags.pop(id(request), None)
         if tag is None:
+            return
+        status = self._statuses.pop(id(request), 0)
+        # 204: a callback that prevented its update (Dash's PreventUpdate) is answered, too.
+        if status not in (200, 204):
+            self.run.failed.append(f"{tag[1]}: HTTP {status}")
             return
         timing = request.timing
         start, first_byte = timing.get("requestStart", -1), timing.get("responseStart", -1)
@@ -307,10 +325,15 @@ def run_drill(server: BenchServer, args: argparse.Namespace, report: Report,
         try:
             print(f"  chromium {browser.version} ({executable}), viewport "
                   f"{VIEWPORT['width']}x{VIEWPORT['height']}")
-            context = browser.new_context(**CONTEXT_OPTIONS)
+            # The options are a plain dict shared with the tests: typed loosely.
+            context = browser.new_context(**cast(dict[str, Any], CONTEXT_OPTIONS))
             context.set_default_timeout(args.step_timeout * 1000)
+            # As a leader through the login form: the drill's pages need a session.
+            sign_in(context, server.base_url, account(server.database_url))
             context.add_init_script(PAGE_PROBE)
             context.on("request", recorder.on_request)
+            context.on("response", recorder.on_response)
+            context.on("requestfailed", recorder.on_failed)
             context.on("requestfinished", recorder.on_finished)
             page = context.new_page()
             page.on("pageerror", lambda error: run.page_errors.append(str(error)))

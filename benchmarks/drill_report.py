@@ -17,6 +17,10 @@ def print_drill(run: DrillRun, report: Report, variant: str = "") -> None:
     """variant: appended to every heading and measure (e.g. " [page cache off]")."""
     if run.page_errors:
         print("  browser errors: " + " | ".join(run.page_errors[:5]))
+    if run.failed:
+        report.error(f"drill callbacks{variant}", f"{len(run.failed)} callback requests were "
+                     "not answered 2xx (left out of the timings); first: "
+                     + "; ".join(run.failed[:3]))
     print_callbacks(run, report, variant)
     print_redrawn(run, report, variant)
 

@@ -53,11 +53,15 @@ def load_average() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
-def print_machine(args: argparse.Namespace) -> None:
+def usable_cpus() -> int:
     try:
-        usable = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:
-        usable = os.cpu_count() or 0
+        return os.cpu_count() or 0
+
+
+def print_machine(args: argparse.Namespace) -> None:
+    usable = usable_cpus()
     now = dt.datetime.now().astimezone()
     print("石首督导看板 benchmark")
     print(f"  date      {now.isoformat(timespec='seconds')}")
@@ -73,3 +77,6 @@ def print_machine(args: argparse.Namespace) -> None:
         pass
     print(f"  settings  as-of {args.as_of}, API rounds {args.rounds}, drill rounds "
           f"{args.drill_rounds} (+1 cold), pause {args.pause:.2f} s between steps")
+    print(f"  steps     {', '.join(sorted(args.steps))}; mix {args.mix_viewers} viewers "
+          f"{args.mix_duration:.0f} s (+{args.mix_warmup:.0f} s warm-up); {args.pdf_exports} "
+          f"PDF exports of {args.pdf_week}")
