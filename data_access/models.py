@@ -25,9 +25,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    literal,
+    text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
+
+from metrics.vocabulary import BAD_RATING_MAX
 
 
 class Base(DeclarativeBase):
@@ -148,6 +153,11 @@ class ServiceCase(Base):
         Index("ix_service_case_township_accepted", "township_code", "accepted_at"),
         Index("ix_service_case_accepted", "accepted_at"),
         Index("ix_service_case_missed_due", "missed_due", "due_date"),
+        # 差评 (is_bad_review) are a few hundred of 800,000 cases: the bad-review list of a
+        # period reads them through this index alone, not every case finished in the period.
+        Index("ix_service_case_bad_review_finished", "finished_at",
+              sqlite_where=text(f"rating <= {BAD_RATING_MAX}"),
+              postgresql_where=text(f"rating <= {BAD_RATING_MAX}")),
     )
 
     serial_no: Mapped[str] = mapped_column(String(40), primary_key=True)  # 申办流水号
@@ -173,6 +183,18 @@ class ServiceCase(Base):
     rating: Mapped[int | None] = mapped_column(SmallInteger)  # 1..5, 5 = 非常满意
     bad_review_due: Mapped[dt.date | None] = mapped_column(Date)
     bad_review_fixed_at: Mapped[dt.date | None] = mapped_column(Date)
+
+    @hybrid_property
+    def is_bad_review(self) -> bool:
+        """A 差评: rated 1 to BAD_RATING_MAX."""
+        return self.rating is not None and self.rating <= BAD_RATING_MAX
+
+    @is_bad_review.inplace.expression
+    @classmethod
+    def _is_bad_review(cls) -> ColumnElement[bool]:
+        # The rating written into the SQL, not bound: only then can every plan (PostgreSQL's
+        # generic one too) prove the partial index's condition and use it.
+        return cls.rating <= literal(BAD_RATING_MAX, literal_execute=True)
 
 
 # --- volunteers ------------------------------------------------------------------------------
@@ -487,6 +509,22 @@ class ServiceDaily(Base):
     bad_fixed: Mapped[int] = mapped_column(Integer, default=0)
     instant: Mapped[int] = mapped_column(Integer, default=0)
     instant_half_day: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ServiceItemDaily(Base):
+    """Daily roll-up of service cases per item, kept with ServiceDaily (same refresh, same
+    transaction): cases accepted on `day`, and cases finished on it and of those the ones
+    finished by their promised date, so the items list of a period reads days, not every case.
+    County-wide only: nothing lists items of one township.
+    """
+
+    __tablename__ = "service_item_daily"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    item_code: Mapped[str] = mapped_column(ForeignKey("service_item.code"), primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+    finished: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
 
 
 # --- accounts --------------------------------------------------------------------------------

@@ -15,8 +15,15 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, select
 
-from data_access.models import ServiceCase, ServiceDaily
-from data_access.rollups import KEYS, refresh_service_daily, service_daily_from_cases
+from data_access.models import Base, ServiceCase, ServiceDaily, ServiceItemDaily
+from data_access.rollups import (
+    ITEM_KEYS,
+    KEYS,
+    refresh_service_daily,
+    refresh_service_item_daily,
+    service_daily_from_cases,
+    service_item_daily_from_cases,
+)
 
 
 @dataclass(frozen=True)
@@ -40,15 +47,19 @@ def _case_days(connection: Connection) -> tuple[dt.date, dt.date] | None:
     return pd.Timestamp(first).date(), max(ends)
 
 
-def _stored_service_daily(connection: Connection) -> pd.DataFrame:
-    frame = pd.read_sql(select(ServiceDaily), connection)
-    frame["day"] = pd.to_datetime(frame["day"])
-    return frame
+def _stored(model: type[Base]) -> Callable[[Connection], pd.DataFrame]:
+    def read(connection: Connection) -> pd.DataFrame:
+        frame = pd.read_sql(select(model.__table__), connection)
+        frame["day"] = pd.to_datetime(frame["day"])
+        return frame
+    return read
 
 
 ROLLUPS: tuple[Rollup, ...] = (
     Rollup("service_daily", tuple(KEYS), _case_days, service_daily_from_cases,
-           _stored_service_daily, refresh_service_daily, ServiceDaily),
+           _stored(ServiceDaily), refresh_service_daily, ServiceDaily),
+    Rollup("service_item_daily", tuple(ITEM_KEYS), _case_days, service_item_daily_from_cases,
+           _stored(ServiceItemDaily), refresh_service_item_daily, ServiceItemDaily),
 )
 
 

@@ -1,8 +1,8 @@
 """Daily roll-ups that the period indicators read instead of every record.
 
-`ServiceDaily` is rebuilt for the days an import touches (the days of the file's cases and the
-days those cases had before), inside the import's transaction, so it can never disagree with
-the cases it counts.
+`ServiceDaily` (per hall) and `ServiceItemDaily` (per item) are rebuilt together for the days an
+import touches (the days of the file's cases and the days those cases had before), inside the
+import's transaction, so they can never disagree with the cases they count.
 """
 
 from __future__ import annotations
@@ -11,16 +11,18 @@ import datetime as dt
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import Connection, SQLColumnExpression, delete, func, select
+from sqlalchemy import Connection, SQLColumnExpression, Table, delete, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.aggregates import count_where, day_of
 from data_access.importing.bulk import upsert
-from data_access.models import ServiceCase, ServiceDaily
+from data_access.models import ServiceCase, ServiceDaily, ServiceItemDaily
 from metrics.indicators import GOOD_RATING_FROM, HALF_DAY_HOURS
-from metrics.vocabulary import AGENT_CHANNEL, BAD_RATING_MAX
+from metrics.vocabulary import AGENT_CHANNEL
 
 KEYS = ["day", "division_code"]
+ITEM_KEYS = ["day", "item_code"]
 SERIAL_CHUNK = 5_000
 
 
@@ -51,51 +53,91 @@ def case_days_span(connection: Connection, frame: pd.DataFrame) -> tuple[dt.date
     return first, last
 
 
+def refresh_case_rollups(connection: Connection, first: dt.date, last: dt.date) -> None:
+    """Every roll-up of the service cases, for the days first..last (an import, an undo or a
+    holiday calendar that moved due dates)."""
+    refresh_service_daily(connection, first, last)
+    refresh_service_item_daily(connection, first, last)
+
+
 def refresh_service_daily(connection: Connection, first: dt.date, last: dt.date) -> None:
-    frame = service_daily_from_cases(connection, first, last)
-    connection.execute(delete(ServiceDaily).where(ServiceDaily.day >= first,
-                                                  ServiceDaily.day <= last))
+    _replace_days(connection, ServiceDaily.__table__, KEYS,
+                  service_daily_from_cases(connection, first, last), first, last)
+
+
+def refresh_service_item_daily(connection: Connection, first: dt.date, last: dt.date) -> None:
+    _replace_days(connection, ServiceItemDaily.__table__, ITEM_KEYS,
+                  service_item_daily_from_cases(connection, first, last), first, last)
+
+
+def _replace_days(connection: Connection, table: Table, keys: list[str], frame: pd.DataFrame,
+                  first: dt.date, last: dt.date) -> None:
+    # Deleted first: a day whose cases all moved away has no row left to overwrite.
+    connection.execute(delete(table).where(table.c.day >= first, table.c.day <= last))
     if not frame.empty:
-        upsert(connection, ServiceDaily.__table__, frame, tuple(KEYS))
+        upsert(connection, table, frame, tuple(keys))
+
+
+def _on_time(connection: Connection) -> ColumnElement[int]:
+    """Cases finished by their promised date: service_on_time_rate's count, per hall and per
+    item alike."""
+    return count_where(day_of(connection, ServiceCase.finished_at) <= ServiceCase.due_date)
 
 
 def service_daily_from_cases(connection: Connection, first: dt.date,
                              last: dt.date) -> pd.DataFrame:
     """The roll-up's rows for first..last as the cases make them (one computation: the import
     writes them, `rollups check` compares the stored ones with them)."""
-    start = dt.datetime.combine(first, dt.time())
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time())
-    group = [ServiceCase.division_code, ServiceCase.township_code, ServiceCase.hall_level]
-    accepted_day = day_of(connection, ServiceCase.accepted_at).label("day")
-    accepted = (select(accepted_day, *group, func.count().label("cases"),
-                       count_where(ServiceCase.fully_online.is_(True)).label("fully_online"),
-                       count_where(ServiceCase.channel == AGENT_CHANNEL).label("by_agent"))
-                .where(ServiceCase.accepted_at >= start, ServiceCase.accepted_at < end)
-                .group_by(accepted_day, *group))
-    finished_day = day_of(connection, ServiceCase.finished_at).label("day")
-    bad = ServiceCase.rating <= BAD_RATING_MAX
+    bad = ServiceCase.is_bad_review.expression
     instant = ServiceCase.promised_limit_days == 0
     finished_on = day_of(connection, ServiceCase.finished_at)
-    finished = (select(
-        finished_day, *group, func.count().label("finished"),
-        count_where(finished_on <= ServiceCase.due_date).label("on_time"),
-        count_where(finished_on > ServiceCase.due_date).label("late"),
-        count_where(ServiceCase.visits <= 1).label("one_visit"),
-        count_where(ServiceCase.rating.is_not(None)).label("rated"),
-        count_where(ServiceCase.rating >= GOOD_RATING_FROM).label("rated_good"),
-        count_where(bad).label("bad_reviews"),
-        count_where(bad & ServiceCase.bad_review_fixed_at.is_not(None)).label("bad_fixed"),
-        count_where(instant).label("instant"),
-        count_where(instant & (_hours(connection, ServiceCase.accepted_at,
-                                      ServiceCase.finished_at) <= HALF_DAY_HOURS))
-        .label("instant_half_day"))
-        .where(ServiceCase.finished_at >= start, ServiceCase.finished_at < end)
-        .group_by(finished_day, *group))
-    by_accepted = pd.read_sql(accepted, connection)
-    by_finished = pd.read_sql(finished, connection)
-    frame = by_accepted.merge(by_finished, how="outer",
-                              on=[*KEYS, "township_code", "hall_level"])
-    measures = [c for c in frame.columns if c not in (*KEYS, "township_code", "hall_level")]
+    return _cases_by_day(
+        connection, first, last,
+        [ServiceCase.division_code, ServiceCase.township_code, ServiceCase.hall_level],
+        accepted=[func.count().label("cases"),
+                  count_where(ServiceCase.fully_online.is_(True)).label("fully_online"),
+                  count_where(ServiceCase.channel == AGENT_CHANNEL).label("by_agent")],
+        finished=[
+            func.count().label("finished"),
+            _on_time(connection).label("on_time"),
+            count_where(finished_on > ServiceCase.due_date).label("late"),
+            count_where(ServiceCase.visits <= 1).label("one_visit"),
+            count_where(ServiceCase.rating.is_not(None)).label("rated"),
+            count_where(ServiceCase.rating >= GOOD_RATING_FROM).label("rated_good"),
+            count_where(bad).label("bad_reviews"),
+            count_where(bad & ServiceCase.bad_review_fixed_at.is_not(None)).label("bad_fixed"),
+            count_where(instant).label("instant"),
+            count_where(instant & (_hours(connection, ServiceCase.accepted_at,
+                                          ServiceCase.finished_at) <= HALF_DAY_HOURS))
+            .label("instant_half_day")])
+
+
+def service_item_daily_from_cases(connection: Connection, first: dt.date,
+                                  last: dt.date) -> pd.DataFrame:
+    """The item roll-up's rows for first..last as the cases make them (import and check)."""
+    return _cases_by_day(connection, first, last, [ServiceCase.item_code],
+                         accepted=[func.count().label("cases")],
+                         finished=[func.count().label("finished"),
+                                   _on_time(connection).label("on_time")])
+
+
+def _cases_by_day(connection: Connection, first: dt.date, last: dt.date,
+                  group: list[InstrumentedAttribute], accepted: list[ColumnElement],
+                  finished: list[ColumnElement]) -> pd.DataFrame:
+    """Per day of first..last and `group`: the measures `accepted` over the cases accepted that
+    day and `finished` over those finished that day, zero where the day had none of one kind."""
+    start = dt.datetime.combine(first, dt.time())
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time())
+
+    def per_day(stamp: InstrumentedAttribute, measures: list[ColumnElement]) -> pd.DataFrame:
+        day = day_of(connection, stamp).label("day")
+        return pd.read_sql(select(day, *group, *measures)
+                           .where(stamp >= start, stamp < end).group_by(day, *group), connection)
+
+    keys = ["day", *(column.key for column in group)]
+    frame = per_day(ServiceCase.accepted_at, accepted).merge(
+        per_day(ServiceCase.finished_at, finished), how="outer", on=keys)
+    measures = [c for c in frame.columns if c not in keys]
     frame[measures] = frame[measures].fillna(0)
     frame["day"] = pd.to_datetime(frame["day"])
     return frame

@@ -6,11 +6,16 @@ import pandas as pd
 from sqlalchemy import Engine, Select, func, or_, select
 
 from data_access import access
-from data_access.aggregates import between, count_where, day_of, open_past_due
+from data_access.aggregates import (
+    between,
+    dates_between,
+    day_of,
+    missed_due_before,
+    open_past_due,
+)
 from data_access.cache import cached
-from data_access.models import Division, ServiceCase, ServiceItem
+from data_access.models import Division, ServiceCase, ServiceItem, ServiceItemDaily
 from metrics.periods import Period
-from metrics.vocabulary import BAD_RATING_MAX
 
 ROW_LIMIT = 5_000  # a list longer than this is for export, not for reading
 
@@ -37,25 +42,21 @@ def _read(engine: Engine, query: Select) -> pd.DataFrame:
 def top_items(engine: Engine, period: Period, limit: int = 15) -> pd.DataFrame:
     """The items with most cases accepted in the period (`cases`), with the counts that
     `service_on_time_rate` takes, counted as the daily roll-up counts them: cases *finished* in
-    the period (`finished`) and those finished by their promised date (`on_time`)."""
-    accepted = (select(ServiceItem.code, ServiceItem.name, ServiceItem.department,
-                       func.count().label("cases"))
-                .select_from(ServiceCase)
-                .join(ServiceItem, ServiceItem.code == ServiceCase.item_code)
-                .where(between(ServiceCase.accepted_at, period))
-                .group_by(ServiceItem.code, ServiceItem.name, ServiceItem.department)
-                .order_by(func.count().desc(), ServiceItem.code).limit(limit))
-    items = _read(engine, accepted)
-    finished_on = day_of(engine, ServiceCase.finished_at)
-    finished = (select(ServiceCase.item_code.label("code"), func.count().label("finished"),
-                       count_where(finished_on <= ServiceCase.due_date).label("on_time"))
-                .where(between(ServiceCase.finished_at, period),
-                       ServiceCase.item_code.in_(items["code"].tolist()))
-                .group_by(ServiceCase.item_code))
-    counts = _read(engine, finished).set_index("code")
-    for name in ("finished", "on_time"):
-        items[name] = items["code"].map(counts[name]).fillna(0).astype(int)
-    return items
+    the period (`finished`) and those finished by their promised date (`on_time`). Read from
+    the items' daily roll-up, in one query."""
+    daily = ServiceItemDaily
+    cases = func.sum(daily.cases)
+    # Only items with a case accepted in the period, as a list of them would have.
+    top = (select(daily.item_code, cases.label("cases"),
+                  func.sum(daily.finished).label("finished"),
+                  func.sum(daily.on_time).label("on_time"))
+           .where(dates_between(daily.day, period)).group_by(daily.item_code)
+           .having(cases > 0).order_by(cases.desc(), daily.item_code).limit(limit).subquery())
+    query = (select(ServiceItem.code, ServiceItem.name, ServiceItem.department, top.c.cases,
+                    top.c.finished, top.c.on_time)
+             .join(top, top.c.item_code == ServiceItem.code)
+             .order_by(top.c.cases.desc(), ServiceItem.code))
+    return _read(engine, query)
 
 
 def _of_township(township_code: str | None) -> list:
@@ -70,10 +71,13 @@ def overdue_cases(engine: Engine, period: Period) -> pd.DataFrame:
 
 @cached
 def _overdue_cases(engine: Engine, period: Period, township_code: str | None) -> pd.DataFrame:
-    late = (ServiceCase.missed_due.is_(True) & between(ServiceCase.finished_at, period)
+    late = (between(ServiceCase.finished_at, period)
             & (day_of(engine, ServiceCase.finished_at) > ServiceCase.due_date))
+    # Both kinds missed a date before the period's end: one range of the missed-due index
+    # holds them, rather than a scan of it for each.
     query = (_with_names(select(*_case_columns()))
-             .where(or_(late, open_past_due(period)), *_of_township(township_code))
+             .where(missed_due_before(period.end), or_(late, open_past_due(period)),
+                    *_of_township(township_code))
              .order_by(ServiceCase.due_date, ServiceCase.serial_no).limit(ROW_LIMIT))
     return _read(engine, query)
 
@@ -88,8 +92,8 @@ def bad_reviews(engine: Engine, period: Period) -> pd.DataFrame:
 def _bad_reviews(engine: Engine, period: Period, township_code: str | None) -> pd.DataFrame:
     query = (_with_names(select(*_case_columns(), ServiceCase.bad_review_due,
                                 ServiceCase.bad_review_fixed_at))
-             .where(between(ServiceCase.finished_at, period),
-                    ServiceCase.rating <= BAD_RATING_MAX, *_of_township(township_code))
+             .where(between(ServiceCase.finished_at, period), ServiceCase.is_bad_review,
+                    *_of_township(township_code))
              .order_by(ServiceCase.bad_review_due, ServiceCase.serial_no).limit(ROW_LIMIT))
     return _read(engine, query)
 

@@ -1,0 +1,130 @@
+"""The /services lists read roll-ups and indexes, and show what the cases themselves say.
+
+`top_items` sums the items' daily roll-up: its counts must be those of the service_case rows,
+counted here straight from them, for every kind of period. The bad-review list reads the 差评
+through their partial index only, and lists exactly the bad reviews finished in the period.
+On PostgreSQL the lists are those of SQLite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, case, event, func, select
+
+from data_access import cache, services
+from data_access.importing.runner import import_file
+from data_access.models import ServiceCase, ServiceItem
+from data_access.rollup_check import differences
+from metrics.periods import Period, parse_period, year_to_date
+from metrics.vocabulary import BAD_RATING_MAX
+from tests.dbutil import fresh_database, sqlite_url
+from tests.fixtures.processes import DEMO_AS_OF
+from tests.integration.test_postgres import _files as service_files
+
+AS_OF = dt.date.fromisoformat(DEMO_AS_OF)
+# Month, quarter, year, week, the year to date, the demo's first (half) month, and a month
+# before any case.
+PERIODS = [parse_period(label) for label in
+           ("2026-10", "2026-Q3", "2025", "2026-W45", "2024-11", "2024-10")] + [
+    year_to_date(AS_OF)]
+ALL_ITEMS = 10_000
+
+
+def _window(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    return (dt.datetime.combine(period.start, dt.time()),
+            dt.datetime.combine(period.end, dt.time()))
+
+
+def _counted_from_cases(engine: Engine, period: Period, limit: int) -> pd.DataFrame:
+    """top_items' definition over the case rows: cases accepted in the period, and of the
+    cases finished in it those finished by their promised date."""
+    start, end = _window(period)
+    accepted = (select(ServiceCase.item_code.label("code"), func.count().label("cases"))
+                .where(ServiceCase.accepted_at >= start, ServiceCase.accepted_at < end)
+                .group_by(ServiceCase.item_code))
+    on_time = func.sum(case((func.date(ServiceCase.finished_at) <= ServiceCase.due_date, 1),
+                            else_=0))
+    finished = (select(ServiceCase.item_code.label("code"), func.count().label("finished"),
+                       on_time.label("on_time"))
+                .where(ServiceCase.finished_at >= start, ServiceCase.finished_at < end)
+                .group_by(ServiceCase.item_code))
+    with engine.connect() as connection:
+        names = pd.read_sql(select(ServiceItem.code, ServiceItem.name, ServiceItem.department),
+                            connection)
+        frame = (pd.read_sql(accepted, connection)
+                 .merge(pd.read_sql(finished, connection), on="code", how="left")
+                 .fillna({"finished": 0, "on_time": 0}))
+    frame = (names.merge(frame, on="code")
+             .sort_values(["cases", "code"], ascending=[False, True]).head(limit))
+    return frame.astype({column: "int64" for column in ("cases", "finished", "on_time")})
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=lambda p: p.label)
+@pytest.mark.parametrize("limit", [15, ALL_ITEMS])
+def test_top_items_from_the_roll_up_are_the_counts_of_the_cases(demo_engine, period: Period,
+                                                                 limit: int) -> None:
+    expected = _counted_from_cases(demo_engine, period, limit).reset_index(drop=True)
+    shown = services.top_items(demo_engine, period, limit)
+    assert list(shown.columns) == ["code", "name", "department", "cases", "finished", "on_time"]
+    if expected.empty:
+        assert shown.empty
+        return
+    pd.testing.assert_frame_equal(shown.astype(expected.dtypes.to_dict()), expected)
+
+
+def _statements(engine: Engine, run: Callable[[], object]) -> list[tuple[str, tuple]]:
+    """The SQL statements (and parameters) that run() sends."""
+    sent: list[tuple[str, tuple]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        sent.append((statement, tuple(parameters)))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    return sent
+
+
+@pytest.mark.parametrize("label", ["2026", "2026-10"])
+def test_the_bad_reviews_are_read_through_their_partial_index(demo_engine, label: str) -> None:
+    period = parse_period(label)
+    cache.clear(shared=False)
+    rows: list[pd.DataFrame] = []
+    sent = _statements(demo_engine, lambda: rows.append(
+        services._bad_reviews(demo_engine, period, None)))
+    [(statement, parameters)] = [s for s in sent if "bad_review_due" in s[0]]
+    with demo_engine.connect() as connection:
+        plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}", parameters))
+        start, end = _window(period)
+        expected = set(connection.scalars(select(ServiceCase.serial_no).where(
+            ServiceCase.finished_at >= start, ServiceCase.finished_at < end,
+            ServiceCase.rating <= BAD_RATING_MAX)))
+    assert "USING INDEX ix_service_case_bad_review_finished" in plan, plan
+    assert expected and set(rows[0]["serial_no"]) == expected
+
+
+def test_the_lists_are_the_same_on_postgresql(fresh_postgres_url, tmp_path: Path) -> None:
+    postgres = fresh_database(fresh_postgres_url)
+    sqlite = fresh_database(sqlite_url(tmp_path))
+    for path in service_files(tmp_path):
+        import_file(postgres, path)
+        import_file(sqlite, path)
+    assert differences(postgres).empty
+    lists: list[Callable[[Engine, Period], pd.DataFrame]] = [
+        services.top_items, lambda engine, period: services._bad_reviews(engine, period, None),
+        lambda engine, period: services._overdue_cases(engine, period, None)]
+    for label in ("2025", "2025-Q3", "2025-10"):
+        cache.clear(shared=False)
+        for read in lists:
+            on_postgres = read(postgres, parse_period(label))
+            assert label != "2025" or not on_postgres.empty  # 2025 has a row in every list
+            pd.testing.assert_frame_equal(on_postgres, read(sqlite, parse_period(label)),
+                                          check_dtype=False)
