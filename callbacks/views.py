@@ -22,8 +22,9 @@ from data_access.indicator_values import (
     indicator_by_division,
     indicator_counts,
     indicator_frame,
-    indicator_values,
+    indicator_values_over,
 )
+from data_access.runs import Run
 from data_access.trends import indicator_trend
 from layouts.controls import period_notice, view_controls
 from layouts.figures import choropleth_map
@@ -54,6 +55,9 @@ from metrics.targets import applies_at, bottom_positions, ranked_status
 DEFAULT_INDICATOR = "collective_income_mean"
 # Indicators that describe one village (the others count villages, or are township-only).
 VILLAGE_COLUMNS = village_columns()
+# The village page's cards: those indicators, in the order of all cards. Only these are
+# computed: the others' aggregates would be queried for nothing.
+VILLAGE_CARDS = [i for i in INDICATORS if i in VILLAGE_COLUMNS]
 # The domains a page's default period must be covered by: the overview and township pages show
 # every domain, the village page the domains of its columns, a domain's page its own.
 ALL_DOMAINS: tuple[str, ...] = tuple(domain.id for domain in DOMAINS)
@@ -154,10 +158,11 @@ def kpi_views(context: AppContext, period: Period, level: Level, code: str,
     """KPI cards' data: value, previous period's value (and whether the data cover that
     period in full), status and (townships) rank."""
     engine = context.engine
-    current = indicator_values(engine, period, level, code, ids_)
     before = period.previous()
-    previous = {v.indicator.id: v.value for v in
-                indicator_values(engine, before, level, code, ids_)}
+    # Both periods in one aggregate per domain: the run (before, period).
+    both = indicator_values_over(engine, Run((before, period)), level, code, ids_)
+    current = both[period.label]
+    previous = {v.indicator.id: v.value for v in both[before.label]}
     spans = coverage(engine)
     positions = _township_positions(engine, period, code,
                                     {i.indicator.domain for i in current}) \
@@ -321,8 +326,8 @@ def village_page(context: AppContext, lang: Lang, query: dict[str, str],
     controls = controls_of(view, lang)
     # One village: its own value, named as such (not 村均, the mean over villages).
     kpis = kpi_sections([replace(k, label=village_label(k.item.indicator.id))
-                         for k in kpi_views(context, view.period, "village", code)
-                         if k.item.indicator.id in VILLAGE_COLUMNS], lang)
+                         for k in kpi_views(context, view.period, "village", code,
+                                            VILLAGE_CARDS)], lang)
     trends = trends_section(lang, trend_charts(village_trend_frames(context, code), lang))
     trail = [(t("county_name", lang), view_href("/", query)),
              (township["name"], view_href(township_path(township.name), query)),

@@ -4,12 +4,20 @@
 (county, township or village) under `within` (a division code, or the whole county), with the
 count and sum columns that `metrics.indicators` turns into values. Divisions with no records
 get zero counts, so a village with no cases shows 0 rather than disappearing.
+
+`aggregate_over(engine, domain, run, level, within)` counts a run of periods (a trend) at once:
+each SQL count is grouped by division and by the period a record falls in, so a trend costs a
+handful of queries, not a handful per period. Its frame has one row per division and period,
+indexed by code and period label. A single period is the run of one: `aggregate` is that case,
+so the two cannot drift apart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Literal
 
 import pandas as pd
@@ -19,7 +27,9 @@ from sqlalchemy import (
     Engine,
     Select,
     SQLColumnExpression,
+    Subquery,
     and_,
+    bindparam,
     case,
     cast,
     func,
@@ -42,6 +52,7 @@ from data_access.models import (
     VolunteerActivity,
     VolunteerTeam,
 )
+from data_access.runs import PERIOD, Bucket, Run, by_period
 from metrics.indicators import STANDARD_FROM, STRONG_FROM, WEAK_BELOW, DomainId
 from metrics.periods import Period
 from metrics.vocabulary import (
@@ -57,6 +68,13 @@ from metrics.vocabulary import (
 Level = Literal["county", "township", "village"]
 # A division-code column to group or filter by: a model attribute or a subquery's column.
 CodeColumn = QueryableAttribute[str | None] | ColumnElement[str]
+# The SQL of a run's counts is the same for every division, whose code is a parameter: it is
+# built once, not once per page. 24 periods make large expressions, and SQLAlchemy computes a
+# statement's cache key, which walks all of it, once per statement object. Expressions are
+# immutable, so sharing them is safe.
+_built_once = functools.lru_cache(maxsize=256)
+# The bound parameter that names the division a count is filtered to.
+WITHIN = "within_code"
 
 
 class PeriodNotApplicable(ValueError):
@@ -73,10 +91,12 @@ def day_of(engine: Engine | Connection,
     return func.date(column) if engine.dialect.name == "sqlite" else cast(column, Date)
 
 
-def month_of(engine: Engine | Connection,
+def month_of(engine: Engine | Connection | str,
              column: SQLColumnExpression[dt.datetime | None]) -> ColumnElement[str]:
-    """The calendar month of a datetime column as YYYY-MM, on both backends."""
-    if engine.dialect.name == "sqlite":
+    """The calendar month of a datetime column as YYYY-MM, on both backends (`engine` may be
+    the dialect's name)."""
+    dialect = engine if isinstance(engine, str) else engine.dialect.name
+    if dialect == "sqlite":
         return func.strftime("%Y-%m", column)
     return func.to_char(column, "YYYY-MM")
 
@@ -93,8 +113,10 @@ def dates_between(column: SQLColumnExpression[dt.date | None],
     return and_(column >= period.start, column < period.end)
 
 
+@cached
 def divisions_at(engine: Engine, level: Level, within: str | None) -> list[str]:
-    """Codes of the divisions at a level under `within` (villages and communities only)."""
+    """Codes of the divisions at a level under `within` (villages and communities only).
+    Cached: divisions change only with an import, and every aggregate asks."""
     if level == "county":
         return [COUNTY_CODE]
     query = select(Division.code).where(Division.level == level).order_by(Division.code)
@@ -106,32 +128,83 @@ def divisions_at(engine: Engine, level: Level, within: str | None) -> list[str]:
         return list(connection.scalars(query))
 
 
-def _grouped(engine: Engine, query: Select, key: CodeColumn | None, level: Level,
-             within: str | None, within_column: CodeColumn | None) -> pd.DataFrame:
-    """Runs an aggregate query grouped by division key, zero-filled over the divisions."""
-    group_key = key if level != "county" else literal(COUNTY_CODE)
-    if group_key is None:
-        raise ValueError(f"no {level} key to group by")
-    query = query.add_columns(group_key.label("code"))
-    if within and within != COUNTY_CODE and within_column is not None:
-        query = query.where(within_column == within)
-    if level != "county":
-        query = query.group_by(group_key)
+def _keyed(query: Select, key: CodeColumn, name: str,
+           bucket: ColumnElement[str] | None) -> Select:
+    """The count query with its key (labelled `name`) and, with a bucket, the period a record
+    falls in (PERIOD) as its last columns, grouped by the bucket."""
+    query = query.add_columns(key.label(name))
+    if bucket is None:
+        return query
+    return query.add_columns(bucket.label(PERIOD)).group_by(bucket)
+
+
+def _filled(engine: Engine, query: Select, parameters: dict[str, str], name: str,
+            keys: list[str], bucket: Bucket | None) -> pd.DataFrame:
+    """Runs a `_keyed` count query; its frame is indexed by the key (and period) and
+    zero-filled over `keys` (and the bucket's periods), so that what has no records counts 0."""
+    index: list[str] = [name]
+    target: pd.Index = pd.Index(keys, name=name)
+    if bucket is not None:
+        index.append(PERIOD)
+        target = by_period(keys, bucket.labels, name)
     with engine.connect() as connection:
-        frame = pd.read_sql(query, connection)
-    frame = frame.dropna(subset=["code"]).set_index("code")
-    codes = divisions_at(engine, level, within)
-    return frame.reindex(codes).fillna(0)
+        result = connection.execute(query, parameters)
+        columns = list(result.keys())
+        # A record without the key (a city-hall case has no township) or in no period is left
+        # out. The keys are the last columns; the rows are few, and pandas' dropna on string
+        # columns costs more than this loop.
+        rows = [row for row in result.tuples() if None not in row[-len(index):]]
+    # As pandas.read_sql makes it (coerce_float: PostgreSQL's numeric sums come as Decimal).
+    frame = pd.DataFrame.from_records(rows, columns=columns, coerce_float=True).set_index(index)
+    # With no record at all the columns come back untyped: counts are numbers all the same.
+    return frame.reindex(target).fillna(0).infer_objects()
 
 
-DomainAggregate = Callable[[Engine, Period, Level, str | None], pd.DataFrame]
+def _grouped(engine: Engine, query: Select, key: CodeColumn | None, level: Level,
+             within: str | None, within_column: CodeColumn | None,
+             bucket: Bucket | None = None) -> pd.DataFrame:
+    """Runs an aggregate query grouped by division key and, with a bucket, by the period a
+    record falls in; zero-filled over the divisions (and periods). Without a bucket the counts
+    do not depend on the period: one row per division."""
+    if key is None and level != "county":
+        raise ValueError(f"no {level} key to group by")
+    parameters: dict[str, str] = {}
+    if within and within != COUNTY_CODE and within_column is not None:
+        parameters[WITHIN] = within
+    statement = _grouped_statement(query, key if level != "county" else None,
+                                   within_column if parameters else None,
+                                   None if bucket is None else bucket.column)
+    return _filled(engine, statement, parameters, "code", divisions_at(engine, level, within),
+                   bucket)
+
+
+@_built_once
+def _grouped_statement(query: Select, key: CodeColumn | None, within_column: CodeColumn | None,
+                       bucket: ColumnElement[str] | None) -> Select:
+    """The count query grouped by division `key` (None: the whole county, one row) and by
+    `bucket`, filtered to the division that the WITHIN parameter names in `within_column`."""
+    if within_column is not None:
+        query = query.where(within_column == bindparam(WITHIN))
+    if key is None:
+        return _keyed(query, literal(COUNTY_CODE), "code", bucket)
+    return _keyed(query.group_by(key), key, "code", bucket)
+
+
+def _per_period(frame: pd.DataFrame, run: Run) -> pd.DataFrame:
+    """A frame of counts that do not depend on the period, one row per division, repeated for
+    each period of the run."""
+    return frame.reindex(by_period(list(frame.index), run.labels, "code"), level="code")
+
+
+DomainAggregate = Callable[[Engine, Run, Level, str | None], pd.DataFrame]
 # Each declared domain's aggregate (metrics/domains.py), registered where it is written.
 _AGGREGATES: dict[DomainId, DomainAggregate] = {}
 
 
 def domain_aggregate(domain: DomainId) -> Callable[[DomainAggregate], DomainAggregate]:
-    """Registers the function as the domain's aggregate: the counts and sums, one row per
-    division, that the domain's indicator definitions are computed from."""
+    """Registers the function as the domain's aggregate over a run of periods: the counts and
+    sums, one row per division and period, that the domain's indicator definitions are
+    computed from."""
     def register(function: DomainAggregate) -> DomainAggregate:
         _AGGREGATES[domain] = function
         return function
@@ -142,16 +215,37 @@ def has_aggregate(domain: DomainId) -> bool:
     return domain in _AGGREGATES
 
 
-@cached
 def aggregate(engine: Engine, domain: DomainId, period: Period, level: Level,
               within: str | None = None) -> pd.DataFrame:
-    return _AGGREGATES[domain](engine, period, level, within)
+    """The domain's counts in one period, indexed by code: the run of one period."""
+    return aggregate_over(engine, domain, Run((period,)), level, within).droplevel(PERIOD)
+
+
+@cached
+def aggregate_over(engine: Engine, domain: DomainId, run: Run, level: Level,
+                   within: str | None = None) -> pd.DataFrame:
+    """The domain's counts in each period of the run, indexed by code and period label."""
+    return _AGGREGATES[domain](engine, run, level, within)
 
 
 @domain_aggregate("income")
-def _income(engine: Engine, period: Period, level: Level, within: str | None) -> pd.DataFrame:
-    if period.kind not in ("year", "quarter"):
-        raise PeriodNotApplicable(period.kind)
+def _income(engine: Engine, run: Run, level: Level, within: str | None) -> pd.DataFrame:
+    if run.kind not in ("year", "quarter"):
+        raise PeriodNotApplicable(run.kind)
+    query, bucket = _income_counts(run)
+    key = {"township": CollectiveIncome.township_code, "village": CollectiveIncome.village_code}
+    within_column = _within_column(within, CollectiveIncome.township_code,
+                                   CollectiveIncome.village_code)
+    return _grouped(engine, query, key.get(level), level, within, within_column, bucket)
+
+
+@_built_once
+def _income_counts(run: Run) -> tuple[Select, Bucket]:
+    def reported(period: Period) -> ColumnElement[bool]:
+        # A quarter's report, or the year's (quarter 0).
+        return and_(CollectiveIncome.year == period.year,
+                    CollectiveIncome.quarter == period.quarter)
+
     revenue = CollectiveIncome.operating_revenue
     query = (
         select(
@@ -163,13 +257,10 @@ def _income(engine: Engine, period: Period, level: Level, within: str | None) ->
             count_where(revenue < WEAK_BELOW).label("below_50k"),
         )
         .join(Division, Division.code == CollectiveIncome.village_code)
-        .where(Division.unit_type == ASSESSED_UNIT_TYPE, CollectiveIncome.year == period.year,
-               CollectiveIncome.quarter == period.quarter)
+        .where(Division.unit_type == ASSESSED_UNIT_TYPE,
+               or_(*(reported(period) for period in run.periods)))
     )
-    key = {"township": CollectiveIncome.township_code, "village": CollectiveIncome.village_code}
-    within_column = _within_column(within, CollectiveIncome.township_code,
-                                   CollectiveIncome.village_code)
-    return _grouped(engine, query, key.get(level), level, within, within_column)
+    return query, run.bucket(reported)
 
 
 def _within_column(within: str | None, township: CodeColumn,
@@ -184,114 +275,195 @@ def is_township_code(code: str) -> bool:
     return code.endswith("000") and not code.endswith("000000")
 
 
+def missed_due_before(end: dt.date) -> ColumnElement[bool]:
+    """Cases that missed their promised date, which fell before `end`: the only ones that can
+    be open past due at `end`. They have an index of their own."""
+    return and_(ServiceCase.missed_due.is_(True), ServiceCase.due_date < end)
+
+
 def open_past_due(period: Period) -> ColumnElement[bool]:
     """Cases not finished by the end of the period whose promised date fell inside it or before.
 
-    Only cases that missed their date can be such, and they have an index of their own."""
+    Only cases that missed their date can be such (missed_due_before)."""
     end = dt.datetime.combine(period.end, dt.time())
     not_yet = and_(ServiceCase.finished_at.is_(None), ServiceCase.status == OPEN_STATUS)
-    return and_(ServiceCase.missed_due.is_(True), ServiceCase.due_date < period.end,
-                or_(not_yet, ServiceCase.finished_at >= end))
+    return and_(missed_due_before(period.end), or_(not_yet, ServiceCase.finished_at >= end))
 
 
-def _service_queries(engine: Engine, period: Period) -> list[tuple[Select, dict]]:
-    """The case counts behind the service indicators: sums of the daily roll-up over the
-    period (accepted and finished measures), and the cases still open past due at its end.
-    Each comes with the columns to group it by."""
+# Groups a service count query by the given key columns and, with a bucket, by period.
+ServiceGrouping = Callable[[Select, Mapping[str, CodeColumn], Bucket | None], pd.DataFrame]
+_DAILY_KEYS: dict[str, CodeColumn] = {
+    "township": ServiceDaily.township_code, "village": ServiceDaily.division_code,
+    "hall_level": ServiceDaily.hall_level}
+_CASE_KEYS: dict[str, CodeColumn] = {
+    "township": ServiceCase.township_code, "village": ServiceCase.division_code,
+    "hall_level": ServiceCase.hall_level}
+
+
+def _service_counts(run: Run, grouped: ServiceGrouping) -> pd.DataFrame:
+    """The case counts behind the service indicators, per period of the run: sums of the daily
+    roll-up over the period (accepted and finished measures), and the cases still open past due
+    at its end. `grouped` runs each query grouped by the key it picks from the columns given."""
+    summed, bucket, still_open = _service_queries(run)
+    sums = grouped(summed, _DAILY_KEYS, bucket)
+    by_end = grouped(still_open, _CASE_KEYS, None).set_axis(run.labels, axis=1)
+    open_overdue = by_end.rename_axis(columns=PERIOD).stack().rename("open_overdue")
+    return pd.concat([sums, open_overdue.reindex(sums.index)], axis=1)
+
+
+@_built_once
+def _service_queries(run: Run) -> tuple[Select, Bucket, Select]:
+    """The sums of the daily roll-up with the period a day falls in, and the count of cases
+    open past due at the end of each period."""
     daily = ServiceDaily
     measures = [c.name for c in daily.__table__.columns
                 if c.name not in ("day", "division_code", "township_code", "hall_level")]
     summed = select(*(func.coalesce(func.sum(daily.__table__.c[m]), 0).label(m)
-                      for m in measures)).where(dates_between(daily.day, period))
-    still_open = select(func.count().label("open_overdue")).where(open_past_due(period))
-    daily_keys = {"township": daily.township_code, "village": daily.division_code,
-                  "hall_level": daily.hall_level}
-    case_keys = {"township": ServiceCase.township_code, "village": ServiceCase.division_code,
-                 "hall_level": ServiceCase.hall_level}
-    return [(summed, daily_keys), (still_open, case_keys)]
+                      for m in measures)).where(dates_between(daily.day, run.span))
+    # A case open past due at the end of March may still be at the end of April: it counts in
+    # both, so it cannot fall in one bucket. One column per period's end instead, in one query.
+    still_open = select(*(count_where(open_past_due(period)).label(f"open_overdue_{i}")
+                          for i, period in enumerate(run.periods))
+                        ).where(missed_due_before(run.span.end))
+    return summed, run.bucket(lambda p: dates_between(daily.day, p)), still_open
 
 
 @domain_aggregate("services")
-def _services(engine: Engine, period: Period, level: Level, within: str | None) -> pd.DataFrame:
-    frames = []
-    for query, keys in _service_queries(engine, period):
+def _services(engine: Engine, run: Run, level: Level, within: str | None) -> pd.DataFrame:
+    def grouped(query: Select, keys: Mapping[str, CodeColumn],
+                bucket: Bucket | None) -> pd.DataFrame:
         within_column = _within_column(within, keys["township"], keys["village"])
-        frames.append(_grouped(engine, query, keys.get(level), level, within, within_column))
-    return pd.concat(frames, axis=1)
+        return _grouped(engine, query, keys.get(level), level, within, within_column, bucket)
+
+    return _service_counts(run, grouped)
 
 
 @cached
 def services_by_hall_level(engine: Engine, period: Period) -> pd.DataFrame:
     """The service counts per hall level (city / township / village), indexed by level."""
-    frames = []
-    for query, keys in _service_queries(engine, period):
-        grouped = query.add_columns(keys["hall_level"].label("hall_level")).group_by(
-            keys["hall_level"])
-        with engine.connect() as connection:
-            frames.append(pd.read_sql(grouped, connection).set_index("hall_level"))
-    return pd.concat(frames, axis=1).reindex(list(HALL_LEVELS.values())).fillna(0)
+    run = Run((period,))
+    levels = list(HALL_LEVELS.values())
+
+    def grouped(query: Select, keys: Mapping[str, CodeColumn],
+                bucket: Bucket | None) -> pd.DataFrame:
+        hall = keys["hall_level"]
+        return _filled(engine, _keyed(query.group_by(hall), hall, "hall_level",
+                                      None if bucket is None else bucket.column),
+                       {}, "hall_level", levels, bucket)
+
+    return _service_counts(run, grouped).droplevel(PERIOD)
 
 
 @domain_aggregate("volunteers")
-def _volunteers(engine: Engine, period: Period, level: Level,
-                within: str | None) -> pd.DataFrame:
-    query = select(
-        func.count().label("activities"),
-        func.coalesce(func.sum(VolunteerActivity.hours), 0).label("hours"),
-        func.coalesce(func.sum(VolunteerActivity.volunteers), 0).label("volunteers"),
-        func.coalesce(func.sum(VolunteerActivity.beneficiaries), 0).label("beneficiaries"),
-    ).where(between(VolunteerActivity.start_at, period))
+def _volunteers(engine: Engine, run: Run, level: Level, within: str | None) -> pd.DataFrame:
     key = {"township": VolunteerActivity.township_code,
            "village": VolunteerActivity.village_code}.get(level)
     within_column = _within_column(within, VolunteerActivity.township_code,
                                    VolunteerActivity.village_code)
-    frame = _grouped(engine, query, key, level, within, within_column)
-    shortfalls = team_shortfalls(engine)
-    frame["shortfalls"] = [
-        _shortfalls_under(shortfalls, code, level) for code in frame.index
-    ]
-    return frame.join(_stations(engine, period, level, within, shortfalls))
+    frame = _grouped(engine, _activity_counts(run), key, level, within, within_column,
+                     _started_in(run))
+    units = _per_period(_units(engine, level, within), run)
+    months = _months_with_records(engine, run)
+    active = _active_station_months(engine, run, level, within)
+    return frame.join(units).assign(
+        active_station_months=active["active_station_months"],
+        station_months=units["stations"] * units.index.get_level_values(PERIOD).map(
+            lambda label: months.get(label, 0)).to_numpy(dtype=int),
+    )[[*frame.columns, "shortfalls", "stations", "stations_short", "active_station_months",
+       "station_months", "population"]]
 
 
-def _stations(engine: Engine, period: Period, level: Level, within: str | None,
-              shortfalls: pd.DataFrame) -> pd.DataFrame:
-    """Per division: stations (村委会/居委会/社区 under it), stations_short (below their team
-    minimum), active_station_months (distinct station and month with an activity in the
-    period), station_months (stations x months of the period with any record; 0 for weeks)
-    and population."""
+def _units(engine: Engine, level: Level, within: str | None) -> pd.DataFrame:
+    """Per division at `level` under `within`, as they are now whatever the period: shortfalls
+    (units under it below their team minimum), stations (村委会/居委会/社区 under it),
+    stations_short (stations below their minimum) and population."""
+    return _units_at(engine, level).reindex(divisions_at(engine, level, within))
+
+
+@cached
+def _units_at(engine: Engine, level: Level) -> pd.DataFrame:
+    """`_units` of every division at the level. Cached: they change only with an import, and a
+    page of one village would otherwise count them again for each trend and card."""
     station = Division.unit_type.in_(VILLAGE_UNIT_TYPES)
     stations = _grouped(
         engine, select(func.count().label("stations")).select_from(Division)
         .where(Division.level == "village", station),
-        {"township": Division.parent_code, "village": Division.code}.get(level), level, within,
-        _within_column(within, Division.parent_code, Division.code))
-    month = month_of(engine, VolunteerActivity.start_at)
-    pairs = (select(VolunteerActivity.village_code.label("village"),
-                    VolunteerActivity.township_code.label("township"), month.label("month"))
-             .join(Division, Division.code == VolunteerActivity.village_code)
-             .where(between(VolunteerActivity.start_at, period), station).distinct().subquery())
-    active = _grouped(engine, select(func.count().label("active_station_months"))
-                      .select_from(pairs), {"township": pairs.c.township,
-                                            "village": pairs.c.village}.get(level),
-                      level, within, _within_column(within, pairs.c.township, pairs.c.village))
+        {"township": Division.parent_code, "village": Division.code}.get(level), level, None,
+        None)
     codes = list(stations.index)
     with engine.connect() as connection:
-        months = 0 if period.kind == "week" else connection.scalar(
-            select(func.count(func.distinct(month))).where(
-                between(VolunteerActivity.start_at, period))) or 0
         population = dict(connection.execute(
             select(Division.code, Division.population).where(Division.code.in_(codes)))
             .tuples().all())
+    shortfalls = team_shortfalls(engine)
     villages_short = shortfalls[shortfalls["level"] == "village"]
     return stations.assign(
+        shortfalls=[_shortfalls_under(shortfalls, code, level) for code in codes],
         stations_short=[_shortfalls_under(villages_short, code, level) for code in codes],
-        active_station_months=active["active_station_months"],
-        station_months=stations["stations"] * int(months),
         population=[population.get(code) for code in codes])
 
 
+@_built_once
+def _activity_counts(run: Run) -> Select:
+    """Activities that started in the run, their hours, volunteers and beneficiaries."""
+    return select(
+        func.count().label("activities"),
+        func.coalesce(func.sum(VolunteerActivity.hours), 0).label("hours"),
+        func.coalesce(func.sum(VolunteerActivity.volunteers), 0).label("volunteers"),
+        func.coalesce(func.sum(VolunteerActivity.beneficiaries), 0).label("beneficiaries"),
+    ).where(between(VolunteerActivity.start_at, run.span))
+
+
+@_built_once
+def _started_in(run: Run) -> Bucket:
+    """The period of the run an activity started in."""
+    return run.bucket(lambda p: between(VolunteerActivity.start_at, p))
+
+
+def _active_station_months(engine: Engine, run: Run, level: Level,
+                           within: str | None) -> pd.DataFrame:
+    """Per division and period: distinct station and month with an activity in the period."""
+    query, pairs = _active_pairs(run, engine.dialect.name)
+    return _grouped(engine, query, {"township": pairs.c.township,
+                                    "village": pairs.c.village}.get(level),
+                    level, within, _within_column(within, pairs.c.township, pairs.c.village),
+                    replace(_started_in(run), column=pairs.c[PERIOD]))
+
+
+@_built_once
+def _active_pairs(run: Run, dialect: str) -> tuple[Select, Subquery]:
+    """The count of the pairs, and the pairs: each station (village, township) and month with
+    an activity, and its period."""
+    start = VolunteerActivity.start_at
+    pairs = (select(VolunteerActivity.village_code.label("village"),
+                    VolunteerActivity.township_code.label("township"),
+                    month_of(dialect, start).label("month"),
+                    _started_in(run).column.label(PERIOD))
+             .join(Division, Division.code == VolunteerActivity.village_code)
+             .where(between(start, run.span), Division.unit_type.in_(VILLAGE_UNIT_TYPES))
+             .distinct().subquery())
+    return select(func.count().label("active_station_months")).select_from(pairs), pairs
+
+
+@cached
+def _months_with_records(engine: Engine, run: Run) -> dict[str, int]:
+    """Per period label: the months of the period with any activity in the county (a
+    station's coverage is counted over them); none for weeks, which coverage does not
+    apply to. Cached: the same for every division."""
+    if run.kind == "week":
+        return {}
+    start = VolunteerActivity.start_at
+    bucket = _started_in(run).column
+    with engine.connect() as connection:
+        return dict(connection.execute(
+            select(bucket, func.count(func.distinct(month_of(engine, start))))
+            .where(between(start, run.span)).group_by(bucket)).tuples().all())
+
+
+@cached
 def team_shortfalls(engine: Engine) -> pd.DataFrame:
-    """Units below their minimum team count: code, level, township_code, teams, minimum."""
+    """Units below their minimum team count: code, level, township_code, teams, minimum.
+    Cached: teams change only with an import, and every volunteer aggregate asks."""
     with engine.connect() as connection:
         divisions = pd.read_sql(
             select(Division.code, Division.level, Division.parent_code)
@@ -332,11 +504,18 @@ def _shortfalls_under(shortfalls: pd.DataFrame, code: str, level: Level) -> int:
 
 
 @domain_aggregate("inspections")
-def _inspections(engine: Engine, period: Period, level: Level,
-                 within: str | None) -> pd.DataFrame:
+def _inspections(engine: Engine, run: Run, level: Level, within: str | None) -> pd.DataFrame:
     if level == "village":
         # Inspection objects are recorded by township only.
         raise PeriodNotApplicable("village")
+    query, drawn = _inspection_counts(run)
+    within_column = _within_column(within, InspectionResult.township_code, None)
+    return _grouped(engine, query, InspectionResult.township_code, level, within,
+                    within_column, drawn)
+
+
+@_built_once
+def _inspection_counts(run: Run) -> tuple[Select, Bucket]:
     ordered = InspectionResult.disposal == RECTIFY_DISPOSAL
     query = select(
         func.count().label("drawn"),
@@ -349,7 +528,5 @@ def _inspections(engine: Engine, period: Period, level: Level,
         .label("published_on_time"),
         count_where(InspectionTask.is_joint.is_(True)).label("joint"),
     ).join(InspectionTask, InspectionTask.code == InspectionResult.task_code).where(
-        dates_between(InspectionResult.drawn_on, period))
-    within_column = _within_column(within, InspectionResult.township_code, None)
-    return _grouped(engine, query, InspectionResult.township_code, level, within,
-                    within_column)
+        dates_between(InspectionResult.drawn_on, run.span))
+    return query, run.bucket(lambda p: dates_between(InspectionResult.drawn_on, p))

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import replace
-
 import pandas as pd
 from sqlalchemy import Engine
 
-from data_access.aggregates import Level, PeriodNotApplicable, aggregate
+from data_access.aggregates import Level, PeriodNotApplicable, aggregate, aggregate_over
 from data_access.cache import cached
+from data_access.runs import Run
 from metrics.domains import DOMAIN_BY_ID
 from metrics.indicators import INDICATORS, DomainId, IndicatorValue, indicators_of
 from metrics.periods import Period
@@ -68,46 +66,65 @@ def _number(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
-def _counts_of(engine: Engine, indicator_id: str, period: Period, level: Level,
-               code: str) -> tuple[float | None, float | None]:
-    counts = indicator_counts(engine, indicator_id, period, level, code)
-    if counts is None or code not in counts.index:
-        return None, None
-    return _number(counts.at[code, "numerator"]), _number(counts.at[code, "denominator"])
+def _division_rows(engine: Engine, domain: DomainId, run: Run, level: Level,
+                   code: str) -> pd.DataFrame | None:
+    """The division's rows of the domain's aggregate over the run, indexed by period label;
+    None where the domain is not reported for the run's periods or has no row for it."""
+    try:
+        frame = aggregate_over(engine, domain, run, level, code)
+    except PeriodNotApplicable:
+        return None
+    if code not in frame.index.get_level_values("code"):
+        return None
+    return frame.xs(code, level="code")
 
 
-def _values_of(domain: DomainId, values: pd.DataFrame | None, code: str,
-               wanted: list[str]) -> dict[str, IndicatorValue]:
-    """The division's value of each wanted indicator of the domain (one row read, not one
-    lookup per indicator)."""
-    row = values.loc[code].to_dict() if values is not None and code in values.index else None
-    found = {}
-    for indicator_id in wanted:
+def _values_in(rows: pd.DataFrame, ids: list[str]) -> dict[str, dict[str, IndicatorValue]]:
+    """By period label, each indicator's value in the division's rows, with a rate's counts.
+    Only the indicators asked for: the definitions are row-wise, so over one division's rows
+    they give what they give over every division's."""
+    labels = [str(label) for label in rows.index]
+    found: dict[str, dict[str, IndicatorValue]] = {label: {} for label in labels}
+    for indicator_id in ids:
         indicator = INDICATORS[indicator_id]
-        if row is None:
-            spec = DOMAIN_BY_ID[domain]
-            note_zh, note_en = spec.not_reported_zh, spec.not_reported_en
-            found[indicator_id] = IndicatorValue(indicator, None, note_zh, note_en)
-        else:
-            value = float(row[indicator_id])
-            found[indicator_id] = IndicatorValue(indicator, None if math.isnan(value) else value)
+        values = [_number(value) for value in indicator.compute(rows).tolist()]
+        counts = indicator.counts(rows) if indicator.is_rate else None
+        pairs = ([(_number(top), _number(bottom)) for top, bottom in
+                  zip(counts["numerator"].tolist(), counts["denominator"].tolist(), strict=True)]
+                 if counts is not None else [(None, None)] * len(labels))
+        for label, value, (top, bottom) in zip(labels, values, pairs, strict=True):
+            # A rate's counts go with its value; without a value there is nothing to explain.
+            found[label][indicator_id] = (IndicatorValue(indicator, value) if value is None else
+                                          IndicatorValue(indicator, value, numerator=top,
+                                                         denominator=bottom))
     return found
+
+
+def _not_reported(domain: DomainId, ids: list[str]) -> dict[str, IndicatorValue]:
+    spec = DOMAIN_BY_ID[domain]
+    return {i: IndicatorValue(INDICATORS[i], None, spec.not_reported_zh, spec.not_reported_en)
+            for i in ids}
+
+
+def indicator_values_over(engine: Engine, run: Run, level: Level, code: str,
+                          ids: list[str] | None = None) -> dict[str, list[IndicatorValue]]:
+    """Every requested indicator for one division (`level` is the division's own level) in
+    each period of the run, by period label: one aggregate per domain over the whole run."""
+    wanted = ids or list(INDICATORS)
+    found: dict[str, dict[str, IndicatorValue]] = {label: {} for label in run.labels}
+    for domain in dict.fromkeys(INDICATORS[i].domain for i in wanted):
+        own = [i for i in wanted if INDICATORS[i].domain == domain]
+        rows = _division_rows(engine, domain, run, level, code)
+        by_label = {} if rows is None else _values_in(rows, own)
+        for label in run.labels:
+            found[label].update(by_label.get(label) or _not_reported(domain, own))
+    return {label: [values[i] for i in wanted] for label, values in found.items()}
 
 
 def indicator_values(engine: Engine, period: Period, level: Level, code: str,
                      ids: list[str] | None = None) -> list[IndicatorValue]:
     """Every requested indicator for one division (`level` is the division's own level)."""
-    wanted = ids or list(INDICATORS)
-    found: dict[str, IndicatorValue] = {}
-    for domain in dict.fromkeys(INDICATORS[i].domain for i in wanted):
-        values = domain_values(engine, domain, period, level, code)
-        found.update(_values_of(domain, values, code,
-                                [i for i in wanted if INDICATORS[i].domain == domain]))
-    for indicator_id, item in found.items():
-        if item.value is not None and item.indicator.is_rate:
-            numerator, denominator = _counts_of(engine, indicator_id, period, level, code)
-            found[indicator_id] = replace(item, numerator=numerator, denominator=denominator)
-    return [found[i] for i in wanted]
+    return indicator_values_over(engine, Run((period,)), level, code, ids)[period.label]
 
 
 def indicator_by_division(engine: Engine, indicator_id: str, period: Period, level: Level,
