@@ -491,6 +491,8 @@ class ServiceDaily(Base):
     """
 
     __tablename__ = "service_daily"
+    # One division's days (a village's page and trends) without reading every division's.
+    __table_args__ = (Index("ix_service_daily_division_day", "division_code", "day"),)
 
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), primary_key=True)

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, SQLColumnExpression, bindparam, func,
 from sqlalchemy.exc import DBAPIError
 
 from data_access.calendar import begin_with_calendar
+from data_access.db import refresh_statistics
 from data_access.importing.bulk import upsert
 from data_access.importing.changes import capture, encode
 from data_access.importing.derive import township_of
@@ -120,6 +121,7 @@ def import_file(engine: Engine, path: Path, domain_id: str | None = None,
         if change is not None:
             connection.execute(ImportChange.__table__.insert().values(
                 import_id=import_id, table_name=change.table, payload=encode(change)))
+    refresh_statistics(engine)
     progress("done", 1.0)
     log.info("imported %s (%s): %d rows, %d new", path.name, domain.id, len(parsed), inserted)
     return ImportReport(domain.id, path.name, sha256, len(parsed), inserted, updated, import_id)
