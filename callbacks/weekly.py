@@ -202,7 +202,8 @@ def register(app: Dash, context: AppContext) -> None:
         if status is None:
             return [html.P(t("export_not_found", lang), className="error")], True, no_update
         made = pdf_href(status["id"]) if status["state"] == "done" else no_update
-        return pdf_job_body(status, lang), not is_following(status), made
+        return pdf_job_body(status, lang, fetching=status["state"] == "done"), \
+            not is_following(status), made
 
     app.clientside_callback(
         "function (href) { if (href) { window.location.assign(href); } return href; }",

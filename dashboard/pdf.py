@@ -109,7 +109,7 @@ def render_pdf(url: str, footer_note: str = "", cookie: dict[str, str] | None = 
 
 
 def _message(status: int, zh: str, en: str) -> ResponseReturnValue:
-    return Response(f"{zh}\n{en}\n", status=status, mimetype="text/plain; charset=utf-8")
+    return Response(f"{zh}\n{en}\n", status=status, content_type="text/plain; charset=utf-8")
 
 
 def _asked_week(context: AppContext) -> Period | ResponseReturnValue:
@@ -162,7 +162,8 @@ def print_export(server: Flask, engine: Engine, export: dict, base: str) -> byte
     note = t("pdf_footer", lang).format(week=export["week"], id=export["id"],
                                         version=export["data_version"], as_of=report.data_as_of)
     with printing_cookie(server, engine, export["pdf_requested_by"]) as cookie:
-        return render_pdf(f"{base}/weekly/export/{export['id']}?{urlencode({'print': 1})}",
+        query = {"print": 1, **({"lang": "en"} if lang == "en" else {})}
+        return render_pdf(f"{base}/weekly/export/{export['id']}?{urlencode(query)}",
                           note, cookie)
 
 

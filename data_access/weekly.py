@@ -148,11 +148,11 @@ def export_pdf(engine: Engine, export_id: int) -> bytes | None:
 
 def list_exports(engine: Engine, week: str) -> pd.DataFrame:
     """The week's stored exports, newest first: id, kind, township_code, township, lang,
-    created_at, data_version, pdf_sha256."""
+    created_at, data_version, pdf_sha256, pdf_state."""
     query = (select(ReportExport.id, ReportExport.kind, ReportExport.township_code,
                     Division.name.label("township"), ReportExport.lang,
                     ReportExport.created_at, ReportExport.data_version,
-                    ReportExport.pdf_sha256)
+                    ReportExport.pdf_sha256, ReportExport.pdf_state)
              .outerjoin(Division, Division.code == ReportExport.township_code)
              .where(ReportExport.week == week)
              .order_by(ReportExport.created_at.desc(), ReportExport.id.desc()))

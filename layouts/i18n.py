@@ -16,7 +16,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "week_label": ("周次（周一至周日）", "Week (Monday to Sunday)"),
     "previous_week": ("上一周", "Previous week"),
     "next_week": ("下一周", "Next week"),
-    "export_pdf": ("导出 PDF", "Download PDF"),
+    "export_pdf": ("导出 PDF", "Export PDF"),
     "print": ("打印", "Print"),
     "rank_change": ("名次变化", "Rank change"),
     "wow": ("周环比", "WoW"),
@@ -113,8 +113,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "pdf_progress_note": ("PDF 在后台生成，可离开本页；稍后在本页或周调度的导出列表下载。",
                           "The PDF is made in the background; you may leave this page and "
                           "download it later here or from the weekly page's exports."),
-    "pdf_ready": ("PDF 已生成，下载已开始；如未开始，请点击下载。",
-                  "The PDF is ready and downloading; if it did not start, click to download."),
+    "pdf_ready": ("PDF 已生成。", "The PDF is ready."),
+    "pdf_ready_fetching": ("PDF 已生成，下载已开始；如未开始，请点击下载。",
+                           "The PDF is ready and downloading; if it did not start, click to "
+                           "download."),
+    "pdf_pending": ("PDF 生成中", "PDF being made"),
     "pdf_download": ("下载 PDF", "Download the PDF"),
     "pdf_job_failed": ("PDF 生成失败，会议材料的数据已保存。原因：{reason}。请重新导出。",
                        "The PDF could not be made; the figures are saved. Reason: {reason}. "

@@ -25,10 +25,12 @@ def is_following(status: dict[str, Any]) -> bool:
     return status["state"] in ("queued", "running") and not status["stalled"]
 
 
-def pdf_job_body(status: dict[str, Any], lang: Lang) -> list:
+def pdf_job_body(status: dict[str, Any], lang: Lang, fetching: bool = False) -> list:
+    """fetching: the page, having watched the job, has just started the download."""
     state = status["state"]
     if state == "done":
-        lines = [html.P(t("pdf_ready", lang), role="status"),
+        lines = [html.P(t("pdf_ready_fetching" if fetching else "pdf_ready", lang),
+                        role="status"),
                  html.A(t("pdf_download", lang), href=pdf_href(status["id"]),
                         className="button primary pdf-download")]
     elif state == "failed":
@@ -41,7 +43,9 @@ def pdf_job_body(status: dict[str, Any], lang: Lang) -> list:
         key = "pdf_starting" if phase == "queued" and not status["ahead"] \
             else PHASE_TEXT.get(phase, "pdf_printing")
         label = t(key, lang).format(ahead=status["ahead"])
-        lines = progress_lines(float(status["share"]), label, t("pdf_progress_note", lang))
+        # Chromium tells nothing while it prints: a moving bar, not a share standing still.
+        share = None if key == "pdf_printing" else float(status["share"])
+        lines = progress_lines(share, label, t("pdf_progress_note", lang))
     return [html.Div(lines, **attributes({"data-state": "stalled" if status["stalled"]
                                           and state in ("queued", "running") else state}))]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -392,11 +393,20 @@ def exports_items(exports: pd.DataFrame, copy: dict | None, lang: Lang) -> list:
                       f"{row.lang} · {t('data_version', lang)} {row.data_version}"),
             dcc.Link(t("open_archived", lang), href=f"/weekly/export/{row.id}"
                      + ("?lang=en" if lang == "en" else "")),
-            html.A("PDF", href=f"/weekly/export/{row.id}.pdf") if row.pdf_sha256 else None,
+            _pdf_link(row, lang),
             mark,
         ], **attributes({"data-export": str(row.id),
                          "data-meeting-copy": str(row.id == in_force).lower()})))
     return [html.Ul(items, className="exports-list")]
+
+
+def _pdf_link(row: Any, lang: Lang) -> html.A | dcc.Link | None:
+    """The stored PDF once made; while its job runs, the export's page that follows it."""
+    if row.pdf_state == "done":
+        return html.A("PDF", href=f"/weekly/export/{row.id}.pdf")
+    if row.pdf_state in ("queued", "running"):
+        return dcc.Link(t("pdf_pending", lang), href=f"/weekly/export/{row.id}")
+    return None
 
 
 def exports_list(exports: pd.DataFrame, copy: dict | None, lang: Lang) -> html.Section:

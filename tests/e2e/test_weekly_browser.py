@@ -228,6 +228,15 @@ def test_pdf_exports_are_stored_with_their_numbers(page, demo_server, report, sc
     assert "调关镇周报" in township_text
     assert "按时办结率" in township_text
 
+    # An English export prints the English page, its header and footer included.
+    queued = page.request.post(f"{demo_server}/weekly/pdf?week={WEEK.label}&lang=en",
+                               headers={"X-CSRFToken": _csrf(page)}, max_redirects=0)
+    english_export = int(queued.headers["location"].split("?")[0].rsplit("/", 1)[1])
+    assert _made(page, demo_server, english_export)["state"] == "done"
+    english, _ = _pdf_text(page.request.get(
+        f"{demo_server}/weekly/export/{english_export}.pdf").body())
+    assert "Shishou oversight dashboard" in english and "督导看板" not in english
+
 
 def _made(page, server: str, export_id: int, timeout_s: float = 90) -> dict:
     """The export's PDF job status once it has ended (or the last seen at the timeout)."""

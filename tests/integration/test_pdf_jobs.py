@@ -14,7 +14,9 @@ import pytest
 from data_access import jobs
 from data_access.audit import audit_events
 from data_access.pdf_jobs import pdf_status, queue_pdf, run_pdf_job
-from data_access.weekly import export_pdf, store_export
+from data_access.weekly import export_pdf, list_exports, store_export
+from layouts.weekly import exports_items
+from tests.component_tree import components, text_of
 from tests.integration.test_import_rejections import filled_database
 
 NOW = dt.datetime(2026, 11, 20, 10, 0)
@@ -68,8 +70,26 @@ def test_no_more_prints_run_than_slots_and_the_rest_wait_their_turn(engine) -> N
         status = pdf_status(engine, export_id)
         assert (status["state"], status["share"]) == ("done", 1.0)
         assert export_pdf(engine, export_id) == f"%PDF-1.7 export {export_id}".encode()
+    # The week's exports list links the PDF once made.
+    assert _list_links(engine, exports[0]) == {
+        ("查看", f"/weekly/export/{exports[0]}"), ("PDF", f"/weekly/export/{exports[0]}.pdf")}
     # A job run again (by hand, say) finds the PDF made and leaves it.
     assert run_pdf_job(engine, exports[0], slow_print, 2, lambda: NOW) == "done"
+
+
+def _list_links(engine, export_id: int) -> set[tuple[str, str]]:
+    """(text, address) of the links on one export's line in the week's exports list."""
+    items = exports_items(list_exports(engine, "2026-W46"), None, "zh")
+    line = next(node for node in components(items)
+                if (getattr(node, "data-export", None) or "") == str(export_id))
+    return {(text_of(node), node.href) for node in components(line)
+            if getattr(node, "href", None)}
+
+
+def test_while_the_pdf_is_made_the_list_leads_to_the_page_that_follows_it(engine) -> None:
+    export_id, = _queued(engine, 1)
+    assert _list_links(engine, export_id) == {
+        ("查看", f"/weekly/export/{export_id}"), ("PDF 生成中", f"/weekly/export/{export_id}")}
 
 
 def test_a_failed_print_tells_the_page_why(engine) -> None:
