@@ -8,6 +8,7 @@ a reason, and every mark is kept (the newest is in force).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -20,14 +21,25 @@ class MarkRefused(ValueError):
     """A mark the rules do not allow; the message is "中文 / English"."""
 
 
-def meeting_copy(engine: Engine, week: str) -> dict | None:
-    """The export in force as `week`'s meeting copy (export_snapshot's dict plus marked_at and
-    reason), or None when none was marked."""
+def _marked(engine: Engine, week: str) -> Any:
+    """The mark in force for `week` (export_id, marked_at, reason), or None."""
     with engine.connect() as connection:
-        row = connection.execute(
+        return connection.execute(
             select(MeetingCopy.export_id, MeetingCopy.marked_at, MeetingCopy.reason)
             .where(MeetingCopy.week == week)
             .order_by(MeetingCopy.marked_at.desc(), MeetingCopy.id.desc()).limit(1)).first()
+
+
+def meeting_copy_id(engine: Engine, week: str) -> int | None:
+    """The id of the export in force as `week`'s meeting copy, without reading its numbers."""
+    row = _marked(engine, week)
+    return None if row is None else int(row.export_id)
+
+
+def meeting_copy(engine: Engine, week: str) -> dict | None:
+    """The export in force as `week`'s meeting copy (export_snapshot's dict plus marked_at and
+    reason), or None when none was marked."""
+    row = _marked(engine, week)
     if row is None:
         return None
     export = export_snapshot(engine, int(row.export_id))

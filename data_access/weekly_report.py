@@ -12,6 +12,7 @@ from dataclasses import replace
 import pandas as pd
 from sqlalchemy import Engine
 
+from data_access.cache import cached
 from data_access.divisions import COUNTY_CODE, division_table
 from data_access.economy import village_incomes
 from data_access.indicator_values import (
@@ -19,10 +20,11 @@ from data_access.indicator_values import (
     indicator_counts,
     indicator_values,
 )
-from data_access.meeting_copy import meeting_copy
+from data_access.meeting_copy import meeting_copy_id
 from data_access.status import data_status
 from data_access.volunteers import last_activities
 from data_access.weekly import (
+    export_snapshot,
     latest_income_year,
     new_overdue_cases,
     overdue_rectifications,
@@ -231,8 +233,16 @@ def weekly_report(engine: Engine, week: Period) -> WeeklyReport:
     """The report of ISO week `week`, compared with last week's report as it was presented
     (the export marked as its meeting copy) when there is one, else with last week
     recomputed."""
+    return _report(engine, week, meeting_copy_id(engine, week.previous().label))
+
+
+@cached
+def _report(engine: Engine, week: Period, compared_export: int | None) -> WeeklyReport:
+    """Kept until the next import or a new meeting-copy mark of last week (its id is in the
+    key): the report is every weekly page's, PDF's and wall's largest computation."""
     names = division_table(engine)["short_name"]
-    previous_export = meeting_copy(engine, week.previous().label)
+    previous_export = None if compared_export is None else export_snapshot(engine,
+                                                                            compared_export)
     presented = (WeeklyReport.from_json(previous_export["snapshot"]["report"])
                  if previous_export is not None else None)
     rankings, corrections = [], []
