@@ -262,6 +262,7 @@ def drill_detail(context: AppContext, source: str | None, click: dict | None,
 
 # This domain's pages (callbacks/domains.py): URL pattern and page function.
 PAGES = ((r"^/economy$", economy_page),)
+DATA_ONLY = (economy_page,)
 
 
 def register(app: Dash, context: AppContext) -> None:

@@ -290,6 +290,8 @@ PAGES = (
     (r"^/inspections/worklist$", worklist_page),
     (r"^/inspections/task/([^/]{1,32})$", task_page),
 )
+# The worklist links its rows to 督办 by the viewer's role: drawn for each request.
+DATA_ONLY = (inspections_page,)
 
 
 def register(app: Dash, context: AppContext) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from callbacks.admin import audit_page
 from callbacks.data_entry import data_page
-from callbacks.domains import Page, domain_pages
+from callbacks.domains import Page, domain_data_only_pages, domain_pages
 from callbacks.duban import duban_item_page, duban_page
 from callbacks.views import overview_page, township_page, village_page
 from callbacks.wall import wall_screen
@@ -34,9 +34,11 @@ PAGES: tuple[tuple[str, Page], ...] = (
     (r"^/admin/audit$", audit_page),
 )
 
-# Pages drawn from imported data, the URL and the day alone: the router keeps them as rendered
-# until the next import. The others also show what users do between imports (stored exports).
-DATA_ONLY_PAGES = frozenset({overview_page, township_page, village_page})
+# Pages drawn from imported data, the URL, the day and the viewer's scope alone: the router
+# keeps them as rendered until the next import. The others also show what users do between
+# imports (stored exports, 督办 items) or what their role may do.
+DATA_ONLY_PAGES = frozenset({overview_page, township_page, village_page,
+                             *domain_data_only_pages()})
 
 SCREENS: tuple = (
     (r"^/wall$", wall_screen),

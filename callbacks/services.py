@@ -146,6 +146,7 @@ def case_detail(context: AppContext, lang: Lang, period: Period, township: str |
 
 # This domain's pages (callbacks/domains.py): URL pattern and page function.
 PAGES = ((r"^/services$", services_page),)
+DATA_ONLY = (services_page,)
 
 
 def register(app: Dash, context: AppContext) -> None:

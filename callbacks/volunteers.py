@@ -227,6 +227,7 @@ def activity_detail(context: AppContext, click: dict | None,
 
 # This domain's pages (callbacks/domains.py): URL pattern and page function.
 PAGES = ((r"^/volunteers$", volunteers_page),)
+DATA_ONLY = (volunteers_page,)
 
 
 def register(app: Dash, context: AppContext) -> None:
