@@ -3,20 +3,18 @@ so the back button, a bookmark, a shared link and a wall screen all reproduce th
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
-from typing import Any
 
 from dash import Dash, Input, Output, dcc, html
-from plotly.io.json import to_json_plotly
 
 from callbacks.context import AppContext
+from callbacks.kept import TREE_JSON, Tree
 from callbacks.pages import DATA_ONLY_PAGES, PAGES, SCREENS
 from callbacks.url_state import parse_query
 from callbacks.views import NotFound
 from data_access import access
-from data_access.cache import Codec, Memo
+from data_access.cache import Memo
 from data_access.status import data_status
 from layouts import ids
 from layouts.formatting import format_date
@@ -32,12 +30,8 @@ PERIOD_PARAMS = ("period", "week", "year")
 SCREEN_ROUTES = tuple((re.compile(pattern), screen) for pattern, screen in SCREENS)
 # Rendered data-only pages kept per worker: a meeting's or a wall's working set, not every view.
 PAGE_CACHE_ENTRIES = 48
-# In the shared level a page is the JSON Dash sends: parsed back in a few ms, where unpickling
-# the component tree took over 100 ms. Dash sends that parsed form exactly as it sends the tree.
-_PAGES = Memo("callbacks.router.pages", max_entries=PAGE_CACHE_ENTRIES,
-              codec=Codec(lambda tree: to_json_plotly(tree).encode(), json.loads))
-# A page as drawn, or the JSON form of one (from the shared level).
-PageTree = html.Div | dict[str, Any]
+_PAGES = Memo("callbacks.router.pages", max_entries=PAGE_CACHE_ENTRIES, codec=TREE_JSON)
+PageTree = Tree
 
 
 def render_page(context: AppContext, pathname: str, search: str) -> PageTree:

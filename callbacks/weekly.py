@@ -8,10 +8,12 @@ from urllib.parse import urlencode
 from dash import ALL, Dash, Input, NoUpdate, Output, State, ctx, html, no_update
 
 from callbacks.context import AppContext
+from callbacks.kept import TREE_JSON, Tree, digest
 from callbacks.url_state import parse_query, search_with
 from callbacks.views import NotFound
 from data_access import access
 from data_access.audit import record_request
+from data_access.cache import Memo
 from data_access.calendar import calendar_warning
 from data_access.divisions import division_table
 from data_access.duban import week_summary
@@ -47,6 +49,7 @@ from metrics.periods import (
 )
 from metrics.weekly import WeeklyReport
 
+_BODIES = Memo("callbacks.weekly.report_body", max_entries=8, codec=TREE_JSON)
 # Who decides which export the meeting was shown: not a township officer.
 MARKING_ROLES = ("leader", "supervisor", "admin")
 
@@ -95,9 +98,7 @@ def weekly_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple
         _controls(context, week, "/weekly", lang),
         calendar_notice(calendar_warning(context.engine, context.today()), lang),
         comparison_note(report, lang),
-        report_body(report, lang, bulletin_text(report, lang, ledger),
-                    f"/weekly/flags.xlsx?{urlencode({'week': week.label, 'lang': lang})}",
-                    access.row_visible, ledger, access.has_role(ROW_LINK_ROLES)),
+        _kept_body(context, report, lang, ledger),
         week_panel(ledger, week.label, lang),
         exports_list(list_exports(context.engine, week.label),
                      meeting_copy(context.engine, week.label), lang),
@@ -105,6 +106,25 @@ def weekly_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple
     ]
     trail = [(t("county_name", lang), "/"), (t("weekly", lang), None)]
     return _title(report, lang), trail, body
+
+
+def _kept_body(context: AppContext, report: WeeklyReport, lang: Lang, ledger: list[dict]) -> Tree:
+    """The report's body, most of the page's drawing, kept as drawn: by the data (the cache's
+    key holds the data version), the report compared with, the 督办 counts the bulletin cites,
+    and the viewer's scope (rows) and role (the rows' 督办 links)."""
+    follow_up = access.has_role(ROW_LINK_ROLES)
+
+    def drawn() -> html.Div:
+        return report_body(
+            report, lang, bulletin_text(report, lang, ledger),
+            f"/weekly/flags.xlsx?{urlencode({'week': report.week, 'lang': lang})}",
+            access.row_visible, ledger, follow_up)
+
+    if not context.settings.page_cache:
+        return drawn()
+    key = (report.week, lang, report.compared_with, access.scope_key(), follow_up,
+           digest(ledger))
+    return _BODIES.get(context.engine, key, drawn)
 
 
 def _township(context: AppContext, code: str) -> str:

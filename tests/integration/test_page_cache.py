@@ -16,7 +16,9 @@ from callbacks.router import render_page
 from dashboard.config import Settings
 from data_access import cache
 from data_access.db import get_engine
+from data_access.duban import open_item
 from data_access.models import ImportLog, ServiceDaily
+from layouts import ids
 
 TODAY = dt.date(2026, 11, 15)
 TIAOGUAN = "421081105000"
@@ -120,3 +122,32 @@ def test_the_cache_can_be_turned_off(context) -> None:
     off = AppContext(Settings.from_env(database_url=str(context.engine.url), today=TODAY,
                                        page_cache=False), context.engine)
     assert render_page(off, "/", OCTOBER) is not render_page(off, "/", OCTOBER)
+
+
+def _bulletin(tree: object) -> str:
+    """The weekly page's bulletin text (kept with the report's body), as Dash would send it."""
+    page = json.loads(sent(tree))
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == ids.WEEKLY_BULLETIN_TEXT:
+                found.append(node["props"]["children"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(page)
+    return found[0]
+
+
+def test_the_weekly_body_is_kept_until_its_duban_counts_change(context) -> None:
+    week = "?week=2026-W45"
+    first = _bulletin(render_page(context, "/weekly", week))
+    assert _bulletin(render_page(context, "/weekly", week)) == first
+    open_item(context.engine, TIAOGUAN, "请说明原因", "2026-W45", dt.datetime(2026, 11, 5, 9),
+              subject="缓存检查")
+    # No import, yet the bulletin's 督办 sentence counts the new item.
+    again = _bulletin(render_page(context, "/weekly", week))
+    assert again != first and "督办" in again
