@@ -47,16 +47,20 @@ def _run_upload(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _print_export(settings: Settings, args: argparse.Namespace) -> int:
-    # The app is built for its session signing: chromium signs in as the user who asked.
-    from dashboard.app import create_app
-    from dashboard.pdf import print_export
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     engine = get_engine(settings.database_url)
-    server = create_app(settings).server
-    state = run_pdf_job(engine, args.export_id,
-                        lambda export: print_export(server, engine, export, args.base),
-                        settings.pdf_slots, lambda: dt.datetime.now().replace(microsecond=0))
+
+    def printed(export: dict) -> bytes:
+        # Built once the job has its turn, not while it waits: ten queued jobs would otherwise
+        # build ten apps at once on the web workers' CPUs. The app signs chromium's session
+        # cookie: it prints as the user who asked.
+        from dashboard.app import create_app
+        from dashboard.pdf import print_export
+
+        return print_export(create_app(settings).server, engine, export, args.base)
+
+    state = run_pdf_job(engine, args.export_id, printed, settings.pdf_slots,
+                        lambda: dt.datetime.now().replace(microsecond=0))
     print(f"export #{args.export_id}: PDF {state}")
     return 0 if state == "done" else 1
 
