@@ -22,7 +22,7 @@ from data_access.services import (
 )
 from data_access.trends import indicator_trend
 from layouts import ids
-from layouts.figures import ranked_bars, trend_figure
+from layouts.figures import FigureSpec, ranked_bars_spec, trend_figure
 from layouts.formatting import unit_label
 from layouts.grid import ColumnSpec, indicator_column, table_section
 from layouts.i18n import Lang, parse_lang, t
@@ -53,13 +53,13 @@ def _hall_frame(context: AppContext, period: Period, lang: Lang) -> pd.DataFrame
     return frame.assign(level=frame.index).reset_index(drop=True)
 
 
-def _level_bars(frame: pd.DataFrame, lang: Lang) -> object:
+def _level_bars(frame: pd.DataFrame, lang: Lang) -> FigureSpec:
     table = pd.DataFrame({"code": frame["level"], "name": frame["hall"],
                           "value": frame["service_cases"], "rank": range(1, len(frame) + 1)})
-    return ranked_bars(table, INDICATORS["service_cases"], lang, height=200)
+    return ranked_bars_spec(table, INDICATORS["service_cases"], lang, height=200)
 
 
-def _trend(context: AppContext, period: Period, lang: Lang) -> object:
+def _trend(context: AppContext, period: Period, lang: Lang) -> FigureSpec:
     weeks = recent_periods("week", period.last_day)[:TREND_WEEKS]
     frame = indicator_trend(context.engine, ["service_cases"], "county", COUNTY_CODE, weeks)
     cases = INDICATORS["service_cases"]
@@ -120,7 +120,7 @@ def services_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tup
     name = view.indicator.name_en if lang == "en" else view.indicator.name_zh
     charts = [
         chart_panel(f"{name} · {t('by_township', lang)} · {view.period.label}",
-                    ranked_bars(table, view.indicator, lang), ids.SERVICES_TOWNSHIP_CHART,
+                    ranked_bars_spec(table, view.indicator, lang), ids.SERVICES_TOWNSHIP_CHART,
                     t("click_hint", lang)),
         html.Div([chart_panel(t("by_level", lang), _level_bars(halls, lang),
                               ids.SERVICES_LEVEL_CHART, t("click_hint", lang)),

@@ -18,7 +18,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import pandas as pd
 from sqlalchemy import (
@@ -142,11 +142,7 @@ def _filled(engine: Engine, query: Select, parameters: dict[str, str], name: str
             keys: list[str], bucket: Bucket | None) -> pd.DataFrame:
     """Runs a `_keyed` count query; its frame is indexed by the key (and period) and
     zero-filled over `keys` (and the bucket's periods), so that what has no records counts 0."""
-    index: list[str] = [name]
-    target: pd.Index = pd.Index(keys, name=name)
-    if bucket is not None:
-        index.append(PERIOD)
-        target = by_period(keys, bucket.labels, name)
+    index = [name] if bucket is None else [name, PERIOD]
     with engine.connect() as connection:
         result = connection.execute(query, parameters)
         columns = list(result.keys())
@@ -156,6 +152,16 @@ def _filled(engine: Engine, query: Select, parameters: dict[str, str], name: str
         rows = [row for row in result.tuples() if None not in row[-len(index):]]
     # As pandas.read_sql makes it (coerce_float: PostgreSQL's numeric sums come as Decimal).
     frame = pd.DataFrame.from_records(rows, columns=columns, coerce_float=True).set_index(index)
+    return _zero_filled(frame, name, keys, bucket)
+
+
+def _zero_filled(frame: pd.DataFrame, name: str, keys: list[str],
+                 bucket: Bucket | None) -> pd.DataFrame:
+    """Counts indexed by the key `name` (and period), zero-filled over `keys` (and the bucket's
+    periods): what has no records counts 0."""
+    target: pd.Index = pd.Index(keys, name=name)
+    if bucket is not None:
+        target = by_period(keys, bucket.labels, name)
     # With no record at all the columns come back untyped: counts are numbers all the same.
     return frame.reindex(target).fillna(0).infer_objects()
 
@@ -290,29 +296,45 @@ def open_past_due(period: Period) -> ColumnElement[bool]:
     return and_(missed_due_before(period.end), or_(not_yet, ServiceCase.finished_at >= end))
 
 
-# Groups a service count query by the given key columns and, with a bucket, by period.
-ServiceGrouping = Callable[[Select, Mapping[str, CodeColumn], Bucket | None], pd.DataFrame]
 _DAILY_KEYS: dict[str, CodeColumn] = {
     "township": ServiceDaily.township_code, "village": ServiceDaily.division_code,
     "hall_level": ServiceDaily.hall_level}
 _CASE_KEYS: dict[str, CodeColumn] = {
     "township": ServiceCase.township_code, "village": ServiceCase.division_code,
     "hall_level": ServiceCase.hall_level}
+# What the halls' counts are grouped by in `_service_halls`: township and hall level.
+_HALL_KEYS = ("township", "hall_level")
+ServiceSource = Literal["daily", "cases"]
+
+
+class ServiceQuery(NamedTuple):
+    """One of the two queries behind the service counts, the key columns it can be grouped by,
+    and the period a record falls in (None: one column per period instead)."""
+
+    source: ServiceSource
+    query: Select
+    keys: Mapping[str, CodeColumn]
+    bucket: Bucket | None
+
+
+# Runs a service count query grouped by a key it picks from the query's columns and, with a
+# bucket, by period: the zero-filled frame of `_filled`.
+ServiceGrouping = Callable[[ServiceQuery], pd.DataFrame]
 
 
 def _service_counts(run: Run, grouped: ServiceGrouping) -> pd.DataFrame:
     """The case counts behind the service indicators, per period of the run: sums of the daily
     roll-up over the period (accepted and finished measures), and the cases still open past due
-    at its end. `grouped` runs each query grouped by the key it picks from the columns given."""
-    summed, bucket, still_open = _service_queries(run)
-    sums = grouped(summed, _DAILY_KEYS, bucket)
-    by_end = grouped(still_open, _CASE_KEYS, None).set_axis(run.labels, axis=1)
+    at its end."""
+    summed, still_open = _service_queries(run)
+    sums = grouped(summed)
+    by_end = grouped(still_open).set_axis(run.labels, axis=1)
     open_overdue = by_end.rename_axis(columns=PERIOD).stack().rename("open_overdue")
     return pd.concat([sums, open_overdue.reindex(sums.index)], axis=1)
 
 
 @_built_once
-def _service_queries(run: Run) -> tuple[Select, Bucket, Select]:
+def _service_queries(run: Run) -> tuple[ServiceQuery, ServiceQuery]:
     """The sums of the daily roll-up with the period a day falls in, and the count of cases
     open past due at the end of each period."""
     daily = ServiceDaily
@@ -325,15 +347,24 @@ def _service_queries(run: Run) -> tuple[Select, Bucket, Select]:
     still_open = select(*(count_where(open_past_due(period)).label(f"open_overdue_{i}")
                           for i, period in enumerate(run.periods))
                         ).where(missed_due_before(run.span.end))
-    return summed, run.bucket(lambda p: dates_between(daily.day, p)), still_open
+    return (ServiceQuery("daily", summed, _DAILY_KEYS,
+                         run.bucket(lambda p: dates_between(daily.day, p))),
+            ServiceQuery("cases", still_open, _CASE_KEYS, None))
 
 
 @domain_aggregate("services")
 def _services(engine: Engine, run: Run, level: Level, within: str | None) -> pd.DataFrame:
-    def grouped(query: Select, keys: Mapping[str, CodeColumn],
-                bucket: Bucket | None) -> pd.DataFrame:
-        within_column = _within_column(within, keys["township"], keys["village"])
-        return _grouped(engine, query, keys.get(level), level, within, within_column, bucket)
+    if level == "township" and within in (None, COUNTY_CODE) and len(run.periods) == 1:
+        # Every township's counts in a period: sums of the halls', as the hall levels' are
+        # (services_by_hall_level), which /services shows beside them: one scan of the roll-up
+        # for both. Elsewhere one SQL count of the level asked reads less than the halls'.
+        return _service_counts(run, lambda source: _halls_summed(
+            engine, run, source, "township", "code", divisions_at(engine, level, within)))
+
+    def grouped(source: ServiceQuery) -> pd.DataFrame:
+        within_column = _within_column(within, source.keys["township"], source.keys["village"])
+        return _grouped(engine, source.query, source.keys.get(level), level, within,
+                        within_column, source.bucket)
 
     return _service_counts(run, grouped)
 
@@ -343,15 +374,43 @@ def services_by_hall_level(engine: Engine, period: Period) -> pd.DataFrame:
     """The service counts per hall level (city / township / village), indexed by level."""
     run = Run((period,))
     levels = list(HALL_LEVELS.values())
+    return _service_counts(run, lambda source: _halls_summed(
+        engine, run, source, "hall_level", "hall_level", levels)).droplevel(PERIOD)
 
-    def grouped(query: Select, keys: Mapping[str, CodeColumn],
-                bucket: Bucket | None) -> pd.DataFrame:
-        hall = keys["hall_level"]
-        return _filled(engine, _keyed(query.group_by(hall), hall, "hall_level",
-                                      None if bucket is None else bucket.column),
-                       {}, "hall_level", levels, bucket)
 
-    return _service_counts(run, grouped).droplevel(PERIOD)
+@cached
+def _service_halls(engine: Engine, run: Run, source: ServiceSource) -> pd.DataFrame:
+    """A service count query grouped by township and hall level (the daily sums also by
+    period): about 30 rows a period. The townships' and the hall levels' counts are sums of
+    these rows: a page that shows both scans the roll-up once. Columns as the query names
+    them, and the keys by their _HALL_KEYS names."""
+    with engine.connect() as connection:
+        result = connection.execute(_hall_statement(run, source))
+        # As pandas.read_sql makes it (coerce_float: PostgreSQL's numeric sums come as Decimal).
+        return pd.DataFrame.from_records(list(result.tuples()), columns=list(result.keys()),
+                                         coerce_float=True)
+
+
+@_built_once
+def _hall_statement(run: Run, source: ServiceSource) -> Select:
+    found = next(q for q in _service_queries(run) if q.source == source)
+    keys = [found.keys[name] for name in _HALL_KEYS]
+    query = found.query.add_columns(*(column.label(name) for column, name
+                                      in zip(keys, _HALL_KEYS, strict=True))).group_by(*keys)
+    if found.bucket is None:
+        return query
+    return query.add_columns(found.bucket.column.label(PERIOD)).group_by(found.bucket.column)
+
+
+def _halls_summed(engine: Engine, run: Run, source: ServiceQuery, key: str, name: str,
+                  keys: list[str]) -> pd.DataFrame:
+    """The query's counts per `key` (one of _HALL_KEYS) and period, summed from
+    `_service_halls` and zero-filled as `_filled` does. A row without the key (a city hall
+    has no township) or a day in no period of the run is left out, as there."""
+    halls = _service_halls(engine, run, source.source)
+    by = [key] if source.bucket is None else [key, PERIOD]
+    frame = halls.drop(columns=[k for k in _HALL_KEYS if k != key]).groupby(by).sum()
+    return _zero_filled(frame.rename_axis([name, *by[1:]]), name, keys, source.bucket)
 
 
 @domain_aggregate("volunteers")

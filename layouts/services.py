@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 from dash.development.base_component import Component
 
 from layouts import ids
-from layouts.figures import GRAPH_CONFIG
+from layouts.figures import GRAPH_CONFIG, FigureSpec
 from layouts.grid import ColumnSpec, indicator_column, table_section
 from layouts.i18n import Lang, t
 from metrics.indicators import Indicator
@@ -22,7 +21,7 @@ def hall_name(level: str, lang: Lang) -> str:
     return en if lang == "en" else zh
 
 
-def chart_panel(title: str, figure: go.Figure, graph_id: str | dict, hint: str) -> html.Section:
+def chart_panel(title: str, figure: FigureSpec, graph_id: str | dict, hint: str) -> html.Section:
     return html.Section([html.H3(title), html.P(hint, className="muted small"),
                          dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG)],
                         className="panel")
