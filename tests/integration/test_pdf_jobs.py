@@ -42,12 +42,13 @@ def test_no_more_prints_run_than_slots_and_the_rest_wait_their_turn(engine) -> N
     exports = _queued(engine, 5)
     running, most = [0], [0]
     lock = threading.Lock()
+    release = threading.Event()  # the prints hold their slots until the test has looked
 
     def slow_print(export: dict) -> bytes:
         with lock:
             running[0] += 1
             most[0] = max(most[0], running[0])
-        time.sleep(0.3)
+        release.wait(timeout=30)
         with lock:
             running[0] -= 1
         return b"%PDF-1.7 export " + str(export["id"]).encode()
@@ -57,12 +58,17 @@ def test_no_more_prints_run_than_slots_and_the_rest_wait_their_turn(engine) -> N
                for export_id in exports]
     for thread in threads:
         thread.start()
-    time.sleep(0.2)
+    deadline = time.monotonic() + 10
+    while running[0] < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.2)  # long enough for a third print to start, were the slots not kept
     states = [pdf_status(engine, export_id) for export_id in exports]
+    assert running[0] == 2
     assert sum(s["state"] == "running" for s in states) == 2
     waiting = [s for s in states if s["state"] == "queued"]
     assert len(waiting) == 3 and not any(s["stalled"] for s in waiting)
     assert [s["ahead"] for s in waiting] == sorted(s["ahead"] for s in waiting)
+    release.set()
     for thread in threads:
         thread.join(timeout=30)
     assert most[0] == 2
