@@ -16,6 +16,6 @@ def audit_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple[
     # The guard keeps /admin/ pages to administrators; a crafted callback naming this path
     # reaches the router, which asks again.
     access.require_role(ADMIN_ROLES)
-    trail = [(t("county_name", lang), view_href("/", query)), (t("audit_log", lang), None)]
+    trail = [(context.home().named(lang), view_href("/", query)), (t("audit_log", lang), None)]
     return t("audit_log", lang), trail, audit_body(audit_events(context.engine),
                                                    audit_count(context.engine), lang)

@@ -8,6 +8,8 @@ from typing import Protocol
 
 from sqlalchemy import Engine
 
+from data_access.divisions import Home, home
+
 
 class ViewSettings(Protocol):
     """The settings pages read. dashboard.config.Settings has them; the app factory passes it
@@ -33,6 +35,10 @@ class AppContext:
 
     def today(self) -> dt.date:
         return self.settings.today or dt.date.today()
+
+    def home(self) -> Home:
+        """The area overseen (raises divisions.NoDivisions before any is loaded)."""
+        return home(self.engine)
 
     def now(self) -> dt.datetime:
         """The time a change is recorded at (to the second): on the pinned day, when "today" is

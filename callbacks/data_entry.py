@@ -77,7 +77,7 @@ def data_page(context: AppContext, lang: Lang, query: dict[str, str]
     body += [upload_form(templates, access.form_token(), context.settings.upload_max_mb, lang),
              history(uploads(context.engine), names, access.has_role(("admin",)), lang),
              template_list(templates, lang)]
-    trail = [(t("county_name", lang), view_href("/", query)), (t("data_entry", lang), None)]
+    trail = [(context.home().named(lang), view_href("/", query)), (t("data_entry", lang), None)]
     return t("data_entry", lang), trail, body
 
 

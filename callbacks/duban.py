@@ -42,8 +42,9 @@ PREFILLED = ("township", "source", "indicator", "subject", "week", "figure")
 STEPS = ("answer", "return", "close")
 
 
-def _trail(query: dict[str, str], lang: Lang, last: str | None = None) -> list:
-    trail = [(t("county_name", lang), view_href("/", query)),
+def _trail(context: AppContext, query: dict[str, str], lang: Lang,
+           last: str | None = None) -> list:
+    trail = [(context.home().named(lang), view_href("/", query)),
              (t("duban", lang), view_href("/duban", query) if last else None)]
     return trail + ([(last, None)] if last else [])
 
@@ -99,7 +100,7 @@ def duban_page(context: AppContext, lang: Lang, query: dict[str, str]
     # Redrawn when an item is opened above it.
     body.append(html.Div(_listing(context, lang), id=ids.DUBAN_LIST))
     body.append(html.P(t("duban_rule", lang), className="muted small"))
-    return t("duban", lang), _trail(query, lang), body
+    return t("duban", lang), _trail(context, query, lang), body
 
 
 def _actions(item: dict) -> list[str]:
@@ -124,7 +125,7 @@ def duban_item_page(context: AppContext, lang: Lang, query: dict[str, str],
     if detail is None:
         raise NotFound(f"#{item_id}", "duban_unknown")
     title = f"{t('duban', lang)} #{item_id}"
-    return title, _trail(query, lang, f"#{item_id}"), item_page(detail)
+    return title, _trail(context, query, lang, f"#{item_id}"), item_page(detail)
 
 
 def _attachment(contents: str | None, name: str | None) -> Attachment | None:

@@ -14,7 +14,6 @@ from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import kpi_views, resolve_view, short_names, township_map_panel
 from data_access import access
 from data_access.coverage import coverage
-from data_access.divisions import COUNTY_CODE
 from data_access.economy import (
     cooperative_summary,
     income_composition,
@@ -97,7 +96,7 @@ def detail_rows(context: AppContext, period: Period, tier: str | None,
 
 def _kpis(context: AppContext, period: Period, lang: Lang) -> list:
     wanted = [indicator.id for indicator in indicators_of("income")]
-    return kpi_sections(kpi_views(context, period, "county", COUNTY_CODE, wanted), lang)
+    return kpi_sections(kpi_views(context, period, "county", context.home().code, wanted), lang)
 
 
 def _export_name(period: Period, key: str, lang: Lang) -> str:
@@ -108,7 +107,7 @@ def _tier_row(incomes: pd.DataFrame, period: Period, context: AppContext,
               lang: Lang) -> html.Div:
     summary = tier_summary(tier_counts(context.engine, period.year, period.quarter))
     composition = income_composition(context.engine, period.year, period.quarter)
-    townships = composition.drop(index=COUNTY_CODE)
+    townships = composition.drop(index=context.home().code)
     tiers = ui.panel(t("eco_tier_distribution", lang), [
         ui.graph(ids.ECONOMY_TIER_CHART, ui.tier_figure(summary, lang)),
         ui.tier_numbers(summary, standard_count(summary), len(incomes), lang),
@@ -116,7 +115,7 @@ def _tier_row(incomes: pd.DataFrame, period: Period, context: AppContext,
     mix = ui.panel(t("eco_composition", lang), [
         ui.graph(ids.ECONOMY_COMPOSITION_CHART,
                  ui.composition_figure(townships, short_names(context), lang)),
-    ], "economy-composition", ui.subsidy_note(composition.loc[COUNTY_CODE], lang))
+    ], "economy-composition", ui.subsidy_note(composition.loc[context.home().code], lang))
     return html.Div([tiers, mix], className="economy-row")
 
 
@@ -152,7 +151,8 @@ def _trend(context: AppContext, period: Period, lang: Lang) -> list:
     trend = trend[trend["year"] <= period.year]
     if trend.empty:
         return [ui.no_data(t("eco_no_trend", lang))]
-    county = trend[trend["code"] == COUNTY_CODE].sort_values("year").reset_index(drop=True)
+    area = context.home()
+    county = trend[trend["code"] == area.code].sort_values("year").reset_index(drop=True)
     county["growth"] = yoy_series(county["operating_revenue"])
     years = sorted(trend["year"].unique().tolist())
     wide = trend.pivot(index="code", columns="year", values="operating_revenue")
@@ -161,9 +161,9 @@ def _trend(context: AppContext, period: Period, lang: Lang) -> list:
     wide["growth"] = yoy_between(wide[f"y{last}"], wide[f"y{last - 1}"]) \
         if f"y{last - 1}" in wide else float("nan")
     names = short_names(context).to_dict()
-    names[COUNTY_CODE] = t("eco_county_total", lang)
+    names[area.code] = t("eco_county_total", lang).format(place=area.named(lang))
     wide.insert(0, "name", [names.get(code, code) for code in wide.index])
-    wide = wide.loc[[COUNTY_CODE, *sorted(c for c in wide.index if c != COUNTY_CODE)]]
+    wide = wide.loc[[area.code, *sorted(c for c in wide.index if c != area.code)]]
     chart = ui.panel(t("eco_county_trend", lang), [ui.graph(ids.ECONOMY_TREND_CHART,
                                                         ui.trend_chart(county, lang))],
                      "economy-trend", t("eco_trend_chart_note", lang))
@@ -173,7 +173,7 @@ def _trend(context: AppContext, period: Period, lang: Lang) -> list:
 
 
 def _township_table(summary: pd.DataFrame, context: AppContext) -> pd.DataFrame:
-    frame = summary.drop(index=COUNTY_CODE).copy()
+    frame = summary.drop(index=context.home().code).copy()
     frame.insert(0, "name", short_names(context).reindex(frame.index))
     return frame.sort_index().reset_index()
 
@@ -189,7 +189,7 @@ def _cooperation(context: AppContext, period: Period, lang: Lang) -> html.Div:
         coops["collective_share"] = [
             share_of(c, c + d) for c, d in zip(coops["collective_income"], coops["dividends"],
                                             strict=True)]
-        county = coops.loc[COUNTY_CODE]
+        county = coops.loc[context.home().code]
         note = t("eco_coop_note", lang).format(
             year=year, count=int(county["count"]), members=int(county["members"]),
             land=county["land_mu"], guaranteed=county["guaranteed_per_mu"],
@@ -201,7 +201,7 @@ def _cooperation(context: AppContext, period: Period, lang: Lang) -> html.Div:
     if land.empty:
         parts.append(ui.no_data(t("eco_no_land", lang).format(year=year)))
     else:
-        county = land.loc[COUNTY_CODE]
+        county = land.loc[context.home().code]
         note = t("eco_land_note", lang).format(year=year, new=county["new_mu"],
                                            total=county["total_mu"], rent=county["rent_per_mu"])
         parts.append(ui.land_section(ids.ECONOMY_LAND_TABLE, _township_table(land, context),
@@ -237,7 +237,7 @@ def economy_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tupl
                                     t("eco_ranking_note", lang).format(
                                         before=period.year_before().label))]
     body += [*_trend(context, period, lang), _cooperation(context, period, lang)]
-    trail = [(t("county_name", lang), view_href("/", query)), (t("economy", lang), None)]
+    trail = [(context.home().named(lang), view_href("/", query)), (t("economy", lang), None)]
     return t("economy", lang), trail, body
 
 

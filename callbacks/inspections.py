@@ -12,7 +12,6 @@ from callbacks.context import AppContext
 from callbacks.url_state import clicked_key, parse_query, search_with
 from callbacks.views import View, default_period, kpi_views
 from data_access import access
-from data_access.divisions import COUNTY_CODE
 from data_access.draw import verify_draw
 from data_access.inspections import (
     open_rows,
@@ -137,7 +136,7 @@ def inspections_page(context: AppContext, lang: Lang, query: dict[str, str]
                      ) -> tuple[str, list, list]:
     year, years = resolve_year(context, query)
     today = context.today()
-    trail = [(t("county_name", lang), view_href("/", query)), (t("inspections", lang), None)]
+    trail = [(context.home().named(lang), view_href("/", query)), (t("inspections", lang), None)]
     controls = with_notice(year_control(lang, year, years),
                            period_notice(lang, default_year(context)))
     month = f"{today.year}-{today.month:02d}"
@@ -150,7 +149,7 @@ def inspections_page(context: AppContext, lang: Lang, query: dict[str, str]
         return t("inspections", lang), trail, [controls, theme, empty_year(lang, year)]
     choices = indicators_of("inspections")
     view = View(choices[0], period, ("year",), [period])
-    kpis = kpi_views(context, view.period, "county", COUNTY_CODE, [i.id for i in choices])
+    kpis = kpi_views(context, view.period, "county", context.home().code, [i.id for i in choices])
     total = counts(rows, today).iloc[0]
     totals = {name: int(total[name]) for name in COUNT_COLUMNS}
     joint_tasks = int(tasks["is_joint"].astype(bool).sum())
@@ -213,7 +212,7 @@ def worklist_page(context: AppContext, lang: Lang, query: dict[str, str]
     filters = worklist_filters(lang, departments, townships, department, township)
     name = "_".join(["worklist", as_of.isoformat(), *(x for x in (
         department, townships.get(township) if township else None) if x)])
-    trail = [(t("county_name", lang), view_href("/", query)),
+    trail = [(context.home().named(lang), view_href("/", query)),
              (t("inspections", lang), view_href("/inspections", query)),
              (t("worklist", lang), None)]
     note = t("insp_worklist_note", lang).format(today=as_of.isoformat())
@@ -257,7 +256,7 @@ def task_page(context: AppContext, lang: Lang, query: dict[str, str], code: str
               ) -> tuple[str, list, list]:
     task, rows, inspectors = task_record(context.engine, code)
     if task is None:
-        trail = [(t("county_name", lang), view_href("/", query)),
+        trail = [(context.home().named(lang), view_href("/", query)),
                  (t("inspections", lang), view_href("/inspections", query)), (code, None)]
         return t("not_found", lang), trail, task_not_found(lang, code,
                                                            view_href("/inspections", query))
@@ -275,7 +274,7 @@ def task_page(context: AppContext, lang: Lang, query: dict[str, str], code: str
         lambda text: "、".join(f"{names.get(c, c)}（{c}）" for c in text.split("、") if c)))
     tables = [task_rows_table(access.scope_frame(shown), lang, code),
               inspector_table(inspectors, lang, code)]
-    trail = [(t("county_name", lang), view_href("/", query)),
+    trail = [(context.home().named(lang), view_href("/", query)),
              (t("inspections", lang), view_href("/inspections", query)),
              (t("worklist", lang), view_href("/inspections/worklist", query)),
              (code, None)]

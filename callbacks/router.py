@@ -15,6 +15,7 @@ from callbacks.url_state import parse_query
 from callbacks.views import NotFound
 from data_access import access
 from data_access.cache import Memo
+from data_access.divisions import NoDivisions, home_if_loaded
 from data_access.status import data_status
 from layouts import ids
 from layouts.formatting import format_date
@@ -54,20 +55,32 @@ def render_page(context: AppContext, pathname: str, search: str) -> PageTree:
             return _kept_page(context, page, lang, pathname, query, search, match.groups())
         return _framed_page(context, page, lang, pathname, query, match.groups())
     as_of = format_date(data_status(context.engine).last_import_at)
-    return page_frame(lang, query, as_of, t("not_found", lang), not_found(lang, pathname))
+    return page_frame(lang, query, as_of, t("not_found", lang), not_found(lang, pathname),
+                      place=_place(context, lang))
+
+
+def _place(context: AppContext, lang: Lang) -> str:
+    """The area's name for the title; none before the divisions are loaded."""
+    area = home_if_loaded(context.engine)
+    return area.title_name(lang) if area else ""
 
 
 def _framed_page(context: AppContext, page: Callable, lang: Lang, pathname: str,
                  query: dict[str, str], groups: tuple[str, ...]) -> html.Div:
     as_of = format_date(data_status(context.engine).last_import_at)
+    place = _place(context, lang)
     try:
         title, trail, body = page(context, lang, query, *groups)
     except access.Forbidden as refused:
         return page_frame(lang, query, as_of, t("forbidden_scope", lang),
-                          [html.P(str(refused), className="error forbidden")])
+                          [html.P(str(refused), className="error forbidden")], place=place)
+    except NoDivisions:
+        return page_frame(lang, query, as_of, t("no_divisions", lang),
+                          [html.P(t("no_divisions_help", lang), className="notice")])
     except NotFound as missing:
         return page_frame(lang, query, as_of, t("not_found", lang),
-                          not_found(lang, f"{t(missing.what, lang)} {missing.value}"))
+                          not_found(lang, f"{t(missing.what, lang)} {missing.value}"),
+                          place=place)
     except PeriodError as error:
         # Pages with view controls show a bad period beside their picker (views.resolve_view);
         # the others say what is wrong and link to their default period.
@@ -75,8 +88,8 @@ def _framed_page(context: AppContext, page: Callable, lang: Lang, pathname: str,
         return page_frame(lang, query, as_of, t("bad_period", lang), [html.Div([
             html.P(error.text(lang), className="error"),
             dcc.Link(t("show_default_period", lang), href=view_href(pathname, plain),
-                     className="show-default")])])
-    return page_frame(lang, query, as_of, title, body, trail)
+                     className="show-default")])], place=place)
+    return page_frame(lang, query, as_of, title, body, trail, place=place)
 
 
 def _kept_page(context: AppContext, page: Callable, lang: Lang, pathname: str,

@@ -11,7 +11,6 @@ from callbacks.context import AppContext
 from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import controls_of, kpi_views, resolve_view, short_names
 from data_access.aggregates import services_by_hall_level
-from data_access.divisions import COUNTY_CODE
 from data_access.indicator_values import indicator_by_division
 from data_access.services import (
     ROW_LIMIT,
@@ -61,7 +60,7 @@ def _level_bars(frame: pd.DataFrame, lang: Lang) -> FigureSpec:
 
 def _trend(context: AppContext, period: Period, lang: Lang) -> FigureSpec:
     weeks = recent_periods("week", period.last_day)[:TREND_WEEKS]
-    frame = indicator_trend(context.engine, ["service_cases"], "county", COUNTY_CODE, weeks)
+    frame = indicator_trend(context.engine, ["service_cases"], "county", context.home().code, weeks)
     cases = INDICATORS["service_cases"]
     name = cases.name_en if lang == "en" else cases.name_zh
     # The axis names the indicator's own unit (件), as its KPI card does.
@@ -110,8 +109,8 @@ def services_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tup
     view = resolve_view(context, query, DEFAULT, "services")
     choices = indicators_of("services")
     controls = controls_of(view, lang, choices)
-    trail = [(t("county_name", lang), view_href("/", query)), (t("services", lang), None)]
-    kpis = kpi_views(context, view.period, "county", COUNTY_CODE, [i.id for i in choices])
+    trail = [(context.home().named(lang), view_href("/", query)), (t("services", lang), None)]
+    kpis = kpi_views(context, view.period, "county", context.home().code, [i.id for i in choices])
     if not kpis[0].item.value:
         return t("services", lang), trail, [controls, no_data(lang)]
     values = indicator_by_division(context.engine, view.indicator.id, view.period, "township")

@@ -15,7 +15,7 @@ from data_access import access
 from data_access.aggregates import Level
 from data_access.boundaries import township_boundaries, village_boundaries
 from data_access.coverage import coverage
-from data_access.divisions import COUNTY_CODE, division_table
+from data_access.divisions import division_table
 from data_access.indicator_values import (
     domain_ranks,
     domain_values,
@@ -234,19 +234,21 @@ def township_map_panel(context: AppContext, indicator: Indicator, period: Period
                          indicator_counts(context.engine, indicator.id, period, "township"))
     boundaries = township_boundaries(context.engine)
     hrefs = _hrefs(table["code"], township_path, link_query)
-    figure = choropleth_map(boundaries.drawing, boundaries.labels, table, indicator, lang,
-                            ranked=int(table["rank"].notna().sum()), height=height)
-    return map_panel(title or _title(indicator, period, lang), figure, None,
+    figure = None if boundaries is None else choropleth_map(
+        boundaries.drawing, boundaries.labels, table, indicator, lang,
+        ranked=int(table["rank"].notna().sum()), height=height)
+    tiles = tile_grid(table, indicator, lang, hrefs) if boundaries is None else None
+    return map_panel(title or _title(indicator, period, lang), figure, tiles,
                      ranking_list(table, indicator, lang, hrefs), t("ranking", lang),
-                     boundaries.schematic, lang)
+                     boundaries is not None and boundaries.schematic, lang)
 
 
 def overview_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple[str, list, list]:
     view = resolve_view(context, query)
     panel = township_map_panel(context, view.indicator, view.period, query, lang)
     controls = controls_of(view, lang)
-    kpis = kpi_sections(kpi_views(context, view.period, "county", COUNTY_CODE), lang)
-    trail = [(t("county_name", lang), None)]
+    kpis = kpi_sections(kpi_views(context, view.period, "county", context.home().code), lang)
+    trail = [(context.home().named(lang), None)]
     return t("overview", lang), trail, page_body(controls, kpis, panel)
 
 
@@ -284,7 +286,7 @@ def township_page(context: AppContext, lang: Lang, query: dict[str, str],
                    *(village_column(c, lang) for c in VILLAGE_COLUMNS if c in villages)]
         extra = [table_section("villages", t("villages", lang), villages, columns, lang,
                                f"{township['name']}_{view.period.label}", row_id="code")]
-    trail = [(t("county_name", lang), view_href("/", query)), (township["name"], None)]
+    trail = [(context.home().named(lang), view_href("/", query)), (township["name"], None)]
     return township["name"], trail, page_body(controls, kpis, panel, extra)
 
 
@@ -329,7 +331,7 @@ def village_page(context: AppContext, lang: Lang, query: dict[str, str],
                          for k in kpi_views(context, view.period, "village", code,
                                             VILLAGE_CARDS)], lang)
     trends = trends_section(lang, trend_charts(village_trend_frames(context, code), lang))
-    trail = [(t("county_name", lang), view_href("/", query)),
+    trail = [(context.home().named(lang), view_href("/", query)),
              (township["name"], view_href(township_path(township.name), query)),
              (village["name"], None)]
     inspections = html.P([t("inspections_by_township", lang), " ",

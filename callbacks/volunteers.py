@@ -20,7 +20,7 @@ from callbacks.views import (
 )
 from data_access import access
 from data_access.aggregates import aggregate
-from data_access.divisions import COUNTY_CODE, division_table
+from data_access.divisions import division_table
 from data_access.indicator_values import indicator_by_division
 from data_access.volunteers import (
     ROW_LIMIT,
@@ -199,11 +199,11 @@ def volunteers_page(context: AppContext, lang: Lang,
     view = volunteer_view(context, query)
     choices = indicators_of("volunteers")
     generated = bool(division_table(context.engine)["population_generated"].any())
-    kpis = kpi_views(context, view.period, "county", COUNTY_CODE, [i.id for i in choices])
+    kpis = kpi_views(context, view.period, "county", context.home().code, [i.id for i in choices])
     body = [controls_of(view, lang, choices),
             ui.notes(lang, generated), html.Div(kpi_sections(kpis, lang), className="kpi-grid"),
             *_teams(context, view.period, query, lang), *_activities(context, view, lang)]
-    trail = [(t("county_name", lang), view_href("/", query)), (t("volunteers", lang), None)]
+    trail = [(context.home().named(lang), view_href("/", query)), (t("volunteers", lang), None)]
     return t("volunteers", lang), trail, body
 
 

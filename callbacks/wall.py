@@ -23,13 +23,14 @@ from data_access import access
 from data_access.boundaries import township_boundaries
 from data_access.cache import data_version
 from data_access.calendar import calendar_warning
+from data_access.divisions import home
 from data_access.duban import overdue_count
 from data_access.status import data_status
 from data_access.weekly_report import weekly_report
 from layouts import ids
 from layouts import wall as ui
 from layouts.formatting import format_date
-from layouts.i18n import Lang, parse_lang
+from layouts.i18n import Lang, app_title, parse_lang
 from metrics.periods import Period, last_complete
 from metrics.weekly import DOMAIN_ORDER, HEADLINE, WEEKLY_INDICATORS, WeeklyReport
 
@@ -85,10 +86,13 @@ def is_stale(last_import: dt.datetime | None, now: dt.datetime, hours: int) -> b
 def wall_payload(context: AppContext, week: Period) -> dict[str, Any]:
     """What the panels are drawn from: the week's report and the township map."""
     boundaries = township_boundaries(context.engine)
+    area = home(context.engine)
     return {"report": weekly_report(context.engine, week).to_json(),
+            "place": {"zh": area.title_name("zh"), "en": area.title_name("en")},
             "duban_overdue": overdue_count(context.engine, context.today()),
-            "boundaries": {"geojson": boundaries.geojson, "labels": boundaries.labels,
-                           "schematic": boundaries.schematic}}
+            "boundaries": None if boundaries is None else {
+                "geojson": boundaries.geojson, "labels": boundaries.labels,
+                "schematic": boundaries.schematic}}
 
 
 def refresh(context: AppContext, previous: dict[str, Any] | None,
@@ -147,7 +151,7 @@ def register(app: Dash, context: AppContext) -> None:
 
     @app.callback(
         *(Output(ids.wall_panel(name), "children") for name in ui.PANELS),
-        Output(ids.WALL_WEEK, "children"),
+        Output(ids.WALL_WEEK, "children"), Output(ids.WALL_TITLE, "children"),
         Input(ids.WALL_REPORT, "data"), State(ids.WALL_OPTIONS, "data"),
         prevent_initial_call=True)
     def on_data(payload: dict, options: dict) -> tuple:
@@ -155,4 +159,6 @@ def register(app: Dash, context: AppContext) -> None:
         lang = options["lang"]
         bodies = ui.panel_bodies(report, payload["boundaries"], options["indicator"], lang,
                                  payload.get("duban_overdue"))
-        return (*(bodies[name] for name in ui.PANELS), ui.week_label(report, lang))
+        place = payload.get("place", {}).get(lang, "")
+        return (*(bodies[name] for name in ui.PANELS), ui.week_label(report, lang),
+                app_title(place, lang))

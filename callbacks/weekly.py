@@ -104,7 +104,7 @@ def weekly_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple
                      meeting_copy(context.engine, week.label), lang),
         ready_marker(report),
     ]
-    trail = [(t("county_name", lang), "/"), (t("weekly", lang), None)]
+    trail = [(context.home().named(lang), "/"), (t("weekly", lang), None)]
     return _title(report, lang), trail, body
 
 
@@ -143,7 +143,7 @@ def weekly_township_page(context: AppContext, lang: Lang, query: dict[str, str],
     body = [_controls(context, week, f"/weekly/{code}", lang),
             comparison_note(report, lang), *township_summary(report, code, lang),
             ready_marker(report)]
-    trail = [(t("county_name", lang), "/"),
+    trail = [(context.home().named(lang), "/"),
              (t("weekly", lang), weekly_href("/weekly", week.label, lang)), (name, None)]
     return _title(report, lang, name), trail, body
 
@@ -173,7 +173,7 @@ def archived_page(context: AppContext, lang: Lang, query: dict[str, str],
         if "duban" in export["snapshot"]:  # exports made before the ledger have none
             body.append(week_panel(export["snapshot"]["duban"], report.week, shown))
         title = _title(report, shown)
-    trail = [(t("county_name", lang), "/"),
+    trail = [(context.home().named(lang), "/"),
              (t("weekly", lang), weekly_href("/weekly", report.week, lang)),
              (f"#{export['id']}", None)]
     return title, trail, [*body, ready_marker(report)]

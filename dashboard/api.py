@@ -13,7 +13,7 @@ from callbacks.context import AppContext
 from data_access import access
 from data_access.aggregates import Level
 from data_access.calendar import calendar_status
-from data_access.divisions import COUNTY_CODE, division_table
+from data_access.divisions import division_table, home
 from data_access.indicator_values import indicator_values
 from data_access.status import data_status
 from metrics.periods import PeriodError, parse_period
@@ -71,7 +71,7 @@ def register(server: Flask, context: AppContext) -> None:
         code = request.args.get("code") or ""
         divisions = division_table(context.engine)
         if scope == "county" and not code:
-            code = COUNTY_CODE
+            code = home(context.engine).code
         if not CODE_PATTERN.match(code):
             return _bad_request("code 应为 12 位统计用区划代码",
                                 "code must be a 12-digit division code")

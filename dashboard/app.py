@@ -13,6 +13,7 @@ from data_access import cache, jobs
 from data_access.calendar import sync_calendar
 from data_access.db import get_engine
 from data_access.paths import ASSETS_DIR
+from layouts.i18n import app_title
 from layouts.shell import app_layout
 from layouts.validation import validation_layout
 
@@ -24,7 +25,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     jobs.configure(settings.redis_url)  # jobs to Celery workers when several hosts serve
     app = Dash(
         __name__,
-        title="石首督导看板",
+        # The tab's; the header names the area (the divisions are read per request, not here:
+        # a new database gets its divisions after the app starts).
+        title=app_title("", "zh"),
         assets_folder=str(ASSETS_DIR),
         serve_locally=True,
         update_title="",  # the tab keeps its title while callbacks run ("" as None: typed str)

@@ -12,7 +12,7 @@ from markupsafe import escape
 
 from data_access.access import Principal
 from data_access.accounts import MIN_PASSWORD_LENGTH
-from layouts.i18n import Lang, in_language, parse_lang, t
+from layouts.i18n import Lang, app_title, in_language, parse_lang, t
 
 PAGE = """<!DOCTYPE html>
 <html lang="{{ 'en' if lang == 'en' else 'zh-CN' }}">
@@ -51,7 +51,7 @@ def _page(lang: Lang, title: str, *, status: int = 200, error: str = "", note: s
           switch_href: str | None = None) -> Response:
     other = "en" if lang == "zh" else "zh"
     body = render_template_string(
-        PAGE, lang=lang, title=title, app_title=t("app_title", lang), error=error, note=note,
+        PAGE, lang=lang, title=title, app_title=app_title("", lang), error=error, note=note,
         fields=fields, action=action, submit=submit, next=next_path, csrf=generate_csrf(),
         switch=t("switch_language", lang),
         switch_href=switch_href or f"?lang={other}")

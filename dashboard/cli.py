@@ -15,7 +15,7 @@ from dashboard.config import Settings
 from data_access import audit, jobs
 from data_access.boundaries import LEVELS, import_boundaries
 from data_access.db import get_engine, has_schema, upgrade_to_head
-from data_access.divisions import load_reference_divisions
+from data_access.divisions import divisions_frame
 from data_access.importing.domains import DOMAINS
 from data_access.importing.problems import ImportRejected
 from data_access.importing.runner import import_file
@@ -35,10 +35,11 @@ def _reference_list() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard",
-                                     description="石首督导看板 / Shishou oversight dashboard")
+                                     description="督导看板 / oversight dashboard")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("init-db",
-                        help="create or upgrade the database (Alembic) and load divisions")
+                        help="create or upgrade the database (Alembic); a county's divisions "
+                             "are imported with the divisions template")
     demo = commands.add_parser("demo-data", help="generate the demo data and import it")
     demo.add_argument("--as-of", type=dt.date.fromisoformat, default=None,
                       help="last day of the demo data, YYYY-MM-DD (default: yesterday, the "
@@ -105,8 +106,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _init_db(settings: Settings, _args: argparse.Namespace) -> int:
     upgrade_to_head(settings.database_url)
-    count = load_reference_divisions(get_engine(settings.database_url))
+    count = len(divisions_frame(get_engine(settings.database_url)))
     print(f"数据库已就绪，区划 {count} 个 / database ready, {count} divisions")
+    if not count:
+        print("下一步：导入本县（市、区）的区划代码：python -m dashboard template divisions，"
+              "填写后 python -m dashboard import divisions.xlsx（或运行 demo-data 载入演示数据）\n"
+              "next: import the county's divisions: python -m dashboard template divisions, "
+              "fill it in, then python -m dashboard import divisions.xlsx (or run demo-data for "
+              "the demo)")
     return 0
 
 
@@ -133,7 +140,7 @@ def _demo_data(settings: Settings, args: argparse.Namespace) -> int:
               f"over with a new empty database (another SQLite file, say): point DATABASE_URL "
               f"at it and run demo-data there.", file=sys.stderr)
         return 2
-    _init_db(settings, args)
+    upgrade_to_head(settings.database_url)
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep_files or Path(scratch)
         reports = _rejected_or(lambda: build_demo(engine, as_of, folder))

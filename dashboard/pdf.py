@@ -34,7 +34,7 @@ from callbacks.weekly import requested_week
 from dashboard.auth import printing_cookie
 from data_access import access
 from data_access.audit import record_request
-from data_access.divisions import COUNTY_CODE, division_table
+from data_access.divisions import division_table, home
 from data_access.duban import WEEK_ITEM_COLUMNS, week_items, week_summary
 from data_access.exports import sheets_to_xlsx
 from data_access.jobs import start_job
@@ -168,7 +168,7 @@ def print_export(server: Flask, engine: Engine, export: dict, base: str) -> byte
 
 
 def pdf_name(engine: Engine, export: dict) -> str:
-    name = division_table(engine).at[export["township_code"] or COUNTY_CODE, "name"]
+    name = division_table(engine).at[export["township_code"] or home(engine).code, "name"]
     return f"{name}_周调度_{export['week']}_{export['id']}.pdf"
 
 

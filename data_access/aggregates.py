@@ -41,7 +41,7 @@ from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.cache import cached
-from data_access.divisions import COUNTY_CODE
+from data_access.divisions import code_level, home
 from data_access.models import (
     CollectiveIncome,
     Division,
@@ -118,11 +118,11 @@ def divisions_at(engine: Engine, level: Level, within: str | None) -> list[str]:
     """Codes of the divisions at a level under `within` (villages and communities only).
     Cached: divisions change only with an import, and every aggregate asks."""
     if level == "county":
-        return [COUNTY_CODE]
+        return [home(engine).code]
     query = select(Division.code).where(Division.level == level).order_by(Division.code)
     if level == "village":
         query = query.where(Division.unit_type.in_(VILLAGE_UNIT_TYPES))
-    if within and within != COUNTY_CODE:
+    if narrows(engine, within):
         query = query.where((Division.code == within) | (Division.parent_code == within))
     with engine.connect() as connection:
         return list(connection.scalars(query))
@@ -175,24 +175,25 @@ def _grouped(engine: Engine, query: Select, key: CodeColumn | None, level: Level
     if key is None and level != "county":
         raise ValueError(f"no {level} key to group by")
     parameters: dict[str, str] = {}
-    if within and within != COUNTY_CODE and within_column is not None:
-        parameters[WITHIN] = within
+    if narrows(engine, within) and within_column is not None:
+        parameters[WITHIN] = str(within)
     statement = _grouped_statement(query, key if level != "county" else None,
                                    within_column if parameters else None,
-                                   None if bucket is None else bucket.column)
+                                   None if bucket is None else bucket.column, home(engine).code)
     return _filled(engine, statement, parameters, "code", divisions_at(engine, level, within),
                    bucket)
 
 
 @_built_once
 def _grouped_statement(query: Select, key: CodeColumn | None, within_column: CodeColumn | None,
-                       bucket: ColumnElement[str] | None) -> Select:
-    """The count query grouped by division `key` (None: the whole county, one row) and by
-    `bucket`, filtered to the division that the WITHIN parameter names in `within_column`."""
+                       bucket: ColumnElement[str] | None, whole_code: str) -> Select:
+    """The count query grouped by division `key` (None: the whole area, one row keyed
+    `whole_code`) and by `bucket`, filtered to the division that the WITHIN parameter names in
+    `within_column`."""
     if within_column is not None:
         query = query.where(within_column == bindparam(WITHIN))
     if key is None:
-        return _keyed(query, literal(COUNTY_CODE), "code", bucket)
+        return _keyed(query, literal(whole_code), "code", bucket)
     return _keyed(query.group_by(key), key, "code", bucket)
 
 
@@ -240,7 +241,7 @@ def _income(engine: Engine, run: Run, level: Level, within: str | None) -> pd.Da
         raise PeriodNotApplicable(run.kind)
     query, bucket = _income_counts(run)
     key = {"township": CollectiveIncome.township_code, "village": CollectiveIncome.village_code}
-    within_column = _within_column(within, CollectiveIncome.township_code,
+    within_column = _within_column(engine, within, CollectiveIncome.township_code,
                                    CollectiveIncome.village_code)
     return _grouped(engine, query, key.get(level), level, within, within_column, bucket)
 
@@ -269,16 +270,16 @@ def _income_counts(run: Run) -> tuple[Select, Bucket]:
     return query, run.bucket(reported)
 
 
-def _within_column(within: str | None, township: CodeColumn,
+def narrows(engine: Engine, within: str | None) -> bool:
+    """Whether `within` names a part of the area (None or the home: the whole of it)."""
+    return bool(within) and within != home(engine).code
+
+
+def _within_column(engine: Engine, within: str | None, township: CodeColumn,
                    village: CodeColumn | None) -> CodeColumn | None:
-    if not within or within == COUNTY_CODE:
+    if not narrows(engine, within):
         return None
-    return township if is_township_code(within) else village
-
-
-def is_township_code(code: str) -> bool:
-    """NBS codes: a township is its 9-digit code followed by 000; villages never end so."""
-    return code.endswith("000") and not code.endswith("000000")
+    return township if code_level(str(within)) == "township" else village
 
 
 def missed_due_before(end: dt.date) -> ColumnElement[bool]:
@@ -354,7 +355,7 @@ def _service_queries(run: Run) -> tuple[ServiceQuery, ServiceQuery]:
 
 @domain_aggregate("services")
 def _services(engine: Engine, run: Run, level: Level, within: str | None) -> pd.DataFrame:
-    if level == "township" and within in (None, COUNTY_CODE) and len(run.periods) == 1:
+    if level == "township" and not narrows(engine, within) and len(run.periods) == 1:
         # Every township's counts in a period: sums of the halls', as the hall levels' are
         # (services_by_hall_level), which /services shows beside them: one scan of the roll-up
         # for both. Elsewhere one SQL count of the level asked reads less than the halls'.
@@ -362,7 +363,8 @@ def _services(engine: Engine, run: Run, level: Level, within: str | None) -> pd.
             engine, run, source, "township", "code", divisions_at(engine, level, within)))
 
     def grouped(source: ServiceQuery) -> pd.DataFrame:
-        within_column = _within_column(within, source.keys["township"], source.keys["village"])
+        within_column = _within_column(engine, within, source.keys["township"],
+                                       source.keys["village"])
         return _grouped(engine, source.query, source.keys.get(level), level, within,
                         within_column, source.bucket)
 
@@ -417,7 +419,7 @@ def _halls_summed(engine: Engine, run: Run, source: ServiceQuery, key: str, name
 def _volunteers(engine: Engine, run: Run, level: Level, within: str | None) -> pd.DataFrame:
     key = {"township": VolunteerActivity.township_code,
            "village": VolunteerActivity.village_code}.get(level)
-    within_column = _within_column(within, VolunteerActivity.township_code,
+    within_column = _within_column(engine, within, VolunteerActivity.township_code,
                                    VolunteerActivity.village_code)
     frame = _grouped(engine, _activity_counts(run), key, level, within, within_column,
                      _started_in(run))
@@ -485,7 +487,8 @@ def _active_station_months(engine: Engine, run: Run, level: Level,
     query, pairs = _active_pairs(run, engine.dialect.name)
     return _grouped(engine, query, {"township": pairs.c.township,
                                     "village": pairs.c.village}.get(level),
-                    level, within, _within_column(within, pairs.c.township, pairs.c.village),
+                    level, within,
+                    _within_column(engine, within, pairs.c.township, pairs.c.village),
                     replace(_started_in(run), column=pairs.c[PERIOD]))
 
 
@@ -540,7 +543,7 @@ def team_shortfalls(engine: Engine) -> pd.DataFrame:
         county_teams = connection.scalar(
             select(func.count()).where(VolunteerTeam.level == "支队",
                                        VolunteerTeam.township_code.is_(None))) or 0
-    rows = [{"code": COUNTY_CODE, "level": "county", "township_code": None,
+    rows = [{"code": home(engine).code, "level": "county", "township_code": None,
              "teams": county_teams, "minimum": TEAM_MINIMUMS["county"]}]
     for record in divisions.itertuples():
         is_township = record.level == "township"
@@ -568,7 +571,7 @@ def _inspections(engine: Engine, run: Run, level: Level, within: str | None) -> 
         # Inspection objects are recorded by township only.
         raise PeriodNotApplicable("village")
     query, drawn = _inspection_counts(run)
-    within_column = _within_column(within, InspectionResult.township_code, None)
+    within_column = _within_column(engine, within, InspectionResult.township_code, None)
     return _grouped(engine, query, InspectionResult.township_code, level, within,
                     within_column, drawn)
 

@@ -4,7 +4,8 @@ Official boundaries arrive as GeoJSON files (``python -m dashboard import-bounda
 --level township|village``). A file is checked as a whole and written in one transaction, or
 rejected with every problem listed and nothing written. Until every township has an imported
 boundary the township map uses the SCHEMATIC cells of ``assets/geo/shishou_townships.geojson``
-(built by scripts/build_township_boundaries.py, clearly not administrative boundaries); a
+(built by scripts/build_township_boundaries.py, clearly not administrative boundaries) when the
+loaded townships are the demo county's, and a tile grid for any other county; a
 township's village map needs a polygon for each of its villages and communities, otherwise the
 page draws a tile grid instead.
 
@@ -107,8 +108,10 @@ class BoundaryImport:
 
 
 @cached
-def township_boundaries(engine: Engine) -> BoundarySet:
-    """The imported township boundaries when every township has one, else the schematic cells."""
+def township_boundaries(engine: Engine) -> BoundarySet | None:
+    """The imported township boundaries when every township has one, else the schematic cells
+    when they are of these very townships (the demo county's), else None: the page draws a
+    tile grid until the county imports its boundaries."""
     with engine.connect() as connection:
         townships = connection.execute(
             select(Division.code, Division.name).where(Division.level == "township")
@@ -119,7 +122,9 @@ def township_boundaries(engine: Engine) -> BoundarySet:
     stored = {row.code: row for row in rows}
     if townships and all(code in stored for code, _ in townships):
         return _boundary_set([(code, name) for code, name in townships], stored)
-    return schematic_township_boundaries()
+    schematic = schematic_township_boundaries()
+    drawn = {feature["id"] for feature in schematic.geojson["features"]}
+    return schematic if drawn == {code for code, _ in townships} else None
 
 
 @cached

@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.aggregates import CodeColumn
 from data_access.cache import cached
-from data_access.divisions import COUNTY_CODE
+from data_access.divisions import home
 from data_access.models import CollectiveIncome, Cooperative, Division, LandTransfer
 from metrics.economy import TIERS
 from metrics.vocabulary import ASSESSED_UNIT_TYPE
@@ -46,7 +46,7 @@ def _with_county(engine: Engine, query: Select, township: CodeColumn) -> pd.Data
     """The query grouped by township, plus the county total (the same query ungrouped) first;
     indexed by division code."""
     townships = _read(engine, query.add_columns(township.label("code")).group_by(township))
-    county = _read(engine, query.add_columns(literal(COUNTY_CODE).label("code")))
+    county = _read(engine, query.add_columns(literal(home(engine).code).label("code")))
     frame = pd.concat([county, townships], ignore_index=True)
     frame = frame[frame["count"] > 0] if "count" in frame else frame
     return frame.set_index("code")
@@ -118,7 +118,7 @@ def income_trend(engine: Engine, first_year: int = 2017) -> pd.DataFrame:
     )
     township = CollectiveIncome.township_code
     townships = _read(engine, query.add_columns(township.label("code")).group_by(township))
-    county = _read(engine, query.add_columns(literal(COUNTY_CODE).label("code")))
+    county = _read(engine, query.add_columns(literal(home(engine).code).label("code")))
     frame = pd.concat([county, townships], ignore_index=True)
     return frame.sort_values(["code", "year"]).reset_index(drop=True)
 

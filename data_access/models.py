@@ -45,17 +45,23 @@ class Base(DeclarativeBase):
 
 
 class Division(Base):
-    """County, township or village-level unit, keyed by its 12-digit NBS statistical code."""
+    """A province, prefecture, county, township or village-level unit, keyed by its 12-digit NBS
+    statistical code."""
 
     __tablename__ = "division"
 
     code: Mapped[str] = mapped_column(String(12), primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
     short_name: Mapped[str] = mapped_column(String(64))
-    level: Mapped[str] = mapped_column(String(16), index=True)  # county / township / village
-    # 市 / 街道 / 镇 / 乡 / 开发区 / 村委会 / ...
+    # province / prefecture / county / township / village (divisions.DIVISION_LEVELS)
+    level: Mapped[str] = mapped_column(String(16), index=True)
+    # 县级市 / 街道 / 镇 / 乡 / 开发区 / 村委会 / ...
     unit_type: Mapped[str] = mapped_column(String(16))
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"), index=True)
+    # The name in English-language pages (the official pinyin form), when the divisions give it.
+    name_en: Mapped[str | None] = mapped_column(String(64))
+    # NBS 城乡分类代码 (111 主城区 ... 220 村庄) of a village-level unit.
+    urban_rural_code: Mapped[str | None] = mapped_column(String(3))
     population: Mapped[int | None] = mapped_column(Integer)
     population_generated: Mapped[bool] = mapped_column(Boolean, default=False)
 

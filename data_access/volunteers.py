@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from data_access import access
 from data_access.aggregates import between, month_of
 from data_access.cache import cached
-from data_access.divisions import COUNTY_CODE
+from data_access.divisions import home
 from data_access.models import Division, VolunteerActivity, VolunteerTeam
 from metrics.periods import Period
 from metrics.vocabulary import VILLAGE_UNIT_TYPES
@@ -73,14 +73,16 @@ def unit_teams(engine: Engine) -> pd.DataFrame:
         .where(is_township | ((Division.level == "village") & _STATION))
         .order_by(Division.code)
     )
-    county = select(literal(COUNTY_CODE).label("code"), func.count().label("teams"),
+    area = home(engine)
+    county = select(literal(area.code).label("code"), func.count().label("teams"),
                     func.coalesce(func.sum(VolunteerTeam.members), 0).label("members")
                     ).where(_COUNTY_DETACHMENT)
     with engine.connect() as connection:
         units = pd.read_sql(query, connection)
         county_row = pd.read_sql(county, connection)
-        county_name = connection.scalar(select(Division.name).where(Division.code == COUNTY_CODE))
-    county_row = county_row.assign(name=county_name, level="county", unit_type="县级市",
+        unit_type = connection.scalar(select(Division.unit_type)
+                                      .where(Division.code == area.code))
+    county_row = county_row.assign(name=area.name, level="county", unit_type=unit_type,
                                    township_code=None, township="")
     frame = pd.concat([county_row[units.columns], units], ignore_index=True)
     return frame.astype({"teams": int, "members": int})

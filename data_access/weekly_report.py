@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from data_access.cache import cached
-from data_access.divisions import COUNTY_CODE, division_table
+from data_access.divisions import division_table, home
 from data_access.economy import village_incomes
 from data_access.indicator_values import (
     indicator_by_division,
@@ -51,8 +51,6 @@ from metrics.weekly import (
     statuses,
 )
 
-CITY_HALL = (COUNTY_CODE, CITY_HALL_NAME)
-
 
 def _township_values(engine: Engine, indicator_id: str, period: Period) -> pd.Series:
     values = indicator_by_division(engine, indicator_id, period, "township")
@@ -64,7 +62,7 @@ def _township_counts(engine: Engine, indicator_id: str, period: Period) -> pd.Da
 
 
 def _county(engine: Engine, indicator_id: str, period: Period) -> IndicatorValue:
-    return indicator_values(engine, period, "county", COUNTY_CODE, [indicator_id])[0]
+    return indicator_values(engine, period, "county", home(engine).code, [indicator_id])[0]
 
 
 def _county_value(engine: Engine, indicator_id: str, period: Period) -> float | None:
@@ -168,8 +166,9 @@ def _overdue_case_flag(engine: Engine, week: Period) -> Flag:
     cases = new_overdue_cases(engine, week)
     # Cases of the city hall have no township: they are listed under 市本级.
     city_hall = cases["township_code"].isna()
-    cases = cases.assign(township_code=cases["township_code"].where(~city_hall, CITY_HALL[0]),
-                         township=cases["township"].where(~city_hall, CITY_HALL[1]))
+    cases = cases.assign(
+        township_code=cases["township_code"].where(~city_hall, home(engine).code),
+        township=cases["township"].where(~city_hall, CITY_HALL_NAME))
     rows = tuple(FlagRow(r.township_code, r.township,
                          f"{r.item}（{r.serial_no}）", _date(r.due_date), _date(r.finished_at))
                  for r in cases.itertuples())
@@ -264,4 +263,4 @@ def _report(engine: Engine, week: Period, compared_export: int | None) -> Weekly
         week=week.label, first_day=week.start.isoformat(), last_day=week.last_day.isoformat(),
         data_as_of=format_date(data_status(engine).last_import_at),
         rankings=tuple(rankings), flags=flags, compared_with=compared,
-        corrections=tuple(corrections))
+        corrections=tuple(corrections), area=home(engine).name, area_en=home(engine).name_en)

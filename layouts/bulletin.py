@@ -371,10 +371,11 @@ HEADINGS = (("总体情况", "Overall"), ("各乡镇（街道、开发区）排�
 def title_lines(report: WeeklyReport, lang: Lang) -> list[str]:
     year, week = report.week.split("-W")
     if _zh(lang):
-        return ["石首市农村公共服务督导周通报",
+        return [f"{report.area}农村公共服务督导周通报",
                 f"{year}年第{int(week)}周（{report.first_day}至{report.last_day}）",
                 f"数据更新于 {report.data_as_of}"]
-    return ["Shishou rural public services: weekly bulletin",
+    return [(f"{report.area_en} rural" if report.area_en else "Rural")
+            + " public services: weekly bulletin",
             f"{year} week {int(week)} ({report.first_day} to {report.last_day})",
             f"Data as of {report.data_as_of}"]
 

@@ -210,7 +210,7 @@ def week_panel(summary: list[dict], week: str, lang: Lang) -> html.Section:
                          " bad" if key == "overdue" and int(row[key]) else ""))
                        for key in keys]], **attributes({"data-code": row["township_code"]}))
             for row in summary]
-    rows.append(html.Tr([html.Th(t("county_name", lang), scope="row"),
+    rows.append(html.Tr([html.Th(t("county_value", lang), scope="row"),
                          *[html.Td(str(total[key]), className="num") for key in keys]],
                         className="total"))
     return html.Section([

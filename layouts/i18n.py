@@ -7,7 +7,17 @@ from typing import Literal
 Lang = Literal["zh", "en"]
 
 TEXT: dict[str, tuple[str, str]] = {
-    "app_title": ("石首督导看板", "Shishou oversight dashboard"),
+    "app_title": ("{place}督导看板", "{place} oversight dashboard"),
+    "app_title_plain": ("督导看板", "Oversight dashboard"),
+    "no_divisions": ("尚未导入区划", "No divisions loaded yet"),
+    "no_divisions_help": (
+        "看板的范围来自区划代码：请管理员运行 python -m dashboard template divisions，"
+        "按国家统计局统计用区划代码填写本县（市、区）、各乡镇和村（社区），再用 "
+        "python -m dashboard import 导入。",
+        "The dashboard's area comes from its division codes: an administrator writes the "
+        "template with python -m dashboard template divisions, fills in the county, its "
+        "townships and villages from the NBS statistical division codes, and imports it with "
+        "python -m dashboard import."),
     "app_subtitle": ("农村公共服务督导", "Rural public services oversight"),
     "overview": ("全市总览", "County overview"),
     "weekly": ("周调度", "Weekly meeting"),
@@ -161,7 +171,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "village_ranking": ("村（社区）排名", "Villages ranked"),
     "map": ("分布图", "Map"),
     "schematic": ("示意边界，非测绘成果 / schematic boundaries", "schematic boundaries, not a survey / 示意边界，非测绘成果"),
-    "county_name": ("石首市", "Shishou"),
     "villages": ("村（社区）", "Villages and communities"),
     "export_excel": ("导出 Excel", "Export to Excel"),
     "trends": ("趋势", "Trends"),
@@ -266,7 +275,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "eco_trend_table": ("各乡镇经营性收入趋势", "Operating revenue by township and year"),
     "eco_trend_table_note": ("经营性收入，万元，新年份在前；同比增长为所选年度（上年为0时不计算）。",
                              "Operating revenue, 10k yuan, newest year first; growth is the chosen year's (none on a zero base)."),
-    "eco_county_total": ("石首市（全市）", "Shishou (county)"),
+    "eco_county_total": ("{place}（全市）", "{place} (county)"),
     "eco_yoy_growth": ("同比增长", "YoY growth"),
     "eco_no_trend": ("没有全年报表数据。", "There are no full-year reports."),
     "eco_cooperatives": ("村党组织领办合作社", "Party-led cooperatives"),
@@ -752,6 +761,11 @@ TEXT: dict[str, tuple[str, str]] = {
 def t(key: str, lang: Lang) -> str:
     zh, en = TEXT[key]
     return en if lang == "en" else zh
+
+
+def app_title(place: str, lang: Lang) -> str:
+    """The dashboard's name with the area it oversees (its short form: 石首督导看板)."""
+    return t("app_title", lang).format(place=place) if place else t("app_title_plain", lang)
 
 
 def in_language(message: str, lang: Lang) -> str:

@@ -9,7 +9,7 @@ from dash.development.base_component import Component
 
 from layouts import ids
 from layouts.attributes import attributes
-from layouts.i18n import Lang, t
+from layouts.i18n import Lang, app_title, t
 from layouts.urls import view_href
 from metrics.domains import DOMAINS
 
@@ -44,13 +44,16 @@ def breadcrumb(trail: list[tuple[str, str | None]]) -> html.Nav:
 
 
 def page_frame(lang: Lang, query: dict[str, str], data_as_of: str, title: str,
-               body: list, trail: list[tuple[str, str | None]] | None = None) -> html.Div:
+               body: list, trail: list[tuple[str, str | None]] | None = None,
+               place: str = "") -> html.Div:
+    """The page inside the header; `place`: the area's name in the title (none before the
+    divisions are loaded)."""
     other = "en" if lang == "zh" else "zh"
     switch_href = "?" + urlencode({**query, "lang": other})
     return html.Div([
         html.Header([
             html.Div([
-                html.H1(t("app_title", lang), className="app-title"),
+                html.H1(app_title(place, lang), className="app-title"),
                 html.Span(t("app_subtitle", lang), className="app-subtitle"),
             ], className="brand"),
             html.Nav([dcc.Link(t(key, lang), href=view_href(path, query), className="nav-link")

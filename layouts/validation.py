@@ -44,6 +44,7 @@ def _shared_components() -> list[Component]:
         dcc.Store(id=ids.WALL_STATUS), dcc.Interval(id=ids.WALL_REFRESH),
         html.Div(id=ids.WALL_BANNER), html.Div(id=ids.WALL_WEEK),
         html.Span(id=ids.WALL_DATA_AS_OF), html.Span(id=ids.WALL_REFRESHED),
+        html.Span(id=ids.WALL_TITLE),
         *(html.Div(id=ids.wall_panel(name)) for name in PANELS),
         # 督办 ledger
         dcc.Textarea(id=ids.DUBAN_REQUEST), dcc.Input(id=ids.DUBAN_DUE_DAYS),

@@ -19,7 +19,7 @@ from layouts import ids
 from layouts.attributes import attributes
 from layouts.figures import MAP_CONFIG, choropleth_map, value_texts
 from layouts.formatting import change_parts, format_value, unit_label
-from layouts.i18n import Lang, t
+from layouts.i18n import Lang, app_title, t
 from layouts.kpi import KpiView, target_text
 from layouts.theme import (
     FONT_FAMILY,
@@ -93,7 +93,8 @@ def wall_shell(lang: Lang, rotate_seconds: float, refresh_seconds: int,
         dcc.Store(id=ids.WALL_STATUS),
         dcc.Interval(id=ids.WALL_REFRESH, interval=int(refresh_seconds * 1000)),
         html.Header([
-            html.Div([html.Span(t("app_title", lang), className="wall-app-title"),
+            html.Div([html.Span(app_title("", lang), id=ids.WALL_TITLE,
+                                className="wall-app-title"),
                       html.Span(t("wall_subtitle", lang), className="wall-subtitle")],
                      className="wall-brand"),
             html.Div(id=ids.WALL_WEEK, className="wall-week"),
@@ -291,22 +292,25 @@ def wall_map_figure(geojson: dict, labels: dict[str, Any], ranking: Ranking,
     return figure
 
 
-def map_body(report: WeeklyReport, boundaries: dict[str, Any], indicator_id: str,
+def map_body(report: WeeklyReport, boundaries: dict[str, Any] | None, indicator_id: str,
              lang: Lang) -> list:
+    """The township map (their ranking while the county has no boundaries) and the domains'
+    headline tiles beside it."""
     ranking = report.ranking(indicator_id) or next(iter(report.rankings), None)
     if ranking is None:
         return [html.P(t("no_data_period", lang), className="wall-muted")]
-    figure = wall_map_figure(boundaries["geojson"], boundaries["labels"], ranking, lang)
+    drawing = township_ranking(ranking, lang) if boundaries is None else dcc.Graph(
+        figure=wall_map_figure(boundaries["geojson"], boundaries["labels"], ranking, lang),
+        config={**MAP_CONFIG, "staticPlot": True}, responsive=True, className="wall-map-graph")
     headlines = [r for r in (report.ranking(HEADLINE[d]) for d in DOMAIN_ORDER) if r is not None]
     title = f"{_name(ranking.indicator_id, lang)}（{ranking.period}）" if lang == "zh" \
         else f"{_name(ranking.indicator_id, lang)} ({ranking.period})"
     return [html.Div([
         html.Div([
             html.H3(title, className="wall-section-title"),
-            dcc.Graph(figure=figure, config={**MAP_CONFIG, "staticPlot": True}, responsive=True,
-                      className="wall-map-graph"),
+            drawing,
             html.P(t("schematic", lang), className="wall-muted wall-map-note")
-            if boundaries.get("schematic") else None,
+            if boundaries and boundaries.get("schematic") else None,
         ], className="wall-map", **attributes({"data-indicator": ranking.indicator_id})),
         html.Div([county_tile(r, lang, report.week) for r in headlines],
                  className="wall-side"),
@@ -398,7 +402,7 @@ def flags_body(report: WeeklyReport, lang: Lang, duban_overdue: int | None = Non
             if duban_overdue is not None else None]
 
 
-def panel_bodies(report: WeeklyReport, boundaries: dict[str, Any], indicator_id: str,
+def panel_bodies(report: WeeklyReport, boundaries: dict[str, Any] | None, indicator_id: str,
                  lang: Lang, duban_overdue: int | None = None) -> dict[str, list]:
     """Each panel's content, by panel name (PANELS)."""
     bodies = {"map": map_body(report, boundaries, indicator_id, lang),

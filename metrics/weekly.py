@@ -145,6 +145,12 @@ class WeeklyReport:
     flags: tuple[Flag, ...]
     compared_with: str = ""  # "" or the export last week's figures come from (id and date)
     corrections: tuple[str, ...] = field(default=())  # indicators changed since presented
+    # The area reported on, in Chinese and English ("": a snapshot stored before it was kept).
+    area: str = ""
+    area_en: str = ""
+
+    def area_named(self, lang: str) -> str:
+        return self.area if lang == "zh" else self.area_en
 
     def ranking(self, indicator_id: str) -> Ranking | None:
         return next((r for r in self.rankings if r.indicator_id == indicator_id), None)

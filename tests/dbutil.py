@@ -8,14 +8,15 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from data_access.db import get_engine, upgrade_to_head
-from data_access.divisions import load_reference_divisions
+from data_access.demo.shared import DEMO_DIVISIONS
+from data_access.divisions import load_divisions_file
 from data_access.models import Base
 
 
 def fresh_database(url: str) -> Engine:
     upgrade_to_head(url)
     engine = get_engine(url)
-    load_reference_divisions(engine)
+    load_divisions_file(engine, DEMO_DIVISIONS)
     return engine
 
 

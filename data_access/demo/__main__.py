@@ -14,7 +14,8 @@ from pathlib import Path
 
 from data_access.db import get_engine, upgrade_to_head
 from data_access.demo.build import StepTiming, build_demo
-from data_access.divisions import load_reference_divisions
+from data_access.demo.shared import DEMO_DIVISIONS
+from data_access.divisions import load_divisions_file
 from data_access.paths import default_database_url
 
 
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     upgrade_to_head(args.database_url)
     engine = get_engine(args.database_url)
-    load_reference_divisions(engine)
+    load_divisions_file(engine, DEMO_DIVISIONS)
     print(f"database ready in {time.perf_counter() - started:.2f}s; files in {work_dir}")
     reports = build_demo(engine, args.as_of, work_dir, progress=_print_step)
     rows = sum(report.rows_in_file for report in reports)

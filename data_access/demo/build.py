@@ -19,13 +19,14 @@ from sqlalchemy import Engine
 from data_access.demo import economy
 from data_access.demo.provenance import mark_demo_imports
 from data_access.demo.shared import (
+    DEMO_DIVISIONS,
     DemoContext,
     Step,
     file_frame,
     make_context,
     make_xlsx_reproducible,
 )
-from data_access.divisions import divisions_frame
+from data_access.divisions import divisions_frame, load_divisions_file
 from data_access.importing.domains import DOMAINS
 from data_access.importing.runner import ImportReport, import_file
 from data_access.importing.template import write_rows
@@ -83,7 +84,9 @@ def _write(engine: Engine, ctx: DemoContext, step: Step, frame: pd.DataFrame,
 def build_demo(engine: Engine, as_of: dt.date, work_dir: Path,
                progress: Callable[[StepTiming], None] | None = None) -> list[ImportReport]:
     """Generates the demo data up to as_of, writes the county files, imports them all, and
-    logs the marker that tells these imports from real ones (data_access/demo/provenance.py)."""
+    logs the marker that tells these imports from real ones (data_access/demo/provenance.py).
+    The demo county's divisions are loaded first."""
+    load_divisions_file(engine, DEMO_DIVISIONS)
     ctx = demo_context(engine, as_of)
     work_dir.mkdir(parents=True, exist_ok=True)
     made: dict[str, pd.DataFrame] = {}

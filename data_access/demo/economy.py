@@ -8,7 +8,6 @@ import pandas as pd
 from data_access.demo import income
 from data_access.demo.catalogues import COOPERATIVE_PRODUCTS
 from data_access.demo.shared import DemoContext, Step, credit_codes, rng_for
-from data_access.divisions import COUNTY_CODE
 
 # Seed article (seed_facts.csv): 总人口67万; cooperatives 2018: 5,203 亩, 167万元 to villages;
 # new land transfer 2019: 5万亩.
@@ -59,7 +58,8 @@ def generate_population(divisions: pd.DataFrame) -> pd.Series:
     people[candidates[:abs(gap)]] += int(np.sign(gap))
     villages = pd.Series(people, index=units.index)
     townships = villages.groupby(units["parent_code"]).sum()
-    county = pd.Series({COUNTY_CODE: int(villages.sum())})
+    county_code = divisions.index[divisions["level"] == "county"][0]
+    county = pd.Series({county_code: int(villages.sum())})
     return pd.concat([county, townships, villages]).astype(np.int64)
 
 

@@ -19,7 +19,6 @@ from data_access.demo.shared import (
     to_datetime,
     workday_mask,
 )
-from data_access.divisions import COUNTY_CODE
 
 CASES_A_YEAR = 400_000
 HALL_SHARES = {"city": 0.25, "township": 0.50, "village": 0.25}
@@ -66,7 +65,7 @@ def _halls(ctx: DemoContext) -> pd.DataFrame:
     townships = ctx.townships.index
     stations = ctx.stations
     frames = [
-        pd.DataFrame({"code": [COUNTY_CODE], "level": "city", "township": "city",
+        pd.DataFrame({"code": [ctx.county_code], "level": "city", "township": "city",
                       "yearly": CASES_A_YEAR * HALL_SHARES["city"]}),
         pd.DataFrame({"code": townships, "level": "township", "township": townships,
                       "yearly": CASES_A_YEAR * HALL_SHARES["township"]

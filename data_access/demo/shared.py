@@ -19,11 +19,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from data_access.divisions import COUNTY_CODE
 from data_access.importing.spec import Domain
+from data_access.paths import REFERENCE_DIR
 from metrics.vocabulary import ASSESSED_UNIT_TYPE, VILLAGE_UNIT_TYPES
 from metrics.workdays import add_working_days_array, is_workday
 
+# The demo's county and its divisions (NBS codes, data/reference/SOURCES.md).
+DEMO_DIVISIONS = REFERENCE_DIR / "shishou_divisions.csv"
+DEMO_COUNTY_CODE = "421081000000"
 BASE_SEED = 421081
 WINDOW_MONTHS = 24
 MINUTES_A_DAY = 24 * 60
@@ -44,6 +47,10 @@ class DemoContext:
     as_of: dt.date
     divisions: pd.DataFrame  # index code (sorted); name, short_name, level, unit_type, parent_code
     population: pd.Series  # code -> persons, for the county, townships and village-level units
+
+    @property
+    def county_code(self) -> str:
+        return str(self.divisions.index[self.divisions["level"] == "county"][0])
 
     @property
     def townships(self) -> pd.DataFrame:
@@ -81,7 +88,7 @@ class DemoContext:
 
 
 def make_context(divisions: pd.DataFrame, as_of: dt.date, population: pd.Series) -> DemoContext:
-    if COUNTY_CODE not in divisions.index or not (divisions["level"] == "village").any():
+    if not (divisions["level"] == "county").any() or not (divisions["level"] == "village").any():
         raise ValueError("请先导入区划代码 / load the reference divisions first")
     columns = ["name", "short_name", "level", "unit_type", "parent_code"]
     frame = divisions[columns].sort_index()

@@ -41,14 +41,17 @@ def _column_values(series: pd.Series, python_type: type) -> np.ndarray:
 
 
 def upsert(connection: Connection, table: Table, frame: pd.DataFrame,
-           key: tuple[str, ...], done: Callable[[float], None] | None = None) -> None:
-    """INSERT ... ON CONFLICT (key) DO UPDATE for every row of frame (same SQL on both backends)."""
+           key: tuple[str, ...], done: Callable[[float], None] | None = None,
+           insert_only: tuple[str, ...] = ()) -> None:
+    """INSERT ... ON CONFLICT (key) DO UPDATE for every row of frame (same SQL on both backends).
+    Columns in `insert_only` are written for new rows and left as they are in existing ones."""
     columns = [c.name for c in table.columns if c.name in frame.columns]
     # Rows in key order fill the key's index page by page instead of all over it.
     frame = frame.sort_values(list(key), kind="stable")
     quote = connection.dialect.identifier_preparer.quote
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns if c not in key)
+    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns
+                        if c not in key and c not in insert_only)
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
            f"VALUES ({', '.join([marker] * len(columns))}) "
            f"ON CONFLICT ({', '.join(quote(c) for c in key)}) "

@@ -213,7 +213,7 @@ def _write(connection: Connection, domain: Domain, frame: pd.DataFrame,
         _update(connection, domain, frame)
         return 0, len(frame)
     upsert(connection, table, frame, domain.natural_key,
-           lambda share: progress("writing", 0.4 + 0.55 * share))
+           lambda share: progress("writing", 0.4 + 0.55 * share), domain.insert_only)
     after = connection.scalar(select(func.count()).select_from(table)) or 0
     inserted = after - before
     return inserted, len(frame) - inserted

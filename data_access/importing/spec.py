@@ -73,6 +73,9 @@ class Domain:
     self_reference: Reference | None = None
     # Only updates rows that exist (e.g. population of a known division), never inserts.
     update_only: bool = False
+    # Columns `derive` fills for new rows only: an existing row keeps its value (e.g. whether a
+    # division's population is estimated, which the population template sets).
+    insert_only: tuple[str, ...] = ()
     rollup: Rollup | None = None
     # Stored dates derived by counting working days, recomputed when the holiday calendar of
     # their years changes (see WorkdayDates).

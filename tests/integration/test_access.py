@@ -180,7 +180,7 @@ TOWNSHIP_CASES: dict[str, tuple[dict[tuple[str, str], object], Callable]] = {
         _no_other_rows),  # the wall's county figures are aggregates
     "..wall-panel-map.children...wall-panel-services.children...wall-panel-volunteers.children"
     "...wall-panel-inspections.children...wall-panel-income.children...wall-panel-flags."
-    "children...wall-week.children..<-wall-report.data": (
+    "children...wall-week.children...wall-title.children..<-wall-report.data": (
         {("wall-report", "data"): None,
          ("wall-options", "data"): {"lang": "zh", "indicator": "service_on_time_rate"}},
         _status_only((200, 204, 500))),  # draws what it is sent; no query of its own

@@ -16,7 +16,7 @@ from dashboard.cli import main
 from data_access import cache
 from data_access.backup import backup_database
 from data_access.db import get_engine
-from data_access.divisions import COUNTY_CODE
+from data_access.demo.shared import DEMO_COUNTY_CODE as COUNTY_CODE
 from data_access.importing.domains import DOMAINS
 from data_access.importing.runner import import_file
 from data_access.importing.template import write_rows

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from data_access.divisions import COUNTY_CODE
+from data_access.demo.shared import DEMO_COUNTY_CODE as COUNTY_CODE
 from data_access.economy import (
     INCOME_LINES,
     cooperative_summary,

@@ -18,7 +18,7 @@ from callbacks.context import AppContext
 from callbacks.router import render_page
 from dashboard.app import create_app
 from dashboard.config import Settings
-from data_access.divisions import COUNTY_CODE
+from data_access.demo.shared import DEMO_COUNTY_CODE as COUNTY_CODE
 from data_access.models import ServiceCase
 from layouts import ids
 from layouts.formatting import format_value

@@ -18,7 +18,7 @@ from callbacks.router import render_page
 from callbacks.views import ALL_DOMAINS, VILLAGE_DOMAINS, default_period, page_domains
 from data_access import cache
 from data_access.coverage import coverage, has_coverage
-from data_access.divisions import COUNTY_CODE
+from data_access.demo.shared import DEMO_COUNTY_CODE as COUNTY_CODE
 from data_access.indicator_values import indicator_values
 from data_access.models import (
     CollectiveIncome,

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from data_access.aggregates import aggregate, team_shortfalls
+from data_access.demo.shared import DEMO_COUNTY_CODE as COUNTY_CODE
 from data_access.demo.volunteers import (
     INACTIVE_VILLAGES,
     SHORTFALL_TOWNSHIPS,
     SHORTFALL_VILLAGES,
 )
-from data_access.divisions import COUNTY_CODE
 from data_access.models import Division, VolunteerActivity, VolunteerTeam
 from data_access.volunteers import (
     activity_by_month,

@@ -24,7 +24,7 @@ from data_access.demo import (
     write_demo_files,
 )
 from data_access.demo.provenance import DEMO_LOG_DOMAIN
-from data_access.divisions import COUNTY_CODE
+from data_access.demo.shared import DEMO_COUNTY_CODE as COUNTY_CODE
 from data_access.importing.domains import DOMAINS
 from data_access.models import (
     InspectionResult,

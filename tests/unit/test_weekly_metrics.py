@@ -109,7 +109,7 @@ def _report() -> WeeklyReport:
              Flag("red_three_weeks", 1, (FlagRow("421081103000", "小河口镇",
                                                  "service_on_time_rate", "", "3"),)))
     return WeeklyReport("2026-W45", "2026-11-02", "2026-11-08", "2026-11-10 08:00",
-                        (ranking,), flags)
+                        (ranking,), flags, area="石首市", area_en="Shishou")
 
 
 def test_the_report_survives_json() -> None:
