@@ -62,10 +62,13 @@ class MixPlan:
 
         townships = division_codes(database_url, "township")
         villages = division_codes(database_url, "village")
+        # With several counties the overview class holds each county's overview too.
+        counties = division_codes(database_url, "county")
+        areas = [(f"/area/{code}", "") for code in counties] if len(counties) > 1 else []
         if not townships or not villages:
             raise RuntimeError("the division table has no townships or no villages")
         self.urls: dict[str, list[tuple[str, str]]] = {
-            "overview": [("/", "")],
+            "overview": [("/", ""), *areas],
             "township": [(f"/township/{code}", "") for code in townships],
             "village": [(f"/village/{code}", "") for code in villages],
             "domain": [(domain.route, "") for domain in DOMAINS],

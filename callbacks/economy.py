@@ -11,7 +11,7 @@ from dash import Dash, Input, NoUpdate, Output, State, ctx, html, no_update
 
 from callbacks.context import AppContext
 from callbacks.url_state import clicked_key, parse_query
-from callbacks.views import kpi_views, resolve_view, short_names, township_map_panel
+from callbacks.views import home_kpi_views, resolve_view, short_names, township_map_panel
 from data_access import access
 from data_access.coverage import coverage
 from data_access.economy import (
@@ -96,7 +96,7 @@ def detail_rows(context: AppContext, period: Period, tier: str | None,
 
 def _kpis(context: AppContext, period: Period, lang: Lang) -> list:
     wanted = [indicator.id for indicator in indicators_of("income")]
-    return kpi_sections(kpi_views(context, period, "county", context.home().code, wanted), lang)
+    return kpi_sections(home_kpi_views(context, period, wanted), lang)
 
 
 def _export_name(period: Period, key: str, lang: Lang) -> str:

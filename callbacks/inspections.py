@@ -10,7 +10,7 @@ from dash import Dash, Input, NoUpdate, Output, State, ctx, html, no_update
 
 from callbacks.context import AppContext
 from callbacks.url_state import clicked_key, parse_query, search_with
-from callbacks.views import View, default_period, kpi_views
+from callbacks.views import View, default_period, home_kpi_views
 from data_access import access
 from data_access.draw import verify_draw
 from data_access.inspections import (
@@ -149,7 +149,7 @@ def inspections_page(context: AppContext, lang: Lang, query: dict[str, str]
         return t("inspections", lang), trail, [controls, theme, empty_year(lang, year)]
     choices = indicators_of("inspections")
     view = View(choices[0], period, ("year",), [period])
-    kpis = kpi_views(context, view.period, "county", context.home().code, [i.id for i in choices])
+    kpis = home_kpi_views(context, view.period, [i.id for i in choices])
     total = counts(rows, today).iloc[0]
     totals = {name: int(total[name]) for name in COUNT_COLUMNS}
     joint_tasks = int(tasks["is_joint"].astype(bool).sum())

@@ -9,7 +9,7 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks.context import AppContext
 from callbacks.url_state import clicked_key, parse_query
-from callbacks.views import controls_of, kpi_views, resolve_view, short_names
+from callbacks.views import controls_of, home_kpi_views, resolve_view, short_names
 from data_access.aggregates import services_by_hall_level
 from data_access.indicator_values import indicator_by_division
 from data_access.services import (
@@ -60,7 +60,8 @@ def _level_bars(frame: pd.DataFrame, lang: Lang) -> FigureSpec:
 
 def _trend(context: AppContext, period: Period, lang: Lang) -> FigureSpec:
     weeks = recent_periods("week", period.last_day)[:TREND_WEEKS]
-    frame = indicator_trend(context.engine, ["service_cases"], "county", context.home().code, weeks)
+    area = context.home()
+    frame = indicator_trend(context.engine, ["service_cases"], area.level, area.code, weeks)
     cases = INDICATORS["service_cases"]
     name = cases.name_en if lang == "en" else cases.name_zh
     # The axis names the indicator's own unit (件), as its KPI card does.
@@ -110,7 +111,7 @@ def services_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tup
     choices = indicators_of("services")
     controls = controls_of(view, lang, choices)
     trail = [(context.home().named(lang), view_href("/", query)), (t("services", lang), None)]
-    kpis = kpi_views(context, view.period, "county", context.home().code, [i.id for i in choices])
+    kpis = home_kpi_views(context, view.period, [i.id for i in choices])
     if not kpis[0].item.value:
         return t("services", lang), trail, [controls, no_data(lang)]
     values = indicator_by_division(context.engine, view.indicator.id, view.period, "township")

@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 from dash import dcc, html
-from sqlalchemy import Engine
 
 from callbacks.context import AppContext
+from callbacks.trails import trail_to
 from data_access import access
 from data_access.aggregates import Level
 from data_access.boundaries import township_boundaries, village_boundaries
@@ -164,7 +164,7 @@ def kpi_views(context: AppContext, period: Period, level: Level, code: str,
     current = both[period.label]
     previous = {v.indicator.id: v.value for v in both[before.label]}
     spans = coverage(engine)
-    positions = _township_positions(engine, period, code,
+    positions = _township_positions(context, period, code,
                                     {i.indicator.domain for i in current}) \
         if level == "township" else {}
     views = []
@@ -182,14 +182,29 @@ def kpi_views(context: AppContext, period: Period, level: Level, code: str,
     return views
 
 
-def _township_positions(engine: Engine, period: Period, code: str,
+def home_kpi_views(context: AppContext, period: Period,
+                   ids_: list[str] | None = None) -> list[KpiView]:
+    """The KPI cards of the area overseen (its own level: a county, or above several)."""
+    area = context.home()
+    return kpi_views(context, period, area.level, area.code, ids_)
+
+
+def peers_within(context: AppContext, code: str) -> str | None:
+    """The county a township is ranked in: None when it is the area overseen (every
+    township), its own county when the area holds several."""
+    county = division_table(context.engine).at[code, "parent_code"]
+    return None if county == context.home().code else str(county)
+
+
+def _township_positions(context: AppContext, period: Period, code: str,
                         domains: set[str]) -> dict[str, tuple[int | None, int, bool]]:
-    """indicator id -> (the township's rank or None, how many townships are ranked, whether it
-    is 末位)."""
+    """indicator id -> (the township's rank among its county's townships or None, how many
+    are ranked, whether it is 末位)."""
+    engine, within = context.engine, peers_within(context, code)
     positions: dict[str, tuple[int | None, int, bool]] = {}
     for domain in domains:
-        ranks = domain_ranks(engine, domain, period, "township")
-        values = domain_values(engine, domain, period, "township")
+        ranks = domain_ranks(engine, domain, period, "township", within)
+        values = domain_values(engine, domain, period, "township", within)
         if ranks is None or values is None:
             continue
         counts = ranks.notna().sum()
@@ -207,54 +222,46 @@ def short_names(context: AppContext) -> pd.Series:
     return division_table(context.engine)["short_name"]
 
 
-def _division(context: AppContext, code: str, level: str) -> pd.Series:
+def division_row(context: AppContext, code: str, level: str) -> pd.Series:
     table = division_table(context.engine)
     if code not in table.index or table.at[code, "level"] != level:
         raise NotFound(code)
     return table.loc[code]
 
 
-def _hrefs(codes: pd.Series, path: Callable[[str], str],
+def hrefs_to(codes: pd.Series, path: Callable[[str], str],
            query: dict[str, str]) -> dict[str, str]:
     return {code: view_href(path(code), query) for code in codes}
 
 
-def _title(indicator: Indicator, period: Period, lang: Lang) -> str:
+def indicator_title(indicator: Indicator, period: Period, lang: Lang) -> str:
     name = indicator.name_en if lang == "en" else indicator.name_zh
     return f"{name} · {period.label}"
 
 
 def township_map_panel(context: AppContext, indicator: Indicator, period: Period,
                        link_query: dict[str, str], lang: Lang, title: str | None = None,
-                       height: int = 520) -> html.Div:
-    """The townships on one indicator: the map and, beside it, their ranking; each township
-    links to its page with `link_query`."""
-    values = indicator_by_division(context.engine, indicator.id, period, "township")
+                       height: int = 520, within: str | None = None) -> html.Div:
+    """The townships (under `within`, a county of the area; None: all) on one indicator: the
+    map and, beside it, their ranking; each township links to its page with `link_query`."""
+    values = indicator_by_division(context.engine, indicator.id, period, "township", within)
     table = ranked_table(values, short_names(context), indicator.id,
-                         indicator_counts(context.engine, indicator.id, period, "township"))
-    boundaries = township_boundaries(context.engine)
-    hrefs = _hrefs(table["code"], township_path, link_query)
+                         indicator_counts(context.engine, indicator.id, period, "township",
+                                          within))
+    boundaries = township_boundaries(context.engine, within)
+    hrefs = hrefs_to(table["code"], township_path, link_query)
     figure = None if boundaries is None else choropleth_map(
         boundaries.drawing, boundaries.labels, table, indicator, lang,
         ranked=int(table["rank"].notna().sum()), height=height)
     tiles = tile_grid(table, indicator, lang, hrefs) if boundaries is None else None
-    return map_panel(title or _title(indicator, period, lang), figure, tiles,
+    return map_panel(title or indicator_title(indicator, period, lang), figure, tiles,
                      ranking_list(table, indicator, lang, hrefs), t("ranking", lang),
                      boundaries is not None and boundaries.schematic, lang)
 
 
-def overview_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple[str, list, list]:
-    view = resolve_view(context, query)
-    panel = township_map_panel(context, view.indicator, view.period, query, lang)
-    controls = controls_of(view, lang)
-    kpis = kpi_sections(kpi_views(context, view.period, "county", context.home().code), lang)
-    trail = [(context.home().named(lang), None)]
-    return t("overview", lang), trail, page_body(controls, kpis, panel)
-
-
 def township_page(context: AppContext, lang: Lang, query: dict[str, str],
                   code: str) -> tuple[str, list, list]:
-    township = _division(context, code, "township")
+    township = division_row(context, code, "township")
     access.require_division(code)
     view = resolve_view(context, query)
     controls = controls_of(view, lang)
@@ -269,7 +276,7 @@ def township_page(context: AppContext, lang: Lang, query: dict[str, str],
         table = ranked_table(values, short_names(context), view.indicator.id,
                              indicator_counts(context.engine, view.indicator.id, view.period,
                                               "village", code))
-        hrefs = _hrefs(table["code"], village_path, query)
+        hrefs = hrefs_to(table["code"], village_path, query)
         boundaries = village_boundaries(context.engine, code)
         ranked = int(table["rank"].notna().sum())
         figure = (choropleth_map(boundaries.drawing, boundaries.labels, table, view.indicator,
@@ -286,8 +293,8 @@ def township_page(context: AppContext, lang: Lang, query: dict[str, str],
                    *(village_column(c, lang) for c in VILLAGE_COLUMNS if c in villages)]
         extra = [table_section("villages", t("villages", lang), villages, columns, lang,
                                f"{township['name']}_{view.period.label}", row_id="code")]
-    trail = [(context.home().named(lang), view_href("/", query)), (township["name"], None)]
-    return township["name"], trail, page_body(controls, kpis, panel, extra)
+    return township["name"], trail_to(context, code, query, lang), page_body(controls, kpis,
+                                                                           panel, extra)
 
 
 def village_table(context: AppContext, period: Period, township_code: str) -> pd.DataFrame:
@@ -321,8 +328,8 @@ def village_trend_frames(context: AppContext, code: str) -> dict[str, pd.DataFra
 
 def village_page(context: AppContext, lang: Lang, query: dict[str, str],
                  code: str) -> tuple[str, list, list]:
-    village = _division(context, code, "village")
-    township = _division(context, village["parent_code"], "township")
+    village = division_row(context, code, "village")
+    township = division_row(context, village["parent_code"], "township")
     access.require_division(code)
     view = resolve_view(context, query, domains=VILLAGE_DOMAINS)
     controls = controls_of(view, lang)
@@ -331,9 +338,7 @@ def village_page(context: AppContext, lang: Lang, query: dict[str, str],
                          for k in kpi_views(context, view.period, "village", code,
                                             VILLAGE_CARDS)], lang)
     trends = trends_section(lang, trend_charts(village_trend_frames(context, code), lang))
-    trail = [(context.home().named(lang), view_href("/", query)),
-             (township["name"], view_href(township_path(township.name), query)),
-             (village["name"], None)]
+    trail = trail_to(context, code, query, lang)
     inspections = html.P([t("inspections_by_township", lang), " ",
                           dcc.Link(township["name"],
                                    href=view_href(township_path(township.name), query))],

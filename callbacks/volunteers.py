@@ -13,7 +13,7 @@ from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import (
     View,
     controls_of,
-    kpi_views,
+    home_kpi_views,
     resolve_view,
     short_names,
     township_map_panel,
@@ -199,7 +199,7 @@ def volunteers_page(context: AppContext, lang: Lang,
     view = volunteer_view(context, query)
     choices = indicators_of("volunteers")
     generated = bool(division_table(context.engine)["population_generated"].any())
-    kpis = kpi_views(context, view.period, "county", context.home().code, [i.id for i in choices])
+    kpis = home_kpi_views(context, view.period, [i.id for i in choices])
     body = [controls_of(view, lang, choices),
             ui.notes(lang, generated), html.Div(kpi_sections(kpis, lang), className="kpi-grid"),
             *_teams(context, view.period, query, lang), *_activities(context, view, lang)]

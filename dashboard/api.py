@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import cast
 
 from flask import Blueprint, Flask, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -11,14 +10,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.context import AppContext
 from data_access import access
-from data_access.aggregates import Level
 from data_access.calendar import calendar_status
-from data_access.divisions import division_table, home
+from data_access.divisions import DIVISION_LEVELS, division_table, home
 from data_access.indicator_values import indicator_values
 from data_access.status import data_status
 from metrics.periods import PeriodError, parse_period
 
-SCOPES = ("county", "township", "village")
+SCOPES = DIVISION_LEVELS
 CODE_PATTERN = re.compile(r"^\d{12}$")
 
 
@@ -59,7 +57,10 @@ def register(server: Flask, context: AppContext) -> None:
 
     @api.get("/indicators")
     def indicators() -> ResponseReturnValue:
-        scope = request.args.get("scope", "county")
+        area = home(context.engine)
+        # Without a code: the area overseen (a county, or the prefecture above several).
+        scope = request.args.get("scope") or (area.level if not request.args.get("code")
+                                              else "county")
         if scope not in SCOPES:
             return _bad_request(f"scope 应为 {'、'.join(SCOPES)}",
                                 f"scope must be one of {', '.join(SCOPES)}")
@@ -70,8 +71,8 @@ def register(server: Flask, context: AppContext) -> None:
             return _bad_request(zh, en)
         code = request.args.get("code") or ""
         divisions = division_table(context.engine)
-        if scope == "county" and not code:
-            code = home(context.engine).code
+        if scope == area.level and not code:
+            code = area.code
         if not CODE_PATTERN.match(code):
             return _bad_request("code 应为 12 位统计用区划代码",
                                 "code must be a 12-digit division code")
@@ -86,8 +87,7 @@ def register(server: Flask, context: AppContext) -> None:
             except access.Forbidden as refused:
                 zh, _, en = str(refused).partition(" / ")
                 return jsonify({"error": {"zh": zh, "en": en}}), 403
-        # scope is one of SCOPES (checked above), the levels indicator_values takes.
-        values = indicator_values(context.engine, period, cast(Level, scope), code)
+        values = indicator_values(context.engine, period, level, code)
         return jsonify({
             "scope": scope, "code": code, "period": period.label,
             "period_start": period.start.isoformat(), "period_end": period.last_day.isoformat(),

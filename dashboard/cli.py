@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
                            "last day that has ended, so that no record lies in the future)")
     demo.add_argument("--keep-files", type=Path, default=None,
                       help="write the generated templates to this folder and keep them")
+    demo.add_argument("--synthetic-counties", type=int, default=0, metavar="N",
+                      help="for benchmarks: a made-up prefecture of N made-up counties (合成01县 "
+                           "...), each a copy of the demo county's records under its own codes "
+                           "(data_access/demo/synthetic.py)")
     load = commands.add_parser("import", help="import a filled-in template (.xlsx or .csv)")
     load.add_argument("file", type=Path)
     load.add_argument("--domain", choices=sorted(TEMPLATES), default=None,
@@ -54,8 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
         "import-boundaries", help="import official township or village boundaries (GeoJSON)")
     boundaries.add_argument("file", type=Path, help="GeoJSON FeatureCollection in WGS84")
     boundaries.add_argument("--level", choices=LEVELS, required=True,
-                            help="township: all 15 townships in one file; village: villages "
-                                 "and communities (a township's map needs all of its own)")
+                            help="township: every township of a county in one file; village: "
+                                 "villages and communities (a township's map needs all of its "
+                                 "own)")
     template = commands.add_parser(
         "template", help="write an empty template",
         epilog="domains:\n" + _domain_list()
@@ -143,7 +148,13 @@ def _demo_data(settings: Settings, args: argparse.Namespace) -> int:
     upgrade_to_head(settings.database_url)
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep_files or Path(scratch)
-        reports = _rejected_or(lambda: build_demo(engine, as_of, folder))
+        if args.synthetic_counties:
+            from data_access.demo.synthetic import build_synthetic
+
+            reports = _rejected_or(lambda: build_synthetic(engine, as_of, folder,
+                                                           args.synthetic_counties))
+        else:
+            reports = _rejected_or(lambda: build_demo(engine, as_of, folder))
         if reports is None:
             return 2
     for report in reports:

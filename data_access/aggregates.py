@@ -41,7 +41,13 @@ from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.cache import cached
-from data_access.divisions import code_level, home
+from data_access.divisions import (
+    DivisionLevel,
+    code_level,
+    code_range,
+    home,
+    significant_digits,
+)
 from data_access.models import (
     CollectiveIncome,
     Division,
@@ -65,7 +71,8 @@ from metrics.vocabulary import (
     VILLAGE_UNIT_TYPES,
 )
 
-Level = Literal["county", "township", "village"]
+# A division level to count at: the home's own level is one row, the whole area.
+Level = DivisionLevel
 # A division-code column to group or filter by: a model attribute or a subquery's column.
 CodeColumn = QueryableAttribute[str | None] | ColumnElement[str]
 # The SQL of a run's counts is the same for every division, whose code is a parameter: it is
@@ -73,8 +80,9 @@ CodeColumn = QueryableAttribute[str | None] | ColumnElement[str]
 # statement's cache key, which walks all of it, once per statement object. Expressions are
 # immutable, so sharing them is safe.
 _built_once = functools.lru_cache(maxsize=256)
-# The bound parameter that names the division a count is filtered to.
-WITHIN = "within_code"
+# The bound parameters of the range of codes under the division a count is filtered to.
+WITHIN_LOW = "within_low"
+WITHIN_HIGH = "within_high"
 
 
 class PeriodNotApplicable(ValueError):
@@ -117,13 +125,14 @@ def dates_between(column: SQLColumnExpression[dt.date | None],
 def divisions_at(engine: Engine, level: Level, within: str | None) -> list[str]:
     """Codes of the divisions at a level under `within` (villages and communities only).
     Cached: divisions change only with an import, and every aggregate asks."""
-    if level == "county":
-        return [home(engine).code]
+    area = home(engine)
+    if level == area.level:
+        return [area.code]
     query = select(Division.code).where(Division.level == level).order_by(Division.code)
     if level == "village":
         query = query.where(Division.unit_type.in_(VILLAGE_UNIT_TYPES))
-    if narrows(engine, within):
-        query = query.where((Division.code == within) | (Division.parent_code == within))
+    if within and narrows(engine, within):
+        query = query.where(Division.code.between(*code_range(within)))
     with engine.connect() as connection:
         return list(connection.scalars(query))
 
@@ -171,15 +180,18 @@ def _grouped(engine: Engine, query: Select, key: CodeColumn | None, level: Level
              bucket: Bucket | None = None) -> pd.DataFrame:
     """Runs an aggregate query grouped by division key and, with a bucket, by the period a
     record falls in; zero-filled over the divisions (and periods). Without a bucket the counts
-    do not depend on the period: one row per division."""
-    if key is None and level != "county":
+    do not depend on the period: one row per division. At the home's own level there is no
+    key: one row, the whole area."""
+    area = home(engine)
+    whole = level == area.level
+    if key is None and not whole:
         raise ValueError(f"no {level} key to group by")
     parameters: dict[str, str] = {}
-    if narrows(engine, within) and within_column is not None:
-        parameters[WITHIN] = str(within)
-    statement = _grouped_statement(query, key if level != "county" else None,
+    if within and narrows(engine, within) and within_column is not None:
+        parameters[WITHIN_LOW], parameters[WITHIN_HIGH] = code_range(within)
+    statement = _grouped_statement(query, None if whole else key,
                                    within_column if parameters else None,
-                                   None if bucket is None else bucket.column, home(engine).code)
+                                   None if bucket is None else bucket.column, area.code)
     return _filled(engine, statement, parameters, "code", divisions_at(engine, level, within),
                    bucket)
 
@@ -188,10 +200,11 @@ def _grouped(engine: Engine, query: Select, key: CodeColumn | None, level: Level
 def _grouped_statement(query: Select, key: CodeColumn | None, within_column: CodeColumn | None,
                        bucket: ColumnElement[str] | None, whole_code: str) -> Select:
     """The count query grouped by division `key` (None: the whole area, one row keyed
-    `whole_code`) and by `bucket`, filtered to the division that the WITHIN parameter names in
-    `within_column`."""
+    `whole_code`) and by `bucket`, filtered to the codes of `within_column` between the
+    WITHIN_LOW and WITHIN_HIGH parameters (the codes under a division)."""
     if within_column is not None:
-        query = query.where(within_column == bindparam(WITHIN))
+        query = query.where(within_column.between(bindparam(WITHIN_LOW),
+                                                  bindparam(WITHIN_HIGH)))
     if key is None:
         return _keyed(query, literal(whole_code), "code", bucket)
     return _keyed(query.group_by(key), key, "code", bucket)
@@ -240,10 +253,10 @@ def _income(engine: Engine, run: Run, level: Level, within: str | None) -> pd.Da
     if run.kind not in ("year", "quarter"):
         raise PeriodNotApplicable(run.kind)
     query, bucket = _income_counts(run)
-    key = {"township": CollectiveIncome.township_code, "village": CollectiveIncome.village_code}
-    within_column = _within_column(engine, within, CollectiveIncome.township_code,
-                                   CollectiveIncome.village_code)
-    return _grouped(engine, query, key.get(level), level, within, within_column, bucket)
+    columns = (CollectiveIncome.township_code, CollectiveIncome.village_code,
+               CollectiveIncome.village_code)
+    return _grouped(engine, query, _level_key(level, *columns), level, within,
+                    _within_column(engine, within, *columns), bucket)
 
 
 @_built_once
@@ -276,10 +289,36 @@ def narrows(engine: Engine, within: str | None) -> bool:
 
 
 def _within_column(engine: Engine, within: str | None, township: CodeColumn,
-                   village: CodeColumn | None) -> CodeColumn | None:
-    if not narrows(engine, within):
+                   village: CodeColumn | None, area: CodeColumn | None = None
+                   ) -> CodeColumn | None:
+    """The code column that tells whether a record is under `within`: the township's or the
+    village's, and for a county (or above) `area`, the record's most precise code that is
+    always there (the township's unless given)."""
+    if not within or not narrows(engine, within):
         return None
-    return township if code_level(str(within)) == "township" else village
+    level = code_level(within)
+    if level == "township":
+        return township
+    if level == "village":
+        return village
+    return township if area is None else area
+
+
+@_built_once  # the same expression each time: the statements built from it are built once
+def _level_key(level: Level, township: CodeColumn | None, village: CodeColumn | None,
+               area: CodeColumn | None = None) -> CodeColumn | None:
+    """What a count groups by at `level`: the township's or village's code column, and for a
+    county (or above) its code made from the first digits of `area` (the township's unless
+    given), as the NBS codes nest."""
+    if level == "township":
+        return township
+    if level == "village":
+        return village
+    column = township if area is None else area
+    if column is None:
+        return None
+    digits = significant_digits(level)
+    return func.substr(column, 1, digits).concat("0" * (12 - digits))
 
 
 def missed_due_before(end: dt.date) -> ColumnElement[bool]:
@@ -363,10 +402,10 @@ def _services(engine: Engine, run: Run, level: Level, within: str | None) -> pd.
             engine, run, source, "township", "code", divisions_at(engine, level, within)))
 
     def grouped(source: ServiceQuery) -> pd.DataFrame:
-        within_column = _within_column(engine, within, source.keys["township"],
-                                       source.keys["village"])
-        return _grouped(engine, source.query, source.keys.get(level), level, within,
-                        within_column, source.bucket)
+        # A case's division is its hall's: a city hall's cases count in its county.
+        columns = (source.keys["township"], source.keys["village"], source.keys["village"])
+        return _grouped(engine, source.query, _level_key(level, *columns), level, within,
+                        _within_column(engine, within, *columns), source.bucket)
 
     return _service_counts(run, grouped)
 
@@ -417,12 +456,11 @@ def _halls_summed(engine: Engine, run: Run, source: ServiceQuery, key: str, name
 
 @domain_aggregate("volunteers")
 def _volunteers(engine: Engine, run: Run, level: Level, within: str | None) -> pd.DataFrame:
-    key = {"township": VolunteerActivity.township_code,
-           "village": VolunteerActivity.village_code}.get(level)
-    within_column = _within_column(engine, within, VolunteerActivity.township_code,
-                                   VolunteerActivity.village_code)
-    frame = _grouped(engine, _activity_counts(run), key, level, within, within_column,
-                     _started_in(run))
+    # A county-level team's activities have no township: they count in the team's county.
+    columns = (VolunteerActivity.township_code, VolunteerActivity.village_code,
+               VolunteerActivity.county_code)
+    frame = _grouped(engine, _activity_counts(run), _level_key(level, *columns), level, within,
+                     _within_column(engine, within, *columns), _started_in(run))
     units = _per_period(_units(engine, level, within), run)
     months = _months_with_records(engine, run)
     active = _active_station_months(engine, run, level, within)
@@ -449,7 +487,7 @@ def _units_at(engine: Engine, level: Level) -> pd.DataFrame:
     stations = _grouped(
         engine, select(func.count().label("stations")).select_from(Division)
         .where(Division.level == "village", station),
-        {"township": Division.parent_code, "village": Division.code}.get(level), level, None,
+        _level_key(level, Division.parent_code, Division.code, Division.code), level, None,
         None)
     codes = list(stations.index)
     with engine.connect() as connection:
@@ -485,10 +523,9 @@ def _active_station_months(engine: Engine, run: Run, level: Level,
                            within: str | None) -> pd.DataFrame:
     """Per division and period: distinct station and month with an activity in the period."""
     query, pairs = _active_pairs(run, engine.dialect.name)
-    return _grouped(engine, query, {"township": pairs.c.township,
-                                    "village": pairs.c.village}.get(level),
-                    level, within,
-                    _within_column(engine, within, pairs.c.township, pairs.c.village),
+    columns = (pairs.c.township, pairs.c.village)
+    return _grouped(engine, query, _level_key(level, *columns), level, within,
+                    _within_column(engine, within, *columns),
                     replace(_started_in(run), column=pairs.c[PERIOD]))
 
 
@@ -558,11 +595,14 @@ def team_shortfalls(engine: Engine) -> pd.DataFrame:
 
 
 def _shortfalls_under(shortfalls: pd.DataFrame, code: str, level: Level) -> int:
-    if level == "county":
-        return len(shortfalls)
+    """The units below their minimum at or under the division: a township's own and its
+    villages', a village's own, and for a county (or above) every unit whose code it covers."""
     if level == "township":
         return int((shortfalls["township_code"] == code).sum())
-    return int((shortfalls["code"] == code).sum())
+    if level == "village":
+        return int((shortfalls["code"] == code).sum())
+    low, high = code_range(code)
+    return int(shortfalls["code"].between(low, high).sum())
 
 
 @domain_aggregate("inspections")
@@ -571,9 +611,9 @@ def _inspections(engine: Engine, run: Run, level: Level, within: str | None) -> 
         # Inspection objects are recorded by township only.
         raise PeriodNotApplicable("village")
     query, drawn = _inspection_counts(run)
-    within_column = _within_column(engine, within, InspectionResult.township_code, None)
-    return _grouped(engine, query, InspectionResult.township_code, level, within,
-                    within_column, drawn)
+    columns = (InspectionResult.township_code, None)
+    return _grouped(engine, query, _level_key(level, *columns), level, within,
+                    _within_column(engine, within, *columns), drawn)
 
 
 @_built_once

@@ -35,6 +35,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from data_access.cache import cached
+from data_access.divisions import code_range
 from data_access.geo import MIN_LABEL_DISTANCE_KM, label_points_lonlat, oriented
 from data_access.importing.problems import ImportRejected, Problem
 from data_access.models import Boundary, Division, ImportLog
@@ -108,17 +109,20 @@ class BoundaryImport:
 
 
 @cached
-def township_boundaries(engine: Engine) -> BoundarySet | None:
-    """The imported township boundaries when every township has one, else the schematic cells
-    when they are of these very townships (the demo county's), else None: the page draws a
-    tile grid until the county imports its boundaries."""
+def township_boundaries(engine: Engine, within: str | None = None) -> BoundarySet | None:
+    """The imported boundaries of the townships (under `within`, a county of the area; None:
+    all) when every one has one, else the schematic cells when they are of these very
+    townships (the demo county's), else None: the page draws a tile grid until the county
+    imports its boundaries."""
+    query = select(Division.code, Division.name).where(Division.level == "township")
+    stored_query = select(Boundary.code, Boundary.geometry, Boundary.label_lon,
+                          Boundary.label_lat).where(Boundary.level == "township")
+    if within:
+        query = query.where(Division.code.between(*code_range(within)))
+        stored_query = stored_query.where(Boundary.code.between(*code_range(within)))
     with engine.connect() as connection:
-        townships = connection.execute(
-            select(Division.code, Division.name).where(Division.level == "township")
-            .order_by(Division.code)).all()
-        rows = connection.execute(
-            select(Boundary.code, Boundary.geometry, Boundary.label_lon, Boundary.label_lat)
-            .where(Boundary.level == "township")).all()
+        townships = connection.execute(query.order_by(Division.code)).all()
+        rows = connection.execute(stored_query).all()
     stored = {row.code: row for row in rows}
     if townships and all(code in stored for code, _ in townships):
         return _boundary_set([(code, name) for code, name in townships], stored)
@@ -379,17 +383,20 @@ def _check_features(file: str, collection: dict[str, Any], level: str,
         elif code is not None:
             geometries.setdefault(code, checked)
     if level == "township":
-        townships = [d for d in divisions.values() if d.level == "township"]
+        # Every township of the counties the file draws: a county's map is whole or not at all.
+        counties = {code[:6] for code in first_seen}
+        townships = [d for d in divisions.values()
+                     if d.level == "township" and d.code[:6] in counties]
         missing = sorted((d for d in townships if d.code not in first_seen), key=lambda d: d.code)
         if missing:
             listed = "、".join(f"{d.code} {d.name}" for d in missing)
             listed_en = ", ".join(f"{d.code} {d.name}" for d in missing)
             problems.append(Problem(
                 file, "", None, "code",
-                f"缺少 {len(missing)} 个乡镇（街道）的边界：{listed}；乡镇边界文件须包含全部 "
-                f"{len(townships)} 个乡镇（街道）",
+                f"缺少 {len(missing)} 个乡镇（街道）的边界：{listed}；乡镇边界文件须包含所涉县"
+                f"（市、区）的全部 {len(townships)} 个乡镇（街道）",
                 f"boundaries missing for {len(missing)} township(s): {listed_en}; a township "
-                f"file must cover all {len(townships)}"))
+                f"file must cover all {len(townships)} of its counties"))
     if problems:
         raise ImportRejected(problems)
     return geometries
@@ -401,8 +408,8 @@ def _code_problem(code: str, level: str, divisions: dict[str, _Division],
     level_zh, level_en = LEVEL_NAMES[level]
     division = divisions.get(code)
     if division is None or division.level not in LEVELS:
-        return (f"区划代码 {code} 不是石首市的{level_zh}",
-                f"code {code} matches no {level_en} of Shishou")
+        return (f"区划代码 {code} 不是已导入区划中的{level_zh}",
+                f"code {code} matches no {level_en} of the divisions loaded")
     if division.level != level:
         other = division.level
         zh_other = "乡镇" if other == "township" else "村级"

@@ -42,6 +42,18 @@ def code_level(code: str) -> DivisionLevel:
     return "village"
 
 
+def significant_digits(level: DivisionLevel) -> int:
+    return _SIGNIFICANT_DIGITS[level]
+
+
+def code_range(code: str) -> tuple[str, str]:
+    """The lowest and highest codes under a division, its own included: its significant digits
+    followed by anything. The NBS codes nest, so "under" is a range an index can read."""
+    digits = _SIGNIFICANT_DIGITS[code_level(code)]
+    rest = CODE_DIGITS - digits
+    return code[:digits] + "0" * rest, code[:digits] + "9" * rest
+
+
 def parent_code_of(code: str) -> str | None:
     """The code of the division one level up, as the NBS code's own prefix names it."""
     level = code_level(code)
@@ -54,12 +66,17 @@ def parent_code_of(code: str) -> str | None:
 
 @dataclass(frozen=True)
 class Home:
-    """The area the dashboard oversees: the top of the loaded divisions (the county)."""
+    """The area the dashboard oversees: the top of the loaded divisions (a county, or the
+    prefecture or province above several)."""
 
     code: str
     name: str  # 石首市
     short_name: str  # 石首: the title's form
     name_en: str  # Shishou; the Chinese name when the divisions give none
+
+    @property
+    def level(self) -> DivisionLevel:
+        return code_level(self.code)
 
     def named(self, lang: str) -> str:
         return self.name if lang == "zh" else self.name_en

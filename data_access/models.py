@@ -218,6 +218,8 @@ class VolunteerTeam(Base):
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("volunteer_team.code"))
     township_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"), index=True)
     village_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"), index=True)
+    # The county the team serves: a county-level team has no township to tell it.
+    county_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"))
     members: Mapped[int] = mapped_column(Integer)
     founded_on: Mapped[dt.date] = mapped_column(Date)
 
@@ -230,6 +232,8 @@ class VolunteerActivity(Base):
     team_code: Mapped[str] = mapped_column(ForeignKey("volunteer_team.code"), index=True)
     village_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"), index=True)
     township_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"))
+    # The county it counts in (its team's for a county-level team's activity).
+    county_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"))
     start_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     end_at: Mapped[dt.datetime] = mapped_column(DateTime)
     volunteers: Mapped[int] = mapped_column(Integer)

@@ -62,7 +62,8 @@ def _township_counts(engine: Engine, indicator_id: str, period: Period) -> pd.Da
 
 
 def _county(engine: Engine, indicator_id: str, period: Period) -> IndicatorValue:
-    return indicator_values(engine, period, "county", home(engine).code, [indicator_id])[0]
+    area = home(engine)
+    return indicator_values(engine, period, area.level, area.code, [indicator_id])[0]
 
 
 def _county_value(engine: Engine, indicator_id: str, period: Period) -> float | None:

@@ -18,3 +18,15 @@ def township_path(code: str) -> str:
 
 def village_path(code: str) -> str:
     return f"/village/{code}"
+
+
+def area_path(code: str) -> str:
+    """A county's page (or a prefecture's) under the area overseen."""
+    return f"/area/{code}"
+
+
+def division_path(code: str, level: str, home_code: str) -> str:
+    """The page of any division: the overview for the area overseen itself."""
+    if code == home_code:
+        return "/"
+    return {"township": township_path, "village": village_path}.get(level, area_path)(code)

@@ -15,6 +15,7 @@ from pathlib import Path
 from data_access.db import get_engine, upgrade_to_head
 from data_access.demo.build import StepTiming, build_demo
 from data_access.demo.shared import DEMO_DIVISIONS
+from data_access.demo.synthetic import build_synthetic
 from data_access.divisions import load_divisions_file
 from data_access.paths import default_database_url
 
@@ -34,14 +35,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-url", default=default_database_url())
     parser.add_argument("--work-dir", type=Path, default=None,
                         help="where the county files are written (default: a new temp dir)")
+    parser.add_argument("--synthetic-counties", type=int, default=0, metavar="N",
+                        help="a made-up prefecture of N copies of the demo county "
+                             "(data_access/demo/synthetic.py)")
     args = parser.parse_args(argv)
     work_dir = args.work_dir or Path(tempfile.mkdtemp(prefix="shishou-demo-"))
     started = time.perf_counter()
     upgrade_to_head(args.database_url)
     engine = get_engine(args.database_url)
-    load_divisions_file(engine, DEMO_DIVISIONS)
     print(f"database ready in {time.perf_counter() - started:.2f}s; files in {work_dir}")
-    reports = build_demo(engine, args.as_of, work_dir, progress=_print_step)
+    if args.synthetic_counties:
+        reports = build_synthetic(engine, args.as_of, work_dir, args.synthetic_counties,
+                                  progress=_print_step)
+    else:
+        load_divisions_file(engine, DEMO_DIVISIONS)
+        reports = build_demo(engine, args.as_of, work_dir, progress=_print_step)
     rows = sum(report.rows_in_file for report in reports)
     print(f"{len(reports)} files, {rows:,} rows in {time.perf_counter() - started:.2f}s")
 

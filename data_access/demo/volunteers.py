@@ -55,13 +55,15 @@ def volunteer_teams(ctx: DemoContext, _made: dict[str, pd.DataFrame]) -> pd.Data
     latest = ctx.window_start  # every team exists before the first activity
     rows = [{"code": CORPS_CODE, "name": "石首市新时代文明实践志愿服务总队", "level": "总队",
              "category": "综合", "parent_code": None, "township_code": None,
-             "village_code": None, "members": 36, "founded_on": min(CORPS_FOUNDED, latest)}]
+             "village_code": None, "county_code": ctx.county_code, "members": 36,
+             "founded_on": min(CORPS_FOUNDED, latest)}]
     county = {field: f"{CORPS_CODE}-{i:02d}" for i, field in enumerate(VOLUNTEER_FIELDS, 1)}
     founded = _founded(rng, dt.date(2018, 9, 1), dt.date(2018, 12, 31), latest, len(county))
     for (field, code), day in zip(county.items(), founded, strict=True):
         rows.append({"code": code, "name": f"石首市{field}志愿服务支队", "level": "支队",
                      "category": field, "parent_code": CORPS_CODE, "township_code": None,
-                     "village_code": None, "members": int(rng.integers(60, 300)),
+                     "village_code": None, "county_code": ctx.county_code,
+                     "members": int(rng.integers(60, 300)),
                      "founded_on": day})
     township_teams: dict[str, dict[str, str]] = {}
     for code, township in ctx.townships.iterrows():

@@ -19,6 +19,16 @@ def township_of(codes: pd.Series, lookups: Lookups) -> pd.Series:
                      index=codes.index, dtype=object)
 
 
+def county_of(given: pd.Series, places: pd.Series, lookups: Lookups) -> pd.Series:
+    """The county of each row: the one given, else the one its place's code begins with, else
+    the only county loaded (None when there are several and the row names none)."""
+    counties = lookups.divisions.index[lookups.divisions["level"] == "county"]
+    only = counties[0] if len(counties) == 1 else None
+    prefixed = places.map(lambda code: f"{code[:6]}000000" if isinstance(code, str) else None)
+    return given.where(given.notna(), prefixed).where(lambda c: c.notna(), only) \
+        .astype(object)
+
+
 def add_working_days(days: pd.Series, counts: pd.Series) -> pd.Series:
     """Working-day deadline for each row; NaT where the start day is missing."""
     known = days.notna()

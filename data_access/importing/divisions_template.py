@@ -4,22 +4,23 @@ One row per division: the county itself, its townships (乡镇、街道、开发
 units (村委会、居委会、社区 ...), each with its 12-digit code and its parent's. The code's shape
 must agree with the level and its prefix with the parent, as the NBS codes are built. A file
 may add divisions or correct names; after it the divisions must still have one top, the area
-the dashboard oversees (divisions.home).
+the dashboard oversees (divisions.home): one county, or the prefecture (or province) that
+several counties share, which a file then lists too.
 """
 
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
-from data_access.divisions import code_level, parent_code_of
+from data_access.divisions import DIVISION_LEVELS, code_level, parent_code_of
 from data_access.importing.problems import ImportRejected, Problem
 from data_access.importing.spec import Column, Domain, Lookups, RowCheck
 from data_access.models import Division
 
 TEMPLATE_ID = "divisions"
-# The levels a county's file holds; above the county comes with several counties.
-COUNTY_LEVELS = ("county", "township", "village")
+# The levels the top of the divisions may be at: a township is never an area of its own.
+TOP_LEVELS = ("province", "prefecture", "county")
 
 
 def _well_formed(code: object) -> bool:
@@ -38,7 +39,7 @@ def _parent_disagrees(frame: pd.DataFrame) -> pd.Series:
         if not _well_formed(code):
             return False
         if not isinstance(parent, str):
-            return row["level"] != "county"
+            return row["level"] not in TOP_LEVELS
         return parent != parent_code_of(code)
     return frame.apply(disagrees, axis=1).astype(bool)
 
@@ -54,17 +55,18 @@ def _defaults(frame: pd.DataFrame, _lookups: Lookups) -> pd.DataFrame:
 def _one_top(connection: Connection, _frame: pd.DataFrame) -> None:
     tops = list(connection.scalars(select(Division.code).where(Division.parent_code.is_(None))
                                    .order_by(Division.code)))
-    counties = connection.scalar(select(func.count()).where(Division.level == "county")) or 0
-    if len(tops) == 1 and counties == 1:
+    if len(tops) == 1:
         return
     listed = "、".join(tops)
     raise ImportRejected([Problem(
         "", "", None, None,
-        f"导入后应恰好有一个县（市、区）作为看板的范围，现有 {counties} 个县级区划、"
-        f"{len(tops)} 个无上级的区划（{listed}）",
-        f"after the import there must be exactly one county, the area the dashboard "
-        f"oversees; there would be {counties} counties and {len(tops)} divisions without a "
-        f"parent ({', '.join(tops)})")])
+        f"导入后应恰好有一个没有上级的区划（看板的范围）：一个县（市、区），或几个县共同的市（州）"
+        f"或省，现有 {len(tops)} 个（{listed}）。导入第二个县时，请在文件中加上它们共同的上级"
+        f"区划，并填写各县的上级区划代码",
+        f"after the import exactly one division must have no parent (the area the dashboard "
+        f"oversees): one county, or the prefecture or province several counties share; there "
+        f"would be {len(tops)} ({', '.join(tops)}). With a second county, list the division "
+        f"above both in the file and give each county its parent code")])
 
 
 DIVISIONS = Domain(
@@ -77,10 +79,11 @@ DIVISIONS = Domain(
         Column("code", "区划代码", "division code", max_length=12,
                help_zh="12位统计用区划代码，如 421081105000"),
         Column("name", "名称", "name", max_length=64),
-        Column("level", "层级", "level", "choice", choices=COUNTY_LEVELS,
-               help_zh="county 县（市、区）/ township 乡镇、街道、开发区 / village 村、社区"),
+        Column("level", "层级", "level", "choice", choices=DIVISION_LEVELS,
+               help_zh="county 县（市、区）/ township 乡镇、街道、开发区 / village 村、社区；"
+                       "几个县时另有 prefecture 市（州）、province 省"),
         Column("parent_code", "上级区划代码", "parent code", required=False,
-               reference="division", help_zh="县（市、区）本身留空"),
+               reference="division", help_zh="最上一级（一个县时即县本身）留空"),
         Column("unit_type", "类别", "unit type", max_length=16,
                help_zh="县级市、县、区 / 街道、镇、乡、开发区 / 村委会、居委会、社区 ..."),
         Column("urban_rural_code", "城乡分类代码", "urban-rural code", required=False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_access.importing.derive import township_of
+from data_access.importing.derive import county_of, township_of
 from data_access.importing.spec import Column, Domain, Lookups, RowCheck
 from data_access.models import VolunteerActivity, VolunteerTeam
 from metrics.vocabulary import TEAM_LEVELS
@@ -27,6 +27,9 @@ VOLUNTEER_TEAMS = Domain(
                help_zh="市级总队、支队留空"),
         Column("village_code", "所属村（社区）代码", "village", required=False,
                reference="village", help_zh="分队必填"),
+        Column("county_code", "所属县（市、区）代码", "county", required=False,
+               reference="division",
+               help_zh="市级总队、支队在看板含几个县时必填；只有一个县或已填乡镇时可留空"),
         Column("members", "队员人数", "members", "int", minimum=0, maximum=100_000),
         Column("founded_on", "成立日期", "founded on", "date", not_in_future=True),
     ),
@@ -38,6 +41,8 @@ VOLUNTEER_TEAMS = Domain(
         RowCheck("parent_code", "上级队伍不能是本队", "a team cannot be its own parent",
                  lambda f: f["parent_code"] == f["code"]),
     ),
+    derive=lambda frame, lookups: frame.assign(county_code=county_of(
+        frame["county_code"], frame["township_code"].fillna(frame["village_code"]), lookups)),
     self_reference="volunteer_team",
     instructions_zh="上级队伍须先于下级填写或已在系统中。",
 )
@@ -46,7 +51,9 @@ VOLUNTEER_TEAMS = Domain(
 def _derive_activities(frame: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
     by_village = township_of(frame["village_code"].fillna(""), lookups)
     by_team = frame["team_code"].map(lookups.team_townships)
-    return frame.assign(township_code=by_village.where(frame["village_code"].notna(), by_team))
+    township = by_village.where(frame["village_code"].notna(), by_team)
+    return frame.assign(township_code=township, county_code=county_of(
+        frame["team_code"].map(lookups.team_counties), township, lookups))
 
 
 VOLUNTEER_ACTIVITIES = Domain(

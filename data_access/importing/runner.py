@@ -201,6 +201,7 @@ def read_lookups(connection: Connection) -> Lookups:
         },
         item_limits=mapping(ServiceItem.code, ServiceItem.promised_limit_days),
         team_townships=mapping(VolunteerTeam.code, VolunteerTeam.township_code),
+        team_counties=mapping(VolunteerTeam.code, VolunteerTeam.county_code),
         object_townships=mapping(InspectionObject.code, InspectionObject.township_code),
     )
 

@@ -122,4 +122,5 @@ class Lookups:
     codes: dict[str, set[str]]
     item_limits: pd.Series  # service item code -> promised limit (working days)
     team_townships: pd.Series  # volunteer team code -> township code (None for county teams)
+    team_counties: pd.Series  # volunteer team code -> county code
     object_townships: pd.Series  # inspection object code -> township code

@@ -163,5 +163,5 @@ def test_a_second_county_without_its_prefecture_is_refused(empty_database: str,
     other = [{**COUNTY, "code": "429902000000", "name": "样例县", "short_name": "样例"}]
     with pytest.raises(ImportRejected) as rejected:
         import_file(engine, _file(tmp_path, other, "other.xlsx"))
-    assert "恰好有一个县" in str(rejected.value.problems[0])
+    assert "恰好有一个没有上级的区划" in str(rejected.value.problems[0])
     assert snapshot(engine) == before

@@ -33,8 +33,8 @@ from tests.integration.test_import_rejections import GOOD_CASE, GOOD_INCOME, GOO
 
 EXCEL_ROWS = 1_048_576
 TEAM = {"code": "ZD001", "name": "石首市志愿服务总队", "level": "总队", "category": "综合",
-        "parent_code": "", "township_code": "", "village_code": "", "members": "120",
-        "founded_on": "2020-03-05"}
+        "parent_code": "", "township_code": "", "village_code": "", "county_code": "",
+        "members": "120", "founded_on": "2020-03-05"}
 # The Big5 file is what a traditional-Chinese system saves: the headers in traditional forms.
 TRADITIONAL = str.maketrans("级区划码经营万发资补费", "級區劃碼經營萬發資補費")
 

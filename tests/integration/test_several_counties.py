@@ -1,0 +1,192 @@
+"""Several counties under one prefecture: every count at every level agrees with the rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from plotly.io.json import to_json_plotly
+from sqlalchemy import Engine
+
+from callbacks.context import AppContext
+from callbacks.router import render_page
+from callbacks.views import home_kpi_views
+from dashboard.config import Settings
+from data_access import cache
+from data_access.aggregates import aggregate, divisions_at
+from data_access.db import get_engine, upgrade_to_head
+from data_access.divisions import home
+from data_access.importing.domains import DOMAINS
+from data_access.importing.runner import import_file
+from data_access.importing.template import write_rows
+from data_access.importing.templates import TEMPLATES
+from data_access.indicator_values import indicator_values
+from metrics.periods import parse_period
+from tests.fixtures.postgres import PostgresServer
+
+PREFECTURE = "429900000000"
+COUNTIES = {"429901000000": "测试县", "429902000000": "样例县"}
+
+
+def _divisions() -> list[dict[str, str]]:
+    """A synthetic prefecture (Hubei's 99th does not exist): two counties of two townships, each
+    township two villages (村委会)."""
+    rows = [{"code": PREFECTURE, "name": "样例市", "level": "prefecture", "parent_code": "",
+             "unit_type": "地级市", "short_name": "样例", "name_en": "Yangli"}]
+    for county, name in COUNTIES.items():
+        rows.append({"code": county, "name": name, "level": "county",
+                     "parent_code": PREFECTURE, "unit_type": "县"})
+        for town in (1, 2):
+            township = f"{county[:6]}{100 + town:03d}000"
+            rows.append({"code": township, "name": f"{name[:2]}{town}镇", "level": "township",
+                         "parent_code": county, "unit_type": "镇"})
+            rows += [{"code": f"{township[:9]}{200 + v:03d}", "name": f"{name[:2]}{town}-{v}村",
+                      "level": "village", "parent_code": township, "unit_type": "村委会"}
+                     for v in (1, 2)]
+    return rows
+
+
+def _income(villages: list[str]) -> pd.DataFrame:
+    """A year's income form for each village: 4, 8, 12 ... 万元 of operating income."""
+    rows = []
+    for index, village in enumerate(villages, start=1):
+        rows.append({"village_code": village, "year": "2025", "quarter": "0",
+                     "operating_income": f"{4 * index:.2f}", "contract_income": "0",
+                     "investment_income": "0", "subsidy_income": "1.00", "other_income": "0",
+                     "operating_expense": "0", "management_expense": "0", "other_expense": "0",
+                     "net_income": f"{4 * index + 1:.2f}"})
+    return pd.DataFrame(rows)
+
+
+def _case(serial: str, division: str) -> dict[str, str]:
+    return {"serial_no": serial, "item_code": "ITEM1", "division_code": division,
+            "channel": "窗口", "applied_at": "2025-09-30 09:00",
+            "accepted_at": "2025-09-30 09:10", "promised_limit_days": "", "paused_days": "0",
+            "finished_at": "2025-10-09 15:00", "status": "已办结", "visits": "1",
+            "fully_online": "否", "rating": "5", "bad_review_fixed_at": ""}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('counties') / 'prefecture.sqlite3'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = f"t_counties_{uuid.uuid4().hex[:12]}"
+    url = server.create_database(name)
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()
+        server.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def engine(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    folder: Path = tmp_path_factory.mktemp("files")
+    url = database_url
+    upgrade_to_head(url)
+    engine = get_engine(url)
+    cache.clear()
+    divisions = _divisions()
+    import_file(engine, write_rows(TEMPLATES["divisions"], pd.DataFrame(divisions).fillna(""),
+                                   folder / "divisions.xlsx"))
+    villages = [r["code"] for r in divisions if r["level"] == "village"]
+    import_file(engine, write_rows(DOMAINS["collective_income"], _income(villages),
+                                   folder / "income.xlsx"))
+    import_file(engine, write_rows(DOMAINS["service_items"], pd.DataFrame([{
+        "code": "ITEM1", "name": "临时救助申请", "department": "民政局", "case_type": "承诺件",
+        "legal_limit_days": "20", "promised_limit_days": "5", "required_visits": "1",
+        "online_capable": "是"}]), folder / "items.xlsx"))
+    # A city hall's case in each county, and one case in each village.
+    cases = [_case(f"C{i:04d}", code) for i, code in enumerate([*COUNTIES, *villages])]
+    import_file(engine, write_rows(DOMAINS["service_cases"], pd.DataFrame(cases),
+                                   folder / "cases.csv"))
+    yield engine
+    cache.clear()
+
+
+def test_the_area_is_the_prefecture_and_its_counties_are_a_level(engine: Engine) -> None:
+    assert home(engine).code == PREFECTURE and home(engine).level == "prefecture"
+    assert divisions_at(engine, "prefecture", None) == [PREFECTURE]
+    assert divisions_at(engine, "county", None) == list(COUNTIES)
+    assert divisions_at(engine, "township", "429902000000") == ["429902101000", "429902102000"]
+    assert len(divisions_at(engine, "village", "429901000000")) == 4
+
+
+def test_income_counts_by_county_and_within_one(engine: Engine) -> None:
+    year = parse_period("2025")
+    counties = aggregate(engine, "income", year, "county")
+    # Villages 1-4 (4+8+12+16 万元) in the first county, 5-8 in the second.
+    assert counties["villages"].tolist() == [4, 4]
+    assert counties["revenue_sum"].tolist() == pytest.approx([400_000, 1_040_000])
+    whole = aggregate(engine, "income", year, "prefecture")
+    assert whole.index.tolist() == [PREFECTURE]
+    assert whole.at[PREFECTURE, "revenue_sum"] == pytest.approx(1_440_000)
+    townships = aggregate(engine, "income", year, "township", "429902000000")
+    assert townships.index.tolist() == ["429902101000", "429902102000"]
+    assert townships["revenue_sum"].sum() == pytest.approx(1_040_000)
+    one = indicator_values(engine, year, "county", "429901000000", ["collective_income_mean"])
+    assert one[0].value == pytest.approx(100_000)
+
+
+def test_a_city_halls_cases_count_in_its_county(engine: Engine) -> None:
+    month = parse_period("2025-09")
+    counties = aggregate(engine, "services", month, "county")
+    assert counties["cases"].tolist() == [5, 5]  # the hall's own and four villages'
+    townships = aggregate(engine, "services", month, "township", "429901000000")
+    assert townships["cases"].tolist() == [2, 2]  # a city hall has no township
+    assert aggregate(engine, "services", month, "prefecture")["cases"].tolist() == [10]
+
+
+def _page(engine: Engine, path: str, search: str = "") -> str:
+    context = AppContext(Settings.from_env(database_url=engine.url.render_as_string(False),
+                                           today=dt.date(2026, 11, 15)), engine)
+    return json.dumps(json.loads(to_json_plotly(render_page(context, path, search))),
+                      ensure_ascii=False)
+
+
+def _links(page: str) -> list[str]:
+    return re.findall(r'"href": "([^"?]+)', page)
+
+
+def test_the_overview_ranks_the_counties_and_drills_into_each(engine: Engine) -> None:
+    overview = _page(engine, "/", "?indicator=collective_income_mean&period=2025")
+    assert "样例督导看板" in overview
+    # The counties as tiles and in the ranking, best first (26 万元 a village against 10),
+    # each to its page; no township of either.
+    assert re.findall(r'"children": "(测试县|样例县)"', overview)[:2] == ["样例县", "测试县"]
+    links = _links(overview)
+    assert {"/area/429901000000", "/area/429902000000"} <= set(links)
+    assert not [link for link in links if link.startswith("/township/")]
+    county = _page(engine, "/area/429901000000", "?indicator=collective_income_mean&period=2025")
+    links = _links(county)
+    assert "/township/429901101000" in links and "/township/429902101000" not in links
+    assert re.search(r'"children": "测试县", "className": "crumb current"', county)
+    assert re.search(r'"children": "样例市", [^{}]*"href": "/\?indicator=', county)
+    township = _page(engine, "/township/429901102000", "?period=2025")
+    assert "/area/429901000000" in _links(township)
+    # Ranked among its county's two townships, not the prefecture's four.
+    ranks = set(re.findall(r"排名 (\d)/(\d)", township))
+    assert ranks and {total for _, total in ranks} == {"2"}
+
+
+def test_an_area_page_is_a_county_or_prefecture_of_the_area(engine: Engine) -> None:
+    for code in ("429900000000", "429901101000", "429903000000"):
+        assert "未知的区划代码" in _page(engine, f"/area/{code}"), code
+
+
+def test_the_area_wide_figures_are_the_prefectures(engine: Engine) -> None:
+    context = AppContext(Settings.from_env(database_url=engine.url.render_as_string(False),
+                                           today=dt.date(2026, 11, 15)), engine)
+    cards = home_kpi_views(context, parse_period("2025-09"), ["service_cases"])
+    assert cards[0].item.value == 10
+    income = home_kpi_views(context, parse_period("2025"), ["collective_income_mean"])
+    assert income[0].item.value == pytest.approx(180_000)  # 1,440,000 yuan over 8 villages
