@@ -78,6 +78,7 @@ def _areas_panel(context: AppContext, indicator: Indicator, period: Period, leve
                          indicator_counts(engine, indicator.id, period, level, within))
     hrefs = hrefs_to(table["code"], area_path, query)
     return map_panel(indicator_title(indicator, period, lang), None,
-                     tile_grid(table, indicator, lang, hrefs),
-                     ranking_list(table, indicator, lang, hrefs, level), t("ranking", lang),
+                     tile_grid(table, indicator, lang, hrefs, "tile_hint_counties"),
+                     ranking_list(table, indicator, lang, hrefs, level),
+                     t("county_ranking", lang),
                      False, lang)

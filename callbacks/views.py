@@ -253,7 +253,8 @@ def township_map_panel(context: AppContext, indicator: Indicator, period: Period
     figure = None if boundaries is None else choropleth_map(
         boundaries.drawing, boundaries.labels, table, indicator, lang,
         ranked=int(table["rank"].notna().sum()), height=height)
-    tiles = tile_grid(table, indicator, lang, hrefs) if boundaries is None else None
+    tiles = tile_grid(table, indicator, lang, hrefs, "tile_hint_townships") \
+        if boundaries is None else None
     return map_panel(title or indicator_title(indicator, period, lang), figure, tiles,
                      ranking_list(table, indicator, lang, hrefs), t("ranking", lang),
                      boundaries is not None and boundaries.schematic, lang)

@@ -484,16 +484,23 @@ def _units_at(engine: Engine, level: Level) -> pd.DataFrame:
     """`_units` of every division at the level. Cached: they change only with an import, and a
     page of one village would otherwise count them again for each trend and card."""
     station = Division.unit_type.in_(VILLAGE_UNIT_TYPES)
+    key = _level_key(level, Division.parent_code, Division.code, Division.code)
     stations = _grouped(
         engine, select(func.count().label("stations")).select_from(Division)
-        .where(Division.level == "village", station),
-        _level_key(level, Division.parent_code, Division.code, Division.code), level, None,
-        None)
+        .where(Division.level == "village", station), key, level, None, None)
+    # A division's own population, else its village-level units' (a prefecture above several
+    # counties has none of its own).
+    people = _grouped(
+        engine, select(func.coalesce(func.sum(Division.population), 0).label("people"))
+        .select_from(Division).where(Division.level == "village"), key, level, None,
+        None)["people"]
     codes = list(stations.index)
     with engine.connect() as connection:
-        population = dict(connection.execute(
+        stored = dict(connection.execute(
             select(Division.code, Division.population).where(Division.code.in_(codes)))
             .tuples().all())
+    population = {code: stored.get(code) if stored.get(code) is not None
+                  else (int(people[code]) if people.get(code) else None) for code in codes}
     shortfalls = team_shortfalls(engine)
     villages_short = shortfalls[shortfalls["level"] == "village"]
     return stations.assign(

@@ -179,6 +179,13 @@ TEXT: dict[str, tuple[str, str]] = {
                                 "Inspection objects are recorded by township: see the township page."),
     "tile_hint": ("无村级边界数据，以方块示意；点击方块查看该村。",
                   "No village boundaries: one square per village; select a square to open it."),
+    "tile_hint_townships": ("尚无乡镇边界数据，以方块示意；点击方块查看该乡镇。",
+                            "No township boundaries yet: one square per township; select a "
+                            "square to open it."),
+    "tile_hint_counties": ("县级区划无边界数据，以方块示意；点击方块查看该县（市、区）。",
+                           "No county boundaries: one square per county; select a square to "
+                           "open it."),
+    "county_ranking": ("县（市、区）排名", "County ranking"),
     "name": ("名称", "Name"),
     "rows": ("行", "rows"),
     "serial_no": ("申办流水号", "Serial no."),

@@ -12,8 +12,8 @@ from metrics.indicators import Indicator
 
 
 def tile_grid(table: pd.DataFrame, indicator: Indicator, lang: Lang,
-              hrefs: dict[str, str]) -> html.Div:
-    """table: code, name, value, rank."""
+              hrefs: dict[str, str], hint: str = "tile_hint") -> html.Div:
+    """table: code, name, value, rank; hint: the text key that says what a square is."""
     colours = colours_for(table["value"], indicator)
     texts = value_texts(table["value"], indicator, lang)
     name = indicator.name_en if lang == "en" else indicator.name_zh
@@ -26,7 +26,7 @@ def tile_grid(table: pd.DataFrame, indicator: Indicator, lang: Lang,
         ], href=hrefs[row.code], className="tile" + (" tile-dark" if dark else ""),
             style={"backgroundColor": colour}, title=f"{row.name} · {name}：{text}",
             id={"type": "village-tile", "code": row.code}))
-    return html.Div([html.P(t("tile_hint", lang), className="muted small"),
+    return html.Div([html.P(t(hint, lang), className="muted small"),
                      html.Div(tiles, className="tile-grid", role="list")],
                     className="tiles")
 

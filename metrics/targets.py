@@ -141,7 +141,9 @@ def applies_at(indicator_id: str, level: str) -> bool:
     """Whether the indicator's target judges a division of this level: a target set for a
     mean over villages says nothing of one village."""
     rule = TARGETS.get(indicator_id)
-    return rule is not None and level in rule.levels
+    # An area above a county (several counties) is held to a county's targets.
+    judged_as = "county" if level in ("province", "prefecture") else level
+    return rule is not None and judged_as in rule.levels
 
 
 def statuses_among(indicator_id: str, values: pd.Series,

@@ -42,7 +42,8 @@ PREFECTURE = "429900000000"
 PREFECTURE_NAMES = {"name": "合成市", "short_name": "合成", "name_en": "Synthetic Prefecture"}
 MAX_COUNTIES = 99
 DEMO_PREFIX = DEMO_COUNTY_CODE[:6]
-DEMO_NAMES = ("石首市", "石首")
+# The demo county's names, and its real prefecture's (a department's name holds both).
+DEMO_NAMES = ("石首市", "石首", "荆州市")
 # Directories of the whole area, not of one county's records: imported once.
 AREA_WIDE = frozenset({"service_items", "inspection_items", "supervision_themes"})
 # References to the county's own records, which get the county's own keys like the records.
@@ -136,7 +137,8 @@ def renamed(domain: Domain, rows: pd.DataFrame, name: str, short: str) -> pd.Dat
         if column.kind == "text" and column.reference is None and values is not None \
                 and values.dtype == object:
             copy[column.key] = values.str.replace(DEMO_NAMES[0], name, regex=False) \
-                .str.replace(DEMO_NAMES[1], short, regex=False)
+                .str.replace(DEMO_NAMES[1], short, regex=False) \
+                .str.replace(DEMO_NAMES[2], PREFECTURE_NAMES["name"], regex=False)
     return copy
 
 

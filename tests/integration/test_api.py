@@ -71,7 +71,7 @@ def test_monthly_period_has_no_income_but_says_why(client) -> None:
 
 
 @pytest.mark.parametrize(("query", "fragment"), [
-    ("scope=province&period=2019", "scope"),
+    ("scope=city&period=2019", "scope"),
     ("scope=county&period=2019-13", "period"),
     ("scope=county", "period"),
     ("scope=township&code=4210811&period=2019", "12-digit"),

@@ -21,8 +21,10 @@ from data_access.demo.provenance import real_imports
 from data_access.demo.shared import DEMO_COUNTY_CODE
 from data_access.demo.synthetic import PREFECTURE, build_synthetic, county_code
 from data_access.divisions import home
+from data_access.indicator_values import indicator_values
 from data_access.models import Base, Division
 from metrics.periods import parse_period
+from metrics.targets import applies_at
 from tests.fixtures.processes import DEMO_AS_OF
 
 # Every template but the 800,000 service cases, which are copied as the others are.
@@ -88,3 +90,17 @@ def test_the_overview_drills_from_the_prefecture(engine: Engine) -> None:
     county = json.dumps(json.loads(to_json_plotly(
         render_page(context, f"/area/{county_code(2)}", ""))), ensure_ascii=False)
     assert f"/township/{county_code(2)[:6]}" in county and "合成市" in county
+
+
+def test_the_prefectures_rates_are_its_identical_counties(engine: Engine) -> None:
+    """Two copies of one county: every rate and mean of the prefecture is the county's (the
+    population behind a per-person rate is its villages'), and it is judged by the county's
+    targets."""
+    year = parse_period("2025")
+    ids = ["volunteer_hours_per_1000", "collective_income_mean", "inspection_problem_rate"]
+    whole = indicator_values(engine, year, "prefecture", PREFECTURE, ids)
+    county = indicator_values(engine, year, "county", county_code(1), ids)
+    for area_value, county_value in zip(whole, county, strict=True):
+        assert area_value.value is not None
+        assert area_value.value == pytest.approx(county_value.value)
+    assert applies_at("collective_income_mean", "prefecture")
