@@ -11,7 +11,18 @@ import datetime as dt
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import Connection, SQLColumnExpression, Table, delete, func, select
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    SQLColumnExpression,
+    String,
+    Table,
+    any_,
+    bindparam,
+    delete,
+    func,
+    select,
+)
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -40,12 +51,17 @@ def case_days_span(connection: Connection, frame: pd.DataFrame) -> tuple[dt.date
         return None
     first, last = days.min().date(), days.max().date()
     serials = frame["serial_no"].tolist()
-    for start in range(0, len(serials), SERIAL_CHUNK):
-        chunk = serials[start:start + SERIAL_CHUNK]
+    # PostgreSQL takes a chunk as one array parameter; SQLite as a list of parameters, which it
+    # limits.
+    on_postgres = connection.dialect.name == "postgresql"
+    size = SERIAL_CHUNK * 10 if on_postgres else SERIAL_CHUNK
+    for start in range(0, len(serials), size):
+        chunk = serials[start:start + size]
+        among = (ServiceCase.serial_no == any_(bindparam("serials", chunk, type_=ARRAY(String)))
+                 if on_postgres else ServiceCase.serial_no.in_(chunk))
         low, high, high_finish = connection.execute(
             select(func.min(ServiceCase.accepted_at), func.max(ServiceCase.accepted_at),
-                   func.max(ServiceCase.finished_at))
-            .where(ServiceCase.serial_no.in_(chunk))).one()
+                   func.max(ServiceCase.finished_at)).where(among)).one()
         for value in (low, high, high_finish):
             if value is not None:
                 day = pd.Timestamp(value).date()

@@ -2,8 +2,8 @@
 
 Going through SQLAlchemy's per-value type processing costs more than the insert itself at
 hundreds of thousands of rows, so values are prepared column by column with numpy, in the
-storage formats SQLAlchemy itself uses (text timestamps on SQLite; psycopg casts text to the
-column's type on PostgreSQL), and sent with one executemany per chunk.
+storage formats SQLAlchemy itself uses (text timestamps on SQLite; PostgreSQL casts text to the
+column's type), and sent with one executemany per chunk, or on PostgreSQL by COPY.
 """
 
 from __future__ import annotations
@@ -52,13 +52,44 @@ def upsert(connection: Connection, table: Table, frame: pd.DataFrame,
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns
                         if c not in key and c not in insert_only)
-    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({', '.join([marker] * len(columns))}) "
-           f"ON CONFLICT ({', '.join(quote(c) for c in key)}) "
-           + (f"DO UPDATE SET {updates}" if updates else "DO NOTHING"))
+    insert = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)})"
+    conflict = (f"ON CONFLICT ({', '.join(quote(c) for c in key)}) "
+                + (f"DO UPDATE SET {updates}" if updates else "DO NOTHING"))
+    sql = f"{insert} VALUES ({', '.join([marker] * len(columns))}) {conflict}"
     prepared = [_column_values(frame[c], table.columns[c].type.python_type) for c in columns]
     rows = list(zip(*prepared, strict=True))
+    if connection.dialect.name == "postgresql":
+        _copied_upsert(connection, table, columns, rows, (insert, conflict), done)
+        return
     for start in range(0, len(rows), CHUNK_ROWS):
         connection.exec_driver_sql(sql, rows[start:start + CHUNK_ROWS])
         if done is not None:  # the share of rows written, for a progress bar
             done(min(1.0, (start + CHUNK_ROWS) / len(rows)))
+
+
+def _copied_upsert(connection: Connection, table: Table, columns: list[str], rows: list[tuple],
+                   statement: tuple[str, str], done: Callable[[float], None] | None) -> None:
+    """On PostgreSQL: the rows COPYed into a scratch table of the same columns (no
+    constraints), then one INSERT ... SELECT with the same ON CONFLICT clause. COPY sends rows
+    several times faster than an executemany of INSERTs; the constraints are checked by the
+    INSERT, in the same transaction."""
+    quote = connection.dialect.identifier_preparer.quote
+    listed = ", ".join(quote(c) for c in columns)
+    scratch = quote(f"upsert_{table.name}")
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {scratch}")
+    connection.exec_driver_sql(f"CREATE TEMP TABLE {scratch} ON COMMIT DROP AS "
+                               f"SELECT {listed} FROM {quote(table.name)} WITH NO DATA")
+    driver = connection.connection.driver_connection
+    if driver is None:
+        raise RuntimeError("no database connection to COPY through")
+    with driver.cursor() as cursor, cursor.copy(f"COPY {scratch} ({listed}) FROM STDIN") as copy:
+        for start in range(0, len(rows), CHUNK_ROWS):
+            for row in rows[start:start + CHUNK_ROWS]:
+                copy.write_row(row)
+            if done is not None:
+                done(min(1.0, (start + CHUNK_ROWS) / len(rows)) * 0.8)
+    insert, conflict = statement  # "INSERT INTO t (columns)" and its ON CONFLICT clause
+    connection.exec_driver_sql(f"{insert} SELECT {listed} FROM {scratch} {conflict}")
+    connection.exec_driver_sql(f"DROP TABLE {scratch}")
+    if done is not None:
+        done(1.0)
