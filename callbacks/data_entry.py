@@ -6,6 +6,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, no_update
 
 from callbacks.context import AppContext
+from callbacks.trails import home_step
 from callbacks.url_state import parse_query
 from data_access import access
 from data_access.audit import record_request
@@ -37,7 +38,6 @@ from layouts.data_entry import (
     upload_form,
 )
 from layouts.i18n import Lang, parse_lang, t
-from layouts.urls import view_href
 
 
 def _template_names(lang: Lang) -> dict[str, str]:
@@ -77,7 +77,7 @@ def data_page(context: AppContext, lang: Lang, query: dict[str, str]
     body += [upload_form(templates, access.form_token(), context.settings.upload_max_mb, lang),
              history(uploads(context.engine), names, access.has_role(("admin",)), lang),
              template_list(templates, lang)]
-    trail = [(context.home().named(lang), view_href("/", query)), (t("data_entry", lang), None)]
+    trail = [home_step(context, lang, query), (t("data_entry", lang), None)]
     return t("data_entry", lang), trail, body
 
 

@@ -9,6 +9,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from dash.development.base_component import Component
 
 from callbacks.context import AppContext
+from callbacks.trails import home_step
 from callbacks.url_state import parse_query
 from callbacks.views import NotFound
 from data_access import access
@@ -44,7 +45,7 @@ STEPS = ("answer", "return", "close")
 
 def _trail(context: AppContext, query: dict[str, str], lang: Lang,
            last: str | None = None) -> list:
-    trail = [(context.home().named(lang), view_href("/", query)),
+    trail = [home_step(context, lang, query),
              (t("duban", lang), view_href("/duban", query) if last else None)]
     return trail + ([(last, None)] if last else [])
 

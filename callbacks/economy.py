@@ -10,6 +10,7 @@ import pandas as pd
 from dash import Dash, Input, NoUpdate, Output, State, ctx, html, no_update
 
 from callbacks.context import AppContext
+from callbacks.trails import home_step
 from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import home_kpi_views, resolve_view, short_names, township_map_panel
 from data_access import access
@@ -27,7 +28,6 @@ from layouts import ids
 from layouts.controls import period_notice
 from layouts.i18n import Lang, parse_lang, t
 from layouts.kpi import kpi_sections, span_text
-from layouts.urls import view_href
 from metrics.domains import DOMAIN_BY_ID
 from metrics.economy import (
     economy_periods,
@@ -237,7 +237,7 @@ def economy_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tupl
                                     t("eco_ranking_note", lang).format(
                                         before=period.year_before().label))]
     body += [*_trend(context, period, lang), _cooperation(context, period, lang)]
-    trail = [(context.home().named(lang), view_href("/", query)), (t("economy", lang), None)]
+    trail = [home_step(context, lang, query), (t("economy", lang), None)]
     return t("economy", lang), trail, body
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 from dash import Dash, Input, NoUpdate, Output, State, ctx, html, no_update
 
 from callbacks.context import AppContext
+from callbacks.trails import home_step
 from callbacks.url_state import clicked_key, parse_query, search_with
 from callbacks.views import View, default_period, home_kpi_views
 from data_access import access
@@ -136,7 +137,7 @@ def inspections_page(context: AppContext, lang: Lang, query: dict[str, str]
                      ) -> tuple[str, list, list]:
     year, years = resolve_year(context, query)
     today = context.today()
-    trail = [(context.home().named(lang), view_href("/", query)), (t("inspections", lang), None)]
+    trail = [home_step(context, lang, query), (t("inspections", lang), None)]
     controls = with_notice(year_control(lang, year, years),
                            period_notice(lang, default_year(context)))
     month = f"{today.year}-{today.month:02d}"
@@ -212,7 +213,7 @@ def worklist_page(context: AppContext, lang: Lang, query: dict[str, str]
     filters = worklist_filters(lang, departments, townships, department, township)
     name = "_".join(["worklist", as_of.isoformat(), *(x for x in (
         department, townships.get(township) if township else None) if x)])
-    trail = [(context.home().named(lang), view_href("/", query)),
+    trail = [home_step(context, lang, query),
              (t("inspections", lang), view_href("/inspections", query)),
              (t("worklist", lang), None)]
     note = t("insp_worklist_note", lang).format(today=as_of.isoformat())
@@ -256,7 +257,7 @@ def task_page(context: AppContext, lang: Lang, query: dict[str, str], code: str
               ) -> tuple[str, list, list]:
     task, rows, inspectors = task_record(context.engine, code)
     if task is None:
-        trail = [(context.home().named(lang), view_href("/", query)),
+        trail = [home_step(context, lang, query),
                  (t("inspections", lang), view_href("/inspections", query)), (code, None)]
         return t("not_found", lang), trail, task_not_found(lang, code,
                                                            view_href("/inspections", query))
@@ -274,7 +275,7 @@ def task_page(context: AppContext, lang: Lang, query: dict[str, str], code: str
         lambda text: "、".join(f"{names.get(c, c)}（{c}）" for c in text.split("、") if c)))
     tables = [task_rows_table(access.scope_frame(shown), lang, code),
               inspector_table(inspectors, lang, code)]
-    trail = [(context.home().named(lang), view_href("/", query)),
+    trail = [home_step(context, lang, query),
              (t("inspections", lang), view_href("/inspections", query)),
              (t("worklist", lang), view_href("/inspections/worklist", query)),
              (code, None)]

@@ -8,6 +8,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks.context import AppContext
+from callbacks.trails import home_step
 from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import controls_of, home_kpi_views, resolve_view, short_names
 from data_access.aggregates import services_by_hall_level
@@ -34,7 +35,6 @@ from layouts.services import (
     no_data,
     services_body,
 )
-from layouts.urls import view_href
 from metrics.indicators import INDICATORS, indicators_of
 from metrics.periods import Period, recent_periods
 from metrics.ranking import ranked_table
@@ -110,7 +110,7 @@ def services_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tup
     view = resolve_view(context, query, DEFAULT, "services")
     choices = indicators_of("services")
     controls = controls_of(view, lang, choices)
-    trail = [(context.home().named(lang), view_href("/", query)), (t("services", lang), None)]
+    trail = [home_step(context, lang, query), (t("services", lang), None)]
     kpis = home_kpi_views(context, view.period, [i.id for i in choices])
     if not kpis[0].item.value:
         return t("services", lang), trail, [controls, no_data(lang)]

@@ -17,6 +17,11 @@ def division_name(row: pd.Series, lang: Lang) -> str:
         str(row["name"])
 
 
+def home_step(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple[str, str]:
+    """A trail's first step: the overview of the area overseen, keeping the view state."""
+    return context.home().named(lang), view_href("/", query)
+
+
 def trail_to(context: AppContext, code: str, query: dict[str, str], lang: Lang,
              last: str | None = None) -> list[tuple[str, str | None]]:
     """(label, href) from the area overseen down to the division `code`, whose own step is not

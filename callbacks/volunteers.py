@@ -9,6 +9,7 @@ import pandas as pd
 from dash import Dash, Input, NoUpdate, Output, State, html, no_update
 
 from callbacks.context import AppContext
+from callbacks.trails import home_step
 from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import (
     View,
@@ -36,7 +37,6 @@ from layouts import volunteers as ui
 from layouts.figures import ranked_bars
 from layouts.i18n import Lang, parse_lang, t
 from layouts.kpi import kpi_sections
-from layouts.urls import view_href
 from metrics.indicators import INDICATORS, indicators_of, share
 from metrics.periods import Period
 from metrics.ranking import ranked_table
@@ -203,7 +203,7 @@ def volunteers_page(context: AppContext, lang: Lang,
     body = [controls_of(view, lang, choices),
             ui.notes(lang, generated), html.Div(kpi_sections(kpis, lang), className="kpi-grid"),
             *_teams(context, view.period, query, lang), *_activities(context, view, lang)]
-    trail = [(context.home().named(lang), view_href("/", query)), (t("volunteers", lang), None)]
+    trail = [home_step(context, lang, query), (t("volunteers", lang), None)]
     return t("volunteers", lang), trail, body
 
 

@@ -9,6 +9,7 @@ from dash import ALL, Dash, Input, NoUpdate, Output, State, ctx, html, no_update
 
 from callbacks.context import AppContext
 from callbacks.kept import TREE_JSON, Tree, digest
+from callbacks.trails import home_step
 from callbacks.url_state import parse_query, search_with
 from callbacks.views import NotFound
 from data_access import access
@@ -27,7 +28,6 @@ from layouts.calendar_notice import calendar_notice
 from layouts.duban import week_panel
 from layouts.i18n import Lang, in_language, parse_lang, t
 from layouts.pdf_job import is_following, pdf_href, pdf_job_body, pdf_job_panel
-from layouts.urls import view_href
 from layouts.weekly import (
     archive_notice,
     comparison_note,
@@ -105,7 +105,7 @@ def weekly_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple
                      meeting_copy(context.engine, week.label), lang),
         ready_marker(report),
     ]
-    trail = [_home_step(context, lang), (t("weekly", lang), None)]
+    trail = [home_step(context, lang, query), (t("weekly", lang), None)]
     return _title(report, lang), trail, body
 
 
@@ -144,7 +144,7 @@ def weekly_township_page(context: AppContext, lang: Lang, query: dict[str, str],
     body = [_controls(context, week, f"/weekly/{code}", lang),
             comparison_note(report, lang), *township_summary(report, code, lang),
             ready_marker(report)]
-    trail = [_home_step(context, lang),
+    trail = [home_step(context, lang, query),
              (t("weekly", lang), weekly_href("/weekly", week.label, lang)), (name, None)]
     return _title(report, lang, name), trail, body
 
@@ -174,15 +174,10 @@ def archived_page(context: AppContext, lang: Lang, query: dict[str, str],
         if "duban" in export["snapshot"]:  # exports made before the ledger have none
             body.append(week_panel(export["snapshot"]["duban"], report.week, shown))
         title = _title(report, shown)
-    trail = [_home_step(context, lang),
+    trail = [home_step(context, lang, query),
              (t("weekly", lang), weekly_href("/weekly", report.week, lang)),
              (f"#{export['id']}", None)]
     return title, trail, [*body, ready_marker(report)]
-
-
-def _home_step(context: AppContext, lang: Lang) -> tuple[str, str]:
-    """The trail's first step: the overview, in the page's language."""
-    return context.home().named(lang), view_href("/", {"lang": lang} if lang == "en" else {})
 
 
 def register(app: Dash, context: AppContext) -> None:
