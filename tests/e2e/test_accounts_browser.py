@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
@@ -16,7 +17,7 @@ from data_access.accounts import add_user
 from data_access.audit import audit_events
 from data_access.credentials import revoke_token
 from data_access.models import User, UserSession
-from tests.fixtures.accounts import wall_address
+from tests.fixtures.accounts import forget_sign_ins, wall_address
 
 
 def _now() -> dt.datetime:
@@ -114,10 +115,21 @@ def test_five_failures_lock_the_account(anonymous, demo_server, demo_engine,
     assert (events["outcome"] == "failed").sum() == 6
 
 
-def test_a_session_idle_for_30_minutes_ends(page, demo_server, demo_engine,
-                                            demo_accounts) -> None:
+@pytest.fixture
+def ends_the_leaders_sessions() -> Iterator[None]:
+    """The leader's cached cookies die with the test's sessions, whether it passes or fails:
+    later tests sign in again rather than land on /login."""
+    yield
+    forget_sign_ins()
+
+
+def test_a_session_idle_for_30_minutes_ends(ends_the_leaders_sessions, page, demo_server,
+                                            demo_engine, demo_accounts) -> None:
     page.goto(f"{demo_server}/economy")
     expect(page.locator(".kpi-card").first).to_be_visible()
+    # Off the page first: its own requests, refused once the session ends, would navigate
+    # it to /login and abort the goto below.
+    page.goto("about:blank")
     name = demo_accounts["leader"].username
     # As if the last request were 31 minutes ago.
     with demo_engine.begin() as connection:
@@ -131,9 +143,6 @@ def test_a_session_idle_for_30_minutes_ends(page, demo_server, demo_engine,
         ended = connection.scalars(select(UserSession.ended_at).join(
             User, User.id == UserSession.user_id).where(User.username == name)).all()
     assert all(e is not None for e in ended)
-    # Later tests sign the leader in again.
-    from tests.fixtures import accounts
-    accounts._signed_in.clear()
 
 
 def test_a_wall_token_reads_the_wall_only_until_revoked(anonymous, demo_server, demo_engine,
