@@ -17,7 +17,9 @@ import pytest
 from sqlalchemy import Engine, case, event, func, select
 
 from data_access import cache, services
+from data_access.aggregates import services_by_hall_level
 from data_access.importing.runner import import_file
+from data_access.indicator_values import indicator_by_division
 from data_access.models import ServiceCase, ServiceItem
 from data_access.rollup_check import differences
 from metrics.periods import Period, parse_period, year_to_date
@@ -109,6 +111,27 @@ def test_the_bad_reviews_are_read_through_their_partial_index(demo_engine, label
             ServiceCase.rating <= BAD_RATING_MAX)))
     assert "USING INDEX ix_service_case_bad_review_finished" in plan, plan
     assert expected and set(rows[0]["serial_no"]) == expected
+
+
+@pytest.mark.parametrize("label", ["2026-10", "2026-Q3"])
+def test_cases_open_past_due_are_counted_from_their_index_alone(demo_engine,
+                                                                label: str) -> None:
+    # Each count of cases open past due (the county's, the townships' and hall levels') reads
+    # the missed-due index without visiting the table: a column added to the count that the
+    # index lacks would make every /services view read the cases themselves.
+    period = parse_period(label)
+    cache.clear(shared=False)
+    sent = _statements(demo_engine, lambda: (
+        services_by_hall_level(demo_engine, period),
+        indicator_by_division(demo_engine, "service_overdue_cases", period, "township"),
+        indicator_by_division(demo_engine, "service_overdue_cases", period, "county")))
+    counts = [s for s in sent if "open_overdue_0" in s[0]]
+    assert len(counts) >= 2  # the townships' may be summed from the halls' (one scan)
+    with demo_engine.connect() as connection:
+        for statement, parameters in counts:
+            plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {statement}", parameters))
+            assert "COVERING INDEX ix_service_case_missed_due" in plan, plan
 
 
 def test_the_lists_are_the_same_on_postgresql(fresh_postgres_url, tmp_path: Path) -> None:
