@@ -84,9 +84,12 @@ def is_stale(last_import: dt.datetime | None, now: dt.datetime, hours: int) -> b
 
 
 def wall_payload(context: AppContext, week: Period) -> dict[str, Any]:
-    """What the panels are drawn from: the week's report and the township map."""
-    boundaries = township_boundaries(context.engine)
+    """What the panels are drawn from: the week's report and the township map (none when the
+    report ranks counties: the wall then shows their ranking, as for a county without
+    boundaries)."""
     area = home(context.engine)
+    boundaries = (township_boundaries(context.engine) if area.ranked_level == "township"
+                  else None)
     return {"report": weekly_report(context.engine, week).to_json(),
             "place": {"zh": area.title_name("zh"), "en": area.title_name("en")},
             "duban_overdue": overdue_count(context.engine, context.today()),

@@ -78,6 +78,12 @@ class Home:
     def level(self) -> DivisionLevel:
         return code_level(self.code)
 
+    @property
+    def ranked_level(self) -> DivisionLevel:
+        """The divisions its pages rank and compare: the level just below it (a county's
+        townships, a prefecture's counties)."""
+        return DIVISION_LEVELS[DIVISION_LEVELS.index(self.level) + 1]
+
     def named(self, lang: str) -> str:
         return self.name if lang == "zh" else self.name_en
 

@@ -52,13 +52,15 @@ from metrics.weekly import (
 )
 
 
-def _township_values(engine: Engine, indicator_id: str, period: Period) -> pd.Series:
-    values = indicator_by_division(engine, indicator_id, period, "township")
+def _ranked_values(engine: Engine, indicator_id: str, period: Period) -> pd.Series:
+    """The values of the divisions the report ranks: the area's townships, or its counties
+    when it oversees several."""
+    values = indicator_by_division(engine, indicator_id, period, home(engine).ranked_level)
     return values if values is not None else pd.Series(dtype=float)
 
 
-def _township_counts(engine: Engine, indicator_id: str, period: Period) -> pd.DataFrame | None:
-    return indicator_counts(engine, indicator_id, period, "township")
+def _ranked_counts(engine: Engine, indicator_id: str, period: Period) -> pd.DataFrame | None:
+    return indicator_counts(engine, indicator_id, period, home(engine).ranked_level)
 
 
 def _county(engine: Engine, indicator_id: str, period: Period) -> IndicatorValue:
@@ -96,13 +98,13 @@ def _ranking(engine: Engine, indicator_id: str, week: Period, names: pd.Series,
     current, previous, year_before = periods
     if not _reaches(engine, indicator.domain, current):
         return None, False
-    values = _township_values(engine, indicator_id, current)
+    values = _ranked_values(engine, indicator_id, current)
     # A period the data do not reach is no baseline: its zeros are missing data, not figures.
     previous_reached = _reaches(engine, indicator.domain, previous)
     year_before_reached = _reaches(engine, indicator.domain, year_before)
-    recomputed = (_township_values(engine, indicator_id, previous) if previous_reached
+    recomputed = (_ranked_values(engine, indicator_id, previous) if previous_reached
                   else pd.Series(dtype=float))
-    earlier = (_township_values(engine, indicator_id, year_before) if year_before_reached
+    earlier = (_ranked_values(engine, indicator_id, year_before) if year_before_reached
                else None)
     shown = presented.ranking(indicator_id) if presented else None
     corrected = False
@@ -127,8 +129,8 @@ def _ranking(engine: Engine, indicator_id: str, week: Period, names: pd.Series,
                             if year_before_reached else None),
         county_numerator=county.numerator, county_denominator=county.denominator,
         cards=rank_cards(indicator_id, values, names, previous_values, earlier, previous_ranks,
-                         _township_counts(engine, indicator_id, current), previous_statuses,
-                         _township_counts(engine, indicator_id, previous)
+                         _ranked_counts(engine, indicator_id, current), previous_statuses,
+                         _ranked_counts(engine, indicator_id, previous)
                          if previous_reached else None))
     return ranking, corrected
 
@@ -150,8 +152,8 @@ def _red_streak_flag(engine: Engine, week: Period, names: pd.Series) -> Flag:
             if periods is None or not _reaches(engine, domain, periods[0]):
                 break
             history.append(statuses(indicator_id,
-                                    _township_values(engine, indicator_id, periods[0]),
-                                    _township_counts(engine, indicator_id, periods[0])))
+                                    _ranked_values(engine, indicator_id, periods[0]),
+                                    _ranked_counts(engine, indicator_id, periods[0])))
         covered = covered or len(history) >= RED_STREAK_WEEKS
         rows += [FlagRow(code, str(names.get(code, code)), indicator_id, "", str(RED_STREAK_WEEKS))
                  for code in red_streaks(history)]
@@ -240,6 +242,7 @@ def weekly_report(engine: Engine, week: Period) -> WeeklyReport:
 def _report(engine: Engine, week: Period, compared_export: int | None) -> WeeklyReport:
     """Kept until the next import or a new meeting-copy mark of last week (its id is in the
     key): the report is every weekly page's, PDF's and wall's largest computation."""
+    area = home(engine)
     names = division_table(engine)["short_name"]
     previous_export = None if compared_export is None else export_snapshot(engine,
                                                                             compared_export)
@@ -264,4 +267,5 @@ def _report(engine: Engine, week: Period, compared_export: int | None) -> Weekly
         week=week.label, first_day=week.start.isoformat(), last_day=week.last_day.isoformat(),
         data_as_of=format_date(data_status(engine).last_import_at),
         rankings=tuple(rankings), flags=flags, compared_with=compared,
-        corrections=tuple(corrections), area=home(engine).name, area_en=home(engine).name_en)
+        corrections=tuple(corrections), area=area.name, area_en=area.name_en,
+        ranked_level=area.ranked_level)

@@ -134,7 +134,18 @@ def overall(report: WeeklyReport, lang: Lang) -> list[str]:
     return paragraphs
 
 
-def _group_text(group: list[Card], indicator_id: str, lang: Lang) -> str:
+# What the rankings rank, by the report's ranked level: (Chinese, English one, English many).
+RANKED_NOUNS = {"township": ("乡镇", "township", "townships"),
+                "county": ("县（市、区）", "county", "counties"),
+                "prefecture": ("市（州）", "prefecture", "prefectures")}
+
+
+def ranked_noun(level: str, lang: Lang, many: bool = True) -> str:
+    zh, one, several = RANKED_NOUNS[level]
+    return zh if _zh(lang) else several if many else one
+
+
+def _group_text(group: list[Card], indicator_id: str, lang: Lang, level: str) -> str:
     """“第1名绣林街道（100.0%）” or “第1名绣林街道、东升镇等5个乡镇并列（100.0%）”."""
     first = group[0]
     value = _value(indicator_id, first.value, lang, first.numerator, first.denominator)
@@ -145,7 +156,7 @@ def _group_text(group: list[Card], indicator_id: str, lang: Lang) -> str:
     if _zh(lang):
         tied = listing(names, lang) if len(names) > LIST_LIMIT else "、".join(names)
         count = "" if len(names) > LIST_LIMIT else f"{len(names)}个"
-        return f"第{first.rank}名{tied}{count}乡镇并列（{value}）"
+        return f"第{first.rank}名{tied}{count}{ranked_noun(level, lang)}并列（{value}）"
     return f"#{first.rank} {listing(names, lang)}, {len(names)} tied ({value})"
 
 
@@ -161,21 +172,25 @@ def standings(report: WeeklyReport, lang: Lang) -> list[str]:
         zh, en = DOMAIN_BY_ID[domain].names
         few = [c.name for c in ranking.cards if c.few]
         number = len(paragraphs)
+        unit, one = ranked_noun(report.ranked_level, lang), ranked_noun(report.ranked_level,
+                                                                          lang, many=False)
         if not top:
             if few:
                 paragraphs.append(
-                    f"（{CHINESE_NUMERALS[number]}）{zh}。{name}：各乡镇的分母均少于{MIN_SAMPLE}件，"
+                    f"（{CHINESE_NUMERALS[number]}）{zh}。{name}：各{unit}的分母均少于{MIN_SAMPLE}件，"
                     f"样本不足，未作排名评价。" if _zh(lang) else
-                    f"({number + 1}) {en.capitalize()}, {name}: every township has fewer than "
+                    f"({number + 1}) {en.capitalize()}, {name}: every {one} has fewer than "
                     f"{MIN_SAMPLE} cases; not ranked.")
             continue
         separator = "；" if _zh(lang) else "; "
-        best = separator.join(_group_text(g, indicator_id, lang) for g in top)
-        worst = separator.join(_group_text(g, indicator_id, lang) for g in bottom)
+        best = separator.join(_group_text(g, indicator_id, lang, report.ranked_level)
+                              for g in top)
+        worst = separator.join(_group_text(g, indicator_id, lang, report.ranked_level)
+                               for g in bottom)
         if _zh(lang):
             text = f"（{CHINESE_NUMERALS[number]}）{zh}。{name}排名靠前的是：{best}"
             text += f"。末位（后三位，并列同计）：{worst}" if worst else ""
-            text += (f"。{listing(few, lang)}乡镇的分母少于{MIN_SAMPLE}件，样本不足，未作评价"
+            text += (f"。{listing(few, lang)}{unit}的分母少于{MIN_SAMPLE}件，样本不足，未作评价"
                      if few else "")
             text += "。"
         else:
@@ -249,15 +264,17 @@ def _flag_sentence(flag: Flag, report: WeeklyReport, lang: Lang) -> str:
                  for r in flag.rows]
         return (f"{year}年度村集体经营性收入跌破5万元的村{n}个：{listing(names, lang)}。" if zh else
                 f"{n} villages fell below 50,000 yuan in {year}: {listing(names, lang)}.")
+    unit, one = ranked_noun(report.ranked_level, lang), ranked_noun(report.ranked_level, lang,
+                                                                      many=False)
     if not n:
-        return "没有连续三周亮红灯的乡镇。" if zh else "No township was red three weeks running."
+        return f"没有连续三周亮红灯的{unit}。" if zh else f"No {one} was red three weeks running."
     by_township: dict[str, list[str]] = {}
     for row in flag.rows:
         by_township.setdefault(row.township, []).append(indicator_name(row.subject, lang))
     items = [f"{town}（{'、'.join(names)}）" if zh else f"{town} ({', '.join(names)})"
              for town, names in by_township.items()]
-    return (f"连续三周亮红灯{n}项次，涉及{len(by_township)}个乡镇：{'；'.join(items)}。" if zh else
-            f"{n} indicators were red three weeks running, in {len(by_township)} townships: "
+    return (f"连续三周亮红灯{n}项次，涉及{len(by_township)}个{unit}：{'；'.join(items)}。" if zh
+            else f"{n} indicators were red three weeks running, in {len(by_township)} {unit}: "
             f"{'; '.join(items)}.")
 
 

@@ -25,7 +25,7 @@ from layouts.formatting import (
 from layouts.grid import ColumnSpec, action_column, table_section
 from layouts.i18n import Lang, t
 from layouts.status import bottom_badge, counts_label, rule_text, status_badge
-from layouts.weekly_first import duban_href, first_screen, no_data_panel
+from layouts.weekly_first import duban_href, first_screen, no_data_panel, unit_href
 from metrics.domains import DOMAIN_BY_ID, domain_of
 from metrics.indicators import INDICATORS, PERCENT, YUAN
 from metrics.red_flags import FLAG_DEFINITIONS
@@ -86,11 +86,12 @@ def _card_title(card: Card, indicator_id: str, lang: Lang) -> str:
     return " · ".join(parts)
 
 
-def rank_card(card: Card, indicator_id: str, week: str, lang: Lang) -> html.Div:
+def rank_card(card: Card, indicator_id: str, week: str, lang: Lang,
+              level: str = "township") -> html.Div:
     counts = counts_text(card.numerator, card.denominator)
     return html.Div([
         html.Span(card.rank or "—", className="rank-no"),
-        dcc.Link(card.name, href=weekly_href(f"/weekly/{card.code}", week, lang),
+        dcc.Link(card.name, href=unit_href(card.code, level, week, lang),
                  className="rank-card-name"),
         html.Span(value_with_unit(indicator_id, card.value, lang), className="rank-card-value"),
         html.Span([status_badge(card.status, lang), " " if card.bottom else None,
@@ -119,7 +120,8 @@ def _rows_href(ranking: Ranking, lang: Lang) -> str:
     return f"{domain.route}?{urlencode(query)}"
 
 
-def ranking_panel(ranking: Ranking, week: str, lang: Lang) -> html.Section:
+def ranking_panel(ranking: Ranking, week: str, lang: Lang,
+                  level: str = "township") -> html.Section:
     indicator = INDICATORS[ranking.indicator_id]
     definition = indicator.definition_en if lang == "en" else indicator.definition_zh
     county = (f"{t('county_value', lang)} {value_with_unit(indicator.id, ranking.county, lang)} · "
@@ -140,7 +142,7 @@ def ranking_panel(ranking: Ranking, week: str, lang: Lang) -> html.Section:
         ], className="ranking-head"),
         html.Details([html.Summary(t("definition", lang)), html.P(definition)],
                      className="kpi-definition"),
-        html.Div([rank_card(c, indicator.id, week, lang) for c in ranking.cards],
+        html.Div([rank_card(c, indicator.id, week, lang, level) for c in ranking.cards],
                  className="rank-cards"),
     ], className="panel weekly-ranking", id=f"ranking-{indicator.id}",
         **attributes({"data-indicator": indicator.id}))
@@ -150,7 +152,8 @@ def rankings_section(report: WeeklyReport, lang: Lang) -> html.Section:
     blocks = []
     for domain in DOMAIN_ORDER:
         zh, en = DOMAIN_BY_ID[domain].names
-        panels = [ranking_panel(r, report.week, lang) for r in report.rankings
+        panels = [ranking_panel(r, report.week, lang, report.ranked_level)
+                  for r in report.rankings
                   if INDICATORS[r.indicator_id].domain == domain]
         if panels:
             blocks.append(html.Div([html.H3(en if lang == "en" else zh), *panels],
@@ -219,13 +222,14 @@ def flag_sheets(report: WeeklyReport, lang: Lang) -> list[tuple[str, pd.DataFram
     return sheets
 
 
-def _duban_hrefs(flag: Flag, week: str, lang: Lang) -> list[str | None]:
+def _duban_hrefs(flag: Flag, week: str, lang: Lang, level: str) -> list[str | None]:
     """Each row's 督办 form, pre-filled with the row and its figures as listed; a township red
     three weeks running proposes a talk, as on its summary. The city hall answers to no
-    township: its rows have none."""
+    township: its rows have none; nor have counties (red three weeks when the report ranks
+    them), as 督办 items are a township's."""
     if flag.kind == "red_three_weeks":
         return [duban_href(r.township_code, week, r.subject, lang, source="talk")
-                for r in flag.rows]
+                if level == "township" else None for r in flag.rows]
     _, date, detail = FLAG_COLUMNS[flag.kind]
     name = t(f"flag_{flag.kind}", lang)
     return [duban_href(r.township_code, week, flag.kind, lang, source="flag",
@@ -238,7 +242,7 @@ def _duban_hrefs(flag: Flag, week: str, lang: Lang) -> list[str | None]:
 
 
 def flag_panel(flag: Flag, week: str, lang: Lang, listed: RowFilter | None = None,
-               follow_up: bool = False) -> html.Div:
+               follow_up: bool = False, level: str = "township") -> html.Div:
     """A flag: its count, its count by township (for everyone) and its rows (those of the
     townships `listed` accepts: a township officer's own), each with a link to the 督办 form
     when `follow_up`."""
@@ -251,7 +255,7 @@ def flag_panel(flag: Flag, week: str, lang: Lang, listed: RowFilter | None = Non
         flag, rows=tuple(r for r in flag.rows if listed(r.township_code)))
     frame = _flag_rows_shown(shown, lang)
     table = table_section(f"weekly-{flag.kind}", t("flag_rows", lang),
-                          frame.assign(duban_href=_duban_hrefs(shown, week, lang))
+                          frame.assign(duban_href=_duban_hrefs(shown, week, lang, level))
                           if follow_up else frame, columns, lang,
                           f"{t(f'flag_{flag.kind}', lang)}_{week}", height=260)
     if follow_up:
@@ -285,7 +289,8 @@ def flags_section(report: WeeklyReport, lang: Lang, workbook_href: str,
                          className="button flags-workbook"),
                   html.Span(t("flags_workbook_print", lang).format(href=workbook_href),
                             className="print-only small")], className="section-head"),
-        html.Div([flag_panel(f, report.week, lang, listed, follow_up) for f in report.flags],
+        html.Div([flag_panel(f, report.week, lang, listed, follow_up, report.ranked_level)
+                  for f in report.flags],
                  className="weekly-flags")], className="weekly-flags-section")
 
 

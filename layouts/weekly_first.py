@@ -13,6 +13,7 @@ from layouts.attributes import attributes
 from layouts.formatting import indicator_name, target_label, value_with_unit
 from layouts.i18n import Lang, t
 from layouts.status import status_badge
+from layouts.urls import area_path
 from metrics.domains import DOMAIN_BY_ID
 from metrics.indicators import INDICATORS
 from metrics.red_flags import FLAG_DEFINITIONS
@@ -42,6 +43,15 @@ def _flag_page(flag: Flag, report: WeeklyReport) -> tuple[str | None, dict[str, 
 def _href(path: str, lang: Lang, **query: str) -> str:
     given = {**query, **({"lang": "en"} if lang == "en" else {})}
     return f"{path}?{urlencode(given)}" if given else path
+
+
+def unit_href(code: str, level: str, week: str, lang: Lang) -> str:
+    """Where a ranked unit's name leads: a township's summary of the week; a county (ranked
+    when the area has several) has no summary of its own, so its overview, which ranks its
+    townships."""
+    if level == "township":
+        return _href(f"/weekly/{code}", lang, week=week)
+    return _href(area_path(code), lang)
 
 
 def _domain_tile(ranking: Ranking, lang: Lang) -> html.A:
@@ -96,26 +106,33 @@ def _attention_row(code: str, reasons: list[tuple[Card, str]], report: WeeklyRep
     flags = [f"{t(f'flag_{f.kind}', lang)} {f.by_township()[code]}" for f in report.flags
              if f.covered and f.kind != "red_three_weeks" and code in f.by_township()]
     return html.Li([
-        dcc.Link(name, href=_href(f"/weekly/{code}", lang, week=report.week),
+        dcc.Link(name, href=unit_href(code, report.ranked_level, report.week, lang),
                  className="attention-name"),
         html.Span(f"{len(reasons)}", className="attention-count",
                   title=t("needs_attention", lang)),
         html.Span("；".join(shown) + (f" …（+{more}）" if more > 0 else ""),
                   className="attention-reasons"),
         html.Span(" · ".join(flags), className="attention-flags") if flags else None,
-        html.Span([dcc.Link(t("township_page_link", lang),
-                            href=_href(f"/township/{code}", lang, period=report.week)),
-                   dcc.Link(t("worklist_link", lang),
-                            href=_href("/inspections/worklist", lang, township=code,
-                                       as_of=report.last_day)),
-                   dcc.Link(t("township_summary_link", lang),
-                            href=_href(f"/weekly/{code}", lang, week=report.week)),
-                   dcc.Link(t("duban_link", lang), className="duban-open-link",
-                            href=duban_href(code, report.week, reasons[0][1], lang,
-                                            reasons[0][0]))],
-                  className="attention-links"),
+        _township_links(code, reasons, report, lang) if report.ranked_level == "township"
+        else None,
     ], className="attention-row", **attributes({"data-code": code,
                                                  "data-reasons": str(len(reasons))}))
+
+
+def _township_links(code: str, reasons: list[tuple[Card, str]], report: WeeklyReport,
+                    lang: Lang) -> html.Span:
+    """Where a township's causes are: its page, its worklist, its summary, and the 督办 form
+    (a county's are its overview's, which its name links to)."""
+    return html.Span([
+        dcc.Link(t("township_page_link", lang),
+                 href=_href(f"/township/{code}", lang, period=report.week)),
+        dcc.Link(t("worklist_link", lang),
+                 href=_href("/inspections/worklist", lang, township=code, as_of=report.last_day)),
+        dcc.Link(t("township_summary_link", lang),
+                 href=_href(f"/weekly/{code}", lang, week=report.week)),
+        dcc.Link(t("duban_link", lang), className="duban-open-link",
+                 href=duban_href(code, report.week, reasons[0][1], lang, reasons[0][0]))],
+        className="attention-links")
 
 
 def duban_href(code: str, week: str, indicator_id: str, lang: Lang, card: Card | None = None,
@@ -154,7 +171,8 @@ def attention_panel(report: WeeklyReport, lang: Lang) -> html.Div:
                 *[part for index, card in enumerate(rest) for part in (
                     "、" if index and lang == "zh" else ", " if index else None,
                     dcc.Link(card.name, className="attention-more-link",
-                             href=_href(f"/weekly/{card.code}", lang, week=report.week)))
+                             href=unit_href(card.code, report.ranked_level, report.week,
+                                            lang)))
                   if part is not None]],
                className="muted small") if rest else None,
     ], className="first-attention", **attributes({"data-townships": str(len(ordered))}))

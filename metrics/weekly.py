@@ -148,6 +148,8 @@ class WeeklyReport:
     # The area reported on, in Chinese and English ("": a snapshot stored before it was kept).
     area: str = ""
     area_en: str = ""
+    # What the rankings rank: the area's townships, or its counties when it has several.
+    ranked_level: str = "township"
 
     def area_named(self, lang: str) -> str:
         return self.area if lang == "zh" else self.area_en

@@ -27,7 +27,10 @@ from data_access.importing.runner import import_file
 from data_access.importing.template import write_rows
 from data_access.importing.templates import TEMPLATES
 from data_access.indicator_values import indicator_values
+from data_access.weekly_report import weekly_report
+from layouts.bulletin import red_flags, standings
 from metrics.periods import parse_period
+from metrics.weekly import WeeklyReport
 from tests.fixtures.postgres import PostgresServer
 
 PREFECTURE = "429900000000"
@@ -190,3 +193,25 @@ def test_the_area_wide_figures_are_the_prefectures(engine: Engine) -> None:
     assert cards[0].item.value == 10
     income = home_kpi_views(context, parse_period("2025"), ["collective_income_mean"])
     assert income[0].item.value == pytest.approx(180_000)  # 1,440,000 yuan over 8 villages
+
+
+def test_the_weekly_report_ranks_the_counties(engine: Engine) -> None:
+    report = weekly_report(engine, parse_period("2026-W45"))
+    assert report.ranked_level == "county"
+    income = report.ranking("collective_income_mean")
+    assert income is not None
+    # 测试县's villages have 4..16 万元 (mean 10), 样例县's 20..32 (mean 26), plus subsidies
+    # outside the operating figure: the counties best first, no township among them.
+    assert [(c.code, c.rank) for c in income.cards] == [("429902000000", 1),
+                                                       ("429901000000", 2)]
+    assert income.county == pytest.approx(180_000)
+    page = _page(engine, "/weekly", "?week=2026-W45")
+    cards = re.findall(r'"children": "([^"]+)", "href": "([^"]+)", "className": "rank-card-name"',
+                       page)
+    assert set(cards) == {("样例县", "/area/429902000000"), ("测试县", "/area/429901000000")}
+    assert "/weekly/4299" not in page  # no township summary for a county
+    assert "乡镇" not in weekly_bulletin_text(report)
+
+
+def weekly_bulletin_text(report: WeeklyReport) -> str:
+    return "\n".join(standings(report, "zh") + red_flags(report, "zh"))
