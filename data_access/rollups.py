@@ -17,7 +17,6 @@ from sqlalchemy import (
     SQLColumnExpression,
     String,
     Table,
-    any_,
     bindparam,
     delete,
     func,
@@ -55,13 +54,22 @@ def case_days_span(connection: Connection, frame: pd.DataFrame) -> tuple[dt.date
     # limits.
     on_postgres = connection.dialect.name == "postgresql"
     size = SERIAL_CHUNK * 10 if on_postgres else SERIAL_CHUNK
+    stored = select(func.min(ServiceCase.accepted_at), func.max(ServiceCase.accepted_at),
+                    func.max(ServiceCase.finished_at))
     for start in range(0, len(serials), size):
         chunk = serials[start:start + size]
-        among = (ServiceCase.serial_no == any_(bindparam("serials", chunk, type_=ARRAY(String)))
-                 if on_postgres else ServiceCase.serial_no.in_(chunk))
-        low, high, high_finish = connection.execute(
-            select(func.min(ServiceCase.accepted_at), func.max(ServiceCase.accepted_at),
-                   func.max(ServiceCase.finished_at)).where(among)).one()
+        if on_postgres:
+            # Joined to the array's rows, each serial is one look-up in the primary key. With
+            # `serial_no = ANY(array)` PostgreSQL answers min() and max() by walking the
+            # accepted_at index and testing each case against the array: a chunk of new
+            # cases then reads the whole index (19 s a chunk at ten counties, against 0.1 s).
+            given = func.unnest(bindparam("serials", chunk, type_=ARRAY(String))
+                                ).table_valued("serial_no").render_derived("given")
+            query = stored.select_from(given.join(
+                ServiceCase, ServiceCase.serial_no == given.c.serial_no))
+        else:
+            query = stored.where(ServiceCase.serial_no.in_(chunk))
+        low, high, high_finish = connection.execute(query).one()
         for value in (low, high, high_finish):
             if value is not None:
                 day = pd.Timestamp(value).date()
