@@ -27,10 +27,13 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.aggregates import count_where, day_of
 from data_access.importing.bulk import upsert
+from data_access.importing.spec import RollupSpan
 from data_access.models import ServiceCase, ServiceDaily, ServiceItemDaily
 from metrics.indicators import GOOD_RATING_FROM, HALF_DAY_HOURS
 from metrics.vocabulary import AGENT_CHANNEL
 
+# The lowest and highest division code of a part of the halls' roll-up.
+CodeRange = tuple[str, str]
 KEYS = ["day", "division_code"]
 ITEM_KEYS = ["day", "item_code"]
 SERIAL_CHUNK = 5_000
@@ -43,19 +46,23 @@ def _hours(connection: Connection, start: SQLColumnExpression[dt.datetime | None
     return func.extract("epoch", end - start) / 3600
 
 
-def case_days_span(connection: Connection, frame: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
-    """First and last day that the file's cases touch, now or as they were stored before."""
+def case_days_span(connection: Connection, frame: pd.DataFrame) -> RollupSpan | None:
+    """First and last day that the file's cases touch, now or as they were stored before, and
+    the range of their halls' division codes (every division's when the rows name none)."""
     days = pd.concat([frame["accepted_at"], frame["finished_at"]]).dropna()
     if days.empty:
         return None
     first, last = days.min().date(), days.max().date()
+    codes = (set(frame["division_code"].dropna()) if "division_code" in frame.columns
+             else None)
     serials = frame["serial_no"].tolist()
     # PostgreSQL takes a chunk as one array parameter; SQLite as a list of parameters, which it
     # limits.
     on_postgres = connection.dialect.name == "postgresql"
     size = SERIAL_CHUNK * 10 if on_postgres else SERIAL_CHUNK
     stored = select(func.min(ServiceCase.accepted_at), func.max(ServiceCase.accepted_at),
-                    func.max(ServiceCase.finished_at))
+                    func.max(ServiceCase.finished_at), func.min(ServiceCase.division_code),
+                    func.max(ServiceCase.division_code))
     for start in range(0, len(serials), size):
         chunk = serials[start:start + size]
         if on_postgres:
@@ -69,24 +76,39 @@ def case_days_span(connection: Connection, frame: pd.DataFrame) -> tuple[dt.date
                 ServiceCase, ServiceCase.serial_no == given.c.serial_no))
         else:
             query = stored.where(ServiceCase.serial_no.in_(chunk))
-        low, high, high_finish = connection.execute(query).one()
+        low, high, high_finish, low_code, high_code = connection.execute(query).one()
         for value in (low, high, high_finish):
             if value is not None:
                 day = pd.Timestamp(value).date()
                 first, last = min(first, day), max(last, day)
-    return first, last
+        if codes is not None and low_code is not None:
+            codes |= {low_code, high_code}
+    if not codes:
+        return RollupSpan(first, last)
+    return RollupSpan(first, last, min(codes), max(codes))
 
 
-def refresh_case_rollups(connection: Connection, first: dt.date, last: dt.date) -> None:
-    """Every roll-up of the service cases, for the days first..last (an import, an undo or a
-    holiday calendar that moved due dates)."""
-    refresh_service_daily(connection, first, last)
-    refresh_service_item_daily(connection, first, last)
+def refresh_case_rollups(connection: Connection, span: RollupSpan) -> None:
+    """Every roll-up of the service cases, for the span's days (an import, an undo or a
+    holiday calendar that moved due dates): the halls' of its division codes alone, the
+    items' of every division (an item's row counts all of them)."""
+    refresh_service_daily(connection, span.first, span.last, _code_range(span))
+    refresh_service_item_daily(connection, span.first, span.last)
 
 
-def refresh_service_daily(connection: Connection, first: dt.date, last: dt.date) -> None:
-    _replace_days(connection, ServiceDaily.__table__, KEYS,
-                  service_daily_from_cases(connection, first, last), first, last)
+def _code_range(span: RollupSpan) -> CodeRange | None:
+    if span.low_code is None or span.high_code is None:
+        return None
+    return span.low_code, span.high_code
+
+
+def refresh_service_daily(connection: Connection, first: dt.date, last: dt.date,
+                          codes: CodeRange | None = None) -> None:
+    """The halls' roll-up for first..last, of the divisions low..high of `codes` (None: all)."""
+    table = ServiceDaily.__table__
+    _replace_days(connection, table, KEYS,
+                  service_daily_from_cases(connection, first, last, codes), first, last,
+                  [] if codes is None else [table.c.division_code.between(*codes)])
 
 
 def refresh_service_item_daily(connection: Connection, first: dt.date, last: dt.date) -> None:
@@ -95,9 +117,11 @@ def refresh_service_item_daily(connection: Connection, first: dt.date, last: dt.
 
 
 def _replace_days(connection: Connection, table: Table, keys: list[str], frame: pd.DataFrame,
-                  first: dt.date, last: dt.date) -> None:
+                  first: dt.date, last: dt.date,
+                  within: list[ColumnElement[bool]] | None = None) -> None:
     # Deleted first: a day whose cases all moved away has no row left to overwrite.
-    connection.execute(delete(table).where(table.c.day >= first, table.c.day <= last))
+    connection.execute(delete(table).where(table.c.day >= first, table.c.day <= last,
+                                           *(within or [])))
     if not frame.empty:
         upsert(connection, table, frame, tuple(keys))
 
@@ -108,16 +132,18 @@ def _on_time(connection: Connection) -> ColumnElement[int]:
     return count_where(day_of(connection, ServiceCase.finished_at) <= ServiceCase.due_date)
 
 
-def service_daily_from_cases(connection: Connection, first: dt.date,
-                             last: dt.date) -> pd.DataFrame:
-    """The roll-up's rows for first..last as the cases make them (one computation: the import
-    writes them, `rollups check` compares the stored ones with them)."""
+def service_daily_from_cases(connection: Connection, first: dt.date, last: dt.date,
+                             codes: CodeRange | None = None) -> pd.DataFrame:
+    """The roll-up's rows for first..last (of the halls whose division codes are in `codes`)
+    as the cases make them (one computation: the import writes them, `rollups check` compares
+    the stored ones with them)."""
     bad = ServiceCase.is_bad_review.expression
     instant = ServiceCase.promised_limit_days == 0
     finished_on = day_of(connection, ServiceCase.finished_at)
     return _cases_by_day(
         connection, first, last,
         [ServiceCase.division_code, ServiceCase.township_code, ServiceCase.hall_level],
+        [] if codes is None else [ServiceCase.division_code.between(*codes)],
         accepted=[func.count().label("cases"),
                   count_where(ServiceCase.fully_online.is_(True)).label("fully_online"),
                   count_where(ServiceCase.channel == AGENT_CHANNEL).label("by_agent")],
@@ -139,15 +165,15 @@ def service_daily_from_cases(connection: Connection, first: dt.date,
 def service_item_daily_from_cases(connection: Connection, first: dt.date,
                                   last: dt.date) -> pd.DataFrame:
     """The item roll-up's rows for first..last as the cases make them (import and check)."""
-    return _cases_by_day(connection, first, last, [ServiceCase.item_code],
+    return _cases_by_day(connection, first, last, [ServiceCase.item_code], [],
                          accepted=[func.count().label("cases")],
                          finished=[func.count().label("finished"),
                                    _on_time(connection).label("on_time")])
 
 
 def _cases_by_day(connection: Connection, first: dt.date, last: dt.date,
-                  group: list[InstrumentedAttribute], accepted: list[ColumnElement],
-                  finished: list[ColumnElement]) -> pd.DataFrame:
+                  group: list[InstrumentedAttribute], within: list[ColumnElement[bool]],
+                  accepted: list[ColumnElement], finished: list[ColumnElement]) -> pd.DataFrame:
     """Per day of first..last and `group`: the measures `accepted` over the cases accepted that
     day and `finished` over those finished that day, zero where the day had none of one kind."""
     start = dt.datetime.combine(first, dt.time())
@@ -156,7 +182,8 @@ def _cases_by_day(connection: Connection, first: dt.date, last: dt.date,
     def per_day(stamp: InstrumentedAttribute, measures: list[ColumnElement]) -> pd.DataFrame:
         day = day_of(connection, stamp).label("day")
         return pd.read_sql(select(day, *group, *measures)
-                           .where(stamp >= start, stamp < end).group_by(day, *group), connection)
+                           .where(stamp >= start, stamp < end, *within).group_by(day, *group),
+                           connection)
 
     keys = ["day", *(column.key for column in group)]
     frame = per_day(ServiceCase.accepted_at, accepted).merge(

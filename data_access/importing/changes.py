@@ -10,6 +10,7 @@ silently throw that later import's values away.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gzip
 import json
 from collections.abc import Iterator, Sequence
@@ -21,7 +22,7 @@ from sqlalchemy import Connection, Table, and_, delete, or_, select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.importing.bulk import upsert
-from data_access.importing.spec import Domain
+from data_access.importing.spec import Domain, RollupSpan
 
 # Bound values per statement: within SQLite's limit (32,766) and PostgreSQL's (65,535).
 KEY_BINDS = 10_000
@@ -163,13 +164,13 @@ def revert(connection: Connection, domain: Domain, change: Change) -> tuple[int,
                  for rows in (now_stored, change.before) if rows]
         found = [s for s in spans if s]
         if found:
-            span = (min(s[0] for s in found), max(s[1] for s in found))
+            span = functools.reduce(RollupSpan.union, found)
     for chunk in _chunks(added, len(change.key)):
         connection.execute(delete(table).where(_where_keys(table, change.key, chunk)))
     if change.before:
         upsert(connection, table, _typed(table, change.before), change.key)
     if domain.rollup and span:
-        domain.rollup.refresh(connection, *span)
+        domain.rollup.refresh(connection, span)
     return len(added), len(change.before)
 
 

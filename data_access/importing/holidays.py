@@ -105,7 +105,7 @@ def recompute_workday_dates(connection: Connection, first: dt.date,
         if template.rollup:
             span = template.rollup.span(connection, stored.loc[differs])
             if span:
-                template.rollup.refresh(connection, *span)
+                template.rollup.refresh(connection, span)
     log.info("holiday calendar %s..%s: recomputed working-day dates %s", first, last,
              changed_rows)
     return changed_rows

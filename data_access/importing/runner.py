@@ -105,7 +105,7 @@ def import_file(engine: Engine, path: Path, domain_id: str | None = None,
             else:
                 inserted, updated = _write(connection, domain, parsed, progress)
             if domain.rollup and span:
-                domain.rollup.refresh(connection, *span)
+                domain.rollup.refresh(connection, span)
             if domain.after_write:
                 domain.after_write(connection, parsed)
         # A constraint, or on PostgreSQL a value out of its column's range (DataError).

@@ -90,11 +90,29 @@ class Domain:
 
 
 @dataclass(frozen=True)
+class RollupSpan:
+    """The part of a roll-up that rows touch: their days, and the division codes low..high
+    of their rows (None: every division's)."""
+
+    first: dt.date
+    last: dt.date
+    low_code: str | None = None
+    high_code: str | None = None
+
+    def union(self, other: RollupSpan) -> RollupSpan:
+        everywhere = None in (self.low_code, other.low_code)
+        return RollupSpan(min(self.first, other.first), max(self.last, other.last),
+                          None if everywhere else min(self.low_code or "", other.low_code or ""),
+                          None if everywhere else max(self.high_code or "",
+                                                      other.high_code or ""))
+
+
+@dataclass(frozen=True)
 class Rollup:
     """A summary table kept in step with a domain's rows, in the import's transaction."""
 
-    span: Callable[[Connection, pd.DataFrame], tuple[dt.date, dt.date] | None]
-    refresh: Callable[[Connection, dt.date, dt.date], None]
+    span: Callable[[Connection, pd.DataFrame], RollupSpan | None]
+    refresh: Callable[[Connection, RollupSpan], None]
 
 
 @dataclass(frozen=True)

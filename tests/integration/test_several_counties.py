@@ -27,6 +27,7 @@ from data_access.importing.runner import import_file
 from data_access.importing.template import write_rows
 from data_access.importing.templates import TEMPLATES
 from data_access.indicator_values import indicator_values
+from data_access.rollup_check import differences
 from data_access.weekly_report import weekly_report
 from layouts.bulletin import red_flags, standings
 from metrics.periods import parse_period
@@ -215,3 +216,20 @@ def test_the_weekly_report_ranks_the_counties(engine: Engine) -> None:
 
 def weekly_bulletin_text(report: WeeklyReport) -> str:
     return "\n".join(standings(report, "zh") + red_flags(report, "zh"))
+
+
+def test_a_case_moved_to_another_county_is_counted_there_alone(
+        engine: Engine, tmp_path: Path) -> None:
+    # An import refreshes the halls' roll-up for the division codes of its rows, as stored
+    # before and as given: a case that moves between counties leaves the one and joins the
+    # other, and every roll-up value still equals the cases' own count.
+    month = parse_period("2025-09")
+    first_village, other_village = "429901101201", "429902102202"
+    for division, expected in ((other_village, [4, 6]), (first_village, [5, 5])):
+        cache.clear()
+        import_file(engine, write_rows(DOMAINS["service_cases"],
+                                       pd.DataFrame([_case("C0002", division)]),
+                                       tmp_path / f"moved_{division}.csv"))
+        cache.clear()
+        assert aggregate(engine, "services", month, "county")["cases"].tolist() == expected
+        assert differences(engine).empty
