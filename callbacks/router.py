@@ -110,3 +110,7 @@ def register(app: Dash, context: AppContext) -> None:
                   Input(ids.URL, "search"))
     def render(pathname: str | None, search: str | None) -> PageTree:
         return render_page(context, pathname or "/", search or "")
+
+    app.clientside_callback(
+        "function (title) { if (title) { document.title = title; } return title; }",
+        Output(ids.TAB_TITLE_SHOWN, "data"), Input(ids.TAB_TITLE, "data"))

@@ -43,6 +43,7 @@ from data_access.credentials import (
     start_session,
     token_id,
 )
+from data_access.divisions import home_if_loaded
 from data_access.duban import open_count
 from data_access.paths import PROJECT_ROOT
 
@@ -143,7 +144,13 @@ def install(app: Dash, context: AppContext, settings: Settings) -> None:
     registered, so that the guard runs before every other before_request."""
     server: Flask = app.server
     engine = context.engine
+
+    def area_title(lang: str) -> str:
+        area = home_if_loaded(engine)
+        return area.title_name(lang) if area else ""
+
     server.config.update(
+        AREA_TITLE=area_title,  # the sign-in pages' title names the area (auth_pages)
         SECRET_KEY=secret_key(settings),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from flask import Request, Response, render_template_string
+from flask import Request, Response, current_app, render_template_string
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
@@ -50,8 +50,10 @@ def _page(lang: Lang, title: str, *, status: int = 200, error: str = "", note: s
           fields: tuple = (), action: str = "", submit: str = "", next_path: str = "",
           switch_href: str | None = None) -> Response:
     other = "en" if lang == "zh" else "zh"
+    # The area's name, once its divisions are loaded (auth.install keeps the function).
+    place = current_app.config.get("AREA_TITLE", lambda _lang: "")(lang)
     body = render_template_string(
-        PAGE, lang=lang, title=title, app_title=app_title("", lang), error=error, note=note,
+        PAGE, lang=lang, title=title, app_title=app_title(place, lang), error=error, note=note,
         fields=fields, action=action, submit=submit, next=next_path, csrf=generate_csrf(),
         switch=t("switch_language", lang),
         switch_href=switch_href or f"?lang={other}")

@@ -6,6 +6,8 @@ from typing import Any
 
 URL = "url"
 PAGE = "page"
+TAB_TITLE = "tab-title"  # the title the page asks the browser tab to show
+TAB_TITLE_SHOWN = "tab-title-shown"  # what the tab shows (a clientside callback sets it)
 LANG_STORE = "lang"
 
 PERIOD_KIND = "period-kind"

@@ -25,7 +25,7 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
 
 def app_layout() -> html.Div:
     return html.Div([dcc.Location(id=ids.URL, refresh="callback-nav"),
-                     html.Div(id=ids.PAGE)], className="app")
+                     dcc.Store(id=ids.TAB_TITLE_SHOWN), html.Div(id=ids.PAGE)], className="app")
 
 
 def breadcrumb(trail: list[tuple[str, str | None]]) -> html.Nav:
@@ -65,6 +65,9 @@ def page_frame(lang: Lang, query: dict[str, str], data_as_of: str, title: str,
                        lang=other, hrefLang=other),
             ], className="header-meta"),
         ], className="topbar"),
+        # The browser tab's title (and the history's): the page and the area, set by
+        # callbacks/router.py once the page is drawn.
+        dcc.Store(id=ids.TAB_TITLE, data=f"{title} · {app_title(place, lang)}"),
         html.Main([breadcrumb(trail) if trail else None,
                    html.H2(title, className="page-title"), *body], className="content",
                   lang="en" if lang == "en" else "zh-CN"),

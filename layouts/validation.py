@@ -25,7 +25,9 @@ EXAMPLE_TABLE = "validation"  # pattern-matching ids need a concrete table name 
 
 def _shared_components() -> list[Component]:
     return [
-        # view controls, the township map panel and the tables' export (every page)
+        # the page's tab title; view controls, the township map panel and the tables' export
+        # (every page)
+        dcc.Store(id=ids.TAB_TITLE),
         dcc.Dropdown(id=ids.INDICATOR), dcc.Dropdown(id=ids.PERIOD),
         dcc.RadioItems(id=ids.PERIOD_KIND), dcc.Graph(id=ids.MAP),
         dcc.Location(id=ids.MAP_NAV),

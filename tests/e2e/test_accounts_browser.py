@@ -67,6 +67,7 @@ def test_first_login_changes_the_password_then_signs_out(anonymous, demo_server,
     page.goto(f"{demo_server}/weekly")
     expect(page).to_have_url(f"{demo_server}/login?next=%2Fweekly")
     expect(page.locator("h2")).to_have_text("登录")
+    expect(page).to_have_title("登录 · 石首督导看板")  # the area's name, as on every page
     _log_in(page, demo_server, name, password)
     # The admin-set password must go before anything else is shown.
     expect(page).to_have_url(f"{demo_server}/password?next=%2Fweekly&lang=zh")

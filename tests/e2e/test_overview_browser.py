@@ -66,6 +66,7 @@ def test_english_switch(page, demo_server, assert_no_console_errors) -> None:
     page.goto(f"{demo_server}/?period=2019")
     page.get_by_role("link", name="English").click()
     expect(page.locator(".app-title")).to_have_text("Shishou oversight dashboard")
+    expect(page).to_have_title("County overview · Shishou oversight dashboard")
     expect(page.locator('[data-indicator="villages_over_1m"] .kpi-name')).to_have_text(
         "villages at 1 million yuan or more")
     assert "lang=en" in page.url and "period=2019" in page.url
@@ -75,4 +76,5 @@ def test_english_switch(page, demo_server, assert_no_console_errors) -> None:
 def test_unknown_page_says_not_found(page, demo_server, assert_no_console_errors) -> None:
     page.goto(f"{demo_server}/no-such-page")
     expect(page.locator(".page-title")).to_have_text("页面不存在")
+    expect(page).to_have_title("页面不存在 · 石首督导看板")
     assert_no_console_errors(page)
