@@ -43,7 +43,8 @@ system:
 	bash scripts/setup_system.sh
 
 # Demo data go only into the default SQLite file (data_access/paths.py default_database_url):
-# it is created with them once; delete the file to start over. Any other DATABASE_URL may hold
+# it is created with them once (demo-data migrates it first, and loads the demo county's
+# divisions); delete the file to start over. Any other DATABASE_URL may hold
 # real data: `db` only migrates it, and demo data need an explicit `python -m dashboard
 # demo-data` (which refuses a database with real imports).
 DEFAULT_DATABASE_URL := sqlite:///$(abspath $(DB_FILE))
@@ -52,8 +53,7 @@ db: venv
 	@if [ ! -f $(DB_FILE) ]; then \
 	  mkdir -p $(dir $(DB_FILE)); \
 	  echo "creating $(DB_FILE) with demo data"; \
-	  { $(VENV_PY) -m dashboard init-db && $(VENV_PY) -m dashboard demo-data; } \
-	    || { rm -f $(DB_FILE); exit 1; }; \
+	  $(VENV_PY) -m dashboard demo-data || { rm -f $(DB_FILE); exit 1; }; \
 	fi
 else
 db: venv
