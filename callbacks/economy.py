@@ -12,7 +12,7 @@ from dash import Dash, Input, NoUpdate, Output, State, ctx, html, no_update
 from callbacks.context import AppContext
 from callbacks.trails import home_step
 from callbacks.url_state import clicked_key, parse_query
-from callbacks.views import home_kpi_views, resolve_view, short_names, township_map_panel
+from callbacks.views import home_kpi_views, ranked_map_panel, resolve_view, short_names
 from data_access import access
 from data_access.coverage import coverage
 from data_access.economy import (
@@ -223,7 +223,7 @@ def economy_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tupl
             body.append(html.P(t("eco_quarter_note", lang), className="muted small"))
         body += [_tier_row(incomes, period, context, lang),
                  html.Div(ui.detail_hint(lang), id=ids.ECONOMY_DETAIL),
-                 township_map_panel(context, INDICATORS[SHARE_INDICATOR], period,
+                 ranked_map_panel(context, INDICATORS[SHARE_INDICATOR], period,
                                     {**query, "indicator": SHARE_INDICATOR,
                                      "period": period.label}, lang, height=460),
                  ui.panel(t("eco_distribution", lang), [ui.graph(

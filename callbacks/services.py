@@ -25,7 +25,7 @@ from layouts import ids
 from layouts.figures import FigureSpec, ranked_bars_spec, trend_figure
 from layouts.formatting import unit_label
 from layouts.grid import ColumnSpec, indicator_column, table_section
-from layouts.i18n import Lang, parse_lang, t
+from layouts.i18n import Lang, by_ranked, parse_lang, t
 from layouts.kpi import kpi_sections
 from layouts.services import (
     case_columns,
@@ -114,12 +114,13 @@ def services_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tup
     kpis = home_kpi_views(context, view.period, [i.id for i in choices])
     if not kpis[0].item.value:
         return t("services", lang), trail, [controls, no_data(lang)]
-    values = indicator_by_division(context.engine, view.indicator.id, view.period, "township")
+    ranked = context.home().ranked_level
+    values = indicator_by_division(context.engine, view.indicator.id, view.period, ranked)
     table = ranked_table(values, short_names(context), view.indicator.id)
     halls = _hall_frame(context, view.period, lang)
     name = view.indicator.name_en if lang == "en" else view.indicator.name_zh
     charts = [
-        chart_panel(f"{name} · {t('by_township', lang)} · {view.period.label}",
+        chart_panel(f"{name} · {t(by_ranked(ranked), lang)} · {view.period.label}",
                     ranked_bars_spec(table, view.indicator, lang), ids.SERVICES_TOWNSHIP_CHART,
                     t("click_hint", lang)),
         html.Div([chart_panel(t("by_level", lang), _level_bars(halls, lang),

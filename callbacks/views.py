@@ -15,7 +15,7 @@ from data_access import access
 from data_access.aggregates import Level
 from data_access.boundaries import township_boundaries, village_boundaries
 from data_access.coverage import coverage
-from data_access.divisions import division_table
+from data_access.divisions import DIVISION_LEVELS, code_level, division_table
 from data_access.indicator_values import (
     domain_ranks,
     domain_values,
@@ -34,7 +34,7 @@ from layouts.kpi import Comparison, KpiView, kpi_sections
 from layouts.overview import map_panel, page_body, trends_section
 from layouts.ranking import ranking_list
 from layouts.tiles import tile_grid
-from layouts.urls import township_path, view_href, village_path
+from layouts.urls import area_path, township_path, view_href, village_path
 from layouts.village import trend_charts, village_column, village_indicator_name
 from metrics.domains import DOMAIN_BY_ID, DOMAINS, village_columns, village_label, village_trends
 from metrics.indicators import INDICATORS, Indicator
@@ -239,25 +239,38 @@ def indicator_title(indicator: Indicator, period: Period, lang: Lang) -> str:
     return f"{name} · {period.label}"
 
 
-def township_map_panel(context: AppContext, indicator: Indicator, period: Period,
-                       link_query: dict[str, str], lang: Lang, title: str | None = None,
-                       height: int = 520, within: str | None = None) -> html.Div:
-    """The townships (under `within`, a county of the area; None: all) on one indicator: the
-    map and, beside it, their ranking; each township links to its page with `link_query`."""
-    values = indicator_by_division(context.engine, indicator.id, period, "township", within)
+def ranked_map_panel(context: AppContext, indicator: Indicator, period: Period,
+                     link_query: dict[str, str], lang: Lang, title: str | None = None,
+                     height: int = 520, within: str | None = None) -> html.Div:
+    """The divisions one level below `within` (a county or prefecture of the area; None: the
+    area overseen) on one indicator, and beside them their ranking, each linking to its page
+    with `link_query`: townships on their map (ranked tiles while the county has no
+    boundaries), counties (or prefectures) as ranked tiles, as none has a boundary of its own."""
+    level = _level_below(context, within)
+    engine = context.engine
+    values = indicator_by_division(engine, indicator.id, period, level, within)
     table = ranked_table(values, short_names(context), indicator.id,
-                         indicator_counts(context.engine, indicator.id, period, "township",
-                                          within))
-    boundaries = township_boundaries(context.engine, within)
-    hrefs = hrefs_to(table["code"], township_path, link_query)
+                         indicator_counts(engine, indicator.id, period, level, within))
+    townships = level == "township"
+    boundaries = township_boundaries(engine, within) if townships else None
+    hrefs = hrefs_to(table["code"], township_path if townships else area_path, link_query)
     figure = None if boundaries is None else choropleth_map(
         boundaries.drawing, boundaries.labels, table, indicator, lang,
         ranked=int(table["rank"].notna().sum()), height=height)
-    tiles = tile_grid(table, indicator, lang, hrefs, "tile_hint_townships") \
-        if boundaries is None else None
+    tiles = None if boundaries is not None else tile_grid(
+        table, indicator, lang, hrefs, "tile_hint_townships" if townships
+        else "tile_hint_counties")
     return map_panel(title or indicator_title(indicator, period, lang), figure, tiles,
-                     ranking_list(table, indicator, lang, hrefs), t("ranking", lang),
+                     ranking_list(table, indicator, lang, hrefs, level),
+                     t("ranking" if townships else "county_ranking", lang),
                      boundaries is not None and boundaries.schematic, lang)
+
+
+def _level_below(context: AppContext, within: str | None) -> Level:
+    """What an area's pages rank: the level below it (the area overseen's when None)."""
+    if within is None:
+        return context.home().ranked_level
+    return DIVISION_LEVELS[DIVISION_LEVELS.index(code_level(within)) + 1]
 
 
 def township_page(context: AppContext, lang: Lang, query: dict[str, str],

@@ -15,9 +15,9 @@ from callbacks.views import (
     View,
     controls_of,
     home_kpi_views,
+    ranked_map_panel,
     resolve_view,
     short_names,
-    township_map_panel,
 )
 from data_access import access
 from data_access.aggregates import aggregate
@@ -35,7 +35,7 @@ from data_access.volunteers import (
 from layouts import ids
 from layouts import volunteers as ui
 from layouts.figures import ranked_bars
-from layouts.i18n import Lang, parse_lang, t
+from layouts.i18n import Lang, by_ranked, parse_lang, t
 from layouts.kpi import kpi_sections
 from metrics.indicators import INDICATORS, indicators_of, share
 from metrics.periods import Period
@@ -130,7 +130,7 @@ def _teams(context: AppContext, period: Period, query: dict[str, str], lang: Lan
     categories = ui.category_section(ids.VOLUNTEERS_CATEGORY_TABLE,
                                      teams_by_category(context.engine), lang,
                                      _export_name(None, "vol_categories", lang))
-    return [township_map_panel(context, INDICATORS[COMPLIANCE], period,
+    return [ranked_map_panel(context, INDICATORS[COMPLIANCE], period,
                                {**query, "indicator": COMPLIANCE, "period": period.label}, lang,
                                t("vol_compliance_map", lang), height=440),
             html.Div([summary, html.Div([short, categories], className="vol-stack")],
@@ -139,7 +139,8 @@ def _teams(context: AppContext, period: Period, query: dict[str, str], lang: Lan
 
 def _activity_charts(context: AppContext, view: View, months: pd.DataFrame,
                      lang: Lang) -> html.Div:
-    values = indicator_by_division(context.engine, view.indicator.id, view.period, "township")
+    ranked = context.home().ranked_level
+    values = indicator_by_division(context.engine, view.indicator.id, view.period, ranked)
     table = ranked_table(values, short_names(context), view.indicator.id)
     name = view.indicator.name_en if lang == "en" else view.indicator.name_zh
     unplaced = int(months.loc[months["township_code"].isna(), "activities"].sum())
@@ -150,7 +151,7 @@ def _activity_charts(context: AppContext, view: View, months: pd.DataFrame,
               .reindex([m.label for m in context_months], fill_value=0)
               .rename_axis("month").reset_index())
     return html.Div([
-        ui.panel(f"{name} · {t('vol_by_township', lang)} · {view.period.label}",
+        ui.panel(f"{name} · {t(by_ranked(ranked), lang)} · {view.period.label}",
                  [ui.graph(ids.VOLUNTEERS_TOWNSHIP_CHART,
                            ranked_bars(table, view.indicator, lang, height=440))],
                  "vol-township", t("vol_click_hint", lang).format(unplaced=unplaced)),

@@ -321,6 +321,15 @@ def _level_key(level: Level, township: CodeColumn | None, village: CodeColumn | 
     return func.substr(column, 1, digits).concat("0" * (12 - digits))
 
 
+def rows_under(code: str, township: CodeColumn, area: CodeColumn) -> ColumnElement[bool]:
+    """A list's rows of one township (`township`, the record's township code; a code that is
+    no division's, as access.NO_TOWNSHIP, matches none), or of a county or prefecture: `area`,
+    a code of the record's that always lies under its county, in the division's code range."""
+    if not code.isdigit() or code_level(code) == "township":
+        return township == code
+    return area.between(*code_range(code))
+
+
 def missed_due_before(end: dt.date) -> ColumnElement[bool]:
     """Cases that missed their promised date, which fell before `end`: the only ones that can
     be open past due at `end`. They have an index of their own."""

@@ -12,6 +12,7 @@ from data_access.aggregates import (
     day_of,
     missed_due_before,
     open_past_due,
+    rows_under,
 )
 from data_access.cache import cached
 from data_access.models import Division, ServiceCase, ServiceItem, ServiceItemDaily
@@ -98,19 +99,20 @@ def _bad_reviews(engine: Engine, period: Period, township_code: str | None) -> p
     return _read(engine, query)
 
 
-def case_rows(engine: Engine, period: Period, township_code: str | None = None,
+def case_rows(engine: Engine, period: Period, code: str | None = None,
               hall_level: str | None = None) -> tuple[pd.DataFrame, int]:
-    """Cases accepted in the period (of a township and/or hall level) that the viewer may
-    see: rows and the full count."""
-    return _case_rows(engine, period, access.row_township(township_code), hall_level)
+    """Cases accepted in the period (of a township, or a county of the area, and/or a hall
+    level) that the viewer may see: rows and the full count."""
+    return _case_rows(engine, period, access.row_township(code), hall_level)
 
 
 @cached
-def _case_rows(engine: Engine, period: Period, township_code: str | None,
+def _case_rows(engine: Engine, period: Period, code: str | None,
                hall_level: str | None) -> tuple[pd.DataFrame, int]:
     conditions = [between(ServiceCase.accepted_at, period)]
-    if township_code:
-        conditions.append(ServiceCase.township_code == township_code)
+    if code:
+        # A county's or prefecture's halls by their own codes: its city hall's included.
+        conditions.append(rows_under(code, ServiceCase.township_code, ServiceCase.division_code))
     if hall_level:
         conditions.append(ServiceCase.hall_level == hall_level)
     query = (_with_names(select(*_case_columns())).where(*conditions)

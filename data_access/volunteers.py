@@ -16,7 +16,7 @@ from sqlalchemy import Engine, Select, and_, case, func, literal, select
 from sqlalchemy.orm import aliased
 
 from data_access import access
-from data_access.aggregates import between, month_of
+from data_access.aggregates import between, month_of, rows_under
 from data_access.cache import cached
 from data_access.divisions import home
 from data_access.models import Division, VolunteerActivity, VolunteerTeam
@@ -164,19 +164,22 @@ def last_activities(engine: Engine, as_of: dt.date) -> pd.DataFrame:
 
 
 def activity_rows(engine: Engine, period: Period,
-                  township_code: str | None = None) -> tuple[pd.DataFrame, int]:
-    """Activities that started in the period (of one township) that the viewer may see: rows,
-    earliest first, and the full count. Columns: code, start_at, end_at, team, team_level,
-    category, village, township, theme, volunteers, hours, beneficiaries."""
-    return _activity_rows(engine, period, access.row_township(township_code))
+                  code: str | None = None) -> tuple[pd.DataFrame, int]:
+    """Activities that started in the period (of one township, or a county of the area) that
+    the viewer may see: rows, earliest first, and the full count. Columns: code, start_at,
+    end_at, team, team_level, category, village, township, theme, volunteers, hours,
+    beneficiaries."""
+    return _activity_rows(engine, period, access.row_township(code))
 
 
 @cached
 def _activity_rows(engine: Engine, period: Period,
-                   township_code: str | None) -> tuple[pd.DataFrame, int]:
+                   code: str | None) -> tuple[pd.DataFrame, int]:
     conditions = [between(VolunteerActivity.start_at, period)]
-    if township_code:
-        conditions.append(VolunteerActivity.township_code == township_code)
+    if code:
+        # A county's by the county an activity counts in: its county-level teams' included.
+        conditions.append(rows_under(code, VolunteerActivity.township_code,
+                                     VolunteerActivity.county_code))
     village = aliased(Division)
     township = aliased(Division)
     query = (select(VolunteerActivity.code, VolunteerActivity.start_at, VolunteerActivity.end_at,

@@ -202,6 +202,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "follow_up": ("整改状态", "Follow-up"),
     "by_level": ("分层级", "By level"),
     "by_township": ("分乡镇", "By township"),
+    "by_county": ("分县（市、区）", "By county"),
+    "by_prefecture": ("分市（州）", "By prefecture"),
     "weekly_trend": ("近12周趋势", "Last 12 weeks"),
     "top_items": ("办件量最多的事项", "Items with most cases"),
     "department": ("部门", "Department"),
@@ -367,7 +369,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "vol_beneficiaries": ("受益群众（人次）", "Beneficiaries"),
     "vol_population": ("人口", "Population"),
     "vol_month": ("月份", "Month"),
-    "vol_by_township": ("分乡镇", "by township"),
     "vol_click_hint": (("点击条形，在下方列出该乡镇的活动明细。市级支队未落到乡镇的活动（{unplaced} 场）"
                         "只计入全市合计。"),
                        ("Select a bar to list the township's activities below. County "
@@ -768,6 +769,11 @@ TEXT: dict[str, tuple[str, str]] = {
 def t(key: str, lang: Lang) -> str:
     zh, en = TEXT[key]
     return en if lang == "en" else zh
+
+
+def by_ranked(level: str) -> str:
+    """The text key of a chart of the divisions a page ranks ("by township", "by county")."""
+    return f"by_{level}"
 
 
 def app_title(place: str, lang: Lang) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from callbacks.context import AppContext
 from callbacks.router import render_page
+from callbacks.services import case_detail
 from callbacks.views import home_kpi_views
 from dashboard.config import Settings
 from data_access import cache
@@ -233,3 +234,19 @@ def test_a_case_moved_to_another_county_is_counted_there_alone(
         cache.clear()
         assert aggregate(engine, "services", month, "county")["cases"].tolist() == expected
         assert differences(engine).empty
+
+
+def test_the_domain_pages_rank_the_counties_and_drill_into_one(engine: Engine) -> None:
+    page = _page(engine, "/services", "?period=2025-09&indicator=service_cases")
+    assert "service_cases" in page and "分县（市、区）" in page and "分乡镇" not in page
+    bars = re.search(r'"customdata": \[\[?"?(4299\d+)', page)
+    assert bars and bars.group(1) in COUNTIES
+    context = AppContext(Settings.from_env(database_url=engine.url.render_as_string(False),
+                                           today=dt.date(2026, 11, 15)), engine)
+    # A county's bar lists its cases, its city hall's among them: five, none of the other's.
+    cases = json.dumps(json.loads(to_json_plotly(case_detail(
+        context, "zh", parse_period("2025-09"), "429901000000", None))), ensure_ascii=False)
+    listed = set(re.findall(r'"serial_no": "(C\d+)"', cases))
+    assert listed == {"C0000", "C0002", "C0003", "C0004", "C0005"}
+    volunteers = _page(engine, "/volunteers", "?period=2025")
+    assert "429901000000" in volunteers and "/area/429902000000" in _links(volunteers)
