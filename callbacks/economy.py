@@ -15,6 +15,7 @@ from callbacks.url_state import clicked_key, parse_query
 from callbacks.views import home_kpi_views, ranked_map_panel, resolve_view, short_names
 from data_access import access
 from data_access.coverage import coverage
+from data_access.divisions import code_range
 from data_access.economy import (
     cooperative_summary,
     income_composition,
@@ -87,11 +88,11 @@ def village_rows(context: AppContext, period: Period) -> pd.DataFrame:
 
 def detail_rows(context: AppContext, period: Period, tier: str | None,
                 township: str | None) -> pd.DataFrame:
-    """The villages behind a tier bar or a township's composition bar."""
+    """The villages behind a tier bar or a township's (or county's) composition bar."""
     rows = access.scope_frame(village_rows(context, period))
     if tier:
         return rows[rows["tier"] == tier]
-    return rows[rows["township_code"] == township]
+    return rows[rows["township_code"].between(*code_range(township))] if township else rows[:0]
 
 
 def _kpis(context: AppContext, period: Period, lang: Lang) -> list:
@@ -112,7 +113,8 @@ def _tier_row(incomes: pd.DataFrame, period: Period, context: AppContext,
         ui.graph(ids.ECONOMY_TIER_CHART, ui.tier_figure(summary, lang)),
         ui.tier_numbers(summary, standard_count(summary), len(incomes), lang),
     ], "economy-tiers", t("eco_tier_note", lang))
-    mix = ui.panel(t("eco_composition", lang), [
+    by_county = context.home().ranked_level != "township"
+    mix = ui.panel(t("eco_composition_county" if by_county else "eco_composition", lang), [
         ui.graph(ids.ECONOMY_COMPOSITION_CHART,
                  ui.composition_figure(townships, short_names(context), lang)),
     ], "economy-composition", ui.subsidy_note(composition.loc[context.home().code], lang))

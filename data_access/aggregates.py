@@ -255,7 +255,7 @@ def _income(engine: Engine, run: Run, level: Level, within: str | None) -> pd.Da
     query, bucket = _income_counts(run)
     columns = (CollectiveIncome.township_code, CollectiveIncome.village_code,
                CollectiveIncome.village_code)
-    return _grouped(engine, query, _level_key(level, *columns), level, within,
+    return _grouped(engine, query, level_key(level, *columns), level, within,
                     _within_column(engine, within, *columns), bucket)
 
 
@@ -305,7 +305,7 @@ def _within_column(engine: Engine, within: str | None, township: CodeColumn,
 
 
 @_built_once  # the same expression each time: the statements built from it are built once
-def _level_key(level: Level, township: CodeColumn | None, village: CodeColumn | None,
+def level_key(level: Level, township: CodeColumn | None, village: CodeColumn | None,
                area: CodeColumn | None = None) -> CodeColumn | None:
     """What a count groups by at `level`: the township's or village's code column, and for a
     county (or above) its code made from the first digits of `area` (the township's unless
@@ -413,7 +413,7 @@ def _services(engine: Engine, run: Run, level: Level, within: str | None) -> pd.
     def grouped(source: ServiceQuery) -> pd.DataFrame:
         # A case's division is its hall's: a city hall's cases count in its county.
         columns = (source.keys["township"], source.keys["village"], source.keys["village"])
-        return _grouped(engine, source.query, _level_key(level, *columns), level, within,
+        return _grouped(engine, source.query, level_key(level, *columns), level, within,
                         _within_column(engine, within, *columns), source.bucket)
 
     return _service_counts(run, grouped)
@@ -468,7 +468,7 @@ def _volunteers(engine: Engine, run: Run, level: Level, within: str | None) -> p
     # A county-level team's activities have no township: they count in the team's county.
     columns = (VolunteerActivity.township_code, VolunteerActivity.village_code,
                VolunteerActivity.county_code)
-    frame = _grouped(engine, _activity_counts(run), _level_key(level, *columns), level, within,
+    frame = _grouped(engine, _activity_counts(run), level_key(level, *columns), level, within,
                      _within_column(engine, within, *columns), _started_in(run))
     units = _per_period(_units(engine, level, within), run)
     months = _months_with_records(engine, run)
@@ -493,7 +493,7 @@ def _units_at(engine: Engine, level: Level) -> pd.DataFrame:
     """`_units` of every division at the level. Cached: they change only with an import, and a
     page of one village would otherwise count them again for each trend and card."""
     station = Division.unit_type.in_(VILLAGE_UNIT_TYPES)
-    key = _level_key(level, Division.parent_code, Division.code, Division.code)
+    key = level_key(level, Division.parent_code, Division.code, Division.code)
     stations = _grouped(
         engine, select(func.count().label("stations")).select_from(Division)
         .where(Division.level == "village", station), key, level, None, None)
@@ -540,7 +540,7 @@ def _active_station_months(engine: Engine, run: Run, level: Level,
     """Per division and period: distinct station and month with an activity in the period."""
     query, pairs = _active_pairs(run, engine.dialect.name)
     columns = (pairs.c.township, pairs.c.village)
-    return _grouped(engine, query, _level_key(level, *columns), level, within,
+    return _grouped(engine, query, level_key(level, *columns), level, within,
                     _within_column(engine, within, *columns),
                     replace(_started_in(run), column=pairs.c[PERIOD]))
 
@@ -628,7 +628,7 @@ def _inspections(engine: Engine, run: Run, level: Level, within: str | None) -> 
         raise PeriodNotApplicable("village")
     query, drawn = _inspection_counts(run)
     columns = (InspectionResult.township_code, None)
-    return _grouped(engine, query, _level_key(level, *columns), level, within,
+    return _grouped(engine, query, level_key(level, *columns), level, within,
                     _within_column(engine, within, *columns), drawn)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, Select, SQLColumnExpression, case, func, literal,
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from data_access.aggregates import CodeColumn
+from data_access.aggregates import CodeColumn, level_key
 from data_access.cache import cached
 from data_access.divisions import home
 from data_access.models import CollectiveIncome, Cooperative, Division, LandTransfer
@@ -43,10 +43,14 @@ def _read(engine: Engine, query: Select) -> pd.DataFrame:
 
 
 def _with_county(engine: Engine, query: Select, township: CodeColumn) -> pd.DataFrame:
-    """The query grouped by township, plus the county total (the same query ungrouped) first;
-    indexed by division code."""
-    townships = _read(engine, query.add_columns(township.label("code")).group_by(township))
-    county = _read(engine, query.add_columns(literal(home(engine).code).label("code")))
+    """The query grouped by the divisions the area ranks (its townships, or its counties when
+    it has several), plus the area's total (the same query ungrouped) first; indexed by
+    division code."""
+    area = home(engine)
+    key = level_key(area.ranked_level, township, None)
+    assert key is not None  # a township column gives every level's key
+    townships = _read(engine, query.add_columns(key.label("code")).group_by(key))
+    county = _read(engine, query.add_columns(literal(area.code).label("code")))
     frame = pd.concat([county, townships], ignore_index=True)
     frame = frame[frame["count"] > 0] if "count" in frame else frame
     return frame.set_index("code")

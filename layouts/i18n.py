@@ -249,6 +249,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "eco_click_for_villages": ("点击查看该档的村", "select to list these villages"),
     "eco_click_for_township_villages": ("点击查看该乡镇各村", "select to list the township's villages"),
     "eco_composition": ("各乡镇村集体收入构成", "Collective income by source and township"),
+    "eco_composition_county": ("各县（市、区）村集体收入构成",
+                               "Collective income by source and county"),
     "eco_subsidy_short": ("补助占", "subsidy"),
     "eco_subsidy_note": (("全市补助收入 {subsidy:,.2f} 万元，占总收入 {total:,.2f} 万元的 {share}%；"
                          "条形末端为各乡镇补助收入占比。点击条形查看该乡镇各村。"),

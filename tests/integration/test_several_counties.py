@@ -15,6 +15,7 @@ from plotly.io.json import to_json_plotly
 from sqlalchemy import Engine
 
 from callbacks.context import AppContext
+from callbacks.economy import detail_rows
 from callbacks.router import render_page
 from callbacks.services import case_detail
 from callbacks.views import home_kpi_views
@@ -250,3 +251,13 @@ def test_the_domain_pages_rank_the_counties_and_drill_into_one(engine: Engine) -
     assert listed == {"C0000", "C0002", "C0003", "C0004", "C0005"}
     volunteers = _page(engine, "/volunteers", "?period=2025")
     assert "429901000000" in volunteers and "/area/429902000000" in _links(volunteers)
+
+
+def test_the_income_composition_is_by_county_and_drills_into_one(engine: Engine) -> None:
+    page = _page(engine, "/economy", "?period=2025")
+    assert "各县（市、区）村集体收入构成" in page and "各乡镇村集体收入构成" not in page
+    context = AppContext(Settings.from_env(database_url=engine.url.render_as_string(False),
+                                           today=dt.date(2026, 11, 15)), engine)
+    villages = detail_rows(context, parse_period("2025"), None, "429902000000")
+    assert sorted(villages["code"]) == ["429902101201", "429902101202", "429902102201",
+                                        "429902102202"]
