@@ -13,6 +13,7 @@ from callbacks.trails import home_step
 from callbacks.url_state import clicked_key, parse_query, search_with
 from callbacks.views import View, default_period, home_kpi_views
 from data_access import access
+from data_access.divisions import ancestor_code, division_table
 from data_access.draw import verify_draw
 from data_access.inspections import (
     open_rows,
@@ -74,14 +75,16 @@ from metrics.vocabulary import (
     RISK_DRAW_RATIOS,
 )
 
+# The column of the division a row is ranked under: its township, or its county (_with_units).
+UNIT = "unit_code"
 # chart id -> (row column the bar's key selects, text key of the dimension)
 DRILLS = {
     ids.INSPECTIONS_RESULT_CHART: ("result_code", "insp_result"),
     ids.INSPECTIONS_DEPARTMENT_CHART: ("lead_department", "insp_lead_department"),
-    ids.INSPECTIONS_TOWNSHIP_CHART: ("township_code", "insp_township"),
+    ids.INSPECTIONS_TOWNSHIP_CHART: (UNIT, "insp_township"),
     ids.INSPECTIONS_INDUSTRY_CHART: ("industry", "insp_industry"),
 }
-GROUPS = (("lead_department", "insp_by_department"), ("township_code", "insp_by_township"),
+GROUPS = (("lead_department", "insp_by_department"), (UNIT, "insp_by_township"),
           ("industry", "insp_by_industry"))
 
 
@@ -120,16 +123,28 @@ def _shown_rows(rows: pd.DataFrame, context: AppContext, lang: Lang) -> pd.DataF
         rectify_state=rectification_state(rows, context.today()))
 
 
-def _group_frames(rows: pd.DataFrame, context: AppContext, lang: Lang,
-                  townships: dict[str, str]) -> list[tuple[str, str, pd.DataFrame]]:
+def _with_units(context: AppContext, rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows with the division the page ranks them under (UNIT, and its name `unit`): their
+    township, or their county when the area has several."""
+    level = context.home().ranked_level
+    units = rows["township_code"].map(
+        lambda code: ancestor_code(code, level) if isinstance(code, str) else None)
+    names = division_table(context.engine)["name"]
+    return rows.assign(**{UNIT: units, "unit": units.map(names)})
+
+
+def _group_frames(rows: pd.DataFrame, context: AppContext,
+                  lang: Lang) -> list[tuple[str, str, pd.DataFrame]]:
     frames = []
+    names = dict(zip(rows[UNIT], rows["unit"], strict=False))
+    by_county = context.home().ranked_level != "township"
     for column, key in GROUPS:
         grouped = counts(rows, context.today(), column)
-        names = [townships.get(k, k) for k in grouped.index] if column == "township_code" \
+        shown = [names.get(k, k) for k in grouped.index] if column == UNIT \
             else list(grouped.index)
-        frames.append((column, key, grouped.assign(key=grouped.index, name=names,
-                                                   problem_rate=grouped[
-                                                       "inspection_problem_rate"])))
+        frames.append((column, "insp_by_county" if by_county and column == UNIT else key,
+                       grouped.assign(key=grouped.index, name=shown,
+                                      problem_rate=grouped["inspection_problem_rate"])))
     return frames
 
 
@@ -144,7 +159,7 @@ def inspections_page(context: AppContext, lang: Lang, query: dict[str, str]
     indicator_names = {i: _name(i, lang) for i in INDICATORS}
     theme = theme_panel(lang, month, supervision_theme(context.engine, month), indicator_names)
     period = parse_period(str(year))
-    rows = result_rows(context.engine, period)
+    rows = _with_units(context, result_rows(context.engine, period))
     tasks = year_tasks(context.engine, year)
     if rows.empty and tasks.empty:
         return t("inspections", lang), trail, [controls, theme, empty_year(lang, year)]
@@ -160,8 +175,7 @@ def inspections_page(context: AppContext, lang: Lang, query: dict[str, str]
                              len(overdue_rectifications(context.engine, today)),
                              view_href("/inspections/worklist", query))
     flow = flow_panel(lang, totals, len(tasks), joint_tasks, joint_task_share(tasks), overdue)
-    townships = dict(zip(rows["township_code"], rows["township"], strict=False))
-    groups = _group_frames(rows, context, lang, townships)
+    groups = _group_frames(rows, context, lang)
     charts = [chart_panel(t("insp_by_result", lang),
                           result_bars(result_counts(rows, _result_names(lang)),
                                       PROBLEM_RESULT_CODES, lang),
@@ -184,12 +198,14 @@ def drill_rows(context: AppContext, lang: Lang, year: int, graph_id: str, key: s
                ) -> html.Section:
     """The result rows behind one bar of one chart, as an exportable table."""
     column, dimension = DRILLS[graph_id]
-    rows = result_rows(context.engine, parse_period(str(year)))
+    rows = _with_units(context, result_rows(context.engine, parse_period(str(year))))
     chosen = access.scope_frame(rows[rows[column] == key])
     if column == "result_code":
         label = f"{key} {_result_names(lang).get(key, '')}"
-    elif column == "township_code":
-        label = chosen["township"].iat[0] if len(chosen) else key
+    elif column == UNIT:
+        label = chosen["unit"].iat[0] if len(chosen) else key
+        if context.home().ranked_level != "township":
+            dimension = "insp_county"
     else:
         label = key
     title = f"{t('insp_rows', lang)} · {t(dimension, lang)}：{label} · {year}"

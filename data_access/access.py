@@ -21,6 +21,8 @@ from flask import g, has_request_context
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import InstrumentedAttribute
 
+from data_access.divisions import ancestor_code
+
 ROLES = ("leader", "supervisor", "township", "admin")
 
 # Answered without an account: the login page, static files, the health probe.
@@ -167,10 +169,10 @@ def require_role(roles: tuple[str, ...]) -> None:
 
 
 def require_division(code: str) -> None:
-    """Before a township's or village's own page: a township officer's own only. Codes are
-    12 digits; a township's are its first 9 (GB/T 2260 and the statistics division codes)."""
+    """Before a township's or village's own page: a township officer's own only (a village
+    lies in the township its code begins with)."""
     own = _limited_to()
-    if own is not None and code[:9] != own[:9]:
+    if own is not None and ancestor_code(code, "township") != own:
         raise Forbidden("只能查看本乡镇及其村（社区） / your own township and its villages only")
 
 

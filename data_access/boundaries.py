@@ -35,7 +35,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from data_access.cache import cached
-from data_access.divisions import code_range
+from data_access.divisions import ancestor_code, code_range
 from data_access.geo import MIN_LABEL_DISTANCE_KM, label_points_lonlat, oriented
 from data_access.importing.problems import ImportRejected, Problem
 from data_access.models import Boundary, Division, ImportLog
@@ -384,9 +384,9 @@ def _check_features(file: str, collection: dict[str, Any], level: str,
             geometries.setdefault(code, checked)
     if level == "township":
         # Every township of the counties the file draws: a county's map is whole or not at all.
-        counties = {code[:6] for code in first_seen}
+        counties = {ancestor_code(code, "county") for code in first_seen}
         townships = [d for d in divisions.values()
-                     if d.level == "township" and d.code[:6] in counties]
+                     if d.level == "township" and ancestor_code(d.code, "county") in counties]
         missing = sorted((d for d in townships if d.code not in first_seen), key=lambda d: d.code)
         if missing:
             listed = "、".join(f"{d.code} {d.name}" for d in missing)

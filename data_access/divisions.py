@@ -54,14 +54,19 @@ def code_range(code: str) -> tuple[str, str]:
     return code[:digits] + "0" * rest, code[:digits] + "9" * rest
 
 
+def ancestor_code(code: str, level: DivisionLevel) -> str:
+    """The code of the division at `level` that `code` lies in (itself at its own level), as
+    the NBS code's own prefix names it."""
+    digits = _SIGNIFICANT_DIGITS[level]
+    return code[:digits] + "0" * (CODE_DIGITS - digits)
+
+
 def parent_code_of(code: str) -> str | None:
     """The code of the division one level up, as the NBS code's own prefix names it."""
     level = code_level(code)
     if level == "province":
         return None
-    above = DIVISION_LEVELS[DIVISION_LEVELS.index(level) - 1]
-    digits = _SIGNIFICANT_DIGITS[above]
-    return code[:digits] + "0" * (CODE_DIGITS - digits)
+    return ancestor_code(code, DIVISION_LEVELS[DIVISION_LEVELS.index(level) - 1])
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from data_access.divisions import ancestor_code
 from data_access.importing.spec import Lookups
 from metrics.workdays import add_working_days_array
 
@@ -24,7 +25,8 @@ def county_of(given: pd.Series, places: pd.Series, lookups: Lookups) -> pd.Serie
     the only county loaded (None when there are several and the row names none)."""
     counties = lookups.divisions.index[lookups.divisions["level"] == "county"]
     only = counties[0] if len(counties) == 1 else None
-    prefixed = places.map(lambda code: f"{code[:6]}000000" if isinstance(code, str) else None)
+    prefixed = places.map(lambda code: ancestor_code(code, "county") if isinstance(code, str)
+                          else None)
     return given.where(given.notna(), prefixed).where(lambda c: c.notna(), only) \
         .astype(object)
 

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from callbacks.context import AppContext
 from callbacks.economy import detail_rows
+from callbacks.inspections import _with_units
 from callbacks.router import render_page
 from callbacks.services import case_detail
 from callbacks.views import home_kpi_views
@@ -261,3 +262,13 @@ def test_the_income_composition_is_by_county_and_drills_into_one(engine: Engine)
     villages = detail_rows(context, parse_period("2025"), None, "429902000000")
     assert sorted(villages["code"]) == ["429902101201", "429902101202", "429902102201",
                                         "429902102202"]
+
+
+def test_inspection_results_are_grouped_under_their_county(engine: Engine) -> None:
+    context = AppContext(Settings.from_env(database_url=engine.url.render_as_string(False),
+                                           today=dt.date(2026, 11, 15)), engine)
+    rows = pd.DataFrame({"township_code": ["429901101000", "429902102000", None]})
+    units = _with_units(context, rows)
+    assert units["unit_code"].tolist()[:2] == ["429901000000", "429902000000"]
+    assert units["unit_code"].isna().tolist() == [False, False, True]
+    assert units["unit"].tolist()[:2] == ["测试县", "样例县"]
