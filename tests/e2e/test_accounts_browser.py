@@ -7,17 +7,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
-from data_access.accounts import add_user
+from data_access.accounts import add_user, change_password
 from data_access.audit import audit_events
 from data_access.credentials import revoke_token
 from data_access.models import User, UserSession
-from tests.fixtures.accounts import forget_sign_ins, wall_address
+from tests.fixtures.accounts import Credentials, sign_in, wall_address
 
 
 def _now() -> dt.datetime:
@@ -117,24 +116,28 @@ def test_five_failures_lock_the_account(anonymous, demo_server, demo_engine,
 
 
 @pytest.fixture
-def ends_the_leaders_sessions() -> Iterator[None]:
-    """The leader's cached cookies die with the test's sessions, whether it passes or fails:
-    later tests sign in again rather than land on /login."""
-    yield
-    forget_sign_ins()
+def own_leader(demo_engine) -> Credentials:
+    """A leader account of the test's own, its first password already changed: the sessions
+    it looks at are this test's alone (other tests and clients sign the shared leader in)."""
+    name = f"idle_{secrets.token_hex(3)}"
+    first, own = f"Aa1!{secrets.token_hex(6)}", f"Bb2#{secrets.token_hex(6)}"
+    add_user(demo_engine, name, "leader", None, first, _now())
+    change_password(demo_engine, name, first, own, _now())
+    return Credentials(name, own, "leader")
 
 
-def test_a_session_idle_for_30_minutes_ends(ends_the_leaders_sessions, page, demo_server,
-                                            demo_engine, demo_accounts) -> None:
+def test_a_session_idle_for_30_minutes_ends(anonymous, demo_server, demo_engine,
+                                            own_leader) -> None:
+    page = anonymous
+    sign_in(page.context, demo_server, own_leader)
     page.goto(f"{demo_server}/economy")
     expect(page.locator(".kpi-card").first).to_be_visible()
     # Off the page first: its own requests, refused once the session ends, would navigate
     # it to /login and abort the goto below.
     page.goto("about:blank")
-    name = demo_accounts["leader"].username
     # As if the last request were 31 minutes ago.
     with demo_engine.begin() as connection:
-        users = select(User.id).where(User.username == name).scalar_subquery()
+        users = select(User.id).where(User.username == own_leader.username).scalar_subquery()
         connection.execute(update(UserSession).where(UserSession.user_id == users,
                                                      UserSession.ended_at.is_(None))
                            .values(last_seen_at=_now() - dt.timedelta(minutes=31)))
@@ -142,8 +145,9 @@ def test_a_session_idle_for_30_minutes_ends(ends_the_leaders_sessions, page, dem
     expect(page).to_have_url(f"{demo_server}/login?next=%2Feconomy")
     with demo_engine.connect() as connection:
         ended = connection.scalars(select(UserSession.ended_at).join(
-            User, User.id == UserSession.user_id).where(User.username == name)).all()
-    assert all(e is not None for e in ended)
+            User, User.id == UserSession.user_id).where(User.username == own_leader.username)
+        ).all()
+    assert ended and all(e is not None for e in ended)
 
 
 def test_a_wall_token_reads_the_wall_only_until_revoked(anonymous, demo_server, demo_engine,
