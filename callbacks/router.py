@@ -114,3 +114,10 @@ def register(app: Dash, context: AppContext) -> None:
     app.clientside_callback(
         "function (title) { if (title) { document.title = title; } return title; }",
         Output(ids.TAB_TITLE_SHOWN, "data"), Input(ids.TAB_TITLE, "data"))
+
+    # The phone menu opens and closes in the browser; every page draws it closed.
+    app.clientside_callback(
+        """function (clicks) { var open = clicks % 2 === 1;
+               return [open ? "nav nav-open" : "nav", open ? "true" : "false"]; }""",
+        Output(ids.NAV_MENU, "className"), Output(ids.NAV_TOGGLE, "aria-expanded"),
+        Input(ids.NAV_TOGGLE, "n_clicks"), prevent_initial_call=True)

@@ -19,6 +19,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "townships and villages from the NBS statistical division codes, and imports it with "
         "python -m dashboard import."),
     "app_subtitle": ("农村公共服务督导", "Rural public services oversight"),
+    "menu": ("菜单", "Menu"),
+    "navigation": ("主导航", "Main navigation"),
     "overview": ("全市总览", "County overview"),
     "weekly": ("周调度", "Weekly meeting"),
     "weekly_title": ("周调度报告", "Weekly meeting report"),

@@ -6,6 +6,8 @@ from typing import Any
 
 URL = "url"
 PAGE = "page"
+NAV_TOGGLE = "nav-toggle"  # the phone menu's button
+NAV_MENU = "nav-menu"
 TAB_TITLE = "tab-title"  # the title the page asks the browser tab to show
 TAB_TITLE_SHOWN = "tab-title-shown"  # what the tab shows (a clientside callback sets it)
 LANG_STORE = "lang"

@@ -56,8 +56,14 @@ def page_frame(lang: Lang, query: dict[str, str], data_as_of: str, title: str,
                 html.H1(app_title(place, lang), className="app-title"),
                 html.Span(t("app_subtitle", lang), className="app-subtitle"),
             ], className="brand"),
+            # On a phone the navigation folds into a menu this button opens (a clientside
+            # callback in callbacks/router.py); on wider screens it is hidden and the links
+            # are in a row.
+            html.Button(t("menu", lang), id=ids.NAV_TOGGLE, className="nav-toggle", n_clicks=0,
+                        **attributes({"aria-controls": ids.NAV_MENU, "aria-expanded": "false"})),
             html.Nav([dcc.Link(t(key, lang), href=view_href(path, query), className="nav-link")
-                      for path, key in NAV_ITEMS], className="nav"),
+                      for path, key in NAV_ITEMS], className="nav", id=ids.NAV_MENU,
+                     **attributes({"aria-label": t("navigation", lang)})),
             html.Div([
                 html.Span(f"{t('data_as_of', lang)} {data_as_of}", id=ids.DATA_AS_OF,
                           className="data-as-of"),

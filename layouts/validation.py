@@ -25,9 +25,9 @@ EXAMPLE_TABLE = "validation"  # pattern-matching ids need a concrete table name 
 
 def _shared_components() -> list[Component]:
     return [
-        # the page's tab title; view controls, the township map panel and the tables' export
-        # (every page)
-        dcc.Store(id=ids.TAB_TITLE),
+        # the page's tab title and phone menu; view controls, the township map panel and the
+        # tables' export (every page)
+        dcc.Store(id=ids.TAB_TITLE), html.Button(id=ids.NAV_TOGGLE), html.Nav(id=ids.NAV_MENU),
         dcc.Dropdown(id=ids.INDICATOR), dcc.Dropdown(id=ids.PERIOD),
         dcc.RadioItems(id=ids.PERIOD_KIND), dcc.Graph(id=ids.MAP),
         dcc.Location(id=ids.MAP_NAV),

@@ -163,6 +163,8 @@ TOWNSHIP_CASES: dict[str, tuple[dict[tuple[str, str], object], Callable]] = {
     '"type":"meeting-mark"}.n_clicks': (
         {('{"export":["ALL"],"type":"meeting-mark"}', "n_clicks"): 1,
          ("url", "search"): ""}, None),  # see test_a_township_officer_cannot_mark
+    "..nav-menu.className...nav-toggle.aria-expanded..<-nav-toggle.n_clicks": (
+        {("nav-toggle", "n_clicks"): 1}, _status_only((204, 400, 404, 500))),  # clientside
     "tab-title-shown.data<-tab-title.data": (
         {("tab-title", "data"): "x"}, _status_only((204, 400, 404, 500))),  # clientside
     "weekly-printed.data<-weekly-print.n_clicks": (
