@@ -211,7 +211,9 @@ def _township_positions(context: AppContext, period: Period, code: str,
         own = ranks.loc[code] if code in ranks.index else None
         for indicator_id in ranks.columns:
             value = None if own is None else own[indicator_id]
-            bottom = bottom_positions(indicator_id, values[indicator_id])
+            cases = indicator_counts(engine, indicator_id, period, "township", within)
+            bottom = bottom_positions(indicator_id, values[indicator_id],
+                                      None if cases is None else cases["denominator"])
             positions[indicator_id] = (None if value is None or pd.isna(value) else int(value),
                                        int(counts[indicator_id]), bool(bottom.get(code, False)))
     return positions

@@ -39,7 +39,7 @@ def ranking_list(table: pd.DataFrame, indicator: Indicator, lang: Lang,
     judged = applies_at(indicator.id, level)
     statuses = (statuses_among(indicator.id, values, denominators) if judged
                 else pd.Series("none", index=values.index)).to_numpy()
-    bottom = (bottom_positions(indicator.id, values) if judged
+    bottom = (bottom_positions(indicator.id, values, denominators) if judged
               else pd.Series(False, index=values.index)).to_numpy()
     known = table["value"].dropna()
     top = float(known.abs().max()) if not known.empty else 0.0

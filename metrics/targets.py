@@ -77,6 +77,10 @@ TARGETS: dict[str, Target] = {
 }
 
 
+def _number_or_none(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+
+
 def _known(value: float | None) -> bool:
     return value is not None and not math.isnan(value)
 
@@ -121,12 +125,17 @@ def ranked_status(indicator_id: str, value: float | None, bottom: bool = False,
     return state
 
 
-def bottom_positions(indicator_id: str, values: pd.Series) -> pd.Series:
+def bottom_positions(indicator_id: str, values: pd.Series,
+                     denominators: pd.Series | None = None) -> pd.Series:
     """True for the divisions in the bottom BOTTOM_RANKS among those with a value, tie-aware:
     a division is 末位 when fewer than BOTTOM_RANKS divisions are strictly worse than it. Only
     for indicators with a target (a volume is ranked, not judged); with BOTTOM_RANKS or fewer
-    ranked, or a value equal to the best, nobody is."""
+    ranked, or a value equal to the best, nobody is. A rate over too few cases (`denominators`,
+    too_few) is not assessed, so it is neither 末位 nor counted among the assessed."""
     known = values.dropna().astype(float)
+    if denominators is not None:
+        known = known[[not too_few(indicator_id, _number_or_none(denominators.get(code)))
+                       for code in known.index]]
     flags = pd.Series(False, index=values.index, dtype=bool)
     if indicator_id not in TARGETS or len(known) <= BOTTOM_RANKS:
         return flags
@@ -149,7 +158,7 @@ def applies_at(indicator_id: str, level: str) -> bool:
 def statuses_among(indicator_id: str, values: pd.Series,
                    denominators: pd.Series | None = None) -> pd.Series:
     """Each division's colour among the divisions of `values` (its peers)."""
-    bottom = bottom_positions(indicator_id, values)
+    bottom = bottom_positions(indicator_id, values, denominators)
     states = []
     for code, value in values.items():
         count = None if denominators is None else denominators.get(code)

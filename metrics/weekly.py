@@ -238,7 +238,8 @@ def rank_cards(indicator_id: str, current: pd.Series, names: pd.Series,
     (and `previous_counts`) when not given. counts: a rate's numerator and denominator per
     township (indicator_counts)."""
     ranks = rank(current, indicator_id)
-    bottom = bottom_positions(indicator_id, current)
+    bottom = bottom_positions(indicator_id, current,
+                              None if counts is None else counts["denominator"])
     if previous_ranks is None and previous is not None:
         previous_ranks = rank(previous, indicator_id)
     if previous_statuses is None and previous is not None and not previous.dropna().empty:

@@ -89,3 +89,17 @@ def test_rank_changes_count_only_beyond_the_tolerance() -> None:
     assert not moved_beyond_tolerance("collective_income_mean", 260_000, 258_000)
     assert moved_beyond_tolerance("villages_below_50k", 2, 1)
     assert moved_beyond_tolerance("service_on_time_rate", 95.0, None)
+
+
+def test_a_rate_over_too_few_cases_is_neither_bottom_nor_counted_among_the_ranked() -> None:
+    values = pd.Series({"a": 99.9, "b": 99.0, "c": 98.9, "d": 98.5, "e": 90.0, "f": 80.0})
+    cases = pd.Series({"a": 200, "b": 200, "c": 200, "d": 200, "e": 5, "f": 3})
+    # e and f are "too few" (fewer than 20 cases): the bottom three are of a..d, and with
+    # four assessed, b, c and d are in it.
+    bottom = bottom_positions("service_on_time_rate", values, cases)
+    assert bottom.to_dict() == {"a": False, "b": True, "c": True, "d": True, "e": False,
+                                "f": False}
+    states = statuses_among("service_on_time_rate", values, cases)
+    assert states["e"] == "few" and states["f"] == "few" and states["d"] == "red"
+    # Everybody too few: nobody is 末位, as nobody is rated.
+    assert not bottom_positions("service_on_time_rate", values, cases * 0 + 1).any()
