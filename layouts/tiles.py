@@ -1,5 +1,6 @@
-"""Villages as a tile grid when no village boundaries exist: one labelled, coloured square per
-village, each a real link, so keyboards and screen readers reach every village too."""
+"""Divisions as a tile grid where no boundaries exist (villages, a county's townships, a
+prefecture's counties): one labelled, coloured square each, a real link, so keyboards and
+screen readers reach every one too."""
 
 from __future__ import annotations
 
@@ -24,8 +25,7 @@ def tile_grid(table: pd.DataFrame, indicator: Indicator, lang: Lang,
             html.Span(row.name, className="tile-name"),
             html.Span(text, className="tile-value"),
         ], href=hrefs[row.code], className="tile" + (" tile-dark" if dark else ""),
-            style={"backgroundColor": colour}, title=f"{row.name} · {name}：{text}",
-            id={"type": "village-tile", "code": row.code}))
+            style={"backgroundColor": colour}, title=f"{row.name} · {name}：{text}"))
     return html.Div([html.P(t(hint, lang), className="muted small"),
                      html.Div(tiles, className="tile-grid", role="list")],
                     className="tiles")
