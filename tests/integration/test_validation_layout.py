@@ -119,7 +119,10 @@ def test_every_callback_dependency_is_in_the_validation_layout(app_and_pages) ->
         key = _key(_parsed_id(raw_id))
         assert key in validation, f"{raw_id} is not in the validation layout"
         component = validation[key]
-        assert prop in component.available_properties, f"{type(component).__name__} has no {prop}"
+        # data-* and aria-* attributes are every HTML component's (Dash's wildcard properties).
+        wildcards = tuple(component._valid_wildcard_attributes)
+        assert prop in component.available_properties or prop.startswith(wildcards), \
+            f"{type(component).__name__} has no {prop}"
         assert key in drawn, f"no page draws {raw_id}"
         assert type(component).__name__ in drawn[key], (
             f"{raw_id}: the pages draw {drawn[key]}, the validation layout "
