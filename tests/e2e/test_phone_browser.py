@@ -43,6 +43,10 @@ def test_the_header_folds_its_links_into_a_menu(page, demo_server) -> None:
     links = page.locator(".nav-link")
     expect(menu).to_be_visible()
     expect(menu).to_have_attribute("aria-expanded", "false")
+    account = page.locator(".account-bar a, .account-bar .link-button")
+    assert account.count() >= 2  # 修改密码, 退出登录
+    assert min(account.nth(i).bounding_box()["height"] for i in range(account.count())) \
+        >= MIN_TARGET_PX
     expect(links.first).to_be_hidden()
     assert menu.bounding_box()["height"] >= MIN_TARGET_PX
     menu.click()
