@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.fixtures.accounts import TEST_TOWNSHIP
 
 PHONE = {"width": 390, "height": 844}
-VILLAGE = "421081105201"  # a village of the test township (调关镇)
+VILLAGE = "421081105205"  # 指路碑村, a village of the test township (调关镇)
 PAGES = ("/", f"/township/{TEST_TOWNSHIP}", f"/village/{VILLAGE}", "/economy", "/services",
          "/volunteers", "/inspections", "/inspections/worklist", "/weekly",
          f"/weekly/{TEST_TOWNSHIP}", "/duban")
@@ -25,6 +25,7 @@ def test_no_page_scrolls_sideways_on_a_phone(page, demo_server, screenshot_dir, 
     for path in PAGES:
         page.goto(f"{demo_server}{path}{'?lang=en' if lang == 'en' else ''}")
         expect(page.locator(".page-title")).to_be_visible()
+        expect(page.locator(".not-found")).to_have_count(0)  # the page itself, not a 404
         # The page's body is drawn: its panels, tables and charts take their width then.
         page.wait_for_load_state("networkidle")
         width = page.evaluate("document.documentElement.scrollWidth")
