@@ -15,7 +15,7 @@ from data_access import access
 from data_access.aggregates import Level
 from data_access.boundaries import township_boundaries, village_boundaries
 from data_access.coverage import coverage
-from data_access.divisions import DIVISION_LEVELS, code_level, division_table
+from data_access.divisions import code_level, division_table, level_below
 from data_access.indicator_values import (
     domain_ranks,
     domain_values,
@@ -272,7 +272,7 @@ def _level_below(context: AppContext, within: str | None) -> Level:
     """What an area's pages rank: the level below it (the area overseen's when None)."""
     if within is None:
         return context.home().ranked_level
-    return DIVISION_LEVELS[DIVISION_LEVELS.index(code_level(within)) + 1]
+    return level_below(code_level(within))
 
 
 def township_page(context: AppContext, lang: Lang, query: dict[str, str],

@@ -54,6 +54,11 @@ def code_range(code: str) -> tuple[str, str]:
     return code[:digits] + "0" * rest, code[:digits] + "9" * rest
 
 
+def level_below(level: DivisionLevel) -> DivisionLevel:
+    """The level of a division's children (a county's townships, a prefecture's counties)."""
+    return DIVISION_LEVELS[DIVISION_LEVELS.index(level) + 1]
+
+
 def ancestor_code(code: str, level: DivisionLevel) -> str:
     """The code of the division at `level` that `code` lies in (itself at its own level), as
     the NBS code's own prefix names it."""
@@ -87,7 +92,7 @@ class Home:
     def ranked_level(self) -> DivisionLevel:
         """The divisions its pages rank and compare: the level just below it (a county's
         townships, a prefecture's counties)."""
-        return DIVISION_LEVELS[DIVISION_LEVELS.index(self.level) + 1]
+        return level_below(self.level)
 
     def named(self, lang: str) -> str:
         return self.name if lang == "zh" else self.name_en
