@@ -112,7 +112,9 @@ def register(app: Dash, context: AppContext) -> None:
         return render_page(context, pathname or "/", search or "")
 
     app.clientside_callback(
-        "function (title) { if (title) { document.title = title; } return title; }",
+        """function (tab) { if (tab) { document.title = tab.title;
+                                      document.documentElement.lang = tab.lang; }
+                            return tab; }""",
         Output(ids.TAB_TITLE_SHOWN, "data"), Input(ids.TAB_TITLE, "data"))
 
     # The phone menu opens and closes in the browser; every page draws it closed.

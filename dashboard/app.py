@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dash import Dash
+from flask import request
 
 from callbacks import data_entry, duban, exports, navigation, router, wall, weekly
 from callbacks.context import AppContext
@@ -13,7 +14,7 @@ from data_access import cache, jobs
 from data_access.calendar import sync_calendar
 from data_access.db import get_engine
 from data_access.paths import ASSETS_DIR
-from layouts.i18n import app_title
+from layouts.i18n import app_title, html_lang, parse_lang
 from layouts.shell import app_layout
 from layouts.validation import validation_layout
 
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         serve_locally=True,
         update_title="",  # the tab keeps its title while callbacks run ("" as None: typed str)
     )
+    _declare_language(app)
     # Sign-in first: its guard must run before every other before_request and route.
     auth.install(app, context, settings)
     app.layout = app_layout()
@@ -48,6 +50,23 @@ def create_app(settings: Settings | None = None) -> Dash:
     files.register(app.server, context)
     uploads.register(app.server, context, settings)
     return app
+
+
+def _declare_language(app: Dash) -> None:
+    """The page's html element names the language it is drawn in (?lang=en or Chinese), from
+    the first byte: a screen reader picks its voice by it. The router's clientside callback
+    keeps it so as the page changes language in the browser."""
+    template = app.index_string
+    app.index_string = template.replace("<html>", '<html lang="{%lang%}">', 1)
+    if app.index_string == template:
+        raise RuntimeError("Dash's index template has no <html> to give a lang")
+    interpolate = app.interpolate_index
+
+    def with_language(**parts: str) -> str:
+        lang = html_lang(parse_lang(request.args.get("lang")))
+        return interpolate(**parts).replace("{%lang%}", lang, 1)
+
+    app.interpolate_index = with_language  # type: ignore[method-assign,assignment]
 
 
 def _share_cache(settings: Settings) -> None:

@@ -11,6 +11,7 @@ from layouts.attributes import attributes
 from layouts.formatting import indicator_name
 from layouts.grid import ColumnSpec, display_frame, link_column, table_section
 from layouts.i18n import Lang, in_language, t
+from layouts.tables import plain_table
 from metrics.duban import DUE_WORKING_DAYS
 from metrics.indicators import INDICATORS
 from metrics.red_flags import FLAG_DEFINITIONS
@@ -215,9 +216,9 @@ def week_panel(summary: list[dict], week: str, lang: Lang) -> html.Section:
                         className="total"))
     return html.Section([
         title,
-        html.Table([html.Thead(html.Tr([html.Th(t("insp_township", lang), scope="col"),
+        plain_table(html.Thead(html.Tr([html.Th(t("insp_township", lang), scope="col"),
                                         *[html.Th(t(h, lang), scope="col") for h in heads]])),
-                    html.Tbody(rows)], className="print-table duban-week-table"),
+                    rows, "print-table duban-week-table", t("duban_section", lang)),
         html.P(t("duban_rule", lang), className="muted small"),
     ], className="panel duban-week", **attributes({"data-week": week, **{
         f"data-{key.replace('_', '-')}": str(total[key]) for key in keys}}))

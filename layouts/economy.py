@@ -18,6 +18,7 @@ from layouts.figures import GRAPH_CONFIG
 from layouts.formatting import YUAN_PER_WAN
 from layouts.grid import ColumnSpec, table_section
 from layouts.i18n import Lang, t
+from layouts.tables import plain_table
 from layouts.theme import FONT_FAMILY
 from metrics.economy import TIER_BY_ID, TIER_LINES
 from metrics.indicators import share, share_of
@@ -119,7 +120,7 @@ def tier_numbers(summary: pd.DataFrame, standard: int, total: int, lang: Lang) -
                         **attributes({"data-tier": "standard", "data-count": str(standard)})))
     head = html.Thead(html.Tr([html.Th(t("eco_tier", lang)), html.Th(t("eco_village_count", lang)),
                                html.Th(t("eco_share_of_villages", lang))]))
-    return html.Table([head, html.Tbody(rows)], className="tier-table")
+    return plain_table(head, rows, "tier-table", t("eco_tier_distribution", lang))
 
 
 def distribution_figure(incomes: pd.DataFrame, lang: Lang) -> go.Figure:

@@ -793,5 +793,10 @@ def in_language(message: str, lang: Lang) -> str:
     return (en or zh) if lang == "en" else zh
 
 
+def html_lang(lang: Lang) -> str:
+    """The language tag of a page or element in this language (the html lang attribute)."""
+    return "en" if lang == "en" else "zh-CN"
+
+
 def parse_lang(value: str | None) -> Lang:
     return "en" if value == "en" else "zh"

@@ -9,7 +9,7 @@ from dash.development.base_component import Component
 
 from layouts import ids
 from layouts.attributes import attributes
-from layouts.i18n import Lang, app_title, t
+from layouts.i18n import Lang, app_title, html_lang, t
 from layouts.urls import view_href
 from metrics.domains import DOMAINS
 
@@ -71,13 +71,17 @@ def page_frame(lang: Lang, query: dict[str, str], data_as_of: str, title: str,
                        lang=other, hrefLang=other),
             ], className="header-meta"),
         ], className="topbar"),
-        # The browser tab's title (and the history's): the page and the area, set by
-        # callbacks/router.py once the page is drawn.
-        dcc.Store(id=ids.TAB_TITLE, data=f"{title} · {app_title(place, lang)}"),
+        tab_title_store(f"{title} · {app_title(place, lang)}", lang),
         html.Main([breadcrumb(trail) if trail else None,
                    html.H2(title, className="page-title"), *body], className="content",
-                  lang="en" if lang == "en" else "zh-CN"),
+                  lang=html_lang(lang)),
     ])
+
+
+def tab_title_store(title: str, lang: Lang) -> dcc.Store:
+    """The browser tab's title (and the history's) and the document's language, which
+    callbacks/router.py sets once the page is drawn: a screen reader reads the page in it."""
+    return dcc.Store(id=ids.TAB_TITLE, data={"title": title, "lang": html_lang(lang)})
 
 
 def not_found(lang: Lang, detail: str = "") -> list:

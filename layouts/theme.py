@@ -13,6 +13,9 @@ STATUS_COLOURS: dict[Status, str] = {
     "green": "#009E73", "yellow": "#E69F00", "red": "#D55E00", "none": "#8a94a3",
     "few": "#8a94a3",
 }
+# The same hues as text on the wall's dark panels (#131d2e), each at least 4.5:1 against them:
+# the wall's red is lighter than the charts' so that its words read from across the room.
+WALL_STATUS_TEXT: dict[Status, str] = {**STATUS_COLOURS, "red": "#E8742A"}
 STATUS_ICONS: dict[Status, str] = {"green": "✔", "yellow": "▲", "red": "✖", "none": "•",
                                    "few": "◌"}
 # The words say what the colour means against the target (metrics/targets.py): red is "below

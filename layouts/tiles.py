@@ -27,17 +27,34 @@ def tile_grid(table: pd.DataFrame, indicator: Indicator, lang: Lang,
         ], href=hrefs[row.code], className="tile" + (" tile-dark" if dark else ""),
             style={"backgroundColor": colour}, title=f"{row.name} · {name}：{text}"))
     return html.Div([html.P(t(hint, lang), className="muted small"),
-                     html.Div(tiles, className="tile-grid", role="list")],
+                     html.Div(tiles, className="tile-grid")],
                     className="tiles")
 
 
+# The tiles' dark text (assets/style.css .tile): black, because on the mid blues of the map
+# scale neither white nor a softer ink reaches 4.5:1, and the better of black and white always
+# does.
+INK = "#000000"
+
+
 def _is_dark(colour: str) -> bool:
-    """Whether white text reads better on this rgb(...) or #rrggbb colour."""
-    r: float
-    g: float
-    b: float
+    """Whether white text has more contrast on this rgb(...) or #rrggbb colour than the dark
+    ink (WCAG's contrast ratio)."""
+    return contrast_ratio(colour, "#ffffff") > contrast_ratio(colour, INK)
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2's contrast ratio of two colours, from 1 (none) to 21 (black on white)."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2's relative luminance of an rgb(...) or #rrggbb colour."""
     if colour.startswith("#"):
-        r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+        channels = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
     else:
-        r, g, b = (float(v) for v in colour[colour.index("(") + 1:-1].split(",")[:3])
-    return (0.299 * r + 0.587 * g + 0.114 * b) < 140
+        channels = [round(float(v)) for v in colour[colour.index("(") + 1:-1].split(",")[:3]]
+    linear = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4
+              for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]

@@ -16,6 +16,7 @@ from layouts.attributes import attributes
 from layouts.figures import GRAPH_CONFIG
 from layouts.grid import ColumnSpec, indicator_column, table_section
 from layouts.i18n import Lang, t
+from layouts.tables import plain_table
 from layouts.theme import (
     FONT_FAMILY,
     MAP_SCALE,
@@ -97,7 +98,7 @@ def minimum_table(summary: pd.DataFrame, lang: Lang) -> html.Table:
     head = html.Thead(html.Tr([html.Th(t(key, lang)) for key in (
         "vol_level", "vol_units", "vol_teams_count", "vol_minimum_per_unit", "vol_met",
         "vol_short")]))
-    return html.Table([head, html.Tbody(rows)], className="vol-minimums")
+    return plain_table(head, rows, "vol-minimums", t("vol_teams", lang))
 
 
 def category_figure(categories: pd.DataFrame, lang: Lang) -> go.Figure:

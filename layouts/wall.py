@@ -19,13 +19,14 @@ from layouts import ids
 from layouts.attributes import attributes
 from layouts.figures import MAP_CONFIG, choropleth_map, value_texts
 from layouts.formatting import change_parts, format_value, unit_label
-from layouts.i18n import Lang, app_title, t
+from layouts.i18n import Lang, app_title, html_lang, t
 from layouts.kpi import KpiView, target_text
+from layouts.shell import tab_title_store
 from layouts.theme import (
     FONT_FAMILY,
-    STATUS_COLOURS,
     STATUS_ICONS,
     STATUS_WORDS,
+    WALL_STATUS_TEXT,
     ColourScale,
 )
 from metrics.domains import DOMAIN_BY_ID
@@ -67,7 +68,7 @@ def status_badge(state: Status, lang: Lang, with_word: bool = True) -> html.Span
     """Icon and word in the status colour: never colour alone."""
     icon = html.Span(STATUS_ICONS[state], **attributes({"aria-hidden": "true"}))
     parts: list[Any] = [icon, " ", _word(state, lang)] if with_word else [icon]
-    return html.Span(parts, className="wall-status", style={"color": STATUS_COLOURS[state]},
+    return html.Span(parts, className="wall-status", style={"color": WALL_STATUS_TEXT[state]},
                      title=_word(state, lang), **attributes({"data-status": state}))
 
 
@@ -91,6 +92,7 @@ def wall_shell(lang: Lang, rotate_seconds: float, refresh_seconds: int,
         dcc.Store(id=ids.WALL_OPTIONS, data={"lang": lang, "indicator": indicator_id}),
         dcc.Store(id=ids.WALL_REPORT),
         dcc.Store(id=ids.WALL_STATUS),
+        tab_title_store(f"{t('wall_subtitle', lang)} · {app_title('', lang)}", lang),
         dcc.Interval(id=ids.WALL_REFRESH, interval=int(refresh_seconds * 1000)),
         html.Header([
             html.Div([html.Span(app_title("", lang), id=ids.WALL_TITLE,
@@ -109,7 +111,7 @@ def wall_shell(lang: Lang, rotate_seconds: float, refresh_seconds: int,
                       className="wall-as-of"),
             html.Span(id=ids.WALL_REFRESHED, className="wall-refreshed"),
         ], className="wall-footer"),
-    ], className="wall", lang="en" if lang == "en" else "zh-CN",
+    ], className="wall", lang=html_lang(lang),
         **attributes({"data-rotate": f"{rotate_seconds:g}"}))
 
 
@@ -147,7 +149,7 @@ def _banner(texts: dict[str, str], lang: Lang) -> list:
     return [html.Span("⚠", className="wall-banner-icon", **attributes({"aria-hidden": "true"})),
             html.Div([html.P(texts[lang], className="wall-banner-main"),
                       html.P(texts[other], className="wall-banner-other",
-                             lang="zh-CN" if other == "zh" else "en")])]
+                             lang=html_lang(other))])]
 
 
 # --- panels ------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from layouts.formatting import (
 from layouts.grid import ColumnSpec, action_column, table_section
 from layouts.i18n import Lang, t
 from layouts.status import bottom_badge, counts_label, rule_text, status_badge
+from layouts.tables import plain_table
 from layouts.weekly_first import duban_href, first_screen, no_data_panel, unit_href
 from metrics.domains import DOMAIN_BY_ID, domain_of
 from metrics.indicators import INDICATORS, PERCENT, YUAN
@@ -495,7 +496,7 @@ def township_summary(report: WeeklyReport, code: str, lang: Lang) -> list:
     return [
         links,
         legend(lang),
-        html.Table([html.Thead(header), html.Tbody(rows)], className="summary-table"),
+        plain_table(html.Thead(header), rows, "summary-table", t("township_summary_link", lang)),
         html.Section([html.H3(t("red_flags", lang), className="section-title"),
                       html.Ul(flags, className="township-flags")], className="panel"),
     ]

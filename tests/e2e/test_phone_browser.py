@@ -1,6 +1,7 @@
 """A leader on a phone (390 x 844): every page opened from a link reads without scrolling
-sideways, in Chinese and in English; the header folds its navigation into a menu with targets
-a thumb can hit. Each page's phone screenshot is saved under the test output folder."""
+sideways and has no serious accessibility fault (axe), in Chinese and in English; the header
+folds its navigation into a menu with targets a thumb can hit. Each page's phone screenshot is
+saved under the test output folder."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.fixtures.accounts import TEST_TOWNSHIP
+from tests.fixtures.axe import severe_violations
 
 PHONE = {"width": 390, "height": 844}
 VILLAGE = "421081105205"  # 指路碑村, a village of the test township (调关镇)
@@ -21,7 +23,7 @@ MIN_TARGET_PX = 44  # the smallest touch target (WCAG 2.5.5)
 def test_no_page_scrolls_sideways_on_a_phone(page, demo_server, screenshot_dir, lang,
                                              assert_no_console_errors) -> None:
     page.set_viewport_size(PHONE)
-    wide = {}
+    wide, faults = {}, {}
     for path in PAGES:
         page.goto(f"{demo_server}{path}{'?lang=en' if lang == 'en' else ''}")
         expect(page.locator(".page-title")).to_be_visible()
@@ -33,7 +35,10 @@ def test_no_page_scrolls_sideways_on_a_phone(page, demo_server, screenshot_dir, 
             wide[path] = width
         name = path.strip("/").replace("/", "-") or "overview"
         page.screenshot(path=str(screenshot_dir / f"phone-{lang}-{name}.png"))
+        if found := severe_violations(page):
+            faults[path] = found
     assert not wide, f"pages wider than the phone ({PHONE['width']} px): {wide}"
+    assert not faults, f"serious or critical accessibility faults: {faults}"
     assert_no_console_errors(page)
 
 
