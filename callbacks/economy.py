@@ -26,6 +26,7 @@ from data_access.economy import (
 )
 from layouts import economy as ui
 from layouts import ids
+from layouts.charts import plain_chart
 from layouts.controls import period_notice
 from layouts.i18n import Lang, parse_lang, t
 from layouts.kpi import kpi_sections, span_text
@@ -110,13 +111,13 @@ def _tier_row(incomes: pd.DataFrame, period: Period, context: AppContext,
     composition = income_composition(context.engine, period.year, period.quarter)
     townships = composition.drop(index=context.home().code)
     tiers = ui.panel(t("eco_tier_distribution", lang), [
-        ui.graph(ids.ECONOMY_TIER_CHART, ui.tier_figure(summary, lang)),
+        plain_chart(ids.ECONOMY_TIER_CHART, ui.tier_figure(summary, lang), lang),
         ui.tier_numbers(summary, standard_count(summary), len(incomes), lang),
     ], "economy-tiers", t("eco_tier_note", lang))
     by_county = context.home().ranked_level != "township"
     mix = ui.panel(t("eco_composition_county" if by_county else "eco_composition", lang), [
-        ui.graph(ids.ECONOMY_COMPOSITION_CHART,
-                 ui.composition_figure(townships, short_names(context), lang)),
+        plain_chart(ids.ECONOMY_COMPOSITION_CHART,
+                 ui.composition_figure(townships, short_names(context), lang), lang),
     ], "economy-composition", ui.subsidy_note(composition.loc[context.home().code], lang))
     return html.Div([tiers, mix], className="economy-row")
 
@@ -166,8 +167,8 @@ def _trend(context: AppContext, period: Period, lang: Lang) -> list:
     names[area.code] = t("eco_county_total", lang).format(place=area.named(lang))
     wide.insert(0, "name", [names.get(code, code) for code in wide.index])
     wide = wide.loc[[area.code, *sorted(c for c in wide.index if c != area.code)]]
-    chart = ui.panel(t("eco_county_trend", lang), [ui.graph(ids.ECONOMY_TREND_CHART,
-                                                        ui.trend_chart(county, lang))],
+    chart = ui.panel(t("eco_county_trend", lang), [plain_chart(ids.ECONOMY_TREND_CHART,
+                                                        ui.trend_chart(county, lang), lang)],
                      "economy-trend", t("eco_trend_chart_note", lang))
     table = ui.trend_table_section(ids.ECONOMY_TREND_TABLE, wide.reset_index(), years, last,
                                    lang, _export_name(period, "eco_trend_table", lang))
@@ -228,9 +229,9 @@ def economy_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tupl
                  ranked_map_panel(context, INDICATORS[SHARE_INDICATOR], period,
                                     {**query, "indicator": SHARE_INDICATOR,
                                      "period": period.label}, lang, height=460),
-                 ui.panel(t("eco_distribution", lang), [ui.graph(
+                 ui.panel(t("eco_distribution", lang), [plain_chart(
                      ids.ECONOMY_DISTRIBUTION_CHART,
-                     ui.distribution_figure(incomes, lang))], "economy-distribution",
+                     ui.distribution_figure(incomes, lang), lang)], "economy-distribution",
                      t("eco_distribution_note", lang)),
                  _alerts(context, access.scope_frame(incomes), period, lang),
                  ui.ranking_section(ids.ECONOMY_RANKING_TABLE,

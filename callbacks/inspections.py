@@ -26,13 +26,13 @@ from data_access.inspections import (
 )
 from data_access.weekly import overdue_rectifications
 from layouts import ids
+from layouts.charts import chart_panel
 from layouts.controls import period_notice, with_notice
 from layouts.grid import indicator_column
 from layouts.i18n import Lang, parse_lang, t
 from layouts.inspections import (
     OverdueFigures,
     category_bars,
-    chart_panel,
     draw_panel,
     empty_year,
     flow_panel,
@@ -179,12 +179,12 @@ def inspections_page(context: AppContext, lang: Lang, query: dict[str, str]
     charts = [chart_panel(t("insp_by_result", lang),
                           result_bars(result_counts(rows, _result_names(lang)),
                                       PROBLEM_RESULT_CODES, lang),
-                          ids.INSPECTIONS_RESULT_CHART, t("insp_result_hint", lang))]
+                          ids.INSPECTIONS_RESULT_CHART, t("insp_result_hint", lang), lang)]
     chart_ids = (ids.INSPECTIONS_DEPARTMENT_CHART, ids.INSPECTIONS_TOWNSHIP_CHART,
                  ids.INSPECTIONS_INDUSTRY_CHART)
     for (_column, key, frame), graph_id in zip(groups, chart_ids, strict=True):
         charts.append(chart_panel(f"{t(key, lang)} · {year}", category_bars(frame, lang),
-                                  graph_id, t("insp_chart_hint", lang)))
+                                  graph_id, t("insp_chart_hint", lang), lang))
     table = pd.concat([frame.assign(dimension=t(key, lang), group=frame["name"])
                        for _column, key, frame in groups], ignore_index=True)
     rate_columns = [indicator_column(i, lang) for i in RATE_INDICATORS]

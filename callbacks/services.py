@@ -22,6 +22,7 @@ from data_access.services import (
 )
 from data_access.trends import indicator_trend
 from layouts import ids
+from layouts.charts import chart_panel
 from layouts.figures import FigureSpec, ranked_bars_spec, trend_figure
 from layouts.formatting import unit_label
 from layouts.grid import ColumnSpec, indicator_column, table_section
@@ -29,7 +30,6 @@ from layouts.i18n import Lang, by_ranked, parse_lang, t
 from layouts.kpi import kpi_sections
 from layouts.services import (
     case_columns,
-    chart_panel,
     hall_name,
     level_table,
     no_data,
@@ -122,11 +122,11 @@ def services_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tup
     charts = [
         chart_panel(f"{name} · {t(by_ranked(ranked), lang)} · {view.period.label}",
                     ranked_bars_spec(table, view.indicator, lang), ids.SERVICES_TOWNSHIP_CHART,
-                    t("click_hint", lang)),
+                    t("click_hint", lang), lang),
         html.Div([chart_panel(t("by_level", lang), _level_bars(halls, lang),
-                              ids.SERVICES_LEVEL_CHART, t("click_hint", lang)),
+                              ids.SERVICES_LEVEL_CHART, t("click_hint", lang), lang),
                   chart_panel(t("weekly_trend", lang), _trend(context, view.period, lang),
-                              ids.SERVICES_TREND, "")], className="chart-stack"),
+                              ids.SERVICES_TREND, "", lang)], className="chart-stack"),
     ]
     tables = [level_table(halls, choices, lang), *_case_lists(context, view.period, lang)]
     return t("services", lang), trail, services_body(

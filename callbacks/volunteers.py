@@ -34,6 +34,7 @@ from data_access.volunteers import (
 )
 from layouts import ids
 from layouts import volunteers as ui
+from layouts.charts import plain_chart
 from layouts.figures import ranked_bars
 from layouts.i18n import Lang, by_ranked, parse_lang, t
 from layouts.kpi import kpi_sections
@@ -121,8 +122,8 @@ def _teams(context: AppContext, period: Period, query: dict[str, str], lang: Lan
     gaps = shortfall_rows(context)
     summary = ui.panel(t("vol_teams", lang), [
         ui.minimum_table(minimum_summary(units), lang),
-        ui.graph(ids.VOLUNTEERS_CATEGORY_CHART,
-                 ui.category_figure(teams_by_category(context.engine), lang)),
+        plain_chart(ids.VOLUNTEERS_CATEGORY_CHART,
+                 ui.category_figure(teams_by_category(context.engine), lang), lang),
     ], "vol-teams", t("vol_teams_note", lang))
     short = (ui.shortfall_section(ids.VOLUNTEERS_SHORTFALL_TABLE, gaps, lang,
                                   _export_name(None, "vol_shortfalls", lang))
@@ -152,11 +153,11 @@ def _activity_charts(context: AppContext, view: View, months: pd.DataFrame,
               .rename_axis("month").reset_index())
     return html.Div([
         ui.panel(f"{name} · {t(by_ranked(ranked), lang)} · {view.period.label}",
-                 [ui.graph(ids.VOLUNTEERS_TOWNSHIP_CHART,
-                           ranked_bars(table, view.indicator, lang, height=440))],
+                 [plain_chart(ids.VOLUNTEERS_TOWNSHIP_CHART,
+                           ranked_bars(table, view.indicator, lang, height=440), lang)],
                  "vol-township", t("vol_click_hint", lang).format(unplaced=unplaced)),
-        ui.panel(t("vol_monthly", lang), [ui.graph(
-            ids.VOLUNTEERS_MONTHLY_CHART, ui.monthly_figure(county, selected, lang))],
+        ui.panel(t("vol_monthly", lang), [plain_chart(
+            ids.VOLUNTEERS_MONTHLY_CHART, ui.monthly_figure(county, selected, lang), lang)],
                  "vol-monthly", t("vol_monthly_note", lang)),
     ], className="vol-row vol-charts")
 
@@ -166,8 +167,8 @@ def _coverage_and_inactive(context: AppContext, period: Period, months: pd.DataF
     rows = coverage_rows(context, period, set(months["month"]))
     labels = sorted(rows["month"].unique())
     span = t("vol_coverage_months", lang).format(first=labels[0], last=labels[-1])
-    heatmap = ui.panel(t("vol_coverage", lang), [ui.graph(
-        ids.VOLUNTEERS_COVERAGE_CHART, ui.coverage_figure(rows, short_names(context), lang))],
+    heatmap = ui.panel(t("vol_coverage", lang), [plain_chart(
+        ids.VOLUNTEERS_COVERAGE_CHART, ui.coverage_figure(rows, short_names(context), lang), lang)],
         "vol-coverage", t("vol_coverage_note", lang).format(months=span))
     inactive, as_of = inactive_rows(context, period)
     listing = (ui.inactive_section(ids.VOLUNTEERS_INACTIVE_TABLE, inactive, lang,

@@ -14,7 +14,6 @@ from plotly.subplots import make_subplots
 from layouts import ids
 from layouts.attributes import attributes
 from layouts.controls import period_controls
-from layouts.figures import GRAPH_CONFIG
 from layouts.formatting import YUAN_PER_WAN
 from layouts.grid import ColumnSpec, table_section
 from layouts.i18n import Lang, t
@@ -346,10 +345,6 @@ def land_section(table_id: str, frame: pd.DataFrame, lang: Lang, export_name: st
 
 def detail_hint(lang: Lang) -> html.P:
     return html.P(t("eco_detail_hint", lang), className="panel muted economy-detail-hint")
-
-
-def graph(graph_id: str, figure: go.Figure) -> dcc.Graph:
-    return dcc.Graph(id=graph_id, figure=figure, config={**GRAPH_CONFIG, "displayModeBar": False})
 
 
 def callback_components() -> list[Component]:

@@ -176,6 +176,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "villages": ("村（社区）", "Villages and communities"),
     "export_excel": ("导出 Excel", "Export to Excel"),
     "trends": ("趋势", "Trends"),
+    # the table behind each chart, for screen readers (layouts/charts.py)
+    "chart_data": ("图表数据", "Chart data"),
+    "chart_series": ("系列", "Series"),
+    "chart_category": ("项目", "Item"),
+    "chart_value": ("数值", "Value"),
+    "chart_rows_more": ("前 {shown} 项，共 {total} 项", "First {shown} of {total}"),
     "no_data_period": ("该期间没有数据", "No data for this period"),
     "inspections_by_township": ("抽查对象按乡镇登记，请在乡镇页面查看。",
                                 "Inspection objects are recorded by township: see the township page."),

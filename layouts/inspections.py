@@ -12,7 +12,6 @@ from dash.development.base_component import Component, ComponentType
 
 from layouts import ids
 from layouts.attributes import attributes
-from layouts.figures import GRAPH_CONFIG
 from layouts.formatting import format_date
 from layouts.grid import ColumnSpec, action_column, link_column, table_section
 from layouts.i18n import Lang, t
@@ -78,12 +77,6 @@ def result_bars(frame: pd.DataFrame, problem_codes: tuple[str, ...], lang: Lang)
                          xaxis_title="户次" if lang == "zh" else "objects")
     figure.update_xaxes(gridcolor="#e6e9ee")
     return figure
-
-
-def chart_panel(title: str, figure: go.Figure, graph_id: str, hint: str) -> html.Section:
-    return html.Section([html.H3(title), html.P(hint, className="muted small"),
-                         dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG)],
-                        className="panel", **attributes({"data-chart": graph_id}))
 
 
 # --- /inspections --------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from layouts import ids
-from layouts.figures import GRAPH_CONFIG, MAP_CONFIG, FigureSpec
+from layouts.charts import chart
+from layouts.figures import MAP_CONFIG, FigureSpec
 from layouts.i18n import Lang, t
 
 
@@ -34,7 +35,7 @@ def trends_section(lang: Lang, charts: list[tuple[str, FigureSpec | None, str]])
     """charts: (title, figure or None, note shown instead when there is no figure)."""
     items = []
     for title, figure, note in charts:
-        body = (dcc.Graph(figure=figure, config=GRAPH_CONFIG) if figure is not None
+        body = (chart(figure, lang) if figure is not None
                 else html.P(note, className="muted"))
         items.append(html.Div([html.H4(title), body], className="panel trend"))
     return html.Section([html.H3(t("trends", lang)), html.Div(items, className="trend-grid")],

@@ -7,7 +7,6 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from layouts import ids
-from layouts.figures import GRAPH_CONFIG, FigureSpec
 from layouts.grid import ColumnSpec, indicator_column, table_section
 from layouts.i18n import Lang, t
 from metrics.indicators import Indicator
@@ -19,12 +18,6 @@ HALL_NAMES = {"city": ("市政务服务中心", "city hall"), "township": ("乡�
 def hall_name(level: str, lang: Lang) -> str:
     zh, en = HALL_NAMES[level]
     return en if lang == "en" else zh
-
-
-def chart_panel(title: str, figure: FigureSpec, graph_id: str | dict, hint: str) -> html.Section:
-    return html.Section([html.H3(title), html.P(hint, className="muted small"),
-                         dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG)],
-                        className="panel")
 
 
 def case_columns(lang: Lang, extra: list[ColumnSpec] | None = None) -> list[ColumnSpec]:

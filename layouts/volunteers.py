@@ -13,7 +13,6 @@ from dash.development.base_component import Component
 
 from layouts import ids
 from layouts.attributes import attributes
-from layouts.figures import GRAPH_CONFIG
 from layouts.grid import ColumnSpec, indicator_column, table_section
 from layouts.i18n import Lang, t
 from layouts.tables import plain_table
@@ -57,10 +56,6 @@ def fitted(section: html.Section) -> html.Section:
 def panel(title: str, children: list, class_name: str = "", note: str = "") -> html.Section:
     return html.Section([html.H3(title), html.P(note, className="muted small") if note else None,
                          *children], className=f"panel {class_name}".strip())
-
-
-def graph(graph_id: str, figure: go.Figure) -> dcc.Graph:
-    return dcc.Graph(id=graph_id, figure=figure, config={**GRAPH_CONFIG, "displayModeBar": False})
 
 
 def no_data(text: str) -> html.P:

@@ -1,6 +1,7 @@
 """Accessibility at a desk: every page a leader opens, and the wall, has no serious or critical
 fault that axe-core finds, in Chinese and in English (the phone pass is in
-test_phone_browser.py); the keyboard reaches every control with a ring that shows where it is,
+test_phone_browser.py), and every chart has its values as a table a screen reader reaches (a
+map, the ranking beside it); the keyboard reaches every control with a ring that shows where it is,
 and drills from the county to a township and a village. Each page's desktop screenshot is saved
 under the test output folder."""
 
@@ -14,6 +15,13 @@ from playwright.sync_api import Page, expect
 from tests.e2e.test_phone_browser import PAGES
 from tests.fixtures.axe import severe_violations
 
+# Charts that are not maps, without the table of their values beside them; and maps on a page
+# without the ranking that lists what they colour.
+BARE_CHARTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .filter(g => g.closest('.map-graph, .wall-map-graph')
+                 ? !document.querySelector('.rank-row, .wall-rank')
+                 : !(g.closest('.chart') && g.closest('.chart').querySelector('table.sr-only td')))
+    .map(g => g.id || g.className)"""
 FOCUS_STYLE = """() => { const e = document.activeElement, s = getComputedStyle(e);
     return {tag: e.tagName, text: (e.innerText || e.value || '').slice(0, 30),
             outline: s.outlineStyle === 'none' ? 0 : parseFloat(s.outlineWidth)}; }"""
@@ -33,6 +41,8 @@ def test_no_page_has_a_serious_accessibility_fault(page, demo_server, screenshot
         page.screenshot(path=str(screenshot_dir / f"desktop-{lang}-{name}.png"))
         if found := severe_violations(page):
             faults[path] = found
+        if bare := page.evaluate(BARE_CHARTS):
+            faults[path] = [*faults.get(path, []), f"charts without their values: {bare}"]
     assert not faults, f"serious or critical accessibility faults: {faults}"
 
 

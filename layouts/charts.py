@@ -1,0 +1,117 @@
+"""A chart with its text alternative: the plotted values as a table that a screen reader
+reaches (visually hidden: the chart shows them), so no figure is a picture only."""
+
+from __future__ import annotations
+
+import re
+from numbers import Number
+from typing import Any
+
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from layouts.attributes import attributes
+from layouts.figures import GRAPH_CONFIG, FigureSpec
+from layouts.i18n import Lang, t
+
+TABLE_ROWS = 60  # a distribution of a prefecture's villages is thousands: the grids list them
+
+
+def chart(figure: go.Figure | FigureSpec, lang: Lang, graph_id: str | dict | None = None,
+          config: dcc.Graph.Config | None = None) -> html.Div:
+    named: dict[str, Any] = {} if graph_id is None else {"id": graph_id}
+    graph = dcc.Graph(figure=figure, config=GRAPH_CONFIG if config is None else config,
+                      **named)
+    return html.Div([graph, chart_table(figure, lang)], className="chart")
+
+
+def chart_panel(title: str, figure: go.Figure | FigureSpec, graph_id: str, hint: str,
+                lang: Lang) -> html.Section:
+    """A panel of one chart: its title, a hint on what a click does, the chart."""
+    return html.Section([html.H3(title), html.P(hint, className="muted small") if hint else None,
+                         chart(figure, lang, graph_id)],
+                        className="panel", **attributes({"data-chart": graph_id}))
+
+
+def plain_chart(graph_id: str, figure: go.Figure | FigureSpec, lang: Lang) -> html.Div:
+    """A chart without plotly's mode bar (a panel's small chart: nothing to zoom)."""
+    return chart(figure, lang, graph_id, {**GRAPH_CONFIG, "displayModeBar": False})
+
+
+def chart_table(figure: go.Figure | FigureSpec, lang: Lang) -> html.Table:
+    """Series, category and value of every plotted point (up to TABLE_ROWS, then how many
+    more there are)."""
+    rows = [row for trace in _traces(figure) for row in _points(trace)]
+    body = [html.Tr([html.Td(series), html.Td(category), html.Td(value)])
+            for series, category, value in rows[:TABLE_ROWS]]
+    if len(rows) > TABLE_ROWS:
+        body.append(html.Tr(html.Td(t("chart_rows_more", lang).format(
+            shown=TABLE_ROWS, total=len(rows)), colSpan=3)))
+    head = html.Thead(html.Tr([html.Th(t(key, lang), scope="col")
+                               for key in ("chart_series", "chart_category", "chart_value")]))
+    return html.Table([html.Caption(t("chart_data", lang)), head, html.Tbody(body)],
+                      className="sr-only")
+
+
+TRACE_KEYS = ("type", "name", "x", "y", "z", "text", "orientation", "labels", "values")
+
+
+def _traces(figure: go.Figure | FigureSpec) -> list[dict[str, Any]]:
+    """The traces' values as given (a go.Figure's JSON would encode numpy arrays as base64)."""
+    if isinstance(figure, go.Figure):
+        return [{key: trace[key] for key in TRACE_KEYS if key in trace} for trace in figure.data]
+    return list(figure.get("data", []))
+
+
+def _points(trace: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(series, category, value) of a trace's points, read as the chart shows them: a bar or
+    line's category and value, a heatmap's row and column and cell, a pie's slices."""
+    name = str(trace.get("name") or "")
+    kind = trace.get("type", "scatter")
+    if kind == "heatmap":
+        xs, ys = _values(trace, "x"), _values(trace, "y")
+        return [(f"{name} {y}".strip(), str(x), _text(cell))
+                for y, line in zip(ys, _values(trace, "z"), strict=False)
+                for x, cell in zip(xs, list(line), strict=False)]
+    if kind == "pie":
+        return [(name, str(label), _text(value)) for label, value in
+                zip(_values(trace, "labels"), _values(trace, "values"), strict=False)]
+    if kind not in ("bar", "scatter", "scattergl"):
+        return []
+    xs, ys = _values(trace, "x"), _values(trace, "y")
+    texts = trace.get("text")
+    labels = None if texts is None or isinstance(texts, str) else [_plain(t) for t in texts]
+    if labels and len(labels) == len(xs) and _numbers(xs) and _numbers(ys):
+        # Points named by their text on two numeric axes (a strip of villages): the name and
+        # the horizontal value.
+        return [(name, label, _text(x)) for label, x in zip(labels, xs, strict=False)]
+    categories, values = (ys, xs) if trace.get("orientation") == "h" else (xs, ys)
+    return [(name, str(category), labels[i] if labels and i < len(labels) and labels[i]
+             else _text(value))
+            for i, (category, value) in enumerate(zip(categories, values, strict=False))]
+
+
+def _plain(text: object) -> str:
+    """A point's text as words: without plotly's markup (<br>, <b>); a number as a number;
+    "" where it has none."""
+    if isinstance(text, Number):
+        return "" if text != text else _text(text)  # NaN is not equal to itself
+    return "" if text is None else re.sub(r"<[^>]+>", "", str(text).replace("<br>", " "))
+
+
+def _values(trace: dict[str, Any], key: str) -> list:
+    """A trace's array as a list (plotly keeps numpy arrays as they were given)."""
+    values = trace.get(key)
+    return [] if values is None or isinstance(values, str) else list(values)
+
+
+def _numbers(values: list) -> bool:
+    return all(isinstance(v, Number) or v is None for v in values)
+
+
+def _text(value: object) -> str:
+    if value is None or value != value:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
