@@ -7,14 +7,13 @@ import pandas as pd
 from callbacks.context import AppContext
 from data_access.divisions import division_table
 from layouts.i18n import Lang
+from layouts.places import place_name
 from layouts.urls import division_path, view_href
 
 
 def division_name(row: pd.Series, lang: Lang) -> str:
-    """A division's name in the page's language: its English name when the divisions give one."""
-    english = row.get("name_en")
-    return str(english) if lang == "en" and isinstance(english, str) and english else \
-        str(row["name"])
+    """A division's name in the page's language (English: "Tiaoguan Town (调关镇)")."""
+    return place_name(str(row["name"]), lang)
 
 
 def home_step(context: AppContext, lang: Lang, query: dict[str, str]) -> tuple[str, str]:

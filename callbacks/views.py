@@ -10,7 +10,7 @@ import pandas as pd
 from dash import dcc, html
 
 from callbacks.context import AppContext
-from callbacks.trails import trail_to
+from callbacks.trails import division_name, trail_to
 from data_access import access
 from data_access.aggregates import Level
 from data_access.boundaries import township_boundaries, village_boundaries
@@ -304,13 +304,13 @@ def township_page(context: AppContext, lang: Lang, query: dict[str, str],
                           ranking_list(table, view.indicator, lang, hrefs, "village"),
                           t("village_ranking", lang), False, lang)
         villages = village_table(context, view.period, code)
-        columns = [ColumnSpec("name", t("name", lang), pinned=True),
-                   ColumnSpec("unit_type", t("unit_type", lang)),
+        columns = [ColumnSpec("name", t("name", lang), pinned=True, place=True),
+                   ColumnSpec("unit_type", t("unit_type", lang), term=True),
                    *(village_column(c, lang) for c in VILLAGE_COLUMNS if c in villages)]
         extra = [table_section("villages", t("villages", lang), villages, columns, lang,
                                f"{township['name']}_{view.period.label}", row_id="code")]
-    return township["name"], trail_to(context, code, query, lang), page_body(controls, kpis,
-                                                                           panel, extra)
+    return division_name(township, lang), trail_to(context, code, query, lang), page_body(
+        controls, kpis, panel, extra)
 
 
 def village_table(context: AppContext, period: Period, township_code: str) -> pd.DataFrame:
@@ -356,8 +356,8 @@ def village_page(context: AppContext, lang: Lang, query: dict[str, str],
     trends = trends_section(lang, trend_charts(village_trend_frames(context, code), lang))
     trail = trail_to(context, code, query, lang)
     inspections = html.P([t("inspections_by_township", lang), " ",
-                          dcc.Link(township["name"],
+                          dcc.Link(division_name(township, lang),
                                    href=view_href(township_path(township.name), query))],
                          className="panel muted")
-    return village["name"], trail, [controls, html.Div(kpis, className="kpi-grid"),
+    return division_name(village, lang), trail, [controls, html.Div(kpis, className="kpi-grid"),
                                     inspections, trends]

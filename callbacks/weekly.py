@@ -28,6 +28,7 @@ from layouts.calendar_notice import calendar_notice
 from layouts.duban import week_panel
 from layouts.i18n import Lang, in_language, parse_lang, t
 from layouts.pdf_job import is_following, pdf_href, pdf_job_body, pdf_job_panel
+from layouts.places import place_name
 from layouts.weekly import (
     archive_notice,
     comparison_note,
@@ -72,9 +73,11 @@ def requested_week(context: AppContext, text: str | None) -> Period:
 
 
 def _title(report: WeeklyReport, lang: Lang, name: str | None = None) -> str:
-    heading = t("weekly_township_title", lang).format(name=name) if name \
+    heading = t("weekly_township_title", lang).format(name=place_name(name, lang)) if name \
         else t("weekly_title", lang)
-    return f"{heading} {report.week}（{report.first_day} ~ {report.last_day}）"
+    days = f"{report.first_day} ~ {report.last_day}"
+    return f"{heading} {report.week}（{days}）" if lang == "zh" else \
+        f"{heading} {report.week} ({days})"
 
 
 def _controls(context: AppContext, week: Period, path: str, lang: Lang) -> html.Div:
@@ -145,7 +148,8 @@ def weekly_township_page(context: AppContext, lang: Lang, query: dict[str, str],
             comparison_note(report, lang), *township_summary(report, code, lang),
             ready_marker(report)]
     trail = [home_step(context, lang, query),
-             (t("weekly", lang), weekly_href("/weekly", week.label, lang)), (name, None)]
+             (t("weekly", lang), weekly_href("/weekly", week.label, lang)),
+             (place_name(name, lang), None)]
     return _title(report, lang, name), trail, body
 
 

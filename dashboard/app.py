@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from dash import Dash
 from flask import request
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks import data_entry, duban, exports, navigation, router, wall, weekly
 from callbacks.context import AppContext
@@ -13,8 +17,10 @@ from dashboard.config import Settings
 from data_access import cache, jobs
 from data_access.calendar import sync_calendar
 from data_access.db import get_engine
+from data_access.divisions import english_names
 from data_access.paths import ASSETS_DIR
 from layouts.i18n import app_title, html_lang, parse_lang
+from layouts.places import know_english_names
 from layouts.shell import app_layout
 from layouts.validation import validation_layout
 
@@ -46,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     api.register(app.server, context)
     # The county's holiday calendar, loaded before the first request and again after imports.
     app.server.before_request(lambda: sync_calendar(context.engine))
+    app.server.before_request(lambda: _know_place_names(context.engine))
     pdf.register(app.server, context, settings.internal_url)
     files.register(app.server, context)
     uploads.register(app.server, context, settings)
@@ -67,6 +74,13 @@ def _declare_language(app: Dash) -> None:
         return interpolate(**parts).replace("{%lang%}", lang, 1)
 
     app.interpolate_index = with_language  # type: ignore[method-assign,assignment]
+
+
+def _know_place_names(engine: Engine) -> None:
+    """The divisions' English names for the English pages (cached until an import). Without a
+    reachable database the names known stay; the health endpoint reports the database."""
+    with contextlib.suppress(SQLAlchemyError):
+        know_english_names(english_names(engine))
 
 
 def _share_cache(settings: Settings) -> None:

@@ -117,6 +117,15 @@ def home(engine: Engine) -> Home:
     return Home(top.code, top.name, top.short_name or top.name, top.name_en or top.name)
 
 
+@cached
+def english_names(engine: Engine) -> dict[str, str]:
+    """The divisions' own English names (the reviewed spellings), by Chinese name."""
+    with engine.connect() as connection:
+        rows = connection.execute(select(Division.name, Division.name_en)
+                                  .where(Division.name_en.is_not(None))).all()
+    return {row.name: row.name_en for row in rows}
+
+
 def home_if_loaded(engine: Engine) -> Home | None:
     try:
         return home(engine)

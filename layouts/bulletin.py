@@ -16,6 +16,7 @@ from typing import Any
 
 from layouts.formatting import counts_text, indicator_name, shown_change, value_with_unit
 from layouts.i18n import TEXT, Lang
+from layouts.places import place_name
 from metrics.domains import DOMAIN_BY_ID
 from metrics.indicators import INDICATORS, PERCENT, YUAN
 from metrics.targets import MIN_SAMPLE, too_few
@@ -149,10 +150,10 @@ def _group_text(group: list[Card], indicator_id: str, lang: Lang, level: str) ->
     """“第1名绣林街道（100.0%）” or “第1名绣林街道、东升镇等5个乡镇并列（100.0%）”."""
     first = group[0]
     value = _value(indicator_id, first.value, lang, first.numerator, first.denominator)
-    names = [c.name for c in group]
+    names = [place_name(c.name, lang) for c in group]
     if len(group) == 1:
         return (f"第{first.rank}名{first.name}（{value}）" if _zh(lang)
-                else f"#{first.rank} {first.name} ({value})")
+                else f"#{first.rank} {place_name(first.name, lang)} ({value})")
     if _zh(lang):
         tied = listing(names, lang) if len(names) > LIST_LIMIT else "、".join(names)
         count = "" if len(names) > LIST_LIMIT else f"{len(names)}个"
@@ -170,7 +171,7 @@ def standings(report: WeeklyReport, lang: Lang) -> list[str]:
         indicator_id = ranking.indicator_id
         name = indicator_name(indicator_id, lang)
         zh, en = DOMAIN_BY_ID[domain].names
-        few = [c.name for c in ranking.cards if c.few]
+        few = [place_name(c.name, lang) for c in ranking.cards if c.few]
         number = len(paragraphs)
         unit, one = ranked_noun(report.ranked_level, lang), ranked_noun(report.ranked_level,
                                                                           lang, many=False)
@@ -218,7 +219,7 @@ def _where(counts: list[tuple[str, int]], lang: Lang, zh_unit: str) -> str:
         where = f"{towns}个乡镇" + ("及市本级" if towns < len(counts) else "")
     else:
         where = f"{towns} townships" + (" and the city hall" if towns < len(counts) else "")
-    parts = [f"{name}{n}{zh_unit}" if _zh(lang) else f"{name} {n}"
+    parts = [f"{name}{n}{zh_unit}" if _zh(lang) else f"{place_name(name, lang)} {n}"
              for name, n in counts[:LIST_LIMIT]]
     if _zh(lang):
         if len(counts) <= LIST_LIMIT:
@@ -260,7 +261,8 @@ def _flag_sentence(flag: Flag, report: WeeklyReport, lang: Lang) -> str:
             return ("没有村集体经营性收入跌破5万元的村。" if zh
                     else "No village fell below 50,000 yuan.")
         year = flag.rows[0].date
-        names = [f"{r.township}{r.subject}" if zh else f"{r.subject} ({r.township})"
+        names = [f"{r.township}{r.subject}" if zh
+                 else f"{place_name(r.subject, lang)} in {place_name(r.township, lang)}"
                  for r in flag.rows]
         return (f"{year}年度村集体经营性收入跌破5万元的村{n}个：{listing(names, lang)}。" if zh else
                 f"{n} villages fell below 50,000 yuan in {year}: {listing(names, lang)}.")
@@ -270,7 +272,8 @@ def _flag_sentence(flag: Flag, report: WeeklyReport, lang: Lang) -> str:
         return f"没有连续三周亮红灯的{unit}。" if zh else f"No {one} was red three weeks running."
     by_township: dict[str, list[str]] = {}
     for row in flag.rows:
-        by_township.setdefault(row.township, []).append(indicator_name(row.subject, lang))
+        by_township.setdefault(place_name(row.township, lang), []).append(
+            indicator_name(row.subject, lang))
     items = [f"{town}（{'、'.join(names)}）" if zh else f"{town} ({', '.join(names)})"
              for town, names in by_township.items()]
     return (f"连续三周亮红灯{n}项次，涉及{len(by_township)}个{unit}：{'；'.join(items)}。" if zh
@@ -328,7 +331,8 @@ def _moved_text(items: list[tuple[Card, str]], lang: Lang) -> str:
         change = card.rank_change or 0  # never 0: _movers keeps the cards that moved
         name = indicator_name(indicator_id, lang)
         parts.append(f"{card.name}{name}{'上升' if change > 0 else '下降'}{abs(change)}位"
-                     if _zh(lang) else f"{card.name} {abs(change)} places on {name}")
+                     if _zh(lang) else
+                     f"{place_name(card.name, lang)} {abs(change)} places on {name}")
     text = ("、" if _zh(lang) else "; ").join(parts)
     if len(items) > MOVERS_SHOWN:
         text += f"等，共{len(items)}项次" if _zh(lang) else f" ({len(items)} in all)"
@@ -366,7 +370,8 @@ def changes(report: WeeklyReport, lang: Lang) -> list[str]:
     fresh = newly_red(report)
     if fresh:
         items = [f"{card.name}（{indicator_name(i, lang)}）" if zh
-                 else f"{card.name} ({indicator_name(i, lang)})" for card, i in fresh]
+                 else f"{place_name(card.name, lang)} ({indicator_name(i, lang)})"
+                 for card, i in fresh]
         paragraphs.append(f"本周新亮红灯的：{listing(items, lang)}。" if zh else
                           f"Newly red this week: {listing(items, lang)}.")
     else:

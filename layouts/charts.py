@@ -42,7 +42,9 @@ def chart_table(figure: go.Figure | FigureSpec, lang: Lang) -> html.Table:
     """Series, category and value of every plotted point (up to TABLE_ROWS, then how many
     more there are)."""
     rows = [row for trace in _traces(figure) for row in _points(trace)]
-    body = [html.Tr([html.Td(series), html.Td(category), html.Td(value)])
+    # A category is the data's (a place, a department, a month); series and values are the
+    # interface's.
+    body = [html.Tr([html.Td(series), html.Td(category, className="data-value"), html.Td(value)])
             for series, category, value in rows[:TABLE_ROWS]]
     if len(rows) > TABLE_ROWS:
         body.append(html.Tr(html.Td(t("chart_rows_more", lang).format(
@@ -70,7 +72,7 @@ def _points(trace: dict[str, Any]) -> list[tuple[str, str, str]]:
     kind = trace.get("type", "scatter")
     if kind == "heatmap":
         xs, ys = _values(trace, "x"), _values(trace, "y")
-        return [(f"{name} {y}".strip(), str(x), _text(cell))
+        return [(name, f"{y} · {x}", _text(cell))
                 for y, line in zip(ys, _values(trace, "z"), strict=False)
                 for x, cell in zip(xs, list(line), strict=False)]
     if kind == "pie":

@@ -52,7 +52,7 @@ def item_list(frame: pd.DataFrame, lang: Lang, counts: dict[str, int]) -> list:
                                                           frame["indicator_id"], strict=True)],
         due=frame["due_on"].map(lambda d: d.isoformat() if d is not None else ""))
     columns = [ColumnSpec("id", t("duban_number", lang)),
-               ColumnSpec("township", t("insp_township", lang)),
+               ColumnSpec("township", t("insp_township", lang), place=True),
                ColumnSpec("subject", t("duban_subject", lang), wide=True),
                ColumnSpec("request", t("duban_request", lang), wide=True),
                ColumnSpec("state_text", t("duban_state", lang)),

@@ -243,8 +243,8 @@ def money(field: str, header: str, lang: Lang, tooltip: str = "") -> ColumnSpec:
 
 def village_columns(lang: Lang, extra: list[ColumnSpec] | None = None) -> list[ColumnSpec]:
     """Village, township, tier, 经营性收入 and its lines (the rows behind every drill)."""
-    return [ColumnSpec("name", t("eco_village", lang), pinned=True),
-            ColumnSpec("township", t("eco_township", lang)),
+    return [ColumnSpec("name", t("eco_village", lang), pinned=True, place=True),
+            ColumnSpec("township", t("eco_township", lang), place=True),
             ColumnSpec("tier_name", t("eco_tier", lang)),
             money("operating_revenue", t("eco_operating_revenue", lang), lang,
                   t("eco_operating_revenue_definition", lang)),
@@ -283,8 +283,8 @@ def tier_change_section(table_id: str, changes: pd.DataFrame, lang: Lang,
     """changes: code, name, township, from_tier, to_tier, previous, current."""
     rows = with_tier_names(with_tier_names(changes, lang, "from_tier", "from_name"), lang,
                            "to_tier", "to_name")
-    columns = [ColumnSpec("name", t("eco_village", lang), pinned=True),
-               ColumnSpec("township", t("eco_township", lang)),
+    columns = [ColumnSpec("name", t("eco_village", lang), pinned=True, place=True),
+               ColumnSpec("township", t("eco_township", lang), place=True),
                ColumnSpec("from_name", t("eco_from_tier", lang)),
                ColumnSpec("to_name", t("eco_to_tier", lang)),
                money("previous", t("eco_previous_revenue", lang), lang),
@@ -296,8 +296,8 @@ def tier_change_section(table_id: str, changes: pd.DataFrame, lang: Lang,
 def weak_section(table_id: str, weak: pd.DataFrame, lang: Lang, export_name: str,
                  note: str) -> html.Section:
     """weak: villages below 5万 with previous (the same period a year before)."""
-    columns = [ColumnSpec("name", t("eco_village", lang), pinned=True),
-               ColumnSpec("township", t("eco_township", lang)),
+    columns = [ColumnSpec("name", t("eco_village", lang), pinned=True, place=True),
+               ColumnSpec("township", t("eco_township", lang), place=True),
                money("operating_revenue", t("eco_operating_revenue", lang), lang),
                money("previous", t("eco_previous_revenue", lang), lang),
                money("subsidy_income", t("eco_subsidy_income", lang), lang)]
@@ -308,7 +308,7 @@ def weak_section(table_id: str, weak: pd.DataFrame, lang: Lang, export_name: str
 def trend_table_section(table_id: str, wide: pd.DataFrame, years: list[int], growth_year: int,
                         lang: Lang, export_name: str) -> html.Section:
     """wide: code, name, y<year> operating revenue per year, growth (%) of growth_year."""
-    columns = [ColumnSpec("name", t("eco_township", lang), pinned=True),
+    columns = [ColumnSpec("name", t("eco_township", lang), pinned=True, place=True),
                ColumnSpec("growth", f"{growth_year} {t('eco_yoy_growth', lang)}（%）", "number",
                           digits=1),
                *(ColumnSpec(f"y{year}", f"{year}", "number", digits=2, scale=WAN)
@@ -319,7 +319,7 @@ def trend_table_section(table_id: str, wide: pd.DataFrame, years: list[int], gro
 
 def cooperative_section(table_id: str, frame: pd.DataFrame, lang: Lang, export_name: str,
                         note: str) -> html.Section:
-    columns = [ColumnSpec("name", t("eco_township", lang), pinned=True),
+    columns = [ColumnSpec("name", t("eco_township", lang), pinned=True, place=True),
                ColumnSpec("count", t("eco_coop_count", lang), "number"),
                ColumnSpec("members", t("eco_coop_members", lang), "number"),
                ColumnSpec("land_mu", t("eco_coop_land", lang), "number"),
@@ -334,7 +334,7 @@ def cooperative_section(table_id: str, frame: pd.DataFrame, lang: Lang, export_n
 
 def land_section(table_id: str, frame: pd.DataFrame, lang: Lang, export_name: str,
                  note: str) -> html.Section:
-    columns = [ColumnSpec("name", t("eco_township", lang), pinned=True),
+    columns = [ColumnSpec("name", t("eco_township", lang), pinned=True, place=True),
                ColumnSpec("new_mu", t("eco_land_new", lang), "number"),
                ColumnSpec("total_mu", t("eco_land_total", lang), "number"),
                ColumnSpec("rent_per_mu", t("eco_land_rent", lang), "number",

@@ -17,7 +17,8 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from layouts.formatting import display_divisor, format_value, unit_label
-from layouts.i18n import Lang
+from layouts.i18n import Lang, t
+from layouts.places import english_name, place_name
 from layouts.theme import (
     FONT_FAMILY,
     MAP_SCALE,
@@ -110,16 +111,20 @@ def choropleth_map(geojson: dict, labels: dict[str, tuple[float, float]], table:
         "zmin": low, "zmax": high,
         "colorscale": MAP_SCALE if indicator.higher_is_better else MAP_SCALE_REVERSED,
         "marker": {"line": {"color": "#ffffff", "width": 1.2}},
-        "customdata": [list(row) for row in zip(table["name"], texts, ranks, strict=True)],
-        "hovertemplate": (f"<b>%{{customdata[0]}}</b><br>{name}：%{{customdata[1]}}<br>"
-                          f"{rank_word}：%{{customdata[2]}}<br><span style='font-size:11px'>"
+        "customdata": [list(row) for row in zip(table["name"].map(lambda n: place_name(n, lang)),
+                                                texts, ranks, strict=True)],
+        "hovertemplate": (f"<b>%{{customdata[0]}}</b><br>{name}{t('colon', lang)}"
+                          f"%{{customdata[1]}}<br>{rank_word}{t('colon', lang)}%{{customdata[2]}}"
+                          "<br><span style='font-size:11px'>"
                           f"{wrap(definition)}</span><extra></extra>"),
         "colorbar": {"thickness": 12, "len": 0.7,
                      "title": {"text": unit_label(indicator.unit, lang)}},
     }
     names = {
         "type": "scattergeo", "lon": [labels[c][0] for c in label_codes],
-        "lat": [labels[c][1] for c in label_codes], "text": [short[c] for c in label_codes],
+        "lat": [labels[c][1] for c in label_codes],
+        # English labels the map with the name alone: the Chinese is in the hover and ranking.
+        "text": [english_name(short[c]) if lang == "en" else short[c] for c in label_codes],
         "mode": "text", "hoverinfo": "skip", "showlegend": False,
         "textfont": {"size": 12, "color": "#1f2933", "family": FONT_FAMILY},
     }
@@ -186,7 +191,7 @@ def ranked_bars_spec(table: pd.DataFrame, indicator: Indicator, lang: Lang,
             "textposition": "auto",
             # An array, not a list: go.Figure (ranked_bars) writes it as a typed array.
             "x": (ordered["value"] * scale).to_numpy(dtype=float),
-            "y": as_list(ordered["name"]), "type": "bar"}
+            "y": [place_name(name, lang) for name in ordered["name"]], "type": "bar"}
     return {"data": [bars], "layout": {
         "template": _bars_template(), "margin": {"l": 8, "r": 16, "t": 8, "b": 32},
         "font": {"family": FONT_FAMILY, "size": 12}, "height": height,

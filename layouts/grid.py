@@ -17,7 +17,8 @@ from dash import dcc, html
 from layouts import ids
 from layouts.attributes import attributes
 from layouts.formatting import unit_label
-from layouts.i18n import Lang, t
+from layouts.i18n import Lang, t, term
+from layouts.places import place_name
 from metrics.indicators import INDICATORS, PERCENT, YUAN
 
 
@@ -31,6 +32,17 @@ class ColumnSpec:
     tooltip: str = ""
     pinned: bool = False
     wide: bool = False  # a name that identifies the row: wrapped, never cut off
+    place: bool = False  # a division's name: "Tiaoguan Town (调关镇)" in English
+    term: bool = False  # a vocabulary value (已办结, 村委会): its English in English
+
+
+# The class of a cell that holds the data's own words (an item, a department, a business), in
+# the language the data are kept in: the English interface leaves them as they are.
+DATA_WORDS = "data-value"
+
+
+def is_data_words(spec: ColumnSpec) -> bool:
+    return spec.kind == "text" and not (spec.place or spec.term)
 
 
 def column_def(spec: ColumnSpec) -> dict:
@@ -43,6 +55,8 @@ def column_def(spec: ColumnSpec) -> dict:
         # a pinned column keeps its width (flex sizes the scrolling columns only)
         definition.update(minWidth=260, wrapText=True, autoHeight=True,
                           **({"width": 300} if spec.pinned else {"flex": 2}))
+    if is_data_words(spec):
+        definition["cellClass"] = DATA_WORDS
     if spec.kind == "number":
         definition.update(
             filter="agNumberColumnFilter", type="numericColumn",
@@ -61,6 +75,17 @@ def indicator_column(indicator_id: str, lang: Lang) -> ColumnSpec:
         digits=2 if indicator.unit is YUAN else 1 if indicator.unit is PERCENT else 0,
         scale=1 / 10_000 if indicator.unit is YUAN else 1.0,
         tooltip=indicator.definition_en if lang == "en" else indicator.definition_zh)
+
+
+def in_language(frame: pd.DataFrame, columns: list[ColumnSpec], lang: Lang) -> pd.DataFrame:
+    """Place names and vocabulary values of the columns that hold them, in the language."""
+    words = {c.field: (lambda v: place_name(v, lang)) if c.place else (lambda v: term(v, lang))
+             for c in columns if (c.place or c.term) and c.field in frame}
+    if lang != "en" or not words:
+        return frame
+    return frame.assign(**{field: frame[field].map(lambda v, f=shown: f(v) if isinstance(v, str)
+                                                    else v)
+                           for field, shown in words.items()})
 
 
 def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -95,7 +120,7 @@ def table_section(table_id: str, title: str, frame: pd.DataFrame, columns: list[
     options = {"tooltipShowDelay": 300, "animateRows": False, "enableCellTextSelection": True,
                "localeText": {"noRowsToShow": t("no_rows", lang)}}
     grid = dag.AgGrid(
-        id=ids.grid(table_id), rowData=row_data(frame),
+        id=ids.grid(table_id), rowData=row_data(in_language(frame, columns, lang)),
         columnDefs=[column_def(c) for c in columns],
         defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 100},
         dashGridOptions=options, style={"height": f"{height}px"}, className="ag-theme-alpine",

@@ -172,10 +172,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "ranking": ("乡镇排名", "Township ranking"),
     "village_ranking": ("村（社区）排名", "Villages ranked"),
     "map": ("分布图", "Map"),
-    "schematic": ("示意边界，非测绘成果 / schematic boundaries", "schematic boundaries, not a survey / 示意边界，非测绘成果"),
+    "schematic": ("示意边界，非测绘成果 / schematic boundaries", "schematic boundaries, not a survey (示意边界，非测绘成果)"),
     "villages": ("村（社区）", "Villages and communities"),
     "export_excel": ("导出 Excel", "Export to Excel"),
     "trends": ("趋势", "Trends"),
+    "colon": ("：", ": "),
+    "list_separator": ("、", ", "),  # a label's colon: full width in Chinese, a colon and space in English
     # the table behind each chart, for screen readers (layouts/charts.py)
     "chart_data": ("图表数据", "Chart data"),
     "chart_series": ("系列", "Series"),
@@ -252,7 +254,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "eco_tier_standard_total": ("其中10万元以上合计", "of which 100k and above"),
     "eco_tier_distribution": ("村集体经营性收入档次分布", "Villages by operating-revenue tier"),
     "eco_tier_note": ("只统计村委会（社区不考核）；恰为5万、10万、50万、100万元的计入上一档。点击柱形查看该档的村。",
-                      ("村委会 only (communities are not assessed); a value exactly on a boundary "
+                      ("Village committees only (communities are not assessed); a value exactly on a boundary "
                       "counts in the upper tier. Select a bar to list its villages.")),
     "eco_click_for_villages": ("点击查看该档的村", "select to list these villages"),
     "eco_click_for_township_villages": ("点击查看该乡镇各村", "select to list the township's villages"),
@@ -335,7 +337,8 @@ TEXT: dict[str, tuple[str, str]] = {
                         "（周视图不计算）；站点指村委会、居委会、社区，不含生活区。"),
                         ("Activities count in the period they start in. Teams are the current "
                         "roll. Station coverage is counted by whole month (not for weeks); "
-                        "stations are 村委会, 居委会 and 社区, not 生活区.")),
+                        "stations are village committees, residents' committees and "
+                        "communities, not residential areas.")),
     "vol_population_generated": (("每千人服务时长的人口取区划人口数；演示数据中的人口为生成数据，"
                                   "不是统计数。"),
                                  ("Hours per 1,000 residents use the division population; in "
@@ -496,7 +499,7 @@ TEXT: dict[str, tuple[str, str]] = {
                             "within 5 working days, results not yet published (working days left "
                             "to the 20-working-day limit; negative = late) and tasks past their "
                             "planned end with objects not inspected. Working days follow China's "
-                            "holidays and 调休; as of {today}.")),
+                            "holidays and make-up working days; as of {today}.")),
     "insp_all_departments": ("全部部门", "All departments"),
     "insp_all_townships": ("全部乡镇", "All townships"),
     "insp_work_kind": ("类型", "Type"),
@@ -519,7 +522,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "insp_timing": ("期限状态", "Timing"),
     "insp_days_left_tip": (("距期限的工作日数（国家法定节假日和调休），0 为当日到期，负数为已逾期的"
                             "工作日数"),
-                           ("Working days to the deadline (China's holidays and 调休); 0: due "
+                           ("Working days to the deadline (China's holidays and make-up working days); 0: due "
                             "that day, negative: working days late")),
     "insp_worklist_as_of": ("{count} 项待办（截至 {as_of}）：", "{count} open items (as of {as_of}): "),
     "insp_late_publish": ("超期未公示", "publication overdue"),
@@ -776,6 +779,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "role_admin": ("管理员", "administrator"),
     "role_wall": ("大屏", "wall screen"),
 }
+
+
+# The English of the controlled vocabularies' values (metrics/vocabulary.py, the divisions'
+# unit types), which the data keep in Chinese as the sources write them.
+TERMS: dict[str, str] = {
+    "窗口": "counter", "网上": "online", "移动端": "mobile", "自助终端": "self-service kiosk",
+    "代办": "by an agent", "办理中": "in progress", "已办结": "completed",
+    "不予受理": "not accepted", "退件": "returned", "即办件": "on-the-spot",
+    "承诺件": "promised-time", "无": "none", "日常监管": "routine supervision",
+    "责令整改": "ordered to rectify", "移送立案": "referred for a case",
+    "抄告相关部门": "reported to the departments concerned", "未开始": "not started",
+    "进行中": "under way", "已完成": "done", "逾期": "overdue", "总队": "corps",
+    "支队": "detachment", "分队": "team", "村委会": "village committee",
+    "居委会": "residents' committee", "社区": "community", "生活区": "residential area",
+    "街道": "subdistrict", "镇": "town", "乡": "township", "开发区": "development zone",
+}
+
+
+def term(value: str, lang: Lang) -> str:
+    """A vocabulary value in the page's language (itself where there is no English)."""
+    return TERMS.get(value, value) if lang == "en" else value
 
 
 def t(key: str, lang: Lang) -> str:

@@ -13,7 +13,7 @@ from dash.development.base_component import Component, ComponentType
 from layouts import ids
 from layouts.attributes import attributes
 from layouts.formatting import format_date
-from layouts.grid import ColumnSpec, action_column, link_column, table_section
+from layouts.grid import DATA_WORDS, ColumnSpec, action_column, link_column, table_section
 from layouts.i18n import Lang, t
 from layouts.theme import FONT_FAMILY, TREND_COLOURS
 from layouts.weekly_first import duban_href
@@ -173,14 +173,15 @@ def theme_panel(lang: Lang, month: str, theme: dict | None,
     items = [i.strip() for i in theme["rectification_list"].split("；") if i.strip()]
     tone, status_en = THEME_STATUS.get(theme["status"], ("none", theme["status"]))
 
-    def row(key: str, value: ComponentType) -> list:
-        return [html.Dt(t(key, lang)), html.Dd(value)]
+    def row(key: str, value: ComponentType, words: bool = False) -> list:
+        return [html.Dt(t(key, lang)), html.Dd(value, className=DATA_WORDS if words else None)]
 
     return html.Section([
         html.H3(title),
-        html.P(theme["theme"], className="insp-theme-title"),
-        html.Dl([*row("insp_theme_lead", theme["lead_leader"]),
-                 *row("insp_theme_unit", theme["lead_unit"]),
+        # The theme, its leader, unit and list are the data's words, as entered.
+        html.P(theme["theme"], className=f"insp-theme-title {DATA_WORDS}"),
+        html.Dl([*row("insp_theme_lead", theme["lead_leader"], words=True),
+                 *row("insp_theme_unit", theme["lead_unit"], words=True),
                  *row("insp_theme_indicators", "、".join(linked) if lang == "zh"
                       else ", ".join(linked)),
                  *row("insp_theme_problems", f"{theme['problems_found']}"),
@@ -190,7 +191,8 @@ def theme_panel(lang: Lang, month: str, theme: dict | None,
                      className=f"insp-theme-status status-{tone}"))],
                 className="insp-dl"),
         html.Div([html.Span(t("insp_theme_list", lang), className="muted small"),
-                  html.Ol([html.Li(i.split(". ", 1)[-1]) for i in items])]),
+                  html.Ol([html.Li(i.split(". ", 1)[-1]) for i in items],
+                          className=DATA_WORDS)]),
     ], className="panel insp-theme", **attributes({"data-month": month}))
 
 
@@ -250,13 +252,13 @@ def row_columns(lang: Lang) -> list[ColumnSpec]:
             ColumnSpec("object_name", t("insp_object", lang)),
             ColumnSpec("industry", t("insp_industry", lang)),
             ColumnSpec("risk_class", t("insp_risk", lang)),
-            ColumnSpec("township", t("insp_township", lang)),
+            ColumnSpec("township", t("insp_township", lang), place=True),
             ColumnSpec("lead_department", t("insp_lead_department", lang)),
             ColumnSpec("inspectors", t("insp_inspectors", lang)),
             ColumnSpec("drawn_on", t("insp_drawn_on", lang)),
             ColumnSpec("inspected_on", t("insp_inspected_on", lang)),
             ColumnSpec("result", t("insp_result", lang)),
-            ColumnSpec("disposal", t("insp_disposal", lang)),
+            ColumnSpec("disposal", t("insp_disposal", lang), term=True),
             ColumnSpec("rectify_due", t("insp_rectify_due", lang)),
             ColumnSpec("rectified_on", t("insp_rectified_on", lang)),
             ColumnSpec("rectify_state", t("insp_rectify_state", lang)),
@@ -321,7 +323,7 @@ def worklist_columns(lang: Lang) -> list[ColumnSpec]:
             ColumnSpec("due", t("insp_due", lang)),
             ColumnSpec("task_code", t("insp_task_code", lang)),
             ColumnSpec("subject", t("insp_subject", lang)),
-            ColumnSpec("township", t("insp_township", lang)),
+            ColumnSpec("township", t("insp_township", lang), place=True),
             ColumnSpec("lead_department", t("insp_lead_department", lang)),
             ColumnSpec("departments", t("insp_departments", lang)),
             ColumnSpec("task_name", t("insp_task_name", lang))]

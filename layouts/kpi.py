@@ -118,7 +118,8 @@ def kpi_card(view: KpiView, lang: Lang) -> html.Div:
         html.Div(note, className="kpi-note") if note else None,
         # The definition (口径) shows over the card while it is hovered or focused; screen
         # readers read it with the card.
-        html.P(f"{t('definition', lang)}：{definition}", className="kpi-definition"),
+        html.P(f"{t('definition', lang)}{t('colon', lang)}{definition}",
+               className="kpi-definition"),
     ], id=ids.kpi(indicator.id), className=f"kpi-card card-{view.status}", tabIndex="0",
         **attributes({"data-indicator": indicator.id, "data-status": view.status,
                       "data-bottom": str(view.bottom).lower(),

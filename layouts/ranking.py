@@ -11,6 +11,7 @@ from layouts import ids
 from layouts.attributes import attributes
 from layouts.figures import value_texts
 from layouts.i18n import Lang
+from layouts.places import place_name
 from layouts.status import counts_label
 from layouts.theme import BOTTOM_WORDS, STATUS_ICONS, STATUS_WORDS
 from metrics.indicators import Indicator, share_of
@@ -52,7 +53,7 @@ def ranking_list(table: pd.DataFrame, indicator: Indicator, lang: Lang,
         width = 0 if fill is None else max(2, fill)
         rows.append(html.Li(dcc.Link([
             html.Span(rank or "—", className="rank-no"),
-            html.Span(row.name, className="rank-name"),
+            html.Span(place_name(row.name, lang), className="rank-name"),
             # The bar's fill is drawn by CSS from --fill: one component, not two.
             html.Span(className="rank-bar", style={"--fill": f"{width:.0f}%"}),
             html.Span(text, className="rank-value"),

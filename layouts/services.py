@@ -24,18 +24,18 @@ def case_columns(lang: Lang, extra: list[ColumnSpec] | None = None) -> list[Colu
     return [
         ColumnSpec("serial_no", t("serial_no", lang), pinned=True),
         ColumnSpec("item", t("item", lang)),
-        ColumnSpec("hall", t("hall", lang)),
-        ColumnSpec("channel", t("channel", lang)),
+        ColumnSpec("hall", t("hall", lang), place=True),
+        ColumnSpec("channel", t("channel", lang), term=True),
         ColumnSpec("accepted_at", t("accepted_at", lang)),
         ColumnSpec("due_date", t("due_date", lang)),
         ColumnSpec("finished_at", t("finished_at", lang)),
-        ColumnSpec("status", t("status", lang)),
+        ColumnSpec("status", t("status", lang), term=True),
         *(extra or []),
     ]
 
 
 def level_table(frame: pd.DataFrame, indicators: list[Indicator], lang: Lang) -> html.Section:
-    columns = [ColumnSpec("hall", t("hall", lang), pinned=True),
+    columns = [ColumnSpec("hall", t("hall", lang), pinned=True, place=True),
                *(indicator_column(i.id, lang) for i in indicators)]
     return table_section("levels", t("by_level", lang), frame, columns, lang,
                          f"{t('by_level', lang)}", height=170)

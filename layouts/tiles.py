@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from layouts.figures import colours_for, value_texts
 from layouts.i18n import Lang, t
+from layouts.places import place_name
 from metrics.indicators import Indicator
 
 
@@ -22,10 +23,11 @@ def tile_grid(table: pd.DataFrame, indicator: Indicator, lang: Lang,
     for row, colour, text in zip(table.itertuples(index=False), colours, texts, strict=True):
         dark = _is_dark(colour)
         tiles.append(dcc.Link([
-            html.Span(row.name, className="tile-name"),
+            html.Span(place_name(row.name, lang), className="tile-name"),
             html.Span(text, className="tile-value"),
         ], href=hrefs[row.code], className="tile" + (" tile-dark" if dark else ""),
-            style={"backgroundColor": colour}, title=f"{row.name} · {name}：{text}"))
+            style={"backgroundColor": colour},
+            title=f"{place_name(row.name, lang)} · {name}{t('colon', lang)}{text}"))
     return html.Div([html.P(t(hint, lang), className="muted small"),
                      html.Div(tiles, className="tile-grid")],
                     className="tiles")

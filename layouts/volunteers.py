@@ -120,9 +120,9 @@ def shortfall_section(table_id: str, shortfalls: pd.DataFrame, lang: Lang,
                       export_name: str) -> html.Section:
     """shortfalls: code, name, level, township, teams, minimum, gap."""
     rows = shortfalls.assign(level_name=[level_name(lvl, lang) for lvl in shortfalls["level"]])
-    columns = [ColumnSpec("name", t("vol_unit", lang), pinned=True),
+    columns = [ColumnSpec("name", t("vol_unit", lang), pinned=True, place=True),
                ColumnSpec("level_name", t("vol_level", lang)),
-               ColumnSpec("township", t("vol_township", lang)),
+               ColumnSpec("township", t("vol_township", lang), place=True),
                ColumnSpec("teams", t("vol_teams_count", lang), "number"),
                ColumnSpec("minimum", t("vol_minimum", lang), "number"),
                ColumnSpec("gap", t("vol_gap", lang), "number")]
@@ -205,9 +205,9 @@ def coverage_figure(coverage: pd.DataFrame, names: pd.Series, lang: Lang) -> go.
 def inactive_section(table_id: str, inactive: pd.DataFrame, lang: Lang, export_name: str,
                      note: str) -> html.Section:
     """inactive: code, name, township, unit_type, last_day, days, activities_90."""
-    columns = [ColumnSpec("name", t("vol_village", lang), pinned=True),
-               ColumnSpec("township", t("vol_township", lang)),
-               ColumnSpec("unit_type", t("unit_type", lang)),
+    columns = [ColumnSpec("name", t("vol_village", lang), pinned=True, place=True),
+               ColumnSpec("township", t("vol_township", lang), place=True),
+               ColumnSpec("unit_type", t("unit_type", lang), term=True),
                ColumnSpec("last_day", t("vol_last_activity", lang)),
                ColumnSpec("days", t("vol_days_without", lang), "number"),
                ColumnSpec("activities_90", t("vol_activities_90", lang), "number")]
@@ -219,7 +219,7 @@ def township_section(table_id: str, frame: pd.DataFrame, indicator_ids: list[str
                      export_name: str, note: str) -> html.Section:
     """frame: code, name, activities, volunteers, hours, beneficiaries, population and the
     indicator columns."""
-    columns = [ColumnSpec("name", t("vol_township", lang), pinned=True),
+    columns = [ColumnSpec("name", t("vol_township", lang), pinned=True, place=True),
                *number_columns(lang),
                ColumnSpec("population", t("vol_population", lang), "number"),
                *(replace(indicator_column(indicator_id, lang), digits=1)
@@ -239,7 +239,7 @@ def number_columns(lang: Lang) -> list[ColumnSpec]:
 def month_section(table_id: str, frame: pd.DataFrame, lang: Lang,
                   export_name: str) -> html.Section:
     """frame: township, month, activities, volunteers, hours, beneficiaries (one row each)."""
-    columns = [ColumnSpec("township", t("vol_township", lang), pinned=True),
+    columns = [ColumnSpec("township", t("vol_township", lang), pinned=True, place=True),
                ColumnSpec("month", t("vol_month", lang)), *number_columns(lang)]
     return fitted(table_section(table_id, t("vol_month_table", lang), frame, columns, lang,
                                 export_name, height=360))
@@ -253,7 +253,7 @@ def activity_section(table_id: str, title: str, rows: pd.DataFrame, lang: Lang,
                ColumnSpec("end_at", t("vol_end", lang)),
                ColumnSpec("team", t("vol_team", lang)),
                ColumnSpec("category", t("vol_category", lang)),
-               ColumnSpec("village", t("vol_village", lang)),
+               ColumnSpec("village", t("vol_village", lang), place=True),
                ColumnSpec("theme", t("vol_theme", lang)),
                *number_columns(lang)[1:]]
     return fitted(table_section(table_id, title, rows, columns, lang, export_name,

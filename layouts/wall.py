@@ -21,6 +21,7 @@ from layouts.figures import MAP_CONFIG, choropleth_map, value_texts
 from layouts.formatting import change_parts, format_value, unit_label
 from layouts.i18n import Lang, app_title, html_lang, t
 from layouts.kpi import KpiView, target_text
+from layouts.places import place_name
 from layouts.shell import tab_title_store
 from layouts.theme import (
     FONT_FAMILY,
@@ -29,6 +30,7 @@ from layouts.theme import (
     WALL_STATUS_TEXT,
     ColourScale,
 )
+from layouts.weekly_first import flag_subject
 from metrics.domains import DOMAIN_BY_ID
 from metrics.indicators import INDICATORS, DomainId, Indicator, IndicatorValue
 from metrics.red_flags import parse_late_detail
@@ -234,7 +236,7 @@ def township_ranking(ranking: Ranking, lang: Lang) -> html.Div:
     moves = "-W" in ranking.period
     rows = [html.Li([
         html.Span("—" if card.rank is None else str(card.rank), className="wall-rank-no"),
-        html.Span(card.name, className="wall-rank-name"),
+        html.Span(place_name(card.name, lang), className="wall-rank-name"),
         html.Span([format_value(card.value, indicator.unit, lang),
                    html.Small(f" {unit}" if card.value is not None else "")],
                   className="wall-rank-value"),
@@ -370,10 +372,9 @@ def flag_detail(kind: str, row: FlagRow, lang: Lang) -> str:
 
 def flag_card(flag: Flag, lang: Lang) -> html.Div:
     rows = top_rows(flag)
-    subject = (lambda r: _name(r.subject, lang)) if flag.kind == "red_three_weeks" \
-        else (lambda r: r.subject)
-    items = [html.Li([html.Span(row.township, className="wall-flag-township"),
-                      html.Span(subject(row), className="wall-flag-subject"),
+    items = [html.Li([html.Span(place_name(row.township, lang), className="wall-flag-township"),
+                      html.Span(flag_subject(flag.kind, row.subject, lang),
+                                className="wall-flag-subject"),
                       html.Span(flag_detail(flag.kind, row, lang), className="wall-flag-detail")],
                      className="wall-flag-row") for row in rows]
     more = flag.count - len(rows)

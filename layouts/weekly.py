@@ -22,11 +22,26 @@ from layouts.formatting import (
     target_label,
     value_with_unit,
 )
-from layouts.grid import ColumnSpec, action_column, table_section
+from layouts.grid import (
+    DATA_WORDS,
+    ColumnSpec,
+    action_column,
+    in_language,
+    is_data_words,
+    table_section,
+)
 from layouts.i18n import Lang, t
+from layouts.places import place_name
 from layouts.status import bottom_badge, counts_label, rule_text, status_badge
 from layouts.tables import plain_table
-from layouts.weekly_first import duban_href, first_screen, no_data_panel, unit_href
+from layouts.weekly_first import (
+    PLACE_SUBJECTS,
+    duban_href,
+    first_screen,
+    flag_subject,
+    no_data_panel,
+    unit_href,
+)
 from metrics.domains import DOMAIN_BY_ID, domain_of
 from metrics.indicators import INDICATORS, PERCENT, YUAN
 from metrics.red_flags import FLAG_DEFINITIONS
@@ -92,7 +107,7 @@ def rank_card(card: Card, indicator_id: str, week: str, lang: Lang,
     counts = counts_text(card.numerator, card.denominator)
     return html.Div([
         html.Span(card.rank or "—", className="rank-no"),
-        dcc.Link(card.name, href=unit_href(card.code, level, week, lang),
+        dcc.Link(place_name(card.name, lang), href=unit_href(card.code, level, week, lang),
                  className="rank-card-name"),
         html.Span(value_with_unit(indicator_id, card.value, lang), className="rank-card-value"),
         html.Span([status_badge(card.status, lang), " " if card.bottom else None,
@@ -133,7 +148,7 @@ def ranking_panel(ranking: Ranking, week: str, lang: Lang,
     return html.Section([
         html.Div([
             html.H4(indicator_name(indicator.id, lang),
-                    title=f"{t('definition', lang)}：{definition}"),
+                    title=f"{t('definition', lang)}{t('colon', lang)}{definition}"),
             html.Span(f"{t('report_period', lang)} {ranking.period}", className="muted small"),
             html.Span(target_label(indicator.id, lang) or t("no_target_ranked", lang),
                       className="muted small"),
@@ -190,10 +205,11 @@ PRINT_ROWS = 40  # rows of a flag printed in the PDF; the rest are in its Excel 
 def _print_rows(frame: pd.DataFrame, columns: list[ColumnSpec], lang: Lang) -> html.Div:
     """The flag's rows as a plain table for print and PDF (the grid draws only what is on
     screen): every row up to PRINT_ROWS, then "前N条，共M条"."""
-    shown = frame.head(PRINT_ROWS)
+    shown = in_language(frame.head(PRINT_ROWS), columns, lang)
     table = html.Table([
         html.Thead(html.Tr([html.Th(c.header, scope="col") for c in columns])),
-        html.Tbody([html.Tr([html.Td("" if pd.isna(row[c.field]) else str(row[c.field]))
+        html.Tbody([html.Tr([html.Td("" if pd.isna(row[c.field]) else str(row[c.field]),
+                                     className=DATA_WORDS if is_data_words(c) else None)
                              for c in columns]) for _, row in shown.iterrows()]),
     ], className="print-table")
     note = (html.P(t("print_rows_shown", lang).format(shown=len(shown), total=len(frame)),
@@ -203,8 +219,9 @@ def _print_rows(frame: pd.DataFrame, columns: list[ColumnSpec], lang: Lang) -> h
 
 def _flag_columns(flag: Flag, lang: Lang) -> list[ColumnSpec]:
     subject, date, detail = FLAG_COLUMNS[flag.kind]
-    columns = [ColumnSpec("township", t("township", lang), pinned=True),
-               ColumnSpec("subject", t(subject, lang), wide=True)]
+    columns = [ColumnSpec("township", t("township", lang), pinned=True, place=True),
+               ColumnSpec("subject", t(subject, lang), wide=True,
+                          place=flag.kind in PLACE_SUBJECTS)]
     if date:
         columns.append(ColumnSpec("date", t(date, lang)))
     if detail:
@@ -250,7 +267,7 @@ def flag_panel(flag: Flag, week: str, lang: Lang, listed: RowFilter | None = Non
     columns = _flag_columns(flag, lang)
     counts = sorted(flag.by_township().items(), key=lambda item: (-item[1], item[0]))
     names = {r.township_code: r.township for r in flag.rows}
-    summary = html.Ul([html.Li(f"{names[code]} {n}") for code, n in counts],
+    summary = html.Ul([html.Li(f"{place_name(names[code], lang)} {n}") for code, n in counts],
                       className="flag-townships")
     shown = flag if listed is None else replace(
         flag, rows=tuple(r for r in flag.rows if listed(r.township_code)))
@@ -468,13 +485,13 @@ def township_summary(report: WeeklyReport, code: str, lang: Lang) -> list:
         if not flag.covered:
             continue
         mine = [r for r in flag.rows if r.township_code == code]
-        if flag.kind == "red_three_weeks":
-            subjects = [indicator_name(r.subject, lang) for r in mine]
-        else:
-            subjects = [r.subject for r in mine]
-        flags.append(html.Li([html.Strong(f"{t(f'flag_{flag.kind}', lang)}：{len(mine)}"),
-                              html.Span(" " + "；".join(subjects[:12])
-                                        + (" …" if len(subjects) > 12 else "")),
+        subjects = [flag_subject(flag.kind, r.subject, lang) for r in mine[:12]]
+        flags.append(html.Li([html.Strong(f"{t(f'flag_{flag.kind}', lang)}{t('colon', lang)}"
+                                          f"{len(mine)}"), " ",
+                              *[part for index, subject in enumerate(subjects)
+                                for part in ((t("list_separator", lang),) if index else ())
+                                + (subject,)],
+                              " …" if len(mine) > 12 else None,
                               " ",
                               dcc.Link(t("flag_rows_link", lang),
                                        href=weekly_href("/weekly", report.week, lang)

@@ -11,7 +11,9 @@ from dash import dcc, html
 
 from layouts.attributes import attributes
 from layouts.formatting import indicator_name, target_label, value_with_unit
+from layouts.grid import DATA_WORDS
 from layouts.i18n import Lang, t
+from layouts.places import place_name
 from layouts.status import status_badge
 from layouts.urls import area_path
 from metrics.domains import DOMAIN_BY_ID
@@ -73,11 +75,26 @@ def _domain_tile(ranking: Ranking, lang: Lang) -> html.A:
                   + (t("status_counts_few", lang).format(few=counts["few"])
                      if counts["few"] else ""), className="tile-meta")
         if indicator_id in TARGETS else None,
-        html.Span(f"{t('bottom_names', lang)}：{'、'.join(bottom)}" if bottom else "",
+        html.Span(t("bottom_names", lang) + t("colon", lang) + t("list_separator", lang).join(
+            place_name(name, lang) for name in bottom) if bottom else "",
                   className="tile-bottom"),
     ], href=f"#ranking-{indicator_id}", className=f"first-tile card-{state}",
         **attributes({"data-indicator": indicator_id, "data-status": state,
                       "data-value": "" if ranking.county is None else repr(ranking.county)}))
+
+
+# Red flags whose rows name a village (the others name an item, a business or an indicator).
+PLACE_SUBJECTS = frozenset({"inactive_villages", "fell_below_50k"})
+
+
+def flag_subject(kind: str, subject: str, lang: Lang) -> html.Span:
+    """A flag row's subject in the page's language: an indicator's name, a village's place
+    name, or the data's own words (an item, a business) marked as such."""
+    if kind == "red_three_weeks":
+        return html.Span(indicator_name(subject, lang))
+    if kind in PLACE_SUBJECTS:
+        return html.Span(place_name(subject, lang))
+    return html.Span(subject, className=DATA_WORDS)
 
 
 def _reasons(report: WeeklyReport) -> dict[str, list[tuple[Card, str]]]:
@@ -92,7 +109,7 @@ def _reasons(report: WeeklyReport) -> dict[str, list[tuple[Card, str]]]:
 
 def _reason_text(card: Card, indicator_id: str, lang: Lang) -> str:
     target = target_label(indicator_id, lang)
-    bottom = f"，{t('bottom_names', lang)}" if card.bottom else ""
+    bottom = (", " if lang == "en" else "，") + t("bottom_names", lang) if card.bottom else ""
     value = value_with_unit(indicator_id, card.value, lang)
     return (f"{indicator_name(indicator_id, lang)} {value}（{target}{bottom}）" if lang == "zh"
             else f"{indicator_name(indicator_id, lang)} {value} ({target}{bottom})")
@@ -106,7 +123,8 @@ def _attention_row(code: str, reasons: list[tuple[Card, str]], report: WeeklyRep
     flags = [f"{t(f'flag_{f.kind}', lang)} {f.by_township()[code]}" for f in report.flags
              if f.covered and f.kind != "red_three_weeks" and code in f.by_township()]
     return html.Li([
-        dcc.Link(name, href=unit_href(code, report.ranked_level, report.week, lang),
+        dcc.Link(place_name(name, lang),
+                 href=unit_href(code, report.ranked_level, report.week, lang),
                  className="attention-name"),
         html.Span(f"{len(reasons)}", className="attention-count",
                   title=t("needs_attention", lang)),
@@ -170,7 +188,7 @@ def attention_panel(report: WeeklyReport, lang: Lang) -> html.Div:
         html.P([t("attention_more", lang).format(n=len(rest)), " ",
                 *[part for index, card in enumerate(rest) for part in (
                     "、" if index and lang == "zh" else ", " if index else None,
-                    dcc.Link(card.name, className="attention-more-link",
+                    dcc.Link(place_name(card.name, lang), className="attention-more-link",
                              href=unit_href(card.code, report.ranked_level, report.week,
                                             lang)))
                   if part is not None]],

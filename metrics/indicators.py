@@ -130,7 +130,8 @@ def column(name: str) -> Callable[[pd.DataFrame], pd.Series]:
 _REVENUE = "经营性收入 = 经营收入 + 发包及上交收入 + 投资收益（不含补助收入）"
 _REVENUE_EN = "operating revenue = operating + contracting + investment income (no subsidies)"
 _ASSESSED = "考核范围为有当期报表的村委会（居委会、社区不考核村集体经济收入）"
-_ASSESSED_EN = "over 村委会 reporting for the period (communities are not assessed)"
+_ASSESSED_EN = ("over village committees reporting for the period (residents' committees and "
+                 "communities are not assessed)")
 
 _ALL: tuple[Indicator, ...] = (
     Indicator(
@@ -142,7 +143,7 @@ _ALL: tuple[Indicator, ...] = (
     Indicator(
         "villages_over_100k", "income", "经营性收入10万元以上村数", "villages at 100k yuan or more",
         VILLAGES, f"{_REVENUE} ≥ {STANDARD_FROM:,} 元的村委会个数。",
-        f"村委会 with {_REVENUE_EN} ≥ {STANDARD_FROM:,} yuan.", column("over_100k"),
+        f"village committees with {_REVENUE_EN} ≥ {STANDARD_FROM:,} yuan.", column("over_100k"),
     ),
     Indicator(
         "villages_over_100k_share", "income", "10万元以上村占比", "share of villages at 100k+",
@@ -153,12 +154,12 @@ _ALL: tuple[Indicator, ...] = (
     Indicator(
         "villages_over_1m", "income", "百万元村数", "villages at 1 million yuan or more", VILLAGES,
         f"{_REVENUE} ≥ {STRONG_FROM:,} 元的村委会个数（强村）。",
-        f"村委会 with {_REVENUE_EN} ≥ {STRONG_FROM:,} yuan.", column("over_1m"),
+        f"village committees with {_REVENUE_EN} ≥ {STRONG_FROM:,} yuan.", column("over_1m"),
     ),
     Indicator(
         "villages_below_50k", "income", "薄弱村数（不足5万元）", "weak villages (below 50k yuan)",
         VILLAGES, f"{_REVENUE} < {WEAK_BELOW:,} 元的村委会个数。",
-        f"村委会 with {_REVENUE_EN} below {WEAK_BELOW:,} yuan.", column("below_50k"),
+        f"village committees with {_REVENUE_EN} below {WEAK_BELOW:,} yuan.", column("below_50k"),
         higher_is_better=False,
     ),
     Indicator(
@@ -249,7 +250,8 @@ _ALL: tuple[Indicator, ...] = (
         "volunteer_team_compliance_rate", "volunteers", "村级队伍达标率",
         "villages meeting the team minimum", PERCENT,
         "村委会、居委会、社区（不含生活区）中，当前在册志愿服务分队不少于2支的比例。",
-        "share of 村委会, 居委会 and 社区 (not 生活区) with at least 2 teams on the current roll.",
+        ("share of village committees, residents' committees and communities (not residential "
+         "areas) with at least 2 teams on the current roll."),
         Ratio(lambda f: f["stations"] - f["stations_short"], "stations"),
     ),
     Indicator(
@@ -257,7 +259,8 @@ _ALL: tuple[Indicator, ...] = (
         "monthly station coverage", PERCENT,
         "村委会、居委会、社区（不含生活区）中，当月至少开展1场志愿服务活动的比例。季度、年度为"
         "各月合计：有活动的“站点·月”÷ 站点数 × 期间内有活动记录的月数；周不适用（按月统计）。",
-        "share of 村委会, 居委会 and 社区 (not 生活区) with at least one activity in the month; "
+        "share of village committees, residents' committees and communities (not residential "
+        "areas) with at least one activity in the month; "
         "quarters and years pool their months: station-months with an activity ÷ stations × "
         "months with records. Not for weeks (counted by month).",
         Ratio("active_station_months", "station_months"),
@@ -302,7 +305,7 @@ _ALL: tuple[Indicator, ...] = (
         PERCENT, "期间内抽取的检查对象中，由两个及以上部门联合（跨部门）抽查任务抽取的比例"
         "（联合抽查户次 ÷ 抽查户次）。",
         "of objects drawn in the period, the share drawn by joint tasks of two or more "
-        "departments (跨部门联合抽查).",
+        "departments (cross-department joint inspections).",
         Ratio("joint", "drawn"),
     ),
 )

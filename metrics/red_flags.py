@@ -92,8 +92,8 @@ FLAG_DEFINITIONS: dict[str, FlagDefinition] = {d.kind: d for d in (
     FlagDefinition(
         "fell_below_50k",
         "最近一个年度报表中经营性收入低于5万元、而上一年度不低于5万元的村委会。",
-        "村委会 whose operating revenue is below 50,000 yuan in the latest annual report and was "
-        "at least 50,000 yuan the year before.",
+        "village committees whose operating revenue is below 50,000 yuan in the latest annual "
+        "report and was at least 50,000 yuan the year before.",
         "统计日：该周周日时已完成的最近一个年度报表。",
         "The latest annual report complete by the week's Sunday."),
     FlagDefinition(

@@ -12,6 +12,7 @@ from data_access.db import get_engine
 from data_access.weekly_report import weekly_report
 from layouts.bulletin import LIST_LIMIT, NO_DATA, bulletin_sections, bulletin_text
 from layouts.formatting import indicator_name, value_with_unit
+from layouts.places import place_name
 from metrics.domains import DOMAIN_BY_ID
 from metrics.indicators import INDICATORS
 from metrics.periods import parse_period
@@ -242,8 +243,10 @@ def test_the_ledger_sentence_says_the_ledger_sections_counts(reports) -> None:
                            if "Follow-up items" in heading))
     assert (f"{opened} follow-up items were opened this week; {closed} were closed, "
             f"{on_time} on time and {late} late.") in english
+    # Places read in English with the Chinese after them (layouts/places.py).
     assert f"{_total('overdue')} were overdue on {report.last_day}, in 2 townships: " \
-           "东升镇 5, 调关镇 2." in english
+           f"{place_name('东升镇', 'en')} 5, {place_name('调关镇', 'en')} 2." in english
+    assert "Dongsheng Town (东升镇) 5" in english
 
 
 def test_the_ledger_sentence_is_left_out_when_no_item_counts(reports) -> None:

@@ -29,7 +29,7 @@ def test_a_line_without_text_reads_its_numbers() -> None:
 def test_a_heatmap_reads_row_column_and_cell() -> None:
     figure = go.Figure(go.Heatmap(x=["2025-01", "2025-02"], y=["调关镇"],
                                   z=np.array([[83.333, 100.0]])))
-    assert _cells(figure) == [["调关镇", "2025-01", "83.33"], ["调关镇", "2025-02", "100"]]
+    assert _cells(figure) == [["", "调关镇 · 2025-01", "83.33"], ["", "调关镇 · 2025-02", "100"]]
 
 
 def test_a_strip_of_named_points_reads_name_and_value() -> None:
