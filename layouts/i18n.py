@@ -528,6 +528,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "insp_late_publish": ("超期未公示", "publication overdue"),
     "insp_late_task": ("滞后任务", "tasks behind schedule"),
     "insp_due_soon": ("5 个工作日内到期的整改", "rectifications due within 5 working days"),
+    "insp_publish_waiting": ("未超期待公示", "awaiting publication, in time"),
+    "insp_publish_waiting_def": ("已检查、尚未公示、仍在 20 个工作日公示时限内的结果。",
+                                 "Results inspected and not yet published, still within the "
+                                 "20-working-day limit."),
     "insp_late_publish_def": ("已检查、20 个工作日公示期限早于统计日仍未公示的检查结果。",
                               "Inspected, the 20-working-day publication deadline before the "
                               "as-of day, not published."),

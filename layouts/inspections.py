@@ -362,6 +362,8 @@ def worklist_summary(lang: Lang, frame: pd.DataFrame, as_of: dt.date) -> html.P:
                t("insp_late_publish_def", lang)),
         _count(t("insp_late_task", lang), counts["task"], "task", t("insp_late_task_def", lang)),
         _count(t("insp_due_soon", lang), counts["due_soon"], "due_soon", "", late=False),
+        _count(t("insp_publish_waiting", lang), counts["waiting"], "waiting",
+               t("insp_publish_waiting_def", lang), late=False),
     ]
     joined: list = []
     for part in parts:

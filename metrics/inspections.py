@@ -219,10 +219,12 @@ def worklist(rows: pd.DataFrame, as_of: dt.date, lang: str = "zh") -> pd.DataFra
 
 def late_counts(frame: pd.DataFrame) -> dict[str, int]:
     """A worklist's late items by kind (WORK_KINDS' keys; "rectify" is the
-    overdue-rectifications flag) and "due_soon", the rectifications not late yet."""
+    overdue-rectifications flag), "due_soon", the rectifications not late yet, and "waiting",
+    the results within their time to be published: together, every item once."""
     late = frame[frame["late"]]
     counts = {key: int((late["work"] == key).sum()) for key in WORK_KINDS}
     counts["due_soon"] = int(((frame["work"] == "rectify") & ~frame["late"]).sum())
+    counts["waiting"] = int(((frame["work"] == "publish") & ~frame["late"]).sum())
     return counts
 
 

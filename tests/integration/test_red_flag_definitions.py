@@ -238,7 +238,9 @@ def test_the_worklist_and_inspections_count_the_flag_of_their_day(engine: Engine
     assert _find(body, "insp-summary")["data-overdue-rectifications"] == "2"
     # H is due within 5 working days of 11-15 (11-20): listed, not late
     frame = worklist(open_rows(engine, TODAY), TODAY)
-    assert late_counts(frame) == {"rectify": 3, "publish": 0, "task": 0, "due_soon": 1}
+    assert late_counts(frame) == {"rectify": 3, "publish": 0, "task": 0, "due_soon": 1,
+                                  "waiting": 0}
+    assert sum(late_counts(frame).values()) == len(frame)
 
     # /inspections (today): the flag over every year's draws, and apart, the year's share:
     # of 2026's draws C and D (A was drawn in 2025).

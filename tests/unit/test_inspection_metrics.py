@@ -15,6 +15,7 @@ from metrics.inspections import (
     counts,
     filter_rows,
     joint_task_share,
+    late_counts,
     rectification_state,
     result_counts,
     task_summary,
@@ -179,6 +180,9 @@ def test_worklist_puts_the_most_urgent_first() -> None:
     assert frame["kind"].tolist() == ["整改", "任务滞后", "整改", "待公示"]
     assert frame.loc[1, "township"] == "东升镇、调关镇"
     assert frame.loc[3, "due"] == D(2026, 11, 30)
+    # The headline (4 open items) is the sum of its breakdown: P1 is waiting, in time.
+    assert late_counts(frame) == {"rectify": 1, "publish": 0, "task": 1, "due_soon": 1,
+                                  "waiting": 1}
     english = worklist(rows, TODAY, "en")
     assert english["kind"].tolist()[:2] == ["rectification", "task behind schedule"]
     assert english.loc[1, "subject"] == "2 objects not inspected"

@@ -120,7 +120,10 @@ def test_the_worklist_goes_back_to_a_past_day() -> None:
     frame = worklist(rows, SUNDAY)
     assert frame[["work", "subject", "late"]].values.tolist() == [
         ["rectify", "对象R1", True], ["publish", "对象P1", True], ["task", "1 个对象未检查", True]]
-    assert late_counts(frame) == {"rectify": 1, "publish": 1, "task": 1, "due_soon": 0}
+    assert late_counts(frame) == {"rectify": 1, "publish": 1, "task": 1, "due_soon": 0,
+                                  "waiting": 0}
+    # The worklist's headline is the sum of its breakdown: each item in one count.
+    assert sum(late_counts(frame).values()) == len(frame)
     # R1: due Monday 2026-11-02, at Sunday 11-08: 4 working days (Tue-Fri), 6 calendar days
     first = frame.iloc[0]
     assert (first["days_left"], first["calendar_days_left"]) == (-4, -6)
