@@ -108,6 +108,9 @@ class Ratio:
 
     numerator: Column
     denominator: str
+    # The denominator counts every unit there is (the villages, the stations), not the cases
+    # that happened to come: 12 of 12 stations is the whole of it, never "too few".
+    census: bool = False
 
     def counts(self, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         top = (frame[self.numerator] if isinstance(self.numerator, str)
@@ -149,7 +152,7 @@ _ALL: tuple[Indicator, ...] = (
         "villages_over_100k_share", "income", "10万元以上村占比", "share of villages at 100k+",
         PERCENT, f"经营性收入 ≥ {STANDARD_FROM:,} 元的村数 ÷ 考核村数 × 100%。{_ASSESSED}。",
         f"villages at ≥ {STANDARD_FROM:,} yuan ÷ villages assessed × 100, {_ASSESSED_EN}.",
-        Ratio("over_100k", "villages"),
+        Ratio("over_100k", "villages", census=True),
     ),
     Indicator(
         "villages_over_1m", "income", "百万元村数", "villages at 1 million yuan or more", VILLAGES,
@@ -252,7 +255,7 @@ _ALL: tuple[Indicator, ...] = (
         "村委会、居委会、社区（不含生活区）中，当前在册志愿服务分队不少于2支的比例。",
         ("share of village committees, residents' committees and communities (not residential "
          "areas) with at least 2 teams on the current roll."),
-        Ratio(lambda f: f["stations"] - f["stations_short"], "stations"),
+        Ratio(lambda f: f["stations"] - f["stations_short"], "stations", census=True),
     ),
     Indicator(
         "volunteer_monthly_coverage", "volunteers", "月度站点活动覆盖率",
@@ -263,7 +266,7 @@ _ALL: tuple[Indicator, ...] = (
         "areas) with at least one activity in the month; "
         "quarters and years pool their months: station-months with an activity ÷ stations × "
         "months with records. Not for weeks (counted by month).",
-        Ratio("active_station_months", "station_months"),
+        Ratio("active_station_months", "station_months", census=True),
     ),
     Indicator(
         "volunteer_hours_per_1000", "volunteers", "每千人志愿服务时长",

@@ -36,13 +36,14 @@ RANK_MOVE_TOLERANCE_SHARE = 0.02
 RULE_ZH = (
     f"颜色按目标判定（未取整的数值）：绿=达标；黄=未达目标、在预警线内；红=低于预警线，或未达目标"
     f"且位列后{BOTTOM_RANKS}位。“末位”=排名后{BOTTOM_RANKS}位（数值相同者同位次）。比率的分母少于"
-    f"{MIN_SAMPLE}件时标“样本不足”，不评颜色。排名变化仅在数值变动超过容差"
+    f"{MIN_SAMPLE}件时标“样本不足”，不评颜色（按全部村、站点计算的比率不受此限）。排名变化仅在数值变动超过容差"
     f"（比率{RANK_MOVE_TOLERANCE_PP:g}个百分点、金额和时长{RANK_MOVE_TOLERANCE_SHARE:.0%}）时计入。")
 RULE_EN = (
     f"Colour follows the target (unrounded value): green = met; yellow = missed, within the "
     f"warning line; red = beyond the warning line, or missed and in the bottom {BOTTOM_RANKS}. "
     f"\"Bottom {BOTTOM_RANKS}\" is the rank position (ties share it). A rate over fewer than "
-    f"{MIN_SAMPLE} cases is marked \"too few\" and not coloured. A rank change counts only when "
+    f"{MIN_SAMPLE} cases is marked \"too few\" and not coloured (a rate over every village or "
+    f"station is not). A rank change counts only when "
     f"the value moved beyond the tolerance ({RANK_MOVE_TOLERANCE_PP:g} pp for rates, "
     f"{RANK_MOVE_TOLERANCE_SHARE:.0%} for amounts).")
 
@@ -108,9 +109,11 @@ def status(indicator_id: str, value: float | None) -> Status:
 
 
 def too_few(indicator_id: str, denominator: float | None) -> bool:
-    """A rate over fewer than MIN_SAMPLE cases (its denominator is known and small)."""
-    return (INDICATORS[indicator_id].unit is PERCENT and denominator is not None
-            and _known(denominator) and denominator < MIN_SAMPLE)
+    """A rate over fewer than MIN_SAMPLE cases (its denominator is known and small). A census
+    (Ratio.census: every village or station counted) is never too few."""
+    indicator = INDICATORS[indicator_id]
+    return (indicator.unit is PERCENT and not getattr(indicator.compute, "census", False)
+            and denominator is not None and _known(denominator) and denominator < MIN_SAMPLE)
 
 
 def ranked_status(indicator_id: str, value: float | None, bottom: bool = False,

@@ -72,6 +72,15 @@ def test_a_rate_over_too_few_cases_gets_no_colour() -> None:
     assert ranked_status("service_cases", 3.0, False, 3.0) == "none"  # volumes are not rates
 
 
+def test_a_census_is_judged_however_few_its_units() -> None:
+    """12 of 12 stations is the whole township, not a small sample: it gets its colour."""
+    values = pd.Series({"a": 100.0, "b": 50.0})
+    stations = pd.Series({"a": 12.0, "b": 6.0})
+    states = statuses_among("volunteer_team_compliance_rate", values, stations)
+    assert states.to_dict() == {"a": "green", "b": "red"}
+    assert ranked_status("villages_over_100k_share", 100.0, False, 5.0) == "green"
+
+
 def test_the_shown_value_keeps_the_side_of_the_target() -> None:
     assert status("inspection_completion_rate", 89.97) == "yellow"
     assert decisive_value("inspection_completion_rate", 89.97, "zh") == "89.97"
