@@ -133,7 +133,7 @@ def _alerts(context: AppContext, incomes: pd.DataFrame, period: Period,
                  if len(weak) else ui.no_data(t("eco_no_weak", lang)))
     fell_part: html.Section | html.P
     if not previous_covered(context, period):
-        span = coverage(context.engine)["income"].span(period.kind)
+        span = coverage(context.engine)["income"].within(period.year_before())
         fell_part = ui.incomplete(t("eco_previous_incomplete", lang).format(
             before=before, coverage=span_text(span, lang)))
     elif not has_previous:

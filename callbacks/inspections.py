@@ -52,6 +52,7 @@ from layouts.inspections import (
     year_control,
 )
 from layouts.kpi import kpi_sections
+from layouts.places import place_name
 from layouts.urls import view_href
 from metrics.draw import DrawError, rerun_command
 from metrics.duban import ROW_LINK_ROLES
@@ -140,7 +141,7 @@ def _group_frames(rows: pd.DataFrame, context: AppContext,
     by_county = context.home().ranked_level != "township"
     for column, key in GROUPS:
         grouped = counts(rows, context.today(), column)
-        shown = [names.get(k, k) for k in grouped.index] if column == UNIT \
+        shown = [place_name(names.get(k, k), lang) for k in grouped.index] if column == UNIT \
             else list(grouped.index)
         frames.append((column, "insp_by_county" if by_county and column == UNIT else key,
                        grouped.assign(key=grouped.index, name=shown,

@@ -176,7 +176,7 @@ def kpi_views(context: AppContext, period: Period, level: Level, code: str,
                  if judged else "none")
         # A change against a period the data do not fully cover is no change: it says so.
         own = spans.get(item.indicator.domain, Coverage())
-        compared = Comparison(before.label, own.covers(before), own.span(before.kind))
+        compared = Comparison(before.label, own.covers(before), own.within(before))
         views.append(KpiView(item, previous.get(item.indicator.id), state, position, ranked,
                              bottom, comparison=compared, judged=judged))
     return views

@@ -44,6 +44,10 @@ def _zh(lang: Lang) -> bool:
     return lang == "zh"
 
 
+def _villages(n: int) -> str:
+    return "1 village" if n == 1 else f"{n} villages"
+
+
 def listing(items: list[str], lang: Lang, total: int | None = None) -> str:
     """“A、B、C”, or “A、B、C、D、E等12个” when there are more than LIST_LIMIT (or than shown)."""
     total = len(items) if total is None else total
@@ -254,8 +258,8 @@ def _flag_sentence(flag: Flag, report: WeeklyReport, lang: Lang) -> str:
                     f"Every village held a volunteer activity this month to {report.last_day}.")
         return (f"本月（截至{report.last_day}）尚未开展志愿服务活动的村（社区）{n}个，"
                 f"{_spread(flag, lang, '个')}。" if zh else
-                f"{n} villages have held no volunteer activity this month to {report.last_day}, "
-                f"{_spread(flag, lang, '个')}.")
+                f"{_villages(n)} {'has' if n == 1 else 'have'} held no volunteer activity this "
+                f"month to {report.last_day}, {_spread(flag, lang, '个')}.")
     if flag.kind == "fell_below_50k":
         if not n:
             return ("没有村集体经营性收入跌破5万元的村。" if zh
@@ -265,7 +269,7 @@ def _flag_sentence(flag: Flag, report: WeeklyReport, lang: Lang) -> str:
                  else f"{place_name(r.subject, lang)} in {place_name(r.township, lang)}"
                  for r in flag.rows]
         return (f"{year}年度村集体经营性收入跌破5万元的村{n}个：{listing(names, lang)}。" if zh else
-                f"{n} villages fell below 50,000 yuan in {year}: {listing(names, lang)}.")
+                f"{_villages(n)} fell below 50,000 yuan in {year}: {listing(names, lang)}.")
     unit, one = ranked_noun(report.ranked_level, lang), ranked_noun(report.ranked_level, lang,
                                                                       many=False)
     if not n:

@@ -38,7 +38,7 @@ def plain_chart(graph_id: str, figure: go.Figure | FigureSpec, lang: Lang) -> ht
     return chart(figure, lang, graph_id, {**GRAPH_CONFIG, "displayModeBar": False})
 
 
-def chart_table(figure: go.Figure | FigureSpec, lang: Lang) -> html.Table:
+def chart_table(figure: go.Figure | FigureSpec, lang: Lang) -> html.Div:
     """Series, category and value of every plotted point (up to TABLE_ROWS, then how many
     more there are)."""
     rows = [row for trace in _traces(figure) for row in _points(trace)]
@@ -51,8 +51,9 @@ def chart_table(figure: go.Figure | FigureSpec, lang: Lang) -> html.Table:
             shown=TABLE_ROWS, total=len(rows)), colSpan=3)))
     head = html.Thead(html.Tr([html.Th(t(key, lang), scope="col")
                                for key in ("chart_series", "chart_category", "chart_value")]))
-    return html.Table([html.Caption(t("chart_data", lang)), head, html.Tbody(body)],
-                      className="sr-only")
+    # Out of sight in a box of its own: a table grows to its content whatever its width.
+    return html.Div(html.Table([html.Caption(t("chart_data", lang)), head, html.Tbody(body)]),
+                    className="sr-only")
 
 
 TRACE_KEYS = ("type", "name", "x", "y", "z", "text", "orientation", "labels", "values")

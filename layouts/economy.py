@@ -17,6 +17,7 @@ from layouts.controls import period_controls
 from layouts.formatting import YUAN_PER_WAN
 from layouts.grid import ColumnSpec, table_section
 from layouts.i18n import Lang, t
+from layouts.places import place_name
 from layouts.tables import plain_table
 from layouts.theme import FONT_FAMILY
 from metrics.economy import TIER_BY_ID, TIER_LINES
@@ -166,7 +167,8 @@ def composition_figure(composition: pd.DataFrame, names: pd.Series, lang: Lang) 
     """composition: per township (code index) the five lines; stacked bars, largest total on top,
     the subsidy share written at each bar's end. Click -> the township's villages."""
     frame = composition.copy()
-    frame["name"] = names.reindex(frame.index).fillna(pd.Series(frame.index, frame.index))
+    frame["name"] = names.reindex(frame.index).fillna(pd.Series(frame.index, frame.index)).map(
+        lambda name: place_name(name, lang))
     frame = frame.sort_values("total_income")
     figure = go.Figure()
     for key in LINE_KEYS:

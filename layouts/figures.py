@@ -18,7 +18,7 @@ from plotly.colors import sample_colorscale
 
 from layouts.formatting import display_divisor, format_value, unit_label
 from layouts.i18n import Lang, t
-from layouts.places import english_name, place_name
+from layouts.places import map_label, place_name
 from layouts.theme import (
     FONT_FAMILY,
     MAP_SCALE,
@@ -123,8 +123,7 @@ def choropleth_map(geojson: dict, labels: dict[str, tuple[float, float]], table:
     names = {
         "type": "scattergeo", "lon": [labels[c][0] for c in label_codes],
         "lat": [labels[c][1] for c in label_codes],
-        # English labels the map with the name alone: the Chinese is in the hover and ranking.
-        "text": [english_name(short[c]) if lang == "en" else short[c] for c in label_codes],
+        "text": [map_label(short[c], lang) for c in label_codes],
         "mode": "text", "hoverinfo": "skip", "showlegend": False,
         "textfont": {"size": 12, "color": "#1f2933", "family": FONT_FAMILY},
     }

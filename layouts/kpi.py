@@ -55,7 +55,8 @@ def span_text(span: tuple[dt.date, dt.date] | None, lang: Lang) -> str:
 
 
 def coverage_text(comparison: Comparison, lang: Lang) -> str:
-    """“上期 2024：数据只覆盖 2024-11-16 至 2026-11-15”: what the greyed change says on hover."""
+    """“上期 2024：数据只覆盖 2024-11-16 至 2024-12-31” (the days of that period the data
+    cover): what the greyed change says on hover."""
     return t("previous_uncovered", lang).format(period=comparison.period,
                                                 coverage=span_text(comparison.span, lang))
 

@@ -57,6 +57,18 @@ def place_name(name: str, lang: Lang) -> str:
     return f"{english_name(name)} ({name})"
 
 
+def map_label(name: str, lang: Lang) -> str:
+    """A name written on a map, where space is short: the English name without its kind of
+    unit ("Tiaoguan"; the hover and the ranking beside give the whole name)."""
+    if lang != "en" or not CJK.search(name):
+        return name
+    english = english_name(name)
+    for _suffix, word in UNIT_WORDS:
+        if english.endswith(" " + word):
+            return english[:-len(word) - 1]
+    return english
+
+
 def english_name(name: str) -> str:
     """The English name alone: the division's own, else spelled from the Chinese."""
     known = _known.get(name) or FIXED.get(name)

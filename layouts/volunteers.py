@@ -15,6 +15,7 @@ from layouts import ids
 from layouts.attributes import attributes
 from layouts.grid import ColumnSpec, indicator_column, table_section
 from layouts.i18n import Lang, t
+from layouts.places import place_name
 from layouts.tables import plain_table
 from layouts.theme import (
     FONT_FAMILY,
@@ -185,7 +186,7 @@ def coverage_figure(coverage: pd.DataFrame, names: pd.Series, lang: Lang) -> go.
     stations = coverage.pivot(index="township_code", columns="month", values="stations")
     order = wide.mean(axis=1).sort_values().index  # lowest at the bottom
     wide, active, stations = wide.loc[order], active.loc[order], stations.loc[order]
-    labels = [names.get(code, code) for code in wide.index]
+    labels = [place_name(names.get(code, code), lang) for code in wide.index]
     texts = [[f"{value:.0f}%" for value in row] for row in wide.to_numpy()]
     custom = [[f"{int(a)}/{int(s)}" for a, s in zip(a_row, s_row, strict=True)]
               for a_row, s_row in zip(active.to_numpy(), stations.to_numpy(), strict=True)]

@@ -21,7 +21,7 @@ from layouts.figures import MAP_CONFIG, choropleth_map, value_texts
 from layouts.formatting import change_parts, format_value, unit_label
 from layouts.i18n import Lang, app_title, html_lang, t
 from layouts.kpi import KpiView, target_text
-from layouts.places import place_name
+from layouts.places import map_label, place_name
 from layouts.shell import tab_title_store
 from layouts.theme import (
     FONT_FAMILY,
@@ -280,7 +280,9 @@ def wall_map_figure(geojson: dict, labels: dict[str, Any], ranking: Ranking,
     table = cards_table(ranking)
     figure = go.Figure(choropleth_map(geojson, {c: tuple(p) for c, p in labels.items()}, table,
                                       indicator, lang, ranked=int(table["rank"].notna().sum())))
-    values = dict(zip(table["name"], value_texts(table["value"], indicator, lang), strict=True))
+    # Keyed as the map writes each name (layouts.places.map_label).
+    values = dict(zip(table["name"].map(lambda name: map_label(name, lang)),
+                      value_texts(table["value"], indicator, lang), strict=True))
     scale = WALL_MAP_SCALE if indicator.higher_is_better else [
         [1 - stop, colour] for stop, colour in reversed(WALL_MAP_SCALE)]
     figure.update_traces(selector={"type": "choropleth"}, colorscale=scale, showscale=False,

@@ -128,7 +128,8 @@ def _attention_row(code: str, reasons: list[tuple[Card, str]], report: WeeklyRep
                  className="attention-name"),
         html.Span(f"{len(reasons)}", className="attention-count",
                   title=t("needs_attention", lang)),
-        html.Span("；".join(shown) + (f" …（+{more}）" if more > 0 else ""),
+        html.Span(("；" if lang == "zh" else "; ").join(shown)
+                  + ((f" …（+{more}）" if lang == "zh" else f" … (+{more})") if more > 0 else ""),
                   className="attention-reasons"),
         html.Span(" · ".join(flags), className="attention-flags") if flags else None,
         _township_links(code, reasons, report, lang) if report.ranked_level == "township"

@@ -168,6 +168,14 @@ class Coverage:
         span = self.span(period.kind)
         return span is not None and covers(period, *span)
 
+    def within(self, period: Period) -> Span | None:
+        """The days of `period` the data cover (None: none of them)."""
+        span = self.span(period.kind)
+        if span is None:
+            return None
+        first, last = max(span[0], period.start), min(span[1], period.last_day)
+        return (first, last) if first <= last else None
+
     @classmethod
     def of_days(cls, first: dt.date | None, last: dt.date | None,
                 kinds: tuple[PeriodKind, ...]) -> Coverage:

@@ -20,7 +20,7 @@ from tests.fixtures.axe import severe_violations
 BARE_CHARTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
     .filter(g => g.closest('.map-graph, .wall-map-graph')
                  ? !document.querySelector('.rank-row, .wall-rank')
-                 : !(g.closest('.chart') && g.closest('.chart').querySelector('table.sr-only td')))
+                 : !(g.closest('.chart') && g.closest('.chart').querySelector('.sr-only td')))
     .map(g => g.id || g.className)"""
 FOCUS_STYLE = """() => { const e = document.activeElement, s = getComputedStyle(e);
     return {tag: e.tagName, text: (e.innerText || e.value || '').slice(0, 30),

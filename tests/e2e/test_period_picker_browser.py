@@ -54,7 +54,7 @@ def test_a_change_against_an_incomplete_period_is_greyed(page, demo_server,
     change = page.locator('[data-indicator="service_cases"] .kpi-change')
     expect(change).to_have_text("上期数据不完整")
     expect(change).to_have_class(re.compile(r"\bincomplete\b"))
-    expect(change).to_have_attribute("title", "上期 2024：数据只覆盖 2024-11-16 至 2026-11-15")
+    expect(change).to_have_attribute("title", "上期 2024：数据只覆盖 2024-11-16 至 2024-12-31")
     colour = change.evaluate("el => getComputedStyle(el).color")
     muted = page.locator(".kpi-name").first.evaluate("el => getComputedStyle(el).color")
     assert colour == muted  # greyed like the card's name, not green or orange

@@ -181,7 +181,7 @@ def test_a_change_against_2024_which_the_cases_barely_cover_is_greyed(context, p
             assert change is not None, f"{path}: {indicator_id} says nothing of its change"
             assert "incomplete" in change.className.split(), (path, indicator_id, text_of(change))
             assert text_of(change) == "上期数据不完整"
-            assert change.title == "上期 2024：数据只覆盖 2024-11-16 至 2026-11-15"
+            assert change.title == "上期 2024：数据只覆盖 2024-11-16 至 2024-12-31"
             checked += 1
         elif domain == "income" and change is not None:
             assert "incomplete" not in change.className.split()
@@ -193,11 +193,11 @@ def test_the_greyed_change_in_english_and_in_the_definition(context) -> None:
     tree = render_page(context, "/services", "?period=2025&lang=en")
     change = _changes(tree)["service_cases"]
     assert change is not None and text_of(change) == "previous period incomplete"
-    assert change.title == "previous period 2024: the data cover 2024-11-16 to 2026-11-15 only"
+    assert change.title == "previous period 2024: the data cover 2024-11-16 to 2024-12-31 only"
     card = next(c for c in _classed(tree, "kpi-card")
                 if c.to_plotly_json()["props"]["data-indicator"] == "service_cases")
     definition = _classed(card, "kpi-definition")[0]
-    assert "the data cover 2024-11-16 to 2026-11-15 only" in text_of(definition)
+    assert "the data cover 2024-11-16 to 2024-12-31 only" in text_of(definition)
 
 
 def test_a_covered_previous_period_keeps_its_plain_change(context) -> None:
@@ -214,11 +214,11 @@ def test_income_quarters_compare_only_with_reported_quarters(context) -> None:
     changes = _changes(tree)
     assert changes and all(c is not None and "incomplete" in c.className.split()
                            for c in changes.values())
-    assert all(c.title == "上期 2025-Q4：数据只覆盖 2026-01-01 至 2026-09-30"
+    assert all(c.title == "上期 2025-Q4：没有数据"
                for c in changes.values() if c is not None)
     notes = _classed(tree, "comparison-incomplete")
     assert [text_of(n) for n in notes] == [
-        "上年同期 2025-Q1 数据不完整（数据只覆盖 2026-01-01 至 2026-09-30），不比较档次变化。"]
+        "上年同期 2025-Q1 数据不完整（没有数据），不比较档次变化。"]
     # Q3 after Q2: both reported, a plain change.
     q3 = _changes(render_page(context, "/economy", "?period=2026-Q3"))
     assert all(c is not None and "incomplete" not in c.className.split() for c in q3.values())

@@ -9,7 +9,7 @@ from layouts.charts import TABLE_ROWS, chart_table
 
 
 def _cells(figure) -> list[list[str]]:
-    body = chart_table(figure, "zh").children[2]
+    body = chart_table(figure, "zh").children.children[2]
     return [[cell.children for cell in row.children] if isinstance(row.children, list)
             else [row.children.children] for row in body.children]
 

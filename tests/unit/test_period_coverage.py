@@ -133,7 +133,7 @@ def test_the_notice_says_the_default_and_the_error() -> None:
 def _view(indicator_id: str, value: float, previous: float, covered: bool):
     from layouts.kpi import KpiView
 
-    span = (dt.date(2024, 11, 16), dt.date(2026, 11, 15))
+    span = (dt.date(2024, 11, 16), dt.date(2024, 12, 31))  # the days of 2024 covered
     return KpiView(IndicatorValue(INDICATORS[indicator_id], value), previous, "none",
                    comparison=Comparison("2024", covered, span))
 
@@ -142,7 +142,7 @@ def test_a_change_against_an_incomplete_period_is_no_delta() -> None:
     greyed = change_badge(_view("service_cases", 400_000, 40_000, covered=False), "zh")
     assert greyed is not None and "incomplete" in greyed.className
     assert greyed.children == "上期数据不完整"
-    assert greyed.title == "上期 2024：数据只覆盖 2024-11-16 至 2026-11-15"
+    assert greyed.title == "上期 2024：数据只覆盖 2024-11-16 至 2024-12-31"
     assert "+" not in text_of(greyed) and "↑" not in text_of(greyed)
     english = change_badge(_view("service_cases", 400_000, 40_000, covered=False), "en")
     assert english is not None and english.children == "previous period incomplete"

@@ -42,3 +42,12 @@ def test_recent_periods_start_with_the_current_one() -> None:
     assert len(months) == 24
     years = recent_periods("year", dt.date(2026, 11, 27))
     assert years[-1].label == "2017"
+
+
+def test_coverage_within_a_period_is_the_days_of_it_the_data_cover() -> None:
+    from metrics.periods import Coverage
+
+    data = Coverage.of_days(dt.date(2024, 11, 16), dt.date(2026, 11, 15), ("year", "quarter"))
+    assert data.within(parse_period("2024")) == (dt.date(2024, 11, 16), dt.date(2024, 12, 31))
+    assert data.within(parse_period("2025")) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert data.within(parse_period("2024-Q1")) is None  # before the data begin
