@@ -3,7 +3,7 @@ fault that axe-core finds, in Chinese and in English (the phone pass is in
 test_phone_browser.py), and every chart has its values as a table a screen reader reaches (a
 map, the ranking beside it); the keyboard reaches every control with a ring that shows where it is,
 and drills from the county to a township and a village. Each page's desktop screenshot is saved
-under the test output folder."""
+under the test output folder; and no page scrolls sideways on a tablet (768 px)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.test_phone_browser import PAGES
 from tests.fixtures.axe import severe_violations
+
+DESKTOP = {"width": 1600, "height": 1000}  # the browser tests' viewport (fixtures/chromium.py)
+TABLET = {"width": 768, "height": 1024}
 
 # Charts that are not maps, without the table of their values beside them; and maps on a page
 # without the ranking that lists what they colour.
@@ -43,6 +46,14 @@ def test_no_page_has_a_serious_accessibility_fault(page, demo_server, screenshot
             faults[path] = found
         if bare := page.evaluate(BARE_CHARTS):
             faults[path] = [*faults.get(path, []), f"charts without their values: {bare}"]
+        if path != "/wall":  # the wall is a 16:9 screen, not a tablet's page
+            page.set_viewport_size(TABLET)
+            page.reload()  # as a tablet opens it: the charts draw at its width
+            expect(page.locator(".page-title")).to_be_visible()
+            page.wait_for_load_state("networkidle")
+            if (width := page.evaluate("document.documentElement.scrollWidth")) > TABLET["width"]:
+                faults[path] = [*faults.get(path, []), f"{width} px wide on a tablet"]
+            page.set_viewport_size(DESKTOP)
     assert not faults, f"serious or critical accessibility faults: {faults}"
 
 
