@@ -11,6 +11,7 @@ from layouts.attributes import attributes
 from layouts.formatting import indicator_name
 from layouts.grid import ColumnSpec, display_frame, link_column, table_section
 from layouts.i18n import Lang, in_language, t
+from layouts.places import place_name
 from layouts.tables import plain_table
 from metrics.duban import DUE_WORKING_DAYS
 from metrics.indicators import INDICATORS
@@ -206,7 +207,7 @@ def week_panel(summary: list[dict], week: str, lang: Lang) -> html.Section:
     keys = ("opened", "closed_on_time", "closed_late", "overdue")
     heads = ("duban_opened_col", "duban_on_time_col", "duban_late_col", "duban_overdue_col")
     total = {key: sum(int(row[key]) for row in summary) for key in keys}
-    rows = [html.Tr([html.Th(row["township"], scope="row"),
+    rows = [html.Tr([html.Th(place_name(row["township"], lang), scope="row"),
                      *[html.Td(str(int(row[key])), className="num" + (
                          " bad" if key == "overdue" and int(row[key]) else ""))
                        for key in keys]], **attributes({"data-code": row["township_code"]}))

@@ -3,7 +3,8 @@ fault that axe-core finds, in Chinese and in English (the phone pass is in
 test_phone_browser.py), and every chart has its values as a table a screen reader reaches (a
 map, the ranking beside it); the keyboard reaches every control with a ring that shows where it is,
 and drills from the county to a township and a village. Each page's desktop screenshot is saved
-under the test output folder; and no page scrolls sideways on a tablet (768 px)."""
+under the test output folder; no page scrolls sideways on a tablet (768 px); and the English
+pages leave no Chinese outside names and data (test_english_browser.py says what that means)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.test_english_browser import CHINESE_LEFT
 from tests.e2e.test_phone_browser import PAGES
 from tests.fixtures.axe import severe_violations
 
@@ -46,7 +48,9 @@ def test_no_page_has_a_serious_accessibility_fault(page, demo_server, screenshot
             faults[path] = found
         if bare := page.evaluate(BARE_CHARTS):
             faults[path] = [*faults.get(path, []), f"charts without their values: {bare}"]
-        if path != "/wall":  # the wall is a 16:9 screen, not a tablet's page
+        if lang == "en" and (chinese := page.evaluate(CHINESE_LEFT)):
+            faults[path] = [*faults.get(path, []), f"Chinese in the English interface: {chinese}"]
+        if lang == "zh" and path != "/wall":  # the wall is a 16:9 screen, not a tablet's page
             page.set_viewport_size(TABLET)
             page.reload()  # as a tablet opens it: the charts draw at its width
             expect(page.locator(".page-title")).to_be_visible()

@@ -268,5 +268,7 @@ def test_a_page_left_open_after_its_session_ended_goes_to_login(anonymous, demo_
         connection.execute(update(UserSession).where(UserSession.user_id == users)
                            .values(ended_at=_now()))
     # Clicked in the page (the click starts a callback that the server refuses with 401).
-    page.evaluate("() => document.querySelector('a.nav-link[href=\"/volunteers\"]').click()")
+    # (after evaluate returns: the navigation it starts would end evaluate's page)
+    page.evaluate("() => setTimeout(() => "
+                  "document.querySelector('a.nav-link[href=\"/volunteers\"]').click(), 0)")
     expect(page).to_have_url(re.compile(r"/login\?next=%2Fvolunteers"))
