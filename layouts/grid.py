@@ -79,13 +79,17 @@ def indicator_column(indicator_id: str, lang: Lang) -> ColumnSpec:
 
 def in_language(frame: pd.DataFrame, columns: list[ColumnSpec], lang: Lang) -> pd.DataFrame:
     """Place names and vocabulary values of the columns that hold them, in the language."""
-    words = {c.field: (lambda v: place_name(v, lang)) if c.place else (lambda v: term(v, lang))
-             for c in columns if (c.place or c.term) and c.field in frame}
-    if lang != "en" or not words:
+    shown = [c for c in columns if (c.place or c.term) and c.field in frame]
+    if lang != "en" or not shown:
         return frame
-    return frame.assign(**{field: frame[field].map(lambda v, f=shown: f(v) if isinstance(v, str)
-                                                    else v)
-                           for field, shown in words.items()})
+    return frame.assign(**{c.field: frame[c.field].map(lambda v, c=c: _cell_in_language(v, c, lang))
+                           for c in shown})
+
+
+def _cell_in_language(value: object, spec: ColumnSpec, lang: Lang) -> object:
+    if not isinstance(value, str):
+        return value
+    return place_name(value, lang) if spec.place else term(value, lang)
 
 
 def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
