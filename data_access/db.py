@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import command
@@ -65,12 +66,15 @@ def has_schema(engine: Engine) -> bool:
 ANALYSIS_LIMIT = 2000
 
 
-def refresh_statistics(engine: Engine) -> None:
-    """Table statistics for SQLite's planner after an import changed the tables: without them
-    it may read a village's cases through an index 10x wider than its own. PostgreSQL's
-    autovacuum keeps its own."""
-    if engine.dialect.name != "sqlite":
-        return
+def refresh_statistics(engine: Engine, tables: Sequence[str]) -> None:
+    """Table statistics for the planner after an import changed these tables: without them
+    SQLite may read a village's cases through an index 10x wider than its own, and PostgreSQL
+    plans on default estimates until autovacuum comes by (it read the table for counts that
+    its missed-due index answers alone)."""
     with engine.begin() as connection:
-        connection.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
-        connection.exec_driver_sql("ANALYZE")
+        if engine.dialect.name == "sqlite":  # samples every table, within ANALYSIS_LIMIT
+            connection.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+            connection.exec_driver_sql("ANALYZE")
+            return
+        quote = connection.dialect.identifier_preparer.quote
+        connection.exec_driver_sql(f"ANALYZE {', '.join(quote(t) for t in tables)}")

@@ -35,6 +35,7 @@ from metrics.vocabulary import AGENT_CHANNEL
 # The lowest and highest division code of a part of the halls' roll-up.
 CodeRange = tuple[str, str]
 KEYS = ["day", "division_code"]
+CASE_ROLLUP_TABLES = (ServiceDaily.__tablename__, ServiceItemDaily.__tablename__)
 ITEM_KEYS = ["day", "item_code"]
 SERIAL_CHUNK = 5_000
 

@@ -10,7 +10,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from data_access.importing.derive import add_working_days, township_of
 from data_access.importing.spec import Column, Domain, Lookups, Rollup, RowCheck, WorkdayDates
 from data_access.models import ServiceCase, ServiceItem
-from data_access.rollups import case_days_span, refresh_case_rollups
+from data_access.rollups import CASE_ROLLUP_TABLES, case_days_span, refresh_case_rollups
 from metrics.vocabulary import (
     BAD_RATING_MAX,
     CASE_CHANNELS,
@@ -140,7 +140,7 @@ SERVICE_CASES = Domain(
                  & ~(f["rating"] <= BAD_RATING_MAX)),
     ),
     derive=_derive_cases,
-    rollup=Rollup(case_days_span, refresh_case_rollups),
+    rollup=Rollup(case_days_span, refresh_case_rollups, CASE_ROLLUP_TABLES),
     workday_dates=CASE_DATES,
     instructions_zh=("每个办件一行。时间格式 YYYY-MM-DD HH:MM。"
                      "承诺时限按工作日计，节假日和调休按国家安排。"),

@@ -121,7 +121,8 @@ def import_file(engine: Engine, path: Path, domain_id: str | None = None,
         if change is not None:
             connection.execute(ImportChange.__table__.insert().values(
                 import_id=import_id, table_name=change.table, payload=encode(change)))
-    refresh_statistics(engine)
+    refresh_statistics(engine, (domain.model.__tablename__,
+                                *(domain.rollup.tables if domain.rollup else ())))
     progress("done", 1.0)
     log.info("imported %s (%s): %d rows, %d new", path.name, domain.id, len(parsed), inserted)
     return ImportReport(domain.id, path.name, sha256, len(parsed), inserted, updated, import_id)

@@ -113,6 +113,7 @@ class Rollup:
 
     span: Callable[[Connection, pd.DataFrame], RollupSpan | None]
     refresh: Callable[[Connection, RollupSpan], None]
+    tables: tuple[str, ...] = ()  # the summary tables refresh writes
 
 
 @dataclass(frozen=True)
