@@ -28,7 +28,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 export PIP_PROGRESS_BAR := off
 
-.PHONY: venv system db run test bench serve-gunicorn lint check
+.PHONY: venv system db run test test-postgres bench serve-gunicorn lint check
 
 venv: $(VENV_STAMP)
 
@@ -70,6 +70,12 @@ run: venv db
 # pytest exits non-zero on failures, and with 5 when it collected no tests: both fail `make test`.
 test: venv system check
 	$(VENV_PY) -m pytest tests -p no:cacheprovider --durations=10 $(PYTEST_XDIST) $(PYTEST_ARGS)
+
+# Every integration and browser test on the demo built in PostgreSQL (the tests start the
+# server); `make test` runs the tests marked both_backends on it.
+test-postgres: venv system check
+	DEMO_BACKEND=postgresql $(VENV_PY) -m pytest tests/integration tests/e2e -p no:cacheprovider \
+	  --durations=10 $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 bench: venv
 	$(VENV_PY) benchmarks/run_benchmarks.py

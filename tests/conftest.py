@@ -22,12 +22,18 @@ assert_offline, assert_no_console_errors
                      the helper assertions of tests/fixtures/browser.py, as fixtures
                      (importable from this conftest too)
 live_server_factory  session: start(database_url) -> base URL of gunicorn serving the app
-demo_database_url    session: SQLite URL of the demo database (DEMO_AS_OF), or DEMO_DATABASE_URL
+demo_backend         session: sqlite, or DEMO_BACKEND; both, one after the other, for tests
+                     marked both_backends
+demo_database_url    session: URL of the demo database (DEMO_AS_OF) on the demo backend, or
+                     DEMO_DATABASE_URL
+demo_copy            session: copy(label) -> URL of a new copy of the demo as built, to write to
 demo_engine          session: SQLAlchemy Engine on it
 demo_server          session: base URL of the app under gunicorn on it, today = DEMO_AS_OF
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -36,6 +42,7 @@ import pytest
 pytest.register_assert_rewrite("tests.fixtures")
 
 from tests.fixtures.browser import assert_no_console_errors, assert_offline  # noqa: E402
+from tests.fixtures.demo_db import BACKENDS  # noqa: E402
 from tests.fixtures.processes import DEMO_AS_OF, REPO_ROOT, free_port  # noqa: E402
 
 # Tests import these from here.
@@ -64,8 +71,19 @@ _FIXTURE_MARKERS = {
 }
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked both_backends run on the demo in each database, unless DEMO_BACKEND names
+    one (`make test-postgres` runs everything on PostgreSQL)."""
+    if ("demo_backend" in metafunc.fixturenames and not os.environ.get("DEMO_BACKEND")
+            and metafunc.definition.get_closest_marker("both_backends")):
+        metafunc.parametrize("demo_backend", BACKENDS, scope="session")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         fixturenames = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("demo_backend") == "postgresql":
+            item.add_marker("postgres")
         for marker in {m for name, m in _FIXTURE_MARKERS.items() if name in fixturenames}:
             item.add_marker(marker)

@@ -262,6 +262,9 @@ def test_a_page_left_open_after_its_session_ended_goes_to_login(anonymous, demo_
     _change_password(page, password, f"Own-Choice-{secrets.token_hex(3)}")
     expect(page).to_have_url(f"{demo_server}/economy")
     expect(page.locator(".kpi-card").first).to_be_visible()
+    # The page's own callbacks done: one still in flight would be refused too, and lead to
+    # the login page before the click.
+    page.wait_for_load_state("networkidle")
     # Signed out elsewhere (the session ends on the server); this tab still shows the page.
     with demo_engine.begin() as connection:
         users = select(User.id).where(User.username == name).scalar_subquery()

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
+
+# The drill-down in the browser, on the demo in SQLite and in PostgreSQL.
+pytestmark = pytest.mark.both_backends
 
 TIAOGUAN = "421081105000"  # 调关镇
 

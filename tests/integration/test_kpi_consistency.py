@@ -27,6 +27,9 @@ from metrics.indicators import INDICATORS
 from tests.component_tree import components, text_of
 from tests.fixtures.accounts import SignedInClient, accounts_in
 
+# The same figures on every page, from the demo in SQLite and in PostgreSQL.
+pytestmark = pytest.mark.both_backends
+
 TODAY = dt.date(2026, 11, 15)  # the demo database's as-of date
 PERIOD = "2025"
 TIAOGUAN = "421081105000"

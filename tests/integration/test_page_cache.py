@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 
 import pytest
 from plotly.io.json import to_json_plotly
@@ -64,11 +63,9 @@ def log_an_import(engine) -> None:
 
 
 @pytest.fixture(params=["own", "shared"])
-def context(request, demo_database_url, tmp_path, monkeypatch) -> AppContext:
+def context(request, demo_copy, tmp_path, monkeypatch) -> AppContext:
     """This process's cache alone, or with a shared folder behind it."""
-    copy = tmp_path / "demo.sqlite3"
-    shutil.copyfile(demo_database_url.removeprefix("sqlite:///"), copy)
-    url = f"sqlite:///{copy}"
+    url = demo_copy("page_cache")
     monkeypatch.setattr(cache, "VERSION_CHECK_SECONDS", 0.0)
     cache.stop_sharing()
     if request.param == "shared":

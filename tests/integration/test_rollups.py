@@ -32,6 +32,7 @@ NOW = dt.datetime(2026, 11, 20, 10, 0)
 OTHER_ITEM = {**GOOD_ITEM, "code": "11421081MB0000002", "name": "最低生活保障申请"}
 
 
+@pytest.mark.both_backends
 def test_the_demo_roll_ups_agree_with_their_rows(demo_database_url, demo_engine) -> None:
     result = subprocess.run([sys.executable, "-m", "dashboard", "rollups", "check"],
                             cwd=REPO_ROOT, env=app_env(demo_database_url), capture_output=True,

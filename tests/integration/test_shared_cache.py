@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import select
-import shutil
 import subprocess
 import sys
 import time
@@ -74,10 +73,8 @@ class Worker:
 
 
 @pytest.fixture
-def database(demo_database_url: str, tmp_path: Path) -> str:
-    copy = tmp_path / "demo.sqlite3"
-    shutil.copyfile(demo_database_url.removeprefix("sqlite:///"), copy)
-    return f"sqlite:///{copy}"
+def database(demo_copy: Callable[[str], str]) -> str:
+    return demo_copy("shared_cache")
 
 
 @pytest.fixture(params=["folder", "redis"])

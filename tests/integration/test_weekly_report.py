@@ -4,7 +4,6 @@ flags with the rows, and a stored export is what next week's report compares wit
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pandas as pd
 import pytest
@@ -83,11 +82,8 @@ def test_the_red_flags_have_rows_and_townships(report) -> None:
     assert report.flag("fell_below_50k").count >= 1  # the demo's calibrated fallers
 
 
-def test_next_week_compares_with_what_was_presented(demo_database_url, tmp_path) -> None:
-    copy = tmp_path / "demo.sqlite3"
-    shutil.copyfile(demo_database_url.removeprefix("sqlite:///"), copy)
-    url = f"sqlite:///{copy}"
-    context = _context(url)
+def test_next_week_compares_with_what_was_presented(demo_copy) -> None:
+    context = _context(demo_copy("weekly"))
     with context.engine.begin() as connection:  # exports other tests made in the shared database
         connection.execute(delete(MeetingCopy))
         connection.execute(delete(ReportExport))
