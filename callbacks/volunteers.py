@@ -36,7 +36,7 @@ from layouts import ids
 from layouts import volunteers as ui
 from layouts.charts import plain_chart
 from layouts.figures import ranked_bars
-from layouts.i18n import Lang, by_ranked, parse_lang, t
+from layouts.i18n import Lang, by_ranked, for_ranked, parse_lang, t
 from layouts.kpi import kpi_sections
 from metrics.indicators import INDICATORS, indicators_of, share
 from metrics.periods import Period
@@ -88,9 +88,10 @@ def inactive_rows(context: AppContext, period: Period) -> tuple[pd.DataFrame, st
     return rows.reset_index(drop=True), as_of.isoformat()
 
 
-def township_rows(context: AppContext, period: Period) -> pd.DataFrame:
-    """One row per township: the sums of the period, population and the volunteer indicators."""
-    counts = aggregate(context.engine, "volunteers", period, "township")
+def ranked_rows(context: AppContext, period: Period) -> pd.DataFrame:
+    """One row per division the page ranks (a county's townships, a prefecture's counties): the
+    sums of the period, population and the volunteer indicators."""
+    counts = aggregate(context.engine, "volunteers", period, context.home().ranked_level)
     frame = counts[["activities", "volunteers", "hours", "beneficiaries", "population"]].copy()
     for indicator_id in TABLE_INDICATORS:
         frame[indicator_id] = INDICATORS[indicator_id].compute(counts)
@@ -100,18 +101,28 @@ def township_rows(context: AppContext, period: Period) -> pd.DataFrame:
 
 def coverage_rows(context: AppContext, period: Period,
                   months_with_records: set[str]) -> pd.DataFrame:
-    """Per township and month of the period with records: stations, active, coverage (%)."""
+    """Per ranked division and month of the period with records: code, month, stations,
+    active, coverage (%)."""
     months = tuple(m for m in months_of(period, context.today())
                    if m.label in months_with_records)
-    frame = station_coverage(context.engine, months)
+    frame = station_coverage(context.engine, months, context.home().ranked_level)
     return frame.assign(coverage=share(frame["active"], frame["stations"]))
 
 
 def month_rows(context: AppContext, months: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """Per ranked division and month: place, month and the sums. A county's townships have a
+    row for its detachments' activities without a township; a prefecture's counties count
+    them."""
     names = short_names(context)
-    return months.assign(township=[names.get(code, code) if isinstance(code, str)
-                                   else t("vol_unplaced", lang)
-                                   for code in months["township_code"]])
+    if context.home().ranked_level == "township":
+        rows = months
+        codes = months["township_code"]
+    else:
+        rows = months.groupby(["county_code", "month"], as_index=False, dropna=False)[
+            ["activities", "volunteers", "hours", "beneficiaries"]].sum()
+        codes = rows["county_code"]
+    return rows.assign(place=[names.get(code, code) if isinstance(code, str)
+                              else t("vol_unplaced", lang) for code in codes])
 
 
 # --- page parts --------------------------------------------------------------------------------
@@ -120,6 +131,7 @@ def month_rows(context: AppContext, months: pd.DataFrame, lang: Lang) -> pd.Data
 def _teams(context: AppContext, period: Period, query: dict[str, str], lang: Lang) -> list:
     units = unit_teams(context.engine)
     gaps = shortfall_rows(context)
+    ranked = context.home().ranked_level
     summary = ui.panel(t("vol_teams", lang), [
         ui.minimum_table(minimum_summary(units), lang),
         plain_chart(ids.VOLUNTEERS_CATEGORY_CHART,
@@ -133,7 +145,7 @@ def _teams(context: AppContext, period: Period, query: dict[str, str], lang: Lan
                                      _export_name(None, "vol_categories", lang))
     return [ranked_map_panel(context, INDICATORS[COMPLIANCE], period,
                                {**query, "indicator": COMPLIANCE, "period": period.label}, lang,
-                               t("vol_compliance_map", lang), height=440),
+                               t(for_ranked("vol_compliance_map", ranked), lang), height=440),
             html.Div([summary, html.Div([short, categories], className="vol-stack")],
                      className="vol-row")]
 
@@ -155,7 +167,8 @@ def _activity_charts(context: AppContext, view: View, months: pd.DataFrame,
         ui.panel(f"{name} · {t(by_ranked(ranked), lang)} · {view.period.label}",
                  [plain_chart(ids.VOLUNTEERS_TOWNSHIP_CHART,
                            ranked_bars(table, view.indicator, lang, height=440), lang)],
-                 "vol-township", t("vol_click_hint", lang).format(unplaced=unplaced)),
+                 "vol-township",
+                 t(for_ranked("vol_click_hint", ranked), lang).format(unplaced=unplaced)),
         ui.panel(t("vol_monthly", lang), [plain_chart(
             ids.VOLUNTEERS_MONTHLY_CHART, ui.monthly_figure(county, selected, lang), lang)],
                  "vol-monthly", t("vol_monthly_note", lang)),
@@ -167,7 +180,8 @@ def _coverage_and_inactive(context: AppContext, period: Period, months: pd.DataF
     rows = coverage_rows(context, period, set(months["month"]))
     labels = sorted(rows["month"].unique())
     span = t("vol_coverage_months", lang).format(first=labels[0], last=labels[-1])
-    heatmap = ui.panel(t("vol_coverage", lang), [plain_chart(
+    ranked = context.home().ranked_level
+    heatmap = ui.panel(t(for_ranked("vol_coverage", ranked), lang), [plain_chart(
         ids.VOLUNTEERS_COVERAGE_CHART, ui.coverage_figure(rows, short_names(context), lang), lang)],
         "vol-coverage", t("vol_coverage_note", lang).format(months=span))
     inactive, as_of = inactive_rows(context, period)
@@ -183,16 +197,18 @@ def _activities(context: AppContext, view: View, lang: Lang) -> list:
     months = activity_by_month(context.engine, period)
     if months.empty:
         return [ui.no_data(t("vol_no_activities", lang).format(period=period.label))]
+    ranked = context.home().ranked_level
+    table = for_ranked("vol_township_table", ranked)
+    by_month = for_ranked("vol_month_table", ranked)
     return [
         _activity_charts(context, view, months, lang),
-        html.Div(ui.drill_hint(lang), id=ids.VOLUNTEERS_DRILL),
+        html.Div(ui.drill_hint(lang, ranked), id=ids.VOLUNTEERS_DRILL),
         _coverage_and_inactive(context, period, months, lang),
-        ui.township_section(ids.VOLUNTEERS_TOWNSHIP_TABLE, township_rows(context, period),
-                            TABLE_INDICATORS, lang,
-                            _export_name(period, "vol_township_table", lang),
-                            t("vol_township_note", lang)),
-        ui.month_section(ids.VOLUNTEERS_MONTH_TABLE, month_rows(context, months, lang), lang,
-                         _export_name(period, "vol_month_table", lang)),
+        ui.ranked_section(ids.VOLUNTEERS_TOWNSHIP_TABLE, ranked_rows(context, period), ranked,
+                          TABLE_INDICATORS, lang, _export_name(period, table, lang),
+                          t(for_ranked("vol_township_note", ranked), lang)),
+        ui.month_section(ids.VOLUNTEERS_MONTH_TABLE, month_rows(context, months, lang), ranked,
+                         lang, _export_name(period, by_month, lang)),
     ]
 
 
@@ -216,7 +232,7 @@ def activity_detail(context: AppContext, click: dict | None,
     query = parse_query(search)
     lang = parse_lang(query.get("lang"))
     if not code:
-        return ui.drill_hint(lang)
+        return ui.drill_hint(lang, context.home().ranked_level)
     period = volunteer_view(context, query).period
     rows, total = activity_rows(context.engine, period, code)
     name = short_names(context).get(code, code)

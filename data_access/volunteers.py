@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from data_access import access
 from data_access.aggregates import between, month_of, rows_under
 from data_access.cache import cached
-from data_access.divisions import home
+from data_access.divisions import DivisionLevel, ancestor_code
 from data_access.models import Division, VolunteerActivity, VolunteerTeam
 from metrics.periods import Period
 from metrics.vocabulary import VILLAGE_UNIT_TYPES
@@ -73,18 +73,20 @@ def unit_teams(engine: Engine) -> pd.DataFrame:
         .where(is_township | ((Division.level == "village") & _STATION))
         .order_by(Division.code)
     )
-    area = home(engine)
-    county = select(literal(area.code).label("code"), func.count().label("teams"),
-                    func.coalesce(func.sum(VolunteerTeam.members), 0).label("members")
-                    ).where(_COUNTY_DETACHMENT)
+    county_teams = (select(VolunteerTeam.county_code.label("code"), func.count().label("teams"),
+                           func.sum(VolunteerTeam.members).label("members"))
+                    .where(_COUNTY_DETACHMENT).group_by(VolunteerTeam.county_code).subquery())
+    # Each county of the area counts its own 支队 (a prefecture's ten counties: ten units).
+    counties = (select(Division.code, Division.name, Division.level, Division.unit_type,
+                       literal(None).label("township_code"), literal("").label("township"),
+                       func.coalesce(county_teams.c.teams, 0).label("teams"),
+                       func.coalesce(county_teams.c.members, 0).label("members"))
+                .outerjoin(county_teams, county_teams.c.code == Division.code)
+                .where(Division.level == "county").order_by(Division.code))
     with engine.connect() as connection:
         units = pd.read_sql(query, connection)
-        county_row = pd.read_sql(county, connection)
-        unit_type = connection.scalar(select(Division.unit_type)
-                                      .where(Division.code == area.code))
-    county_row = county_row.assign(name=area.name, level="county", unit_type=unit_type,
-                                   township_code=None, township="")
-    frame = pd.concat([county_row[units.columns], units], ignore_index=True)
+        county_rows = pd.read_sql(counties, connection)
+    frame = pd.concat([county_rows[units.columns], units], ignore_index=True)
     return frame.astype({"teams": int, "members": int})
 
 
@@ -103,21 +105,31 @@ def teams_by_category(engine: Engine) -> pd.DataFrame:
 @cached
 def activity_by_month(engine: Engine, period: Period) -> pd.DataFrame:
     """Activities that started in the period by township and month: township_code (None for
-    county detachments' activities without a place), month (YYYY-MM), activities,
-    volunteers, hours, beneficiaries."""
+    county detachments' activities without a place), county_code, month (YYYY-MM),
+    activities, volunteers, hours, beneficiaries."""
     month = month_of(engine, VolunteerActivity.start_at)
-    query = (select(VolunteerActivity.township_code, month.label("month"), *_SUMS)
+    query = (select(VolunteerActivity.township_code, VolunteerActivity.county_code,
+                    month.label("month"), *_SUMS)
              .where(between(VolunteerActivity.start_at, period))
-             .group_by(VolunteerActivity.township_code, month)
-             .order_by(month, VolunteerActivity.township_code))
+             .group_by(VolunteerActivity.township_code, VolunteerActivity.county_code, month)
+             .order_by(month, VolunteerActivity.county_code, VolunteerActivity.township_code))
     return _read(engine, query)
 
 
 @cached
-def station_coverage(engine: Engine, months: tuple[Period, ...]) -> pd.DataFrame:
-    """For each of the months, per township: stations (村委会/居委会/社区) and active (those
-    with at least one activity in the month): township_code, month, stations, active. Every
-    township appears in every month."""
+def station_coverage(engine: Engine, months: tuple[Period, ...],
+                     level: DivisionLevel = "township") -> pd.DataFrame:
+    """For each of the months, per township (or the county they lie in): stations (村委会/
+    居委会/社区) and active (those with at least one activity in the month): code, month,
+    stations, active. Every division appears in every month."""
+    frame = _township_coverage(engine, months).rename(columns={"township_code": "code"})
+    if level != "township":
+        frame["code"] = frame["code"].map(lambda code: ancestor_code(code, level))
+        frame = frame.groupby(["code", "month"], as_index=False)[["stations", "active"]].sum()
+    return frame
+
+
+def _township_coverage(engine: Engine, months: tuple[Period, ...]) -> pd.DataFrame:
     if not months:
         return pd.DataFrame(columns=["township_code", "month", "stations", "active"])
     span = month_span(months)

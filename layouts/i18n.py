@@ -370,6 +370,8 @@ TEXT: dict[str, tuple[str, str]] = {
                        "at least 2 teams per village or community.")),
     "vol_compliance_map": ("村级队伍达标率（分乡镇，当前在册）",
                            "Villages meeting the team minimum (by township, current roll)"),
+    "vol_compliance_map_county": ("村级队伍达标率（分县（市、区），当前在册）",
+                                  "Villages meeting the team minimum (by county, current roll)"),
     "vol_shortfalls": ("队伍未达标单位", "Units short of teams"),
     "vol_shortfalls_note": ("缺口 = 最低标准 − 现有队伍数。", "gap = minimum − teams."),
     "vol_no_shortfalls": ("所有单位的队伍数都达到最低标准。", "Every unit meets its team minimum."),
@@ -387,6 +389,11 @@ TEXT: dict[str, tuple[str, str]] = {
                        ("Select a bar to list the township's activities below. County "
                        "detachments' activities without a township ({unplaced}) count in the "
                        "county total only.")),
+    "vol_click_hint_county": ("点击条形，在下方列出该县（市、区）的活动明细。",
+                              "Select a bar to list the county's activities below."),
+    "vol_drill_hint_county": ("点击上方县（市、区）条形，在此列出其背后的活动（可导出）。",
+                              "Select a county bar above to list its activities here "
+                              "(exportable)."),
     "vol_drill_hint": ("点击上方乡镇条形，在此列出其背后的活动（可导出）。",
                        "Select a township bar above to list its activities here (exportable)."),
     "vol_activity_detail": ("活动明细", "Activities"),
@@ -397,6 +404,8 @@ TEXT: dict[str, tuple[str, str]] = {
                          "period's months. Bars: activities (left axis); line: hours (right "
                          "axis).")),
     "vol_coverage": ("月度站点活动覆盖率（分乡镇）", "Monthly station coverage by township"),
+    "vol_coverage_county": ("月度站点活动覆盖率（分县（市、区））",
+                            "Monthly station coverage by county"),
     "vol_coverage_note": (("覆盖率 = 当月至少开展1场活动的站点 ÷ 站点数（村委会、居委会、社区）。"
                            "{months}；当月未结束时为截至今天。"),
                           ("coverage = stations with at least one activity in the month ÷ "
@@ -418,6 +427,13 @@ TEXT: dict[str, tuple[str, str]] = {
                           ("Township figures leave out county activities without a township; "
                           "hours per 1,000 = hours ÷ population × 1,000.")),
     "vol_month_table": ("分乡镇分月活动", "Activities by township and month"),
+    "vol_township_table_county": ("各县（市、区）志愿服务情况", "Volunteer service by county"),
+    "vol_township_note_county": (("县（市、区）合计含其市级支队的活动；每千人服务时长 = 服务时长 ÷ "
+                                  "人口 × 1000。"),
+                                 ("County figures include their detachments' activities; hours "
+                                  "per 1,000 = hours ÷ population × 1,000.")),
+    "vol_month_table_county": ("分县（市、区）分月活动", "Activities by county and month"),
+    "vol_township_county": ("县（市、区）", "County"),
     "vol_unplaced": ("市级支队（未落到乡镇）", "County detachments (no township)"),
     "vol_code": ("活动编号", "Activity no."),
     "vol_start": ("开始时间", "Start"),
@@ -809,6 +825,12 @@ def term(value: str, lang: Lang) -> str:
 def t(key: str, lang: Lang) -> str:
     zh, en = TEXT[key]
     return en if lang == "en" else zh
+
+
+def for_ranked(key: str, level: str) -> str:
+    """The text key of a part that names the divisions a page ranks: `key` when they are a
+    county's townships, `key_county` when a prefecture's counties."""
+    return key if level == "township" else f"{key}_{level}"
 
 
 def by_ranked(level: str) -> str:

@@ -14,7 +14,7 @@ from dash.development.base_component import Component
 from layouts import ids
 from layouts.attributes import attributes
 from layouts.grid import ColumnSpec, indicator_column, table_section
-from layouts.i18n import Lang, t
+from layouts.i18n import Lang, for_ranked, t
 from layouts.places import place_name
 from layouts.tables import plain_table
 from layouts.theme import (
@@ -180,10 +180,10 @@ def monthly_figure(months: pd.DataFrame, selected: set[str], lang: Lang) -> go.F
 
 
 def coverage_figure(coverage: pd.DataFrame, names: pd.Series, lang: Lang) -> go.Figure:
-    """coverage: township_code, month, stations, active, coverage (%). Townships x months."""
-    wide = coverage.pivot(index="township_code", columns="month", values="coverage")
-    active = coverage.pivot(index="township_code", columns="month", values="active")
-    stations = coverage.pivot(index="township_code", columns="month", values="stations")
+    """coverage: code, month, stations, active, coverage (%). Divisions x months."""
+    wide = coverage.pivot(index="code", columns="month", values="coverage")
+    active = coverage.pivot(index="code", columns="month", values="active")
+    stations = coverage.pivot(index="code", columns="month", values="stations")
     order = wide.mean(axis=1).sort_values().index  # lowest at the bottom
     wide, active, stations = wide.loc[order], active.loc[order], stations.loc[order]
     labels = [place_name(names.get(code, code), lang) for code in wide.index]
@@ -216,18 +216,20 @@ def inactive_section(table_id: str, inactive: pd.DataFrame, lang: Lang, export_n
                                 export_name, row_id="code", height=400, note=note))
 
 
-def township_section(table_id: str, frame: pd.DataFrame, indicator_ids: list[str], lang: Lang,
-                     export_name: str, note: str) -> html.Section:
+def ranked_section(table_id: str, frame: pd.DataFrame, ranked: str, indicator_ids: list[str],
+                   lang: Lang, export_name: str, note: str) -> html.Section:
     """frame: code, name, activities, volunteers, hours, beneficiaries, population and the
-    indicator columns."""
-    columns = [ColumnSpec("name", t("vol_township", lang), pinned=True, place=True),
+    indicator columns, a row per division of the `ranked` level."""
+    columns = [ColumnSpec("name", t(for_ranked("vol_township", ranked), lang), pinned=True,
+                          place=True),
                *number_columns(lang),
                ColumnSpec("population", t("vol_population", lang), "number"),
                *(replace(indicator_column(indicator_id, lang), digits=1)
                  if indicator_id == PER_THOUSAND else indicator_column(indicator_id, lang)
                  for indicator_id in indicator_ids)]
-    return fitted(table_section(table_id, t("vol_township_table", lang), frame, columns, lang,
-                                export_name, row_id="code", height=520, note=note))
+    return fitted(table_section(table_id, t(for_ranked("vol_township_table", ranked), lang),
+                                frame, columns, lang, export_name, row_id="code", height=520,
+                                note=note))
 
 
 def number_columns(lang: Lang) -> list[ColumnSpec]:
@@ -237,13 +239,15 @@ def number_columns(lang: Lang) -> list[ColumnSpec]:
             ColumnSpec("beneficiaries", t("vol_beneficiaries", lang), "number")]
 
 
-def month_section(table_id: str, frame: pd.DataFrame, lang: Lang,
+def month_section(table_id: str, frame: pd.DataFrame, ranked: str, lang: Lang,
                   export_name: str) -> html.Section:
-    """frame: township, month, activities, volunteers, hours, beneficiaries (one row each)."""
-    columns = [ColumnSpec("township", t("vol_township", lang), pinned=True, place=True),
+    """frame: place, month, activities, volunteers, hours, beneficiaries (a row per division
+    of the `ranked` level and month)."""
+    columns = [ColumnSpec("place", t(for_ranked("vol_township", ranked), lang), pinned=True,
+                          place=True),
                ColumnSpec("month", t("vol_month", lang)), *number_columns(lang)]
-    return fitted(table_section(table_id, t("vol_month_table", lang), frame, columns, lang,
-                                export_name, height=360))
+    return fitted(table_section(table_id, t(for_ranked("vol_month_table", ranked), lang), frame,
+                                columns, lang, export_name, height=360))
 
 
 def activity_section(table_id: str, title: str, rows: pd.DataFrame, lang: Lang,
@@ -262,8 +266,9 @@ def activity_section(table_id: str, title: str, rows: pd.DataFrame, lang: Lang,
                                 note=note))
 
 
-def drill_hint(lang: Lang) -> html.P:
-    return html.P(t("vol_drill_hint", lang), className="panel muted vol-drill-hint")
+def drill_hint(lang: Lang, ranked: str) -> html.P:
+    return html.P(t(for_ranked("vol_drill_hint", ranked), lang),
+                  className="panel muted vol-drill-hint")
 
 
 def callback_components() -> list[Component]:

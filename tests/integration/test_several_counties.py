@@ -20,6 +20,7 @@ from callbacks.inspections import _with_units
 from callbacks.router import render_page
 from callbacks.services import case_detail
 from callbacks.views import home_kpi_views
+from callbacks.volunteers import coverage_rows, month_rows, ranked_rows
 from dashboard.config import Settings
 from data_access import cache
 from data_access.aggregates import aggregate, divisions_at
@@ -31,9 +32,11 @@ from data_access.importing.template import write_rows
 from data_access.importing.templates import TEMPLATES
 from data_access.indicator_values import indicator_values
 from data_access.rollup_check import differences
+from data_access.volunteers import activity_by_month, unit_teams
 from data_access.weekly_report import weekly_report
 from layouts.bulletin import red_flags, standings
 from metrics.periods import parse_period
+from metrics.volunteers import minimum_summary
 from metrics.weekly import WeeklyReport
 from tests.fixtures.postgres import PostgresServer
 
@@ -79,6 +82,39 @@ def _case(serial: str, division: str) -> dict[str, str]:
             "fully_online": "否", "rating": "5", "bad_review_fixed_at": ""}
 
 
+def _teams() -> pd.DataFrame:
+    """Each county's 总队 and 支队 (named by its county code, as several counties need), one
+    township 支队 in 测试县 and a 分队 in a village of each county."""
+    rows = []
+    for number, county in enumerate(COUNTIES, start=1):
+        corps = f"T{number}"
+        rows += [
+            {"code": corps, "name": f"总队{number}", "level": "总队", "parent_code": "",
+             "county_code": county},
+            *({"code": f"{corps}D{d}", "name": f"支队{number}-{d}", "level": "支队",
+               "parent_code": corps, "county_code": county} for d in range(number)),
+            {"code": f"{corps}V", "name": f"分队{number}", "level": "分队",
+             "parent_code": corps, "village_code": f"{county[:6]}101201"},
+        ]
+    rows.append({"code": "T1S", "name": "乡镇支队", "level": "支队", "parent_code": "T1",
+                 "township_code": "429901101000"})
+    frame = pd.DataFrame(rows).reindex(columns=[c.key for c in DOMAINS["volunteer_teams"].columns])
+    return frame.assign(category="文明实践", members="12", founded_on="2024-01-01").fillna("")
+
+
+def _activities() -> pd.DataFrame:
+    """In 2025-10: two activities in 测试县's first village, one in 样例县's, and one of
+    样例县's 支队 without a village (it counts in that county)."""
+    def activity(code: str, team: str, village: str, hours: str) -> dict[str, str]:
+        return {"code": code, "team_code": team, "village_code": village,
+                "start_at": "2025-10-08 09:00", "end_at": "2025-10-08 12:00",
+                "volunteers": "5", "hours": hours, "beneficiaries": "20", "theme": "宣讲"}
+    return pd.DataFrame([activity("A1", "T1V", "429901101201", "10"),
+                         activity("A2", "T1V", "429901101201", "6"),
+                         activity("A3", "T2V", "429902101201", "12"),
+                         activity("A4", "T2D0", "", "9")])
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest,
                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -112,6 +148,9 @@ def engine(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         "code": "ITEM1", "name": "临时救助申请", "department": "民政局", "case_type": "承诺件",
         "legal_limit_days": "20", "promised_limit_days": "5", "required_visits": "1",
         "online_capable": "是"}]), folder / "items.xlsx"))
+    import_file(engine, write_rows(DOMAINS["volunteer_teams"], _teams(), folder / "teams.xlsx"))
+    import_file(engine, write_rows(DOMAINS["volunteer_activities"], _activities(),
+                                   folder / "activities.xlsx"))
     # A city hall's case in each county, and one case in each village.
     cases = [_case(f"C{i:04d}", code) for i, code in enumerate([*COUNTIES, *villages])]
     import_file(engine, write_rows(DOMAINS["service_cases"], pd.DataFrame(cases),
@@ -252,6 +291,32 @@ def test_the_domain_pages_rank_the_counties_and_drill_into_one(engine: Engine) -
     assert listed == {"C0000", "C0002", "C0003", "C0004", "C0005"}
     volunteers = _page(engine, "/volunteers", "?period=2025")
     assert "429901000000" in volunteers and "/area/429902000000" in _links(volunteers)
+
+
+def test_the_volunteer_page_counts_each_county(engine: Engine) -> None:
+    context = AppContext(Settings.from_env(database_url=engine.url.render_as_string(False),
+                                           today=dt.date(2026, 11, 15)), engine)
+    # Each county is a unit with its own 支队 against the minimum of 10 (not the prefecture
+    # with all of them).
+    counties = unit_teams(engine).query("level == 'county'")
+    assert counties[["code", "teams"]].values.tolist() == [["429901000000", 1],
+                                                          ["429902000000", 2]]
+    assert minimum_summary(unit_teams(engine)).set_index("level").at["county", "units"] == 2
+    october = parse_period("2025-10")
+    rows = ranked_rows(context, october).set_index("code")
+    assert rows.index.tolist() == list(COUNTIES)
+    assert rows["activities"].tolist() == [2, 2] and rows["hours"].tolist() == [16, 21]
+    months = month_rows(context, activity_by_month(engine, october), "zh")
+    assert months[["place", "activities"]].values.tolist() == [["测试县", 2], ["样例县", 2]]
+    coverage = coverage_rows(context, october, {"2025-10"}).set_index("code")
+    # Stations: 4 villages a county; active: one each.
+    assert coverage[["stations", "active"]].values.tolist() == [[4, 1], [4, 1]]
+    page = _page(engine, "/volunteers", "?period=2025-10")
+    for title in ("各县（市、区）志愿服务情况", "分县（市、区）分月活动",
+                  "月度站点活动覆盖率（分县（市、区））",
+                  "村级队伍达标率（分县（市、区），当前在册）"):
+        assert title in page, title
+    assert "分乡镇" not in page and "各乡镇" not in page
 
 
 def test_the_income_composition_is_by_county_and_drills_into_one(engine: Engine) -> None:
