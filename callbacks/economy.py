@@ -28,7 +28,7 @@ from layouts import economy as ui
 from layouts import ids
 from layouts.charts import plain_chart
 from layouts.controls import period_notice
-from layouts.i18n import Lang, parse_lang, t
+from layouts.i18n import Lang, for_ranked, parse_lang, t
 from layouts.kpi import kpi_sections, span_text
 from metrics.domains import DOMAIN_BY_ID
 from metrics.economy import (
@@ -114,11 +114,11 @@ def _tier_row(incomes: pd.DataFrame, period: Period, context: AppContext,
         plain_chart(ids.ECONOMY_TIER_CHART, ui.tier_figure(summary, lang), lang),
         ui.tier_numbers(summary, standard_count(summary), len(incomes), lang),
     ], "economy-tiers", t("eco_tier_note", lang))
-    by_county = context.home().ranked_level != "township"
-    mix = ui.panel(t("eco_composition_county" if by_county else "eco_composition", lang), [
+    mix = ui.panel(t(for_ranked("eco_composition", context.home().ranked_level), lang), [
         plain_chart(ids.ECONOMY_COMPOSITION_CHART,
                  ui.composition_figure(townships, short_names(context), lang), lang),
-    ], "economy-composition", ui.subsidy_note(composition.loc[context.home().code], lang))
+    ], "economy-composition", ui.subsidy_note(composition.loc[context.home().code],
+                                               context.home().ranked_level, lang))
     return html.Div([tiers, mix], className="economy-row")
 
 
@@ -170,8 +170,10 @@ def _trend(context: AppContext, period: Period, lang: Lang) -> list:
     chart = ui.panel(t("eco_county_trend", lang), [plain_chart(ids.ECONOMY_TREND_CHART,
                                                         ui.trend_chart(county, lang), lang)],
                      "economy-trend", t("eco_trend_chart_note", lang))
-    table = ui.trend_table_section(ids.ECONOMY_TREND_TABLE, wide.reset_index(), years, last,
-                                   lang, _export_name(period, "eco_trend_table", lang))
+    ranked = area.ranked_level
+    table = ui.trend_table_section(
+        ids.ECONOMY_TREND_TABLE, wide.reset_index(), years, last, ranked, lang,
+        _export_name(period, for_ranked("eco_trend_table", ranked), lang))
     return [html.Div([chart, table], className="economy-row economy-trend-row")]
 
 

@@ -29,7 +29,7 @@ from layouts import ids
 from layouts.charts import chart_panel
 from layouts.controls import period_notice, with_notice
 from layouts.grid import indicator_column
-from layouts.i18n import Lang, parse_lang, t
+from layouts.i18n import Lang, for_ranked, parse_lang, t
 from layouts.inspections import (
     OverdueFigures,
     category_bars,
@@ -138,12 +138,12 @@ def _group_frames(rows: pd.DataFrame, context: AppContext,
                   lang: Lang) -> list[tuple[str, str, pd.DataFrame]]:
     frames = []
     names = dict(zip(rows[UNIT], rows["unit"], strict=False))
-    by_county = context.home().ranked_level != "township"
+    ranked = context.home().ranked_level
     for column, key in GROUPS:
         grouped = counts(rows, context.today(), column)
         shown = [place_name(names.get(k, k), lang) for k in grouped.index] if column == UNIT \
             else list(grouped.index)
-        frames.append((column, "insp_by_county" if by_county and column == UNIT else key,
+        frames.append((column, for_ranked(key, ranked) if column == UNIT else key,
                        grouped.assign(key=grouped.index, name=shown,
                                       problem_rate=grouped["inspection_problem_rate"])))
     return frames
@@ -205,8 +205,7 @@ def drill_rows(context: AppContext, lang: Lang, year: int, graph_id: str, key: s
         label = f"{key} {_result_names(lang).get(key, '')}"
     elif column == UNIT:
         label = chosen["unit"].iat[0] if len(chosen) else key
-        if context.home().ranked_level != "township":
-            dimension = "insp_county"
+        dimension = for_ranked(dimension, context.home().ranked_level)
     else:
         label = key
     title = f"{t('insp_rows', lang)} · {t(dimension, lang)}：{label} · {year}"

@@ -107,8 +107,8 @@ def income_composition(engine: Engine, year: int, quarter: int = 0) -> pd.DataFr
 
 @cached
 def income_trend(engine: Engine, first_year: int = 2017) -> pd.DataFrame:
-    """Full-year reports from `first_year`: code (township or county), year, count (villages),
-    operating_revenue and subsidy_income sums."""
+    """Full-year reports from `first_year`, of each division the area ranks and of the area:
+    code, year, count (villages), operating_revenue and subsidy_income sums."""
     query = (
         select(func.count().label("count"),
                func.coalesce(func.sum(REVENUE), 0).label("operating_revenue"),
@@ -120,10 +120,7 @@ def income_trend(engine: Engine, first_year: int = 2017) -> pd.DataFrame:
                CollectiveIncome.year >= first_year)
         .group_by(CollectiveIncome.year)
     )
-    township = CollectiveIncome.township_code
-    townships = _read(engine, query.add_columns(township.label("code")).group_by(township))
-    county = _read(engine, query.add_columns(literal(home(engine).code).label("code")))
-    frame = pd.concat([county, townships], ignore_index=True)
+    frame = _with_county(engine, query, CollectiveIncome.township_code).reset_index()
     return frame.sort_values(["code", "year"]).reset_index(drop=True)
 
 

@@ -16,7 +16,7 @@ from layouts.attributes import attributes
 from layouts.controls import period_controls
 from layouts.formatting import YUAN_PER_WAN
 from layouts.grid import ColumnSpec, table_section
-from layouts.i18n import Lang, t
+from layouts.i18n import Lang, for_ranked, t
 from layouts.places import place_name
 from layouts.tables import plain_table
 from layouts.theme import FONT_FAMILY
@@ -195,10 +195,11 @@ def composition_figure(composition: pd.DataFrame, names: pd.Series, lang: Lang) 
                    {"l": 96, "r": 16, "t": 40, "b": 40})
 
 
-def subsidy_note(county: pd.Series, lang: Lang) -> str:
+def subsidy_note(county: pd.Series, ranked: str, lang: Lang) -> str:
+    """The area's subsidy share, and what the bars of the `ranked` divisions show."""
     total = float(county["total_income"])
     subsidy = share_of(county["subsidy_income"], total)
-    text = t("eco_subsidy_note", lang)
+    text = t(for_ranked("eco_subsidy_note", ranked), lang)
     return text.format(subsidy=county["subsidy_income"] * WAN, total=total * WAN,
                        share="—" if subsidy is None else f"{subsidy:.1f}")
 
@@ -308,15 +309,18 @@ def weak_section(table_id: str, weak: pd.DataFrame, lang: Lang, export_name: str
 
 
 def trend_table_section(table_id: str, wide: pd.DataFrame, years: list[int], growth_year: int,
-                        lang: Lang, export_name: str) -> html.Section:
-    """wide: code, name, y<year> operating revenue per year, growth (%) of growth_year."""
-    columns = [ColumnSpec("name", t("eco_township", lang), pinned=True, place=True),
+                        ranked: str, lang: Lang, export_name: str) -> html.Section:
+    """wide: code, name, y<year> operating revenue per year, growth (%) of growth_year; a row
+    per division of the `ranked` level and the area's."""
+    columns = [ColumnSpec("name", t(for_ranked("eco_township", ranked), lang), pinned=True,
+                          place=True),
                ColumnSpec("growth", f"{growth_year} {t('eco_yoy_growth', lang)}（%）", "number",
                           digits=1),
                *(ColumnSpec(f"y{year}", f"{year}", "number", digits=2, scale=WAN)
                  for year in reversed(years))]
-    return table_section(table_id, t("eco_trend_table", lang), wide, columns, lang, export_name,
-                         row_id="code", height=430, note=t("eco_trend_table_note", lang))
+    return table_section(table_id, t(for_ranked("eco_trend_table", ranked), lang), wide,
+                         columns, lang, export_name, row_id="code", height=430,
+                         note=t("eco_trend_table_note", lang))
 
 
 def cooperative_section(table_id: str, frame: pd.DataFrame, lang: Lang, export_name: str,

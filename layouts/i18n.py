@@ -21,7 +21,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "app_subtitle": ("农村公共服务督导", "Rural public services oversight"),
     "menu": ("菜单", "Menu"),
     "navigation": ("主导航", "Main navigation"),
-    "overview": ("全市总览", "County overview"),
+    "overview": ("全市总览", "City overview"),
     "weekly": ("周调度", "Weekly meeting"),
     "weekly_title": ("周调度报告", "Weekly meeting report"),
     "weekly_township_title": ("{name}周报", "{name}: weekly summary"),
@@ -33,7 +33,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rank_change": ("名次变化", "Rank change"),
     "wow": ("周环比", "WoW"),
     "yoy": ("同比", "YoY"),
-    "county_value": ("全市", "County"),
+    "county_value": ("全市", "City"),
     "report_period": ("报告期", "Report period"),
     "rows_behind": ("查看明细", "Rows behind"),
     "no_target_ranked": ("无目标值，只排名", "no target: ranked only"),
@@ -148,7 +148,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "switch_language": ("English", "中文"),
     "not_found": ("页面不存在", "Page not found"),
     "not_found_body": ("没有找到这个页面。", "There is no such page."),
-    "back_home": ("返回全市总览", "Back to the county overview"),
+    "back_home": ("返回全市总览", "Back to the city overview"),
     "bad_period": ("统计期间无效", "Invalid period"),
     "vs_previous": ("较上期", "vs previous"),
     # comparisons only against periods the data cover; the one default period; a bad period
@@ -248,6 +248,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "eco_log_scale": ("对数刻度", "log scale"),
     "eco_village": ("村", "Village"),
     "eco_township": ("乡镇（街道）", "Township"),
+    "eco_township_county": ("县（市、区）", "County"),
     "eco_tier": ("收入档次", "Income tier"),
     "eco_village_count": ("村数", "Villages"),
     "eco_share_of_villages": ("占比", "Share"),
@@ -290,13 +291,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "eco_village_ranking_all": ("全部村经营性收入排名", "All villages ranked by operating revenue"),
     "eco_ranking_note": ("可按列排序，在“乡镇（街道）”列筛选；同比增长对比上年同期 {before}。",
                          "Sort by any column, filter the township column; growth against {before}."),
-    "eco_county_trend": ("全市经营性收入及同比增长", "County operating revenue and growth"),
+    "eco_county_trend": ("全市经营性收入及同比增长", "City operating revenue and growth"),
     "eco_trend_chart_note": ("全年报表，2017年起；折线为经营性收入同比增长率。",
                              "Full-year reports since 2017; the line is year-on-year growth."),
     "eco_trend_table": ("各乡镇经营性收入趋势", "Operating revenue by township and year"),
+    "eco_trend_table_county": ("各县（市、区）经营性收入趋势", "Operating revenue by county and year"),
     "eco_trend_table_note": ("经营性收入，万元，新年份在前；同比增长为所选年度（上年为0时不计算）。",
                              "Operating revenue, 10k yuan, newest year first; growth is the chosen year's (none on a zero base)."),
-    "eco_county_total": ("{place}（全市）", "{place} (county)"),
+    "eco_county_total": ("{place}（全市）", "{place} (city)"),
     "eco_yoy_growth": ("同比增长", "YoY growth"),
     "eco_no_trend": ("没有全年报表数据。", "There are no full-year reports."),
     "eco_cooperatives": ("村党组织领办合作社", "Party-led cooperatives"),
@@ -307,6 +309,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "eco_coop_dividends": ("成员分红", "Dividends to members"),
     "eco_coop_collective": ("村集体收益", "To the collective"),
     "eco_coop_collective_share": ("集体所得占比（%）", "Collective share (%)"),
+    "eco_subsidy_note_county": (("全市补助收入 {subsidy:,.2f} 万元，占总收入 {total:,.2f} 万元的 "
+                                 "{share}%；条形末端为各县（市、区）补助收入占比。点击条形查看该县"
+                                 "（市、区）各村。"),
+                                ("Subsidies {subsidy:,.2f} of total income {total:,.2f} (10k "
+                                 "yuan), {share}%; each bar ends with its county's subsidy share. "
+                                 "Select a bar to list the county's villages.")),
     "eco_coop_collective_share_definition": ("村集体收益 ÷（村集体收益 + 成员分红）",
                                              "to the collective ÷ (to the collective + dividends)"),
     "eco_coop_note": (("{year}年全市 {count} 个合作社，成员 {members:,} 户，入社土地 {land:,.0f} 亩，"
@@ -346,7 +354,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "vol_no_activities": ("{period} 没有志愿服务活动记录。",
                           "There are no volunteer activities recorded for {period}."),
     "vol_level_corps": ("总队", "corps"),
-    "vol_level_county": ("市级支队", "county detachments"),
+    "vol_level_county": ("市级支队", "city detachments"),
     "vol_level_township": ("乡镇（街道）支队", "township detachments"),
     "vol_level_village": ("村（社区）分队", "village teams"),
     "vol_level": ("层级", "Level"),
@@ -366,7 +374,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "vol_teams": ("队伍建设对照最低标准", "Teams against the minimums"),
     "vol_teams_note": (("最低标准：市级支队 10 支，每个乡镇（街道）支队不少于 4 支，每个村（社区）分队"
                         "不少于 2 支。"),
-                       ("Minimums: 10 county detachments, at least 4 detachments per township, "
+                       ("Minimums: 10 city detachments, at least 4 detachments per township, "
                        "at least 2 teams per village or community.")),
     "vol_compliance_map": ("村级队伍达标率（分乡镇，当前在册）",
                            "Villages meeting the team minimum (by township, current roll)"),
@@ -386,9 +394,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "vol_month": ("月份", "Month"),
     "vol_click_hint": (("点击条形，在下方列出该乡镇的活动明细。市级支队未落到乡镇的活动（{unplaced} 场）"
                         "只计入全市合计。"),
-                       ("Select a bar to list the township's activities below. County "
+                       ("Select a bar to list the township's activities below. City "
                        "detachments' activities without a township ({unplaced}) count in the "
-                       "county total only.")),
+                       "city total only.")),
     "vol_click_hint_county": ("点击条形，在下方列出该县（市、区）的活动明细。",
                               "Select a bar to list the county's activities below."),
     "vol_drill_hint_county": ("点击上方县（市、区）条形，在此列出其背后的活动（可导出）。",
@@ -397,7 +405,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "vol_drill_hint": ("点击上方乡镇条形，在此列出其背后的活动（可导出）。",
                        "Select a township bar above to list its activities here (exportable)."),
     "vol_activity_detail": ("活动明细", "Activities"),
-    "vol_monthly": ("全市近12个月活动场次与服务时长", "County activities and hours, last 12 months"),
+    "vol_monthly": ("全市近12个月活动场次与服务时长", "City activities and hours, last 12 months"),
     "vol_monthly_note": (("截至所选期间所在月份的12个整月；深色柱为所选期间的月份。柱形为活动场次"
                           "（左轴），折线为服务时长（右轴）。"),
                          ("The 12 whole months to the chosen period's month; dark bars are the "
@@ -424,7 +432,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "vol_activities_90": ("近90天活动场次", "Activities in 90 days"),
     "vol_township_table": ("各乡镇志愿服务情况", "Volunteer service by township"),
     "vol_township_note": (("乡镇合计不含市级支队未落到乡镇的活动；每千人服务时长 = 服务时长 ÷ 人口 × 1000。"),
-                          ("Township figures leave out county activities without a township; "
+                          ("Township figures leave out city detachments' activities without a township; "
                           "hours per 1,000 = hours ÷ population × 1,000.")),
     "vol_month_table": ("分乡镇分月活动", "Activities by township and month"),
     "vol_township_table_county": ("各县（市、区）志愿服务情况", "Volunteer service by county"),
@@ -434,7 +442,7 @@ TEXT: dict[str, tuple[str, str]] = {
                                   "per 1,000 = hours ÷ population × 1,000.")),
     "vol_month_table_county": ("分县（市、区）分月活动", "Activities by county and month"),
     "vol_township_county": ("县（市、区）", "County"),
-    "vol_unplaced": ("市级支队（未落到乡镇）", "County detachments (no township)"),
+    "vol_unplaced": ("市级支队（未落到乡镇）", "City detachments (no township)"),
     "vol_code": ("活动编号", "Activity no."),
     "vol_start": ("开始时间", "Start"),
     "vol_end": ("结束时间", "End"),
@@ -460,7 +468,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "insp_by_result": ("检查结果分布", "Results by result code"),
     "insp_by_department": ("分牵头部门", "By lead department"),
     "insp_by_township": ("分乡镇", "By township"),
-    "insp_by_county": ("分县（市、区）", "By county"),
+    "insp_by_township_county": ("分县（市、区）", "By county"),
     "insp_by_industry": ("分行业", "By industry"),
     "insp_chart_hint": ("条形为抽查户次，标注问题发现率；点击条形查看明细。",
                         "Bars: objects drawn, labelled with the problem rate; select a bar to list them."),
@@ -488,7 +496,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "insp_industry": ("行业", "Industry"),
     "insp_risk": ("风险等级", "Risk class"),
     "insp_township": ("乡镇（街道）", "Township"),
-    "insp_county": ("县（市、区）", "County"),
+    "insp_township_county": ("县（市、区）", "County"),
     "insp_inspectors": ("检查人员", "Inspectors"),
     "insp_drawn_on": ("抽取日期", "Drawn on"),
     "insp_inspected_on": ("检查日期", "Inspected on"),
@@ -591,7 +599,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "wall_subtitle": ("周调度大屏", "Weekly review wall"),
     "wall_week": ("{year}年第{number}周（{first} 至 {last}）",
                   "Week {number} of {year} ({first} to {last})"),
-    "wall_map": ("全市分布", "County map"),
+    "wall_map": ("全市分布", "City map"),
     "wall_flags": ("预警事项", "Red flags"),
     "wall_loading": ("正在读取数据…", "Loading data…"),
     "wall_refreshed": ("刷新于", "Refreshed at"),
@@ -615,7 +623,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "wall_vs": ("较 {period}", "vs {period}"),
     "wall_duban_overdue": ("项督办事项已超期未办结", "follow-up items overdue"),
     "wall_year_to": ("{year}年初至 {date}", "{year} to {date}"),
-    "flag_rows_own": ("仅列出本乡镇的明细；全市共 {n} 条（各乡镇条数见上）。", "Your township's rows only; {n} in the county (by township above)."),
+    "flag_rows_own": ("仅列出本乡镇的明细；全市共 {n} 条（各乡镇条数见上）。", "Your township's rows only; {n} in the city (by township above)."),
     # --- 督办 ledger
     "duban": ("督办", "Follow-ups"),
     "duban_items": ("督办事项", "Follow-up items"),

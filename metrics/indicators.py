@@ -245,7 +245,7 @@ _ALL: tuple[Indicator, ...] = (
         "volunteer_team_shortfalls", "volunteers", "队伍未达标单位数", "units short of teams",
         UNITS, "当前未达到最低队伍数的单位个数：市级支队少于10支、乡镇支队少于4支、村（社区）"
         "分队少于2支，各计1个。",
-        "units currently below their minimum: fewer than 10 county detachments, 4 per "
+        "units currently below their minimum: fewer than 10 city detachments, 4 per "
         "township, 2 teams per village or community.",
         column("shortfalls"), higher_is_better=False,
     ),

@@ -66,7 +66,7 @@ def test_english_switch(page, demo_server, assert_no_console_errors) -> None:
     page.goto(f"{demo_server}/?period=2019")
     page.get_by_role("link", name="English").click()
     expect(page.locator(".app-title")).to_have_text("Shishou oversight dashboard")
-    expect(page).to_have_title("County overview · Shishou oversight dashboard")
+    expect(page).to_have_title("City overview · Shishou oversight dashboard")
     expect(page.locator('[data-indicator="villages_over_1m"] .kpi-name')).to_have_text(
         "villages at 1 million yuan or more")
     assert "lang=en" in page.url and "period=2019" in page.url

@@ -87,7 +87,7 @@ def test_wall_in_english_with_bad_parameters(page, demo_server, assert_offline,
     wall = page.locator(".wall")
     expect(wall).to_have_attribute("data-rotate", "30")  # the default
     expect(page.locator('.wall-panel[data-panel="map"] .wall-panel-title')).to_have_text(
-        "County map")
+        "City map")
     expect(page.locator(".wall-week")).to_have_text("Week 45 of 2026 (2026-11-02 to 2026-11-08)")
     expect(page.locator('.wall-map[data-indicator="service_on_time_rate"]')).to_be_visible()
     expect(page.locator(".wall-as-of")).to_contain_text("Data as of")

@@ -87,7 +87,7 @@ def test_sqlite_restore_brings_back_the_demo_figures(demo_database_url: str, tmp
                                                      monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     if not demo_database_url.startswith("sqlite:"):
-        pytest.skip("DEMO_DATABASE_URL is not a SQLite database")
+        pytest.skip("the demo is in PostgreSQL: test_postgres_restore_brings_back_every_figure")
     live = tmp_path / "live.sqlite3"
     backup_database(demo_database_url, live)  # a copy: the session's demo database is shared
     url = f"sqlite:///{live}"

@@ -26,6 +26,7 @@ from data_access import cache
 from data_access.aggregates import aggregate, divisions_at
 from data_access.db import get_engine, upgrade_to_head
 from data_access.divisions import home
+from data_access.economy import income_trend
 from data_access.importing.domains import DOMAINS
 from data_access.importing.runner import import_file
 from data_access.importing.template import write_rows
@@ -322,11 +323,20 @@ def test_the_volunteer_page_counts_each_county(engine: Engine) -> None:
 def test_the_income_composition_is_by_county_and_drills_into_one(engine: Engine) -> None:
     page = _page(engine, "/economy", "?period=2025")
     assert "各县（市、区）村集体收入构成" in page and "各乡镇村集体收入构成" not in page
+    assert "各县（市、区）补助收入占比" in page and "该县（市、区）各村" in page
     context = AppContext(Settings.from_env(database_url=engine.url.render_as_string(False),
                                            today=dt.date(2026, 11, 15)), engine)
     villages = detail_rows(context, parse_period("2025"), None, "429902000000")
     assert sorted(villages["code"]) == ["429902101201", "429902101202", "429902102201",
                                         "429902102202"]
+
+
+def test_the_income_trend_is_by_county(engine: Engine) -> None:
+    trend = income_trend(engine).set_index("code")
+    assert trend.index.tolist() == [PREFECTURE, *COUNTIES]
+    assert trend["operating_revenue"].tolist() == pytest.approx([1_440_000, 400_000, 1_040_000])
+    page = _page(engine, "/economy", "?period=2025")
+    assert "各县（市、区）经营性收入趋势" in page and "各乡镇经营性收入趋势" not in page
 
 
 def test_inspection_results_are_grouped_under_their_county(engine: Engine) -> None:
