@@ -9,8 +9,9 @@ from dash import Dash, Input, NoUpdate, Output, State, ctx, no_update
 from callbacks.context import AppContext
 from callbacks.url_state import clicked_points, parse_query
 from callbacks.views import default_period, page_domains, period_kinds
+from data_access.divisions import CODE_DIGITS, code_level
 from layouts import ids
-from layouts.urls import township_path, village_path
+from layouts.urls import division_path
 from metrics.indicators import INDICATORS
 from metrics.periods import PeriodKind, parse_period
 
@@ -51,12 +52,12 @@ def register(app: Dash, context: AppContext) -> None:
     # URL and the router: with URL as the output Dash would call this, for nothing, every time
     # a page with a map is drawn.
     @app.callback(Output(ids.MAP_NAV, "pathname"),
-                  Input(ids.MAP, "clickData"), State(ids.URL, "pathname"),
-                  prevent_initial_call=True)
-    def map_clicked(click: dict | None, pathname: str | None) -> str | NoUpdate:
+                  Input(ids.MAP, "clickData"), prevent_initial_call=True)
+    def map_clicked(click: dict | None) -> str | NoUpdate:
         points = clicked_points(click)
         code = next((p.get("location") for p in points if p.get("location")), None)
-        if not code:
+        if not code or not str(code).isdigit() or len(str(code)) != CODE_DIGITS:
             return no_update
-        on_township_page = (pathname or "").startswith("/township/")
-        return village_path(code) if on_township_page else township_path(code)
+        # A map shows one level (a county's townships, a township's villages, a prefecture's
+        # counties): the page is the clicked division's own.
+        return division_path(str(code), code_level(str(code)), context.home().code)

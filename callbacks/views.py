@@ -13,7 +13,7 @@ from callbacks.context import AppContext
 from callbacks.trails import division_name, trail_to
 from data_access import access
 from data_access.aggregates import Level
-from data_access.boundaries import township_boundaries, village_boundaries
+from data_access.boundaries import county_boundaries, township_boundaries, village_boundaries
 from data_access.coverage import coverage
 from data_access.divisions import code_level, division_table, level_below
 from data_access.indicator_values import (
@@ -246,15 +246,16 @@ def ranked_map_panel(context: AppContext, indicator: Indicator, period: Period,
                      height: int = 520, within: str | None = None) -> html.Div:
     """The divisions one level below `within` (a county or prefecture of the area; None: the
     area overseen) on one indicator, and beside them their ranking, each linking to its page
-    with `link_query`: townships on their map (ranked tiles while the county has no
-    boundaries), counties (or prefectures) as ranked tiles, as none has a boundary of its own."""
+    with `link_query`: townships on their map, counties on the outline of their townships
+    (ranked tiles while any is missing), prefectures as ranked tiles."""
     level = _level_below(context, within)
     engine = context.engine
     values = indicator_by_division(engine, indicator.id, period, level, within)
     table = ranked_table(values, short_names(context), indicator.id,
                          indicator_counts(engine, indicator.id, period, level, within))
     townships = level == "township"
-    boundaries = township_boundaries(engine, within) if townships else None
+    boundaries = (township_boundaries(engine, within) if townships
+                  else county_boundaries(engine, within) if level == "county" else None)
     hrefs = hrefs_to(table["code"], township_path if townships else area_path, link_query)
     figure = None if boundaries is None else choropleth_map(
         boundaries.drawing, boundaries.labels, table, indicator, lang,

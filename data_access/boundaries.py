@@ -7,7 +7,8 @@ boundary the township map uses the SCHEMATIC cells of ``assets/geo/shishou_towns
 (built by scripts/build_township_boundaries.py, clearly not administrative boundaries) when the
 loaded townships are the demo county's, and a tile grid for any other county; a
 township's village map needs a polygon for each of its villages and communities, otherwise the
-page draws a tile grid instead.
+page draws a tile grid instead. A prefecture's county map is the union of each county's
+township boundaries, when all of them are imported.
 
 Stored geometries are WGS84 lon/lat with exterior rings clockwise and holes counter-clockwise,
 the winding plotly.js / d3-geo expect (the other winding fills the globe).
@@ -51,6 +52,9 @@ LEVEL_NAMES = {"township": ("乡镇（街道）", "township"),
 # Coordinates sent to the browser: 5 decimals of a degree is about 1 m on the ground, far below
 # a pixel of the map, and rounding keeps shared borders shared (same input, same output).
 DRAWING_DECIMALS = 5
+# About 1 m in degrees: the gaps between townships' separately drawn borders that a county's
+# outline closes.
+SLIVER_DEGREES = 1e-5
 # Where a feature's division code is looked for, in this order; then the feature id.
 CODE_PROPERTIES = ("code", "adcode", "gb", "区划代码")
 POLYGON_TYPES = ("Polygon", "MultiPolygon")
@@ -129,6 +133,43 @@ def township_boundaries(engine: Engine, within: str | None = None) -> BoundarySe
     schematic = schematic_township_boundaries()
     drawn = {feature["id"] for feature in schematic.geojson["features"]}
     return schematic if drawn == {code for code, _ in townships} else None
+
+
+@cached
+def county_boundaries(engine: Engine, within: str | None = None) -> BoundarySet | None:
+    """The counties (under `within`, a prefecture of the area; None: all), each the union of
+    its townships' imported boundaries, when every township of every county has one; else None
+    (the page draws a tile grid)."""
+    counties_query = select(Division.code, Division.name).where(Division.level == "county")
+    townships_query = select(Division.code, Division.parent_code, Boundary.geometry).outerjoin(
+        Boundary, (Boundary.code == Division.code) & (Boundary.level == "township")).where(
+        Division.level == "township")
+    if within:
+        counties_query = counties_query.where(Division.code.between(*code_range(within)))
+        townships_query = townships_query.where(Division.code.between(*code_range(within)))
+    with engine.connect() as connection:
+        counties = connection.execute(counties_query.order_by(Division.code)).all()
+        townships = connection.execute(townships_query).all()
+    parts: dict[str, list[BaseGeometry]] = {code: [] for code, _ in counties}
+    for township in townships:
+        if township.geometry is None:
+            return None
+        parts.setdefault(township.parent_code, []).append(shape(json.loads(township.geometry)))
+    if not counties or not all(parts[code] for code, _ in counties):
+        return None
+    cells = {code: _dissolved(parts[code]) for code, _ in counties}
+    labels = label_points_lonlat(cells, None)
+    features = [{"type": "Feature", "id": code, "properties": {"code": code, "name": name},
+                 "geometry": mapping(cells[code])} for code, name in counties]
+    return BoundarySet({"type": "FeatureCollection", "features": features}, labels, False)
+
+
+def _dissolved(parts: list[BaseGeometry]) -> BaseGeometry:
+    """One outline of neighbouring polygons: shared borders dissolve, and the slivers that
+    separately drawn borders leave between them are closed by growing and shrinking the union
+    by about 1 m (mitred, so corners stay corners), far below what a map shows."""
+    grown = shapely.union_all(parts).buffer(SLIVER_DEGREES, join_style="mitre")
+    return oriented(grown.buffer(-SLIVER_DEGREES, join_style="mitre"))
 
 
 @cached

@@ -192,9 +192,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "tile_hint_townships": ("尚无乡镇边界数据，以方块示意；点击方块查看该乡镇。",
                             "No township boundaries yet: one square per township; select a "
                             "square to open it."),
-    "tile_hint_counties": ("县级区划无边界数据，以方块示意；点击方块查看该县（市、区）。",
-                           "No county boundaries: one square per county; select a square to "
-                           "open it."),
+    "tile_hint_counties": (("乡镇边界尚未全部导入，县（市、区）以方块示意；点击方块查看该县"
+                            "（市、区）。"),
+                           ("Not every township has a boundary yet: one square per county; "
+                            "select a square to open it.")),
     "county_ranking": ("县（市、区）排名", "County ranking"),
     "name": ("名称", "Name"),
     "rows": ("行", "rows"),

@@ -76,3 +76,55 @@ def test_drill_from_the_prefecture_to_a_township_and_back(
     expect(page.locator(".app-title")).to_have_text("Synthetic Prefecture oversight dashboard")
     assert_no_console_errors(page)
     assert_offline(page, prefecture_server)
+
+
+def _township_squares(url: str) -> dict:
+    """Each township of the prefecture a 0.05° square, a county's in one row of its own."""
+    from sqlalchemy import select
+
+    from data_access.db import get_engine
+    from data_access.models import Division
+
+    with get_engine(url).connect() as connection:
+        rows = connection.execute(select(Division.code, Division.parent_code)
+                                  .where(Division.level == "township")
+                                  .order_by(Division.code)).all()
+    counties = sorted({parent for _, parent in rows})
+    features, placed = [], {county: 0 for county in counties}
+    for code, county in rows:
+        west, south = 110 + 0.05 * placed[county], 30 + 0.1 * counties.index(county)
+        placed[county] += 1
+        ring = [[west, south], [west, south + 0.05], [west + 0.05, south + 0.05],
+                [west + 0.05, south], [west, south]]
+        features.append({"type": "Feature", "properties": {"code": code},
+                         "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+# Last in the module: it gives the prefecture's townships boundaries.
+def test_the_counties_map_leads_to_a_county(page: Page, prefecture: str, prefecture_server: str,
+                                            tmp_path, assert_no_console_errors) -> None:
+    import json
+
+    from data_access.boundaries import import_boundaries
+    from data_access.cache import VERSION_CHECK_SECONDS
+    from data_access.db import get_engine
+
+    path = tmp_path / "townships.geojson"
+    path.write_text(json.dumps(_township_squares(prefecture)), encoding="utf-8")
+    import_boundaries(get_engine(prefecture), path, "township")
+    page.sign_in(prefecture_server, "leader", prefecture)
+    page.wait_for_timeout(VERSION_CHECK_SECONDS * 1000)  # until the server looks for imports
+    page.goto(f"{prefecture_server}/?indicator=collective_income_mean&period=2025")
+    # Each county the outline of its townships, no tiles.
+    expect(page.locator("#map path.choroplethlocation")).to_have_count(2)
+    expect(page.locator(".tile")).to_have_count(0)
+    label = page.locator("#map .scattergeo text", has_text="合成02")
+    expect(label).to_have_count(1)
+    box = label.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page).to_have_url(re.compile(r"/area/429902000000\?.*indicator=collective_income_mean"))
+    # The county's own map: its townships, drawn now that they have boundaries.
+    expect(page.locator("#map path.choroplethlocation")).to_have_count(15)
+    assert_no_console_errors(page)

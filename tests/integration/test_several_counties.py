@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from plotly.io.json import to_json_plotly
+from shapely.geometry import Point, box, shape
 from sqlalchemy import Engine
 
 from callbacks.context import AppContext
@@ -24,6 +25,7 @@ from callbacks.volunteers import coverage_rows, month_rows, ranked_rows
 from dashboard.config import Settings
 from data_access import cache
 from data_access.aggregates import aggregate, divisions_at
+from data_access.boundaries import county_boundaries, import_boundaries
 from data_access.db import get_engine, upgrade_to_head
 from data_access.divisions import home
 from data_access.economy import income_trend
@@ -347,3 +349,40 @@ def test_inspection_results_are_grouped_under_their_county(engine: Engine) -> No
     assert units["unit_code"].tolist()[:2] == ["429901000000", "429902000000"]
     assert units["unit_code"].isna().tolist() == [False, False, True]
     assert units["unit"].tolist()[:2] == ["测试县", "样例县"]
+
+
+def _township_squares() -> dict:
+    """Each township a 0.1° square; a county's two side by side (one shared border), the
+    second county's a little apart."""
+    features = []
+    for county_index, county in enumerate(COUNTIES):
+        for town in (1, 2):
+            west = 110 + 0.3 * county_index + 0.1 * (town - 1)
+            ring = [[west, 30], [west, 30.1], [west + 0.1, 30.1], [west + 0.1, 30], [west, 30]]
+            features.append({"type": "Feature",
+                             "properties": {"code": f"{county[:6]}{100 + town:03d}000"},
+                             "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+# Last in the module: the other tests see the prefecture without boundaries.
+def test_the_counties_are_drawn_as_the_outline_of_their_townships(engine: Engine,
+                                                                   tmp_path: Path) -> None:
+    assert county_boundaries(engine) is None
+    assert "乡镇边界尚未全部导入" in _page(engine, "/", "?indicator=collective_income_mean")
+    path = tmp_path / "townships.geojson"
+    path.write_text(json.dumps(_township_squares()), encoding="utf-8")
+    import_boundaries(engine, path, "township")
+    cache.clear()
+    counties = county_boundaries(engine)
+    assert counties is not None and not counties.schematic
+    outlines = {f["id"]: shape(f["geometry"]) for f in counties.geojson["features"]}
+    assert list(outlines) == list(COUNTIES)
+    for west, code in ((110.0, "429901000000"), (110.3, "429902000000")):
+        # The two townships' squares as one rectangle: the shared border gone, no sliver.
+        assert outlines[code].geom_type == "Polygon" and not outlines[code].interiors
+        assert outlines[code].symmetric_difference(box(west, 30, west + 0.2, 30.1)).area < 1e-9
+        assert outlines[code].contains(Point(counties.labels[code]))
+    overview = _page(engine, "/", "?indicator=collective_income_mean")
+    assert '"type": "choropleth"' in overview and "乡镇边界尚未全部导入" not in overview
+    assert re.findall(r'"locations": \[([^\]]*)\]', overview)[0].count("4299") == 2
