@@ -183,7 +183,7 @@ def ranked_bars_spec(table: pd.DataFrame, indicator: Indicator, lang: Lang,
     The figure as go.Figure writes it, built without its validation (ranked_bars and
     tests/integration/test_services_speed.py validate it)."""
     ordered = table.iloc[::-1]
-    scale = 1 / 10_000 if indicator.unit.en == "yuan" else 1
+    scale = 1 / display_divisor(indicator.unit)
     bars = {"customdata": as_list(ordered["code"]),
             "hovertemplate": "%{y}: %{text}<extra></extra>", "marker": {"color": TREND_COLOURS[0]},
             "orientation": "h", "text": as_list(value_texts(ordered["value"], indicator, lang)),

@@ -78,7 +78,8 @@ TARGETS: dict[str, Target] = {
 }
 
 
-def _number_or_none(value: object) -> float | None:
+def number_or_none(value: object) -> float | None:
+    """A stored or computed figure as a float, None when there is none (None, NaN, NA)."""
     return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
@@ -137,7 +138,7 @@ def bottom_positions(indicator_id: str, values: pd.Series,
     too_few) is not assessed, so it is neither 末位 nor counted among the assessed."""
     known = values.dropna().astype(float)
     if denominators is not None:
-        known = known[[not too_few(indicator_id, _number_or_none(denominators.get(code)))
+        known = known[[not too_few(indicator_id, number_or_none(denominators.get(code)))
                        for code in known.index]]
     flags = pd.Series(False, index=values.index, dtype=bool)
     if indicator_id not in TARGETS or len(known) <= BOTTOM_RANKS:

@@ -32,6 +32,7 @@ from metrics.targets import (
     bottom_positions,
     meets_target,
     moved_beyond_tolerance,
+    number_or_none,
     ranked_status,
     statuses_among,
 )
@@ -214,13 +215,6 @@ def report_periods(domain: DomainId, week: Period,
 # --- rankings --------------------------------------------------------------------------------
 
 
-def _number(value: Any) -> float | None:
-    if value is None:
-        return None
-    number = float(value)
-    return None if math.isnan(number) else number
-
-
 def _rank_of(ranks: pd.Series, code: str) -> int | None:
     value = ranks.get(code)
     return None if value is None or pd.isna(value) else int(value)
@@ -248,8 +242,8 @@ def rank_cards(indicator_id: str, current: pd.Series, names: pd.Series,
             None if previous_counts is None else previous_counts["denominator"])
     cards = []
     for code in current.index:
-        value = _number(current.get(code))
-        before = None if previous is None else _number(previous.get(code))
+        value = number_or_none(current.get(code))
+        before = None if previous is None else number_or_none(previous.get(code))
         numerator, denominator = _counts_of(counts, code)
         cards.append(Card(
             code=code, name=str(names.get(code, code)), value=value,
@@ -257,7 +251,7 @@ def rank_cards(indicator_id: str, current: pd.Series, names: pd.Series,
             status=ranked_status(indicator_id, value, bool(bottom.get(code, False)), denominator),
             previous=before,
             previous_rank=None if previous_ranks is None else _rank_of(previous_ranks, code),
-            year_before=None if year_before is None else _number(year_before.get(code)),
+            year_before=None if year_before is None else number_or_none(year_before.get(code)),
             bottom=bool(bottom.get(code, False)), numerator=numerator, denominator=denominator,
             moved=moved_beyond_tolerance(indicator_id, value, before),
             indicator_id=indicator_id,
@@ -275,7 +269,8 @@ def _status_of(value: object) -> str | None:
 def _counts_of(counts: pd.DataFrame | None, code: str) -> tuple[float | None, float | None]:
     if counts is None or code not in counts.index:
         return None, None
-    return _number(counts.at[code, "numerator"]), _number(counts.at[code, "denominator"])
+    row = counts.loc[code]
+    return number_or_none(row["numerator"]), number_or_none(row["denominator"])
 
 
 def statuses(indicator_id: str, values: pd.Series,
