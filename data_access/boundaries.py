@@ -32,8 +32,9 @@ from shapely.errors import ShapelyError
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Select, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import InstrumentedAttribute
 
 from data_access.cache import cached
 from data_access.divisions import ancestor_code, code_range
@@ -112,6 +113,11 @@ class BoundaryImport:
 # --- reading ---------------------------------------------------------------------------------
 
 
+def _under(query: Select, code: InstrumentedAttribute[str], within: str | None) -> Select:
+    """The query's rows of the divisions under `within` (None: all of them)."""
+    return query.where(code.between(*code_range(within))) if within else query
+
+
 @cached
 def township_boundaries(engine: Engine, within: str | None = None) -> BoundarySet | None:
     """The imported boundaries of the townships (under `within`, a county of the area; None:
@@ -121,12 +127,10 @@ def township_boundaries(engine: Engine, within: str | None = None) -> BoundarySe
     query = select(Division.code, Division.name).where(Division.level == "township")
     stored_query = select(Boundary.code, Boundary.geometry, Boundary.label_lon,
                           Boundary.label_lat).where(Boundary.level == "township")
-    if within:
-        query = query.where(Division.code.between(*code_range(within)))
-        stored_query = stored_query.where(Boundary.code.between(*code_range(within)))
     with engine.connect() as connection:
-        townships = connection.execute(query.order_by(Division.code)).all()
-        rows = connection.execute(stored_query).all()
+        townships = connection.execute(_under(query, Division.code, within)
+                                       .order_by(Division.code)).all()
+        rows = connection.execute(_under(stored_query, Boundary.code, within)).all()
     stored = {row.code: row for row in rows}
     if townships and all(code in stored for code, _ in townships):
         return _boundary_set([(code, name) for code, name in townships], stored)
@@ -144,12 +148,10 @@ def county_boundaries(engine: Engine, within: str | None = None) -> BoundarySet 
     townships_query = select(Division.code, Division.parent_code, Boundary.geometry).outerjoin(
         Boundary, (Boundary.code == Division.code) & (Boundary.level == "township")).where(
         Division.level == "township")
-    if within:
-        counties_query = counties_query.where(Division.code.between(*code_range(within)))
-        townships_query = townships_query.where(Division.code.between(*code_range(within)))
     with engine.connect() as connection:
-        counties = connection.execute(counties_query.order_by(Division.code)).all()
-        townships = connection.execute(townships_query).all()
+        counties = connection.execute(_under(counties_query, Division.code, within)
+                                      .order_by(Division.code)).all()
+        townships = connection.execute(_under(townships_query, Division.code, within)).all()
     parts: dict[str, list[BaseGeometry]] = {code: [] for code, _ in counties}
     for township in townships:
         if township.geometry is None:
