@@ -36,6 +36,20 @@ def _refreshed(page) -> str:
     return page.locator(".wall-refreshed").inner_text()
 
 
+def _assert_map_panel_fits(page) -> None:
+    """At 1080p the four cards beside the map show all their lines, and the map's note stays
+    above the footer (it was pushed under it when a card's lines did not fit)."""
+    fit = page.evaluate("""() => ({
+      cards: Array.from(document.querySelectorAll('.wall-side .wall-tile'))
+        .map(c => c.scrollHeight - c.clientHeight),
+      panel: document.querySelector('.wall-panel[data-panel="map"]').getBoundingClientRect()
+        .bottom,
+      note: document.querySelector('.wall-map-note').getBoundingClientRect().bottom,
+      footer: document.querySelector('.wall-footer').getBoundingClientRect().top})""")
+    assert len(fit["cards"]) == 4 and max(fit["cards"]) <= 0, fit
+    assert fit["note"] <= fit["panel"] <= fit["footer"], fit
+
+
 def test_wall_shows_the_map_rotates_and_refreshes(page, demo_server, assert_offline,
                                                   assert_no_console_errors) -> None:
     _open_wall(page, demo_server, "rotate=2&refresh=2")
@@ -45,6 +59,7 @@ def test_wall_shows_the_map_rotates_and_refreshes(page, demo_server, assert_offl
     for name in TOWNSHIPS:
         assert name in labels
     assert labels.count("%") == 15  # every township's value is written on the map
+    _assert_map_panel_fits(page)
     # One panel shows at a time, the one wall.js names; the next follows after `rotate` s.
     # (The first data read of a fresh server can take longer than a rotation: start anywhere.)
     active = wall.get_attribute("data-active")
@@ -91,6 +106,7 @@ def test_wall_in_english_with_bad_parameters(page, demo_server, assert_offline,
     expect(page.locator(".wall-week")).to_have_text("Week 45 of 2026 (2026-11-02 to 2026-11-08)")
     expect(page.locator('.wall-map[data-indicator="service_on_time_rate"]')).to_be_visible()
     expect(page.locator(".wall-as-of")).to_contain_text("Data as of")
+    _assert_map_panel_fits(page)
     expect(page.locator('.wall-flag[data-kind="overdue_rectifications"] .wall-flag-name')
            ).to_have_text("Overdue rectifications")
     assert_no_console_errors(page)
