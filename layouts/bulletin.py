@@ -135,19 +135,20 @@ def overall(report: WeeklyReport, lang: Lang) -> list[str]:
         if _zh(lang):
             paragraphs.append(f"{zh}：{phrase}，全市" + "；".join(clauses) + "。")
         else:
-            paragraphs.append(f"{en.capitalize()}, {phrase}: county " + "; ".join(clauses) + ".")
+            paragraphs.append(f"{en.capitalize()}, {phrase}: city " + "; ".join(clauses) + ".")
     return paragraphs
 
 
-# What the rankings rank, by the report's ranked level: (Chinese, English one, English many).
-RANKED_NOUNS = {"township": ("乡镇", "township", "townships"),
-                "county": ("县（市、区）", "county", "counties"),
-                "prefecture": ("市（州）", "prefecture", "prefectures")}
+# What the rankings rank, by the report's ranked level: (Chinese, in full, English one,
+# English many).
+RANKED_NOUNS = {"township": ("乡镇", "乡镇（街道、开发区）", "township", "townships"),
+                "county": ("县（市、区）", "县（市、区）", "county", "counties"),
+                "prefecture": ("市（州）", "市（州）", "prefecture", "prefectures")}
 
 
-def ranked_noun(level: str, lang: Lang, many: bool = True) -> str:
-    zh, one, several = RANKED_NOUNS[level]
-    return zh if _zh(lang) else several if many else one
+def ranked_noun(level: str, lang: Lang, many: bool = True, full: bool = False) -> str:
+    zh, zh_full, one, several = RANKED_NOUNS[level]
+    return (zh_full if full else zh) if _zh(lang) else several if many else one
 
 
 def _group_text(group: list[Card], indicator_id: str, lang: Lang, level: str) -> str:
@@ -369,8 +370,8 @@ def changes(report: WeeklyReport, lang: Lang) -> list[str]:
         paragraphs.append(f"排名下降较多的：{_moved_text(down, lang)}。" if zh else
                           f"Fell most: {_moved_text(down, lang)}.")
     if not up and not down:
-        paragraphs.append("各乡镇排名没有超出容差的变化。" if zh else
-                          "No rank changed beyond the tolerance.")
+        paragraphs.append(f"各{ranked_noun(report.ranked_level, lang)}排名没有超出容差的变化。"
+                          if zh else "No rank changed beyond the tolerance.")
     fresh = newly_red(report)
     if fresh:
         items = [f"{card.name}（{indicator_name(i, lang)}）" if zh
@@ -379,19 +380,27 @@ def changes(report: WeeklyReport, lang: Lang) -> list[str]:
         paragraphs.append(f"本周新亮红灯的：{listing(items, lang)}。" if zh else
                           f"Newly red this week: {listing(items, lang)}.")
     else:
-        paragraphs.append("本周没有新亮红灯的乡镇。" if zh else "No township turned red this week.")
+        noun = ranked_noun(report.ranked_level, lang, many=False)
+        paragraphs.append(f"本周没有新亮红灯的{noun}。" if zh
+                          else f"No {noun} turned red this week.")
     return paragraphs
 
 
-REQUIREMENT = (
-    ("请末位和亮红灯的乡镇（街道、开发区）对照本通报问题清单，逐项明确责任人和完成时限，"
-     "于下周调度会前将整改情况报市督导办。"),
-    ("Townships in the bottom three or red are asked to name an owner and a date for each "
-     "item above and report progress to the oversight office before next week's meeting."),
-)
-HEADINGS = (("总体情况", "Overall"), ("各乡镇（街道、开发区）排名情况", "Township standings"),
-            ("需要关注的问题", "Red flags"), TEXT["duban_section"],
-            ("与上周相比的变化", "Changes since last week"), ("工作要求", "Requests"))
+def requirement(level: str, lang: Lang) -> str:
+    if _zh(lang):
+        return (f"请末位和亮红灯的{ranked_noun(level, lang, full=True)}对照本通报问题清单，"
+                "逐项明确责任人和完成时限，于下周调度会前将整改情况报市督导办。")
+    return (f"{ranked_noun(level, lang).capitalize()} in the bottom three or red are asked to "
+            "name an owner and a date for each item above and report progress to the oversight "
+            "office before next week's meeting.")
+
+
+def headings(level: str) -> tuple[tuple[str, str], ...]:
+    ranked = (f"各{ranked_noun(level, 'zh', full=True)}排名情况",
+              f"{ranked_noun(level, 'en', many=False).capitalize()} standings")
+    return (("总体情况", "Overall"), ranked, ("需要关注的问题", "Red flags"),
+            TEXT["duban_section"], ("与上周相比的变化", "Changes since last week"),
+            ("工作要求", "Requests"))
 
 
 def title_lines(report: WeeklyReport, lang: Lang) -> list[str]:
@@ -414,9 +423,9 @@ def bulletin_sections(report: WeeklyReport, lang: Lang,
         return [("", [NO_DATA[0] if _zh(lang) else NO_DATA[1]])]
     bodies = (overall(report, lang), standings(report, lang), red_flags(report, lang),
               follow_ups(report, ledger, lang), changes(report, lang),
-              [REQUIREMENT[0] if _zh(lang) else REQUIREMENT[1]])
+              [requirement(report.ranked_level, lang)])
     sections: list[Section] = []
-    for (zh, en), body in zip(HEADINGS, bodies, strict=True):
+    for (zh, en), body in zip(headings(report.ranked_level), bodies, strict=True):
         if not body:
             continue
         number = len(sections)

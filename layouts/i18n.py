@@ -38,6 +38,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rows_behind": ("查看明细", "Rows behind"),
     "no_target_ranked": ("无目标值，只排名", "no target: ranked only"),
     "weekly_rankings": ("各乡镇（街道、开发区）排名", "Townships ranked"),
+    "weekly_rankings_county": ("各县（市、区）排名", "Counties ranked"),
     "weekly_rankings_note": (
         ("▲▼为较上周名次变化（数值变动在容差内记为＝）；周环比、同比为与上周、去年同期之差，数据未覆盖的期间不作比较。"
         "政务服务、志愿服务按本周统计，双随机按本年累计至周日，村集体经济按最近年度报表。"),
@@ -47,8 +48,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "income: the latest annual report.")),
     "first_screen": ("本周要点", "This week at a glance"),
     "needs_attention": ("需要关注的乡镇", "Townships that need attention"),
+    "needs_attention_county": ("需要关注的县（市、区）", "Counties that need attention"),
     "attention_none": ("本周没有未达标的乡镇。", "No township is below target this week."),
     "attention_more": ("另有{n}个乡镇：", "{n} more townships:"),
+    "attention_more_county": ("另有{n}个县（市、区）：", "{n} more counties:"),
     "township_summary_link": ("乡镇周报", "Weekly summary"),
     "township_page_link": ("乡镇页", "Township page"),
     "worklist_link": ("整改清单", "Worklist"),
@@ -105,6 +108,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "due_on_as_of_day": ("当日到期", "due that day"),
     "as_of_day": ("截至 {as_of}", "as of {as_of}"),
     "township": ("乡镇（街道）", "Township"),
+    "township_county": ("县（市、区）", "County"),
     "bulletin": ("周通报", "Weekly bulletin"),
     "copy_bulletin": ("复制通报全文", "Copy the bulletin as text"),
     "archived_notice": ("这是 {time} 的导出（编号 #{id}，数据版本 {version}），显示的是导出时的数据。",

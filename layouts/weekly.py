@@ -30,7 +30,7 @@ from layouts.grid import (
     is_data_words,
     table_section,
 )
-from layouts.i18n import Lang, t
+from layouts.i18n import Lang, for_ranked, t
 from layouts.places import place_name
 from layouts.status import bottom_badge, counts_label, rule_text, status_badge
 from layouts.tables import plain_table
@@ -175,7 +175,8 @@ def rankings_section(report: WeeklyReport, lang: Lang) -> html.Section:
             blocks.append(html.Div([html.H3(en if lang == "en" else zh), *panels],
                                    className="weekly-domain",
                                    **attributes({"data-domain": domain})))
-    return html.Section([html.H3(t("weekly_rankings", lang), className="section-title"),
+    return html.Section([html.H3(t(for_ranked("weekly_rankings", report.ranked_level), lang),
+                                 className="section-title"),
                          html.P(t("weekly_rankings_note", lang), className="muted small"),
                          legend(lang), *blocks], className="weekly-rankings")
 
@@ -217,9 +218,11 @@ def _print_rows(frame: pd.DataFrame, columns: list[ColumnSpec], lang: Lang) -> h
     return html.Div([table, note], className="print-only")
 
 
-def _flag_columns(flag: Flag, lang: Lang) -> list[ColumnSpec]:
+def _flag_columns(flag: Flag, lang: Lang, level: str) -> list[ColumnSpec]:
+    """The flag's table: rows by township, but a streak of red weeks is the ranked units'."""
     subject, date, detail = FLAG_COLUMNS[flag.kind]
-    columns = [ColumnSpec("township", t("township", lang), pinned=True, place=True),
+    place = for_ranked("township", level) if flag.kind == "red_three_weeks" else "township"
+    columns = [ColumnSpec("township", t(place, lang), pinned=True, place=True),
                ColumnSpec("subject", t(subject, lang), wide=True,
                           place=flag.kind in PLACE_SUBJECTS)]
     if date:
@@ -234,7 +237,7 @@ def flag_sheets(report: WeeklyReport, lang: Lang) -> list[tuple[str, pd.DataFram
     lists the printed report refers to."""
     sheets = []
     for flag in report.flags:
-        columns = _flag_columns(flag, lang)
+        columns = _flag_columns(flag, lang, report.ranked_level)
         frame = _flag_rows_shown(flag, lang)[[c.field for c in columns]]
         sheets.append((t(f"flag_{flag.kind}", lang), frame, [c.header for c in columns]))
     return sheets
@@ -264,7 +267,7 @@ def flag_panel(flag: Flag, week: str, lang: Lang, listed: RowFilter | None = Non
     """A flag: its count, its count by township (for everyone) and its rows (those of the
     townships `listed` accepts: a township officer's own), each with a link to the 督办 form
     when `follow_up`."""
-    columns = _flag_columns(flag, lang)
+    columns = _flag_columns(flag, lang, level)
     counts = sorted(flag.by_township().items(), key=lambda item: (-item[1], item[0]))
     names = {r.township_code: r.township for r in flag.rows}
     summary = html.Ul([html.Li(f"{place_name(names[code], lang)} {n}") for code, n in counts],

@@ -12,7 +12,7 @@ from dash import dcc, html
 from layouts.attributes import attributes
 from layouts.formatting import indicator_name, target_label, value_with_unit
 from layouts.grid import DATA_WORDS
-from layouts.i18n import Lang, t
+from layouts.i18n import Lang, for_ranked, t
 from layouts.places import place_name
 from layouts.status import status_badge
 from layouts.urls import area_path
@@ -127,7 +127,7 @@ def _attention_row(code: str, reasons: list[tuple[Card, str]], report: WeeklyRep
                  href=unit_href(code, report.ranked_level, report.week, lang),
                  className="attention-name"),
         html.Span(f"{len(reasons)}", className="attention-count",
-                  title=t("needs_attention", lang)),
+                  title=t(for_ranked("needs_attention", report.ranked_level), lang)),
         html.Span(("；" if lang == "zh" else "; ").join(shown)
                   + ((f" …（+{more}）" if lang == "zh" else f" … (+{more})") if more > 0 else ""),
                   className="attention-reasons"),
@@ -183,10 +183,11 @@ def attention_panel(report: WeeklyReport, lang: Lang) -> html.Div:
             ordered[:ATTENTION_SHOWN]]
     rest = [items[0][0] for _, items in ordered[ATTENTION_SHOWN:]]
     return html.Div([
-        html.H3(t("needs_attention", lang)),
+        html.H3(t(for_ranked("needs_attention", report.ranked_level), lang)),
         html.Ol(rows, className="attention-list") if rows
         else html.P(t("attention_none", lang), className="muted"),
-        html.P([t("attention_more", lang).format(n=len(rest)), " ",
+        html.P([t(for_ranked("attention_more", report.ranked_level), lang).format(n=len(rest)),
+                " ",
                 *[part for index, card in enumerate(rest) for part in (
                     "、" if index and lang == "zh" else ", " if index else None,
                     dcc.Link(place_name(card.name, lang), className="attention-more-link",

@@ -37,7 +37,7 @@ from data_access.indicator_values import indicator_values
 from data_access.rollup_check import differences
 from data_access.volunteers import activity_by_month, unit_teams
 from data_access.weekly_report import weekly_report
-from layouts.bulletin import red_flags, standings
+from layouts.bulletin import bulletin_sections, red_flags, standings
 from metrics.periods import parse_period
 from metrics.volunteers import minimum_summary
 from metrics.weekly import WeeklyReport
@@ -257,6 +257,15 @@ def test_the_weekly_report_ranks_the_counties(engine: Engine) -> None:
     assert set(cards) == {("样例县", "/area/429902000000"), ("测试县", "/area/429901000000")}
     assert "/weekly/4299" not in page  # no township summary for a county
     assert "乡镇" not in weekly_bulletin_text(report)
+    assert "各县（市、区）排名" in page and "各乡镇（街道、开发区）排名" not in page
+    # The whole notice, headings and closing request included, names counties.
+    for lang in ("zh", "en"):
+        notice = "\n".join(f"{heading}\n" + "\n".join(body)
+                            for heading, body in bulletin_sections(report, lang))
+        assert ("各县（市、区）排名情况" in notice and "请末位和亮红灯的县（市、区）" in notice
+                if lang == "zh" else "County standings" in notice
+                and "Counties in the bottom three" in notice), notice
+        assert "乡镇" not in notice and "ownship" not in notice, notice
 
 
 def weekly_bulletin_text(report: WeeklyReport) -> str:

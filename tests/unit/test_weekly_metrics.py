@@ -159,4 +159,4 @@ def test_the_bulletin_changes_with_the_figures() -> None:
     changed = WeeklyReport(**{**report.__dict__, "rankings": (
         Ranking(**{**ranking.__dict__, "county": 98.7}),)})
     assert "全市按时办结率98.7%" in bulletin_text(changed, "zh")
-    assert "county finished on time 98.7%" in bulletin_text(changed, "en")
+    assert "city finished on time 98.7%" in bulletin_text(changed, "en")
