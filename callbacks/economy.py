@@ -201,7 +201,8 @@ def _cooperation(context: AppContext, period: Period, lang: Lang) -> html.Div:
             collective=county["collective_income"] * ui.WAN,
             share=county["collective_share"] or 0)
         parts.append(ui.cooperative_section(ids.ECONOMY_COOP_TABLE,
-                                            _township_table(coops, context), lang,
+                                            _township_table(coops, context),
+                                            context.home().ranked_level, lang,
                                             _export_name(period, "eco_cooperatives", lang), note))
     if land.empty:
         parts.append(ui.no_data(t("eco_no_land", lang).format(year=year)))
@@ -210,7 +211,8 @@ def _cooperation(context: AppContext, period: Period, lang: Lang) -> html.Div:
         note = t("eco_land_note", lang).format(year=year, new=county["new_mu"],
                                            total=county["total_mu"], rent=county["rent_per_mu"])
         parts.append(ui.land_section(ids.ECONOMY_LAND_TABLE, _township_table(land, context),
-                                     lang, _export_name(period, "eco_land_transfer", lang), note))
+                                     context.home().ranked_level, lang,
+                                     _export_name(period, "eco_land_transfer", lang), note))
     return html.Div(parts, className="economy-row economy-coop")
 
 
@@ -227,7 +229,8 @@ def economy_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tupl
         if period.kind == "quarter":
             body.append(html.P(t("eco_quarter_note", lang), className="muted small"))
         body += [_tier_row(incomes, period, context, lang),
-                 html.Div(ui.detail_hint(lang), id=ids.ECONOMY_DETAIL),
+                 html.Div(ui.detail_hint(lang, context.home().ranked_level),
+                          id=ids.ECONOMY_DETAIL),
                  ranked_map_panel(context, INDICATORS[SHARE_INDICATOR], period,
                                     {**query, "indicator": SHARE_INDICATOR,
                                      "period": period.label}, lang, height=460),
@@ -253,7 +256,7 @@ def drill_detail(context: AppContext, source: str | None, click: dict | None,
     query = parse_query(search)
     lang = parse_lang(query.get("lang"))
     if not key:
-        return ui.detail_hint(lang)
+        return ui.detail_hint(lang, context.home().ranked_level)
     period = economy_view(context, query).period
     by_tier = source == ids.ECONOMY_TIER_CHART
     rows = detail_rows(context, period, key if by_tier else None, None if by_tier else key)

@@ -190,7 +190,7 @@ def inspections_page(context: AppContext, lang: Lang, query: dict[str, str]
                        for _column, key, frame in groups], ignore_index=True)
     rate_columns = [indicator_column(i, lang) for i in RATE_INDICATORS]
     tables = [task_table(task_summary(tasks, rows, today), lang, year, today),
-              group_table(table, lang, year, rate_columns, today)]
+              group_table(table, context.home().ranked_level, lang, year, rate_columns, today)]
     return t("inspections", lang), trail, inspections_body(
         controls, theme, kpi_sections(kpis, lang), flow, charts, tables, lang)
 

@@ -26,7 +26,7 @@ from layouts.charts import chart_panel
 from layouts.figures import FigureSpec, ranked_bars_spec, trend_figure
 from layouts.formatting import unit_label
 from layouts.grid import ColumnSpec, indicator_column, table_section
-from layouts.i18n import Lang, by_ranked, parse_lang, t
+from layouts.i18n import Lang, by_ranked, for_ranked, parse_lang, t
 from layouts.kpi import kpi_sections
 from layouts.services import (
     case_columns,
@@ -129,8 +129,9 @@ def services_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tup
                               ids.SERVICES_TREND, "", lang)], className="chart-stack"),
     ]
     tables = [level_table(halls, choices, lang), *_case_lists(context, view.period, lang)]
+    hint = t(for_ranked("drill_hint", ranked), lang)
     return t("services", lang), trail, services_body(
-        controls, kpi_sections(kpis, lang), charts, tables, t("drill_hint", lang))
+        controls, kpi_sections(kpis, lang), charts, tables, hint)
 
 
 def case_detail(context: AppContext, lang: Lang, period: Period, township: str | None,

@@ -323,9 +323,11 @@ def trend_table_section(table_id: str, wide: pd.DataFrame, years: list[int], gro
                          note=t("eco_trend_table_note", lang))
 
 
-def cooperative_section(table_id: str, frame: pd.DataFrame, lang: Lang, export_name: str,
-                        note: str) -> html.Section:
-    columns = [ColumnSpec("name", t("eco_township", lang), pinned=True, place=True),
+def cooperative_section(table_id: str, frame: pd.DataFrame, ranked: str, lang: Lang,
+                        export_name: str, note: str) -> html.Section:
+    """A row per division of the `ranked` level."""
+    columns = [ColumnSpec("name", t(for_ranked("eco_township", ranked), lang), pinned=True,
+                          place=True),
                ColumnSpec("count", t("eco_coop_count", lang), "number"),
                ColumnSpec("members", t("eco_coop_members", lang), "number"),
                ColumnSpec("land_mu", t("eco_coop_land", lang), "number"),
@@ -338,9 +340,11 @@ def cooperative_section(table_id: str, frame: pd.DataFrame, lang: Lang, export_n
                          row_id="code", height=380, note=note)
 
 
-def land_section(table_id: str, frame: pd.DataFrame, lang: Lang, export_name: str,
-                 note: str) -> html.Section:
-    columns = [ColumnSpec("name", t("eco_township", lang), pinned=True, place=True),
+def land_section(table_id: str, frame: pd.DataFrame, ranked: str, lang: Lang,
+                 export_name: str, note: str) -> html.Section:
+    """A row per division of the `ranked` level."""
+    columns = [ColumnSpec("name", t(for_ranked("eco_township", ranked), lang), pinned=True,
+                          place=True),
                ColumnSpec("new_mu", t("eco_land_new", lang), "number"),
                ColumnSpec("total_mu", t("eco_land_total", lang), "number"),
                ColumnSpec("rent_per_mu", t("eco_land_rent", lang), "number",
@@ -349,8 +353,9 @@ def land_section(table_id: str, frame: pd.DataFrame, lang: Lang, export_name: st
                          row_id="code", height=380, note=note)
 
 
-def detail_hint(lang: Lang) -> html.P:
-    return html.P(t("eco_detail_hint", lang), className="panel muted economy-detail-hint")
+def detail_hint(lang: Lang, ranked: str) -> html.P:
+    return html.P(t(for_ranked("eco_detail_hint", ranked), lang),
+                  className="panel muted economy-detail-hint")
 
 
 def callback_components() -> list[Component]:

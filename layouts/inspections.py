@@ -14,7 +14,7 @@ from layouts import ids
 from layouts.attributes import attributes
 from layouts.formatting import format_date
 from layouts.grid import DATA_WORDS, ColumnSpec, action_column, link_column, table_section
-from layouts.i18n import Lang, t
+from layouts.i18n import Lang, for_ranked, t
 from layouts.theme import FONT_FAMILY, TREND_COLOURS
 from layouts.weekly_first import duban_href
 from metrics.inspections import late_counts, work_subject
@@ -230,8 +230,9 @@ def task_table(frame: pd.DataFrame, lang: Lang, year: int, as_of: dt.date | None
                                       f"tasks_{year}", row_id="code", height=360), "code")
 
 
-def group_table(frame: pd.DataFrame, lang: Lang, year: int, rate_columns: list[ColumnSpec],
-                as_of: dt.date | None = None) -> html.Section:
+def group_table(frame: pd.DataFrame, ranked: str, lang: Lang, year: int,
+                rate_columns: list[ColumnSpec], as_of: dt.date | None = None) -> html.Section:
+    """By department, by the `ranked` divisions and by industry."""
     columns = [ColumnSpec("dimension", t("insp_dimension", lang), pinned=True),
                ColumnSpec("group", t("insp_group", lang), pinned=True),
                ColumnSpec("drawn", t("insp_drawn", lang), "number"),
@@ -242,7 +243,8 @@ def group_table(frame: pd.DataFrame, lang: Lang, year: int, rate_columns: list[C
                ColumnSpec("rectified", t("insp_rectified", lang), "number"),
                _overdue_column(lang, year, as_of),
                *rate_columns]
-    return table_section(ids.INSPECTIONS_GROUP_TABLE, f"{t('insp_group_table', lang)} · {year}",
+    title = t(for_ranked("insp_group_table", ranked), lang)
+    return table_section(ids.INSPECTIONS_GROUP_TABLE, f"{title} · {year}",
                          frame, columns, lang, f"inspections_by_group_{year}", height=360)
 
 

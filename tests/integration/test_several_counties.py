@@ -292,6 +292,7 @@ def test_a_case_moved_to_another_county_is_counted_there_alone(
 def test_the_domain_pages_rank_the_counties_and_drill_into_one(engine: Engine) -> None:
     page = _page(engine, "/services", "?period=2025-09&indicator=service_cases")
     assert "service_cases" in page and "分县（市、区）" in page and "分乡镇" not in page
+    assert "点击图中的县（市、区）或层级" in page
     bars = re.search(r'"customdata": \[\[?"?(4299\d+)', page)
     assert bars and bars.group(1) in COUNTIES
     context = AppContext(Settings.from_env(database_url=engine.url.render_as_string(False),
@@ -335,6 +336,7 @@ def test_the_income_composition_is_by_county_and_drills_into_one(engine: Engine)
     page = _page(engine, "/economy", "?period=2025")
     assert "各县（市、区）村集体收入构成" in page and "各乡镇村集体收入构成" not in page
     assert "各县（市、区）补助收入占比" in page and "该县（市、区）各村" in page
+    assert "点击上方档次柱形或县（市、区）构成条形" in page
     context = AppContext(Settings.from_env(database_url=engine.url.render_as_string(False),
                                            today=dt.date(2026, 11, 15)), engine)
     villages = detail_rows(context, parse_period("2025"), None, "429902000000")
