@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import case, func, select
@@ -50,7 +51,10 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def context(demo_context: AppContext) -> AppContext:
-    return demo_context
+    """Pages drawn, not taken from the page cache: the test reads the cards from the
+    components, and the servers of other tests may have kept the same page (serialised) in the
+    level that all processes share."""
+    return replace(demo_context, settings=replace(demo_context.settings, page_cache=False))
 
 
 @pytest.fixture(scope="module")
