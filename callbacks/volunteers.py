@@ -133,15 +133,15 @@ def _teams(context: AppContext, period: Period, query: dict[str, str], lang: Lan
     gaps = shortfall_rows(context)
     ranked = context.home().ranked_level
     summary = ui.panel(t("vol_teams", lang), [
-        ui.minimum_table(minimum_summary(units), lang),
+        ui.minimum_table(minimum_summary(units), ranked, lang),
         plain_chart(ids.VOLUNTEERS_CATEGORY_CHART,
-                 ui.category_figure(teams_by_category(context.engine), lang), lang),
-    ], "vol-teams", t("vol_teams_note", lang))
-    short = (ui.shortfall_section(ids.VOLUNTEERS_SHORTFALL_TABLE, gaps, lang,
+                    ui.category_figure(teams_by_category(context.engine), ranked, lang), lang),
+    ], "vol-teams", t(for_ranked("vol_teams_note", ranked), lang))
+    short = (ui.shortfall_section(ids.VOLUNTEERS_SHORTFALL_TABLE, gaps, ranked, lang,
                                   _export_name(None, "vol_shortfalls", lang))
              if len(gaps) else ui.no_data(t("vol_no_shortfalls", lang)))
     categories = ui.category_section(ids.VOLUNTEERS_CATEGORY_TABLE,
-                                     teams_by_category(context.engine), lang,
+                                     teams_by_category(context.engine), ranked, lang,
                                      _export_name(None, "vol_categories", lang))
     return [ranked_map_panel(context, INDICATORS[COMPLIANCE], period,
                                {**query, "indicator": COMPLIANCE, "period": period.label}, lang,

@@ -365,6 +365,7 @@ TEXT: dict[str, tuple[str, str]] = {
                           "There are no volunteer activities recorded for {period}."),
     "vol_level_corps": ("总队", "corps"),
     "vol_level_county": ("市级支队", "city detachments"),
+    "vol_level_county_county": ("县（市、区）支队", "county detachments"),
     "vol_level_township": ("乡镇（街道）支队", "township detachments"),
     "vol_level_village": ("村（社区）分队", "village teams"),
     "vol_level": ("层级", "Level"),
@@ -386,6 +387,10 @@ TEXT: dict[str, tuple[str, str]] = {
                         "不少于 2 支。"),
                        ("Minimums: 10 city detachments, at least 4 detachments per township, "
                        "at least 2 teams per village or community.")),
+    "vol_teams_note_county": (("最低标准：每个县（市、区）支队 10 支，每个乡镇（街道）支队不少于 4 支，"
+                               "每个村（社区）分队不少于 2 支。"),
+                              ("Minimums: 10 detachments per county, at least 4 detachments per "
+                               "township, at least 2 teams per village or community.")),
     "vol_compliance_map": ("村级队伍达标率（分乡镇，当前在册）",
                            "Villages meeting the team minimum (by township, current roll)"),
     "vol_compliance_map_county": ("村级队伍达标率（分县（市、区），当前在册）",
@@ -446,7 +451,7 @@ TEXT: dict[str, tuple[str, str]] = {
                           "hours per 1,000 = hours ÷ population × 1,000.")),
     "vol_month_table": ("分乡镇分月活动", "Activities by township and month"),
     "vol_township_table_county": ("各县（市、区）志愿服务情况", "Volunteer service by county"),
-    "vol_township_note_county": (("县（市、区）合计含其市级支队的活动；每千人服务时长 = 服务时长 ÷ "
+    "vol_township_note_county": (("县（市、区）合计含其县（市、区）支队的活动；每千人服务时长 = 服务时长 ÷ "
                                   "人口 × 1000。"),
                                  ("County figures include their detachments' activities; hours "
                                   "per 1,000 = hours ÷ population × 1,000.")),

@@ -34,8 +34,11 @@ PER_THOUSAND = "volunteer_hours_per_1000"  # shown with one decimal (not a whole
 CONTEXT_COLOUR = "#9cc3e6"  # months shown for context, outside the selected period
 
 
-def level_name(level: str, lang: Lang) -> str:
-    return t(LEVEL_KEYS[level], lang)
+def level_name(level: str, lang: Lang, ranked: str) -> str:
+    """A team level's name; the county-level units are the area's own (市级) in one county,
+    each county's in a prefecture (`ranked` is the area's ranked level)."""
+    return t(for_ranked(LEVEL_KEYS[level], ranked) if level == "county" else LEVEL_KEYS[level],
+             lang)
 
 
 def _layout(figure: go.Figure, height: int, margin: dict) -> go.Figure:
@@ -74,14 +77,14 @@ def notes(lang: Lang, population_generated: bool) -> html.Div:
 # --- teams -------------------------------------------------------------------------------------
 
 
-def minimum_table(summary: pd.DataFrame, lang: Lang) -> html.Table:
+def minimum_table(summary: pd.DataFrame, ranked: str, lang: Lang) -> html.Table:
     """summary: level, units, teams, minimum, met, short (metrics.volunteers.minimum_summary)."""
     rows = []
     for row in summary.itertuples(index=False):
         state: Status = "green" if row.short == 0 else "red"
         zh, en = STATUS_WORDS[state]
         rows.append(html.Tr([
-            html.Td(level_name(row.level, lang)),
+            html.Td(level_name(row.level, lang, ranked)),
             html.Td(f"{row.units:,}", className="num"),
             html.Td(f"{row.teams:,}", className="num"),
             html.Td(f"≥ {row.minimum}", className="num"),
@@ -97,7 +100,7 @@ def minimum_table(summary: pd.DataFrame, lang: Lang) -> html.Table:
     return plain_table(head, rows, "vol-minimums", t("vol_teams", lang))
 
 
-def category_figure(categories: pd.DataFrame, lang: Lang) -> go.Figure:
+def category_figure(categories: pd.DataFrame, ranked: str, lang: Lang) -> go.Figure:
     """categories: category, scope, teams (the corps left out). Stacked bars per field."""
     frame = categories[categories["scope"] != "corps"]
     totals = frame.groupby("category")["teams"].sum().sort_values()
@@ -105,9 +108,10 @@ def category_figure(categories: pd.DataFrame, lang: Lang) -> go.Figure:
     for scope, colour in SCOPE_COLOURS.items():
         part = frame[frame["scope"] == scope].set_index("category")["teams"].reindex(
             totals.index).fillna(0)
-        figure.add_bar(y=list(totals.index), x=part, name=level_name(scope, lang),
+        name = level_name(scope, lang, ranked)
+        figure.add_bar(y=list(totals.index), x=part, name=name,
                        orientation="h", marker_color=colour,
-                       hovertemplate="%{y} · " + level_name(scope, lang) + "：%{x}"
+                       hovertemplate="%{y} · " + name + "：%{x}"
                        + "<extra></extra>")
     figure.update_layout(barmode="stack", legend={"orientation": "h", "y": 1.02,
                                                   "yanchor": "bottom", "x": 0,
@@ -117,10 +121,11 @@ def category_figure(categories: pd.DataFrame, lang: Lang) -> go.Figure:
     return _layout(figure, 60 + 24 * len(totals) + 40, {"l": 80, "r": 16, "t": 36, "b": 40})
 
 
-def shortfall_section(table_id: str, shortfalls: pd.DataFrame, lang: Lang,
+def shortfall_section(table_id: str, shortfalls: pd.DataFrame, ranked: str, lang: Lang,
                       export_name: str) -> html.Section:
     """shortfalls: code, name, level, township, teams, minimum, gap."""
-    rows = shortfalls.assign(level_name=[level_name(lvl, lang) for lvl in shortfalls["level"]])
+    rows = shortfalls.assign(level_name=[level_name(lvl, lang, ranked)
+                                         for lvl in shortfalls["level"]])
     columns = [ColumnSpec("name", t("vol_unit", lang), pinned=True, place=True),
                ColumnSpec("level_name", t("vol_level", lang)),
                ColumnSpec("township", t("vol_township", lang), place=True),
@@ -132,7 +137,7 @@ def shortfall_section(table_id: str, shortfalls: pd.DataFrame, lang: Lang,
                                 note=t("vol_shortfalls_note", lang)))
 
 
-def category_section(table_id: str, categories: pd.DataFrame, lang: Lang,
+def category_section(table_id: str, categories: pd.DataFrame, ranked: str, lang: Lang,
                      export_name: str) -> html.Section:
     """categories: category, scope, teams, members -> one row per field of service with the
     teams of each scope, their total and the members (the corps left out)."""
@@ -143,7 +148,8 @@ def category_section(table_id: str, categories: pd.DataFrame, lang: Lang,
     wide["members"] = frame.groupby("category")["members"].sum()
     wide = wide.sort_values("total", ascending=False).reset_index()
     columns = [ColumnSpec("category", t("vol_category", lang), pinned=True),
-               *(ColumnSpec(scope, level_name(scope, lang), "number") for scope in SCOPE_COLOURS),
+               *(ColumnSpec(scope, level_name(scope, lang, ranked), "number")
+                 for scope in SCOPE_COLOURS),
                ColumnSpec("total", t("vol_total", lang), "number"),
                ColumnSpec("members", t("vol_members", lang), "number")]
     return fitted(table_section(table_id, t("vol_categories", lang), wide, columns, lang,

@@ -330,6 +330,9 @@ def test_the_volunteer_page_counts_each_county(engine: Engine) -> None:
                   "村级队伍达标率（分县（市、区），当前在册）"):
         assert title in page, title
     assert "分乡镇" not in page and "各乡镇" not in page
+    # The county-level units are each county's detachments, not the area's own (市级).
+    assert '"children": "县（市、区）支队"' in page and '"children": "市级支队"' not in page
+    assert "最低标准：每个县（市、区）支队 10 支" in page
 
 
 def test_the_income_composition_is_by_county_and_drills_into_one(engine: Engine) -> None:
