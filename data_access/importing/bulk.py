@@ -79,17 +79,24 @@ def _copied_upsert(connection: Connection, table: Table, columns: list[str], row
     connection.exec_driver_sql(f"DROP TABLE IF EXISTS {scratch}")
     connection.exec_driver_sql(f"CREATE TEMP TABLE {scratch} ON COMMIT DROP AS "
                                f"SELECT {listed} FROM {quote(table.name)} WITH NO DATA")
-    driver = connection.connection.driver_connection
-    if driver is None:
-        raise RuntimeError("no database connection to COPY through")
-    with driver.cursor() as cursor, cursor.copy(f"COPY {scratch} ({listed}) FROM STDIN") as copy:
-        for start in range(0, len(rows), CHUNK_ROWS):
-            for row in rows[start:start + CHUNK_ROWS]:
-                copy.write_row(row)
-            if done is not None:
-                done(min(1.0, (start + CHUNK_ROWS) / len(rows)) * 0.8)
+    copy_rows(connection, scratch, listed, rows,
+              None if done is None else (lambda share: done(share * 0.8)))
     insert, conflict = statement  # "INSERT INTO t (columns)" and its ON CONFLICT clause
     connection.exec_driver_sql(f"{insert} SELECT {listed} FROM {scratch} {conflict}")
     connection.exec_driver_sql(f"DROP TABLE {scratch}")
     if done is not None:
         done(1.0)
+
+
+def copy_rows(connection: Connection, table: str, listed: str, rows: list[tuple],
+              done: Callable[[float], None] | None = None) -> None:
+    """COPY rows into `table` (quoted) on PostgreSQL, `listed` its quoted column names."""
+    driver = connection.connection.driver_connection
+    if driver is None:
+        raise RuntimeError("no database connection to COPY through")
+    with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({listed}) FROM STDIN") as copy:
+        for start in range(0, len(rows), CHUNK_ROWS):
+            for row in rows[start:start + CHUNK_ROWS]:
+                copy.write_row(row)
+            if done is not None:
+                done(min(1.0, (start + CHUNK_ROWS) / len(rows)))

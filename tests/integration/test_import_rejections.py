@@ -39,9 +39,10 @@ GOOD_CASE = {
 }
 
 
-def filled_database(tmp_path: Path, keep_changes: bool = False):
-    """A fresh database with one good row of income, one service item and one case."""
-    engine = fresh_database(sqlite_url(tmp_path))
+def filled_database(tmp_path: Path, keep_changes: bool = False, url: str | None = None):
+    """A fresh database (SQLite in tmp_path, or `url`) with one good row of income, one
+    service item and one case."""
+    engine = fresh_database(url or sqlite_url(tmp_path))
     for domain, row, name in (("collective_income", GOOD_INCOME, "income.xlsx"),
                               ("service_items", GOOD_ITEM, "items.csv"),
                               ("service_cases", GOOD_CASE, "cases.csv")):

@@ -77,14 +77,20 @@ def _item_days(engine) -> list[tuple]:
             .order_by(ServiceItemDaily.item_code, ServiceItemDaily.day))]
 
 
-def test_an_import_and_its_undo_keep_the_item_roll_up(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_an_import_and_its_undo_keep_the_item_roll_up(tmp_path: Path, backend: str,
+                                                      request: pytest.FixtureRequest) -> None:
     """A case moved to another item and day leaves no row of its old item and day behind,
-    and the undo brings back the roll-up as it was."""
-    engine = filled_database(tmp_path, keep_changes=True)
+    and the undo brings back the roll-up as it was (on PostgreSQL the stored cases' days are
+    looked up another way)."""
+    url = request.getfixturevalue("fresh_postgres_url") if backend == "postgresql" else None
+    engine = filled_database(tmp_path, keep_changes=True, url=url)
     import_file(engine, write_rows(DOMAINS["service_items"], pd.DataFrame([OTHER_ITEM]),
                                    tmp_path / "other.csv"))
     before = snapshot(engine)["service_item_daily"]
-    moved = {**GOOD_CASE, "item_code": OTHER_ITEM["code"], "finished_at": "2025-10-20 15:00"}
+    # Its stored days (accepted 2025-09-30, finished 2025-10-10) lie before all of the file's.
+    moved = {**GOOD_CASE, "item_code": OTHER_ITEM["code"], "applied_at": "2025-10-15 08:00",
+             "accepted_at": "2025-10-15 09:00", "finished_at": "2025-10-20 15:00"}
     added = {**GOOD_CASE, "serial_no": "SS2025000777", "applied_at": "2025-11-03 08:00",
              "accepted_at": "2025-11-03 09:00", "finished_at": "2025-11-04 10:00"}
     path = write_rows(DOMAINS["service_cases"], pd.DataFrame([moved, added]),
@@ -95,7 +101,7 @@ def test_an_import_and_its_undo_keep_the_item_roll_up(tmp_path: Path) -> None:
     first, other = GOOD_ITEM["code"], OTHER_ITEM["code"]
     assert _item_days(engine) == [(first, dt.date(2025, 11, 3), 1, 0),
                                   (first, dt.date(2025, 11, 4), 0, 1),
-                                  (other, dt.date(2025, 9, 30), 1, 0),
+                                  (other, dt.date(2025, 10, 15), 1, 0),
                                   (other, dt.date(2025, 10, 20), 0, 1)]
     undo_upload(engine, upload_id, NOW)
     assert differences(engine).empty
