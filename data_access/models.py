@@ -538,12 +538,15 @@ class ServiceItemDaily(Base):
     """Daily roll-up of service cases per item, kept with ServiceDaily (same refresh, same
     transaction): cases accepted on `day`, and cases finished on it and of those the ones
     finished by their promised date, so the items list of a period reads days, not every case.
-    County-wide only: nothing lists items of one township.
+    Per county (the county of the hall's division code): an import refreshes the counties of
+    its cases only, however many counties the database holds; nothing lists items of one
+    township.
     """
 
     __tablename__ = "service_item_daily"
 
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(12), primary_key=True)
     item_code: Mapped[str] = mapped_column(ForeignKey("service_item.code"), primary_key=True)
     cases: Mapped[int] = mapped_column(Integer, default=0)
     finished: Mapped[int] = mapped_column(Integer, default=0)

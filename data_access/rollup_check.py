@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, func, select
+from sqlalchemy import Connection, Engine, Select, delete, func, select
 
 from data_access.models import Base, ServiceCase, ServiceDaily, ServiceItemDaily
 from data_access.rollups import (
@@ -21,6 +21,7 @@ from data_access.rollups import (
     KEYS,
     refresh_service_daily,
     refresh_service_item_daily,
+    rows_of,
     service_daily_from_cases,
     service_item_daily_from_cases,
 )
@@ -31,7 +32,7 @@ class Rollup:
     name: str
     keys: tuple[str, ...]
     span: Callable[[Connection], tuple[dt.date, dt.date] | None]  # the rows' days
-    expected: Callable[[Connection, dt.date, dt.date], pd.DataFrame]
+    expected: Callable[[Connection, dt.date, dt.date], Select]
     stored: Callable[[Connection], pd.DataFrame]
     rebuild: Callable[[Connection, dt.date, dt.date], None]
     table: type
@@ -70,7 +71,8 @@ def differences(engine: Engine) -> pd.DataFrame:
     with engine.connect() as connection:
         for rollup in ROLLUPS:
             span = rollup.span(connection)
-            expected = rollup.expected(connection, *span) if span else pd.DataFrame()
+            expected = (rows_of(connection, rollup.expected(connection, *span)) if span
+                        else pd.DataFrame())
             found.append(_compare(rollup, rollup.stored(connection), expected))
     frames = [f for f in found if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(

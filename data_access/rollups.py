@@ -14,21 +14,25 @@ import pandas as pd
 from sqlalchemy import (
     Connection,
     Row,
+    Select,
     SQLColumnExpression,
     String,
     Table,
     column,
     delete,
     func,
+    literal_column,
     select,
     table,
     true,
+    union_all,
 )
 from sqlalchemy.orm import InstrumentedAttribute
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, Label
 
 from data_access.aggregates import count_where, day_of
-from data_access.importing.bulk import copy_rows, upsert
+from data_access.divisions import CODE_DIGITS, significant_digits
+from data_access.importing.bulk import copy_rows
 from data_access.importing.spec import RollupSpan
 from data_access.models import ServiceCase, ServiceDaily, ServiceItemDaily
 from metrics.indicators import GOOD_RATING_FROM, HALF_DAY_HOURS
@@ -38,9 +42,10 @@ from metrics.vocabulary import AGENT_CHANNEL
 CodeRange = tuple[str, str]
 KEYS = ["day", "division_code"]
 CASE_ROLLUP_TABLES = (ServiceDaily.__tablename__, ServiceItemDaily.__tablename__)
-ITEM_KEYS = ["day", "item_code"]
+ITEM_KEYS = ["day", "county_code", "item_code"]
 SERIAL_CHUNK = 5_000
 SERIALS_SCRATCH = "import_serials"
+COUNTY_DIGITS = significant_digits("county")
 
 
 def _hours(connection: Connection, start: SQLColumnExpression[dt.datetime | None],
@@ -108,9 +113,9 @@ def _stored_spans(connection: Connection, serials: list[str],
 def refresh_case_rollups(connection: Connection, span: RollupSpan) -> None:
     """Every roll-up of the service cases, for the span's days (an import, an undo or a
     holiday calendar that moved due dates): the halls' of its division codes alone, the
-    items' of every division (an item's row counts all of them)."""
+    items' of the counties those codes lie in (an item's row counts a whole county)."""
     refresh_service_daily(connection, span.first, span.last, _code_range(span))
-    refresh_service_item_daily(connection, span.first, span.last)
+    refresh_service_item_daily(connection, span.first, span.last, _code_range(span))
 
 
 def _code_range(span: RollupSpan) -> CodeRange | None:
@@ -119,28 +124,39 @@ def _code_range(span: RollupSpan) -> CodeRange | None:
     return span.low_code, span.high_code
 
 
+def _whole_counties(codes: CodeRange) -> CodeRange:
+    """The codes of every division in the counties that `codes` reach into."""
+    low, high = codes
+    return (low[:COUNTY_DIGITS].ljust(CODE_DIGITS, "0"),
+            high[:COUNTY_DIGITS].ljust(CODE_DIGITS, "9"))
+
+
 def refresh_service_daily(connection: Connection, first: dt.date, last: dt.date,
                           codes: CodeRange | None = None) -> None:
     """The halls' roll-up for first..last, of the divisions low..high of `codes` (None: all)."""
     table = ServiceDaily.__table__
-    _replace_days(connection, table, KEYS,
-                  service_daily_from_cases(connection, first, last, codes), first, last,
-                  [] if codes is None else [table.c.division_code.between(*codes)])
+    _replace_days(connection, table, service_daily_from_cases(connection, first, last, codes),
+                  first, last, [] if codes is None else [table.c.division_code.between(*codes)])
 
 
-def refresh_service_item_daily(connection: Connection, first: dt.date, last: dt.date) -> None:
-    _replace_days(connection, ServiceItemDaily.__table__, ITEM_KEYS,
-                  service_item_daily_from_cases(connection, first, last), first, last)
+def refresh_service_item_daily(connection: Connection, first: dt.date, last: dt.date,
+                               codes: CodeRange | None = None) -> None:
+    """The items' roll-up for first..last, of the counties that `codes` reach into (None:
+    all)."""
+    table = ServiceItemDaily.__table__
+    counties = None if codes is None else _whole_counties(codes)
+    _replace_days(connection, table,
+                  service_item_daily_from_cases(connection, first, last, counties), first, last,
+                  [] if counties is None else [table.c.county_code.between(*counties)])
 
 
-def _replace_days(connection: Connection, table: Table, keys: list[str], frame: pd.DataFrame,
-                  first: dt.date, last: dt.date,
-                  within: list[ColumnElement[bool]] | None = None) -> None:
-    # Deleted first: a day whose cases all moved away has no row left to overwrite.
-    connection.execute(delete(table).where(table.c.day >= first, table.c.day <= last,
-                                           *(within or [])))
-    if not frame.empty:
-        upsert(connection, table, frame, tuple(keys))
+def _replace_days(connection: Connection, table: Table, rows: Select, first: dt.date,
+                  last: dt.date, within: list[ColumnElement[bool]]) -> None:
+    # Deleted first: a day whose cases all moved away has no row left to overwrite. The rows
+    # go from the cases to the roll-up inside the database, never through Python.
+    connection.execute(delete(table).where(table.c.day >= first, table.c.day <= last, *within))
+    connection.execute(table.insert().from_select([c.name for c in rows.selected_columns],
+                                                  rows))
 
 
 def _on_time(connection: Connection) -> ColumnElement[int]:
@@ -150,7 +166,7 @@ def _on_time(connection: Connection) -> ColumnElement[int]:
 
 
 def service_daily_from_cases(connection: Connection, first: dt.date, last: dt.date,
-                             codes: CodeRange | None = None) -> pd.DataFrame:
+                             codes: CodeRange | None = None) -> Select:
     """The roll-up's rows for first..last (of the halls whose division codes are in `codes`)
     as the cases make them (one computation: the import writes them, `rollups check` compares
     the stored ones with them)."""
@@ -179,33 +195,44 @@ def service_daily_from_cases(connection: Connection, first: dt.date, last: dt.da
             .label("instant_half_day")])
 
 
-def service_item_daily_from_cases(connection: Connection, first: dt.date,
-                                  last: dt.date) -> pd.DataFrame:
-    """The item roll-up's rows for first..last as the cases make them (import and check)."""
-    return _cases_by_day(connection, first, last, [ServiceCase.item_code], [],
+def service_item_daily_from_cases(connection: Connection, first: dt.date, last: dt.date,
+                                  counties: CodeRange | None = None) -> Select:
+    """The item roll-up's rows for first..last (of the halls whose codes are in `counties`,
+    whole counties) as the cases make them (import and check)."""
+    county = func.substr(ServiceCase.division_code, 1, COUNTY_DIGITS).concat(
+        "0" * (CODE_DIGITS - COUNTY_DIGITS)).label("county_code")
+    return _cases_by_day(connection, first, last, [county, ServiceCase.item_code],
+                         [] if counties is None else
+                         [ServiceCase.division_code.between(*counties)],
                          accepted=[func.count().label("cases")],
                          finished=[func.count().label("finished"),
                                    _on_time(connection).label("on_time")])
 
 
 def _cases_by_day(connection: Connection, first: dt.date, last: dt.date,
-                  group: list[InstrumentedAttribute], within: list[ColumnElement[bool]],
-                  accepted: list[ColumnElement], finished: list[ColumnElement]) -> pd.DataFrame:
+                  group: list[SQLColumnExpression], within: list[ColumnElement[bool]],
+                  accepted: list[Label], finished: list[Label]) -> Select:
     """Per day of first..last and `group`: the measures `accepted` over the cases accepted that
-    day and `finished` over those finished that day, zero where the day had none of one kind."""
+    day and `finished` over those finished that day, zero where the day had none of one kind
+    (each kind counted by its own day, the two summed per day and group)."""
     start = dt.datetime.combine(first, dt.time())
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time())
+    names = [m.name for m in (*accepted, *finished)]
 
-    def per_day(stamp: InstrumentedAttribute, measures: list[ColumnElement]) -> pd.DataFrame:
+    def per_day(stamp: InstrumentedAttribute, measures: list[Label]) -> Select:
         day = day_of(connection, stamp).label("day")
-        return pd.read_sql(select(day, *group, *measures)
-                           .where(stamp >= start, stamp < end, *within).group_by(day, *group),
-                           connection)
+        own = {m.name: m for m in measures}
+        return (select(day, *group, *(own.get(n, literal_column("0").label(n)) for n in names))
+                .where(stamp >= start, stamp < end, *within).group_by(day, *group))
 
-    keys = ["day", *(column.key for column in group)]
-    frame = per_day(ServiceCase.accepted_at, accepted).merge(
-        per_day(ServiceCase.finished_at, finished), how="outer", on=keys)
-    measures = [c for c in frame.columns if c not in keys]
-    frame[measures] = frame[measures].fillna(0)
+    both = union_all(per_day(ServiceCase.accepted_at, accepted),
+                     per_day(ServiceCase.finished_at, finished)).subquery("both_kinds")
+    keys = list(both.c)[:1 + len(group)]  # the day, then the group's columns
+    return select(*keys, *(func.sum(both.c[n]).label(n) for n in names)).group_by(*keys)
+
+
+def rows_of(connection: Connection, rows: Select) -> pd.DataFrame:
+    """A roll-up's rows as `rollups check` compares them: days as timestamps."""
+    frame = pd.read_sql(rows, connection)
     frame["day"] = pd.to_datetime(frame["day"])
     return frame

@@ -47,7 +47,7 @@ def test_the_demo_roll_ups_agree_with_their_rows(demo_database_url, demo_engine)
 
 @pytest.mark.parametrize(("model", "key"), [
     (ServiceDaily, f"2025-09-30 · {TOWNSHIP}"),
-    (ServiceItemDaily, f"2025-09-30 · {GOOD_ITEM['code']}"),
+    (ServiceItemDaily, f"2025-09-30 · {TOWNSHIP[:6]}000000 · {GOOD_ITEM['code']}"),
 ])
 def test_a_changed_roll_up_value_is_named_and_rebuilt(tmp_path: Path, model: type,
                                                       key: str) -> None:
