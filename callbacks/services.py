@@ -48,7 +48,8 @@ TREND_WEEKS = 12
 def _hall_frame(context: AppContext, period: Period, lang: Lang) -> pd.DataFrame:
     counts = services_by_hall_level(context.engine, period)
     frame = pd.DataFrame({i.id: i.compute(counts) for i in indicators_of("services")})
-    frame.insert(0, "hall", [hall_name(level, lang) for level in frame.index])
+    ranked = context.home().ranked_level
+    frame.insert(0, "hall", [hall_name(level, lang, ranked) for level in frame.index])
     return frame.assign(level=frame.index).reset_index(drop=True)
 
 
@@ -138,7 +139,7 @@ def case_detail(context: AppContext, lang: Lang, period: Period, township: str |
                 level: str | None) -> html.Section:
     rows, total = case_rows(context.engine, period, township, level)
     where = (short_names(context).get(township, township) if township
-             else hall_name(level or "city", lang))
+             else hall_name(level or "city", lang, context.home().ranked_level))
     note = (t("shown_of", lang).format(shown=f"{len(rows):,}", total=f"{total:,}")
             if total > ROW_LIMIT else "")
     return table_section("cases", f"{t('case_detail', lang)} · {where} · {period.label}", rows,

@@ -35,6 +35,7 @@ from metrics.periods import Period, format_date, parse_period, period_containing
 from metrics.red_flags import flag_as_of, late_detail
 from metrics.weekly import (
     CITY_HALL_NAME,
+    COUNTY_HALLS_NAME,
     RED_STREAK_WEEKS,
     WEEKLY_INDICATORS,
     Flag,
@@ -167,11 +168,14 @@ def _date(value: object) -> str:
 
 def _overdue_case_flag(engine: Engine, week: Period) -> Flag:
     cases = new_overdue_cases(engine, week)
-    # Cases of the city hall have no township: they are listed under 市本级.
+    # Cases of the city hall have no township: they are listed under 市本级, or at a
+    # prefecture, whose counties' own halls they are, under 县（市、区）本级.
     city_hall = cases["township_code"].isna()
+    area = home(engine)
+    own_halls = COUNTY_HALLS_NAME if area.ranked_level == "county" else CITY_HALL_NAME
     cases = cases.assign(
-        township_code=cases["township_code"].where(~city_hall, home(engine).code),
-        township=cases["township"].where(~city_hall, CITY_HALL_NAME))
+        township_code=cases["township_code"].where(~city_hall, area.code),
+        township=cases["township"].where(~city_hall, own_halls))
     rows = tuple(FlagRow(r.township_code, r.township,
                          f"{r.item}（{r.serial_no}）", _date(r.due_date), _date(r.finished_at))
                  for r in cases.itertuples())

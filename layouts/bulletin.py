@@ -22,8 +22,10 @@ from metrics.indicators import INDICATORS, PERCENT, YUAN
 from metrics.targets import MIN_SAMPLE, too_few
 from metrics.weekly import (
     CITY_HALL_NAME,
+    COUNTY_HALLS_NAME,
     DOMAIN_ORDER,
     HEADLINE,
+    OWN_HALL_NAMES,
     Card,
     Flag,
     Ranking,
@@ -38,6 +40,7 @@ CHINESE_NUMERALS = "一二三四五六七八九十"
 LIST_LIMIT = 5  # names listed in a sentence before "等"
 MOVERS_SHOWN = 3
 NO_DATA = ("本周无数据。", "No data for this week.")
+OWN_HALLS_EN = {CITY_HALL_NAME: "the city hall", COUNTY_HALLS_NAME: "the county halls"}
 
 
 def _zh(lang: Lang) -> bool:
@@ -219,11 +222,12 @@ def _spread(flag: Flag, lang: Lang, zh_unit: str) -> str:
 def _where(counts: list[tuple[str, int]], lang: Lang, zh_unit: str) -> str:
     """Where things are, (name, count) the biggest first: “涉及3个乡镇：绣林街道5项、桃花山镇4项、
     东升镇3项” when every township fits, else “涉及8个乡镇，其中绣林街道5项、……等”."""
-    towns = sum(1 for name, _ in counts if name != CITY_HALL_NAME)
+    own = [name for name, _ in counts if name in OWN_HALL_NAMES]
+    towns = len(counts) - len(own)
     if _zh(lang):
-        where = f"{towns}个乡镇" + ("及市本级" if towns < len(counts) else "")
+        where = f"{towns}个乡镇" + (f"及{own[0]}" if own else "")
     else:
-        where = f"{towns} townships" + (" and the city hall" if towns < len(counts) else "")
+        where = f"{towns} townships" + (f" and {OWN_HALLS_EN[own[0]]}" if own else "")
     parts = [f"{name}{n}{zh_unit}" if _zh(lang) else f"{place_name(name, lang)} {n}"
              for name, n in counts[:LIST_LIMIT]]
     if _zh(lang):

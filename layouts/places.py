@@ -30,9 +30,9 @@ UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("镇", "Town"), ("乡", "Township"), ("村", "Village"), ("市", "City"), ("县", "County"),
     ("区", "District"),
 )
-# Names that are not places but stand where a place does (the city's own halls in a township
-# column: metrics.weekly.CITY_HALL_NAME).
-FIXED = {"市本级": "City level"}
+# Names that are not places but stand where a place does (the area's own halls in a township
+# column: metrics.weekly.OWN_HALL_NAMES).
+FIXED = {"市本级": "City level", "县（市、区）本级": "County level"}
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 _lock = threading.Lock()

@@ -13,10 +13,14 @@ from metrics.indicators import Indicator
 
 HALL_NAMES = {"city": ("市政务服务中心", "city hall"), "township": ("乡镇便民服务中心",
               "township halls"), "village": ("村便民服务室", "village rooms")}
+# At a prefecture the halls of the "city" level are the counties' own (metrics.vocabulary
+# HALL_LEVELS: a county's code).
+COUNTY_HALLS = ("县（市、区）政务服务中心", "county halls")
 
 
-def hall_name(level: str, lang: Lang) -> str:
-    zh, en = HALL_NAMES[level]
+def hall_name(level: str, lang: Lang, ranked: str = "township") -> str:
+    """The halls of a level, named as the area has them (`ranked`: the level it ranks)."""
+    zh, en = COUNTY_HALLS if (level, ranked) == ("city", "county") else HALL_NAMES[level]
     return en if lang == "en" else zh
 
 

@@ -45,7 +45,7 @@ from layouts.weekly_first import (
 from metrics.domains import DOMAIN_BY_ID, domain_of
 from metrics.indicators import INDICATORS, PERCENT, YUAN
 from metrics.red_flags import FLAG_DEFINITIONS
-from metrics.weekly import CITY_HALL_NAME, DOMAIN_ORDER, Card, Flag, Ranking, WeeklyReport
+from metrics.weekly import DOMAIN_ORDER, OWN_HALL_NAMES, Card, Flag, Ranking, WeeklyReport
 
 # Column headers of each red-flag list: (subject, date, detail) text keys.
 FLAG_COLUMNS = {
@@ -259,7 +259,7 @@ def _duban_hrefs(flag: Flag, week: str, lang: Lang, level: str) -> list[str | No
                            t("duban_fact", lang).format(label=t(key, lang), value=value)
                            for key, value in ((date, r.date), (detail, r.detail))
                            if key and value))
-            if r.township != CITY_HALL_NAME else None for r in flag.rows]
+            if r.township not in OWN_HALL_NAMES else None for r in flag.rows]
 
 
 def flag_panel(flag: Flag, week: str, lang: Lang, listed: RowFilter | None = None,

@@ -44,8 +44,11 @@ WEEKLY_INDICATORS: tuple[str, ...] = tuple(
     indicator for d in weekly_domains() if d.weekly for indicator in d.weekly.indicators)
 HEADLINE: dict[DomainId, str] = {d.id: d.headline for d in weekly_domains()}
 RED_STREAK_WEEKS = 3
-# Service cases of the city's own hall have no township: flags list them under this name.
+# Service cases of the area's own halls have no township: flags list them under the name of
+# their level, the city's hall at a county, the counties' own halls at a prefecture.
 CITY_HALL_NAME = "市本级"
+COUNTY_HALLS_NAME = "县（市、区）本级"
+OWN_HALL_NAMES = (CITY_HALL_NAME, COUNTY_HALLS_NAME)
 FLAG_KINDS = ("new_overdue_cases", "overdue_rectifications", "inactive_villages",
               "fell_below_50k", "red_three_weeks")
 

@@ -400,3 +400,24 @@ def test_the_counties_are_drawn_as_the_outline_of_their_townships(engine: Engine
     overview = _page(engine, "/", "?indicator=collective_income_mean")
     assert '"type": "choropleth"' in overview and "乡镇边界尚未全部导入" not in overview
     assert re.findall(r'"locations": \[([^\]]*)\]', overview)[0].count("4299") == 2
+
+
+def test_the_counties_own_halls_are_named_as_such(engine: Engine, tmp_path: Path) -> None:
+    """At a prefecture the halls of the city level are each county's own: /services calls them
+    县（市、区）政务服务中心 and the weekly flags 县（市、区）本级, not the 市 of one county."""
+    still_open = {**_case("C0099", "429901000000"), "applied_at": "2025-11-03 09:00",
+                  "accepted_at": "2025-11-03 09:10", "finished_at": "", "status": "办理中"}
+    import_file(engine, write_rows(DOMAINS["service_cases"], pd.DataFrame([still_open]),
+                                   tmp_path / "open.csv"))
+    cache.clear()
+    report = weekly_report(engine, parse_period("2025-W46"))  # due 2025-11-10, five days on
+    flag = next(f for f in report.flags if f.kind == "new_overdue_cases")
+    assert [(r.township, r.subject) for r in flag.rows] == [("县（市、区）本级",
+                                                             "临时救助申请（C0099）")]
+    text = weekly_bulletin_text(report)
+    assert "及县（市、区）本级" in text and "市本级" not in text.replace("县（市、区）本级", "")
+    english = "\n".join(red_flags(report, "en"))
+    assert "the county halls" in english and "city hall" not in english
+    services = _page(engine, "/services", "?period=2025-09")
+    halls = set(re.findall(r'"hall": "([^"]+)"', services))
+    assert halls == {"县（市、区）政务服务中心", "乡镇便民服务中心", "村便民服务室"}, halls
