@@ -12,7 +12,13 @@ from dash import Dash, Input, NoUpdate, Output, State, ctx, html, no_update
 from callbacks.context import AppContext
 from callbacks.trails import home_step
 from callbacks.url_state import clicked_key, parse_query
-from callbacks.views import home_kpi_views, ranked_map_panel, resolve_view, short_names
+from callbacks.views import (
+    home_kpi_views,
+    ranked_map_panel,
+    resolve_view,
+    short_names,
+    with_county,
+)
 from data_access import access
 from data_access.coverage import coverage
 from data_access.divisions import code_range
@@ -84,7 +90,7 @@ def village_rows(context: AppContext, period: Period) -> pd.DataFrame:
     rows["previous"] = rows["code"].map(previous_revenue)
     revenue = rows.set_index("code")["operating_revenue"]
     rows["growth"] = rows["code"].map(yoy_between(revenue, previous_revenue))
-    return rows
+    return with_county(context, rows, "code")
 
 
 def detail_rows(context: AppContext, period: Period, tier: str | None,

@@ -10,7 +10,13 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 from callbacks.context import AppContext
 from callbacks.trails import home_step
 from callbacks.url_state import clicked_key, parse_query
-from callbacks.views import controls_of, home_kpi_views, resolve_view, short_names
+from callbacks.views import (
+    controls_of,
+    home_kpi_views,
+    resolve_view,
+    short_names,
+    with_county,
+)
 from data_access.aggregates import services_by_hall_level
 from data_access.indicator_values import indicator_by_division
 from data_access.services import (
@@ -80,10 +86,10 @@ def top_items_frame(items: pd.DataFrame) -> pd.DataFrame:
 
 def _case_lists(context: AppContext, period: Period, lang: Lang) -> list:
     until = min(period.last_day, context.today())
-    overdue = overdue_cases(context.engine, period)
+    overdue = with_county(context, overdue_cases(context.engine, period), "division_code")
     overdue = overdue.assign(days_overdue=days_overdue(overdue["due_date"], overdue["finished_at"],
                                                        until))
-    reviews = bad_reviews(context.engine, period)
+    reviews = with_county(context, bad_reviews(context.engine, period), "division_code")
     reviews = reviews.assign(follow_up=follow_up_state(reviews["bad_review_due"],
                                                        reviews["bad_review_fixed_at"],
                                                        context.today()))
@@ -138,6 +144,7 @@ def services_page(context: AppContext, lang: Lang, query: dict[str, str]) -> tup
 def case_detail(context: AppContext, lang: Lang, period: Period, township: str | None,
                 level: str | None) -> html.Section:
     rows, total = case_rows(context.engine, period, township, level)
+    rows = with_county(context, rows, "division_code")
     where = (short_names(context).get(township, township) if township
              else hall_name(level or "city", lang, context.home().ranked_level))
     note = (t("shown_of", lang).format(shown=f"{len(rows):,}", total=f"{total:,}")

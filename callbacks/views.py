@@ -15,7 +15,7 @@ from data_access import access
 from data_access.aggregates import Level
 from data_access.boundaries import county_boundaries, township_boundaries, village_boundaries
 from data_access.coverage import coverage
-from data_access.divisions import code_level, division_table, level_below
+from data_access.divisions import ancestor_code, code_level, division_table, level_below
 from data_access.indicator_values import (
     domain_ranks,
     domain_values,
@@ -28,7 +28,7 @@ from data_access.runs import Run
 from data_access.trends import indicator_trend
 from layouts.controls import period_notice, view_controls
 from layouts.figures import choropleth_map
-from layouts.grid import ColumnSpec, table_section
+from layouts.grid import COUNTY_FIELD, ColumnSpec, table_section
 from layouts.i18n import Lang, t
 from layouts.kpi import Comparison, KpiView, kpi_sections
 from layouts.overview import map_panel, page_body, trends_section
@@ -222,6 +222,18 @@ def _township_positions(context: AppContext, period: Period, code: str,
 def short_names(context: AppContext) -> pd.Series:
     """Each division's short name (调关, not 调关镇), by code: what maps and rankings show."""
     return division_table(context.engine)["short_name"]
+
+
+def with_county(context: AppContext, frame: pd.DataFrame, code_field: str) -> pd.DataFrame:
+    """At a prefecture, the rows with their county's short name (`county`, from the county
+    digits of the division code in `code_field`), which a table shows as its first column;
+    in a county the rows as they are."""
+    if context.home().ranked_level != "county" or code_field not in frame.columns:
+        return frame
+    names = short_names(context)
+    return frame.assign(**{COUNTY_FIELD: frame[code_field].map(
+        lambda code: names.get(ancestor_code(code, "county")) if isinstance(code, str)
+        else None)})
 
 
 def division_row(context: AppContext, code: str, level: str) -> pd.Series:

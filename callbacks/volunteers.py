@@ -18,6 +18,7 @@ from callbacks.views import (
     ranked_map_panel,
     resolve_view,
     short_names,
+    with_county,
 )
 from data_access import access
 from data_access.aggregates import aggregate
@@ -73,7 +74,7 @@ def _export_name(period: Period | None, key: str, lang: Lang) -> str:
 def shortfall_rows(context: AppContext) -> pd.DataFrame:
     """Units below their team minimum with the gap: code, name, level, township, teams,
     minimum, gap."""
-    return access.scope_frame(team_gaps(unit_teams(context.engine)))
+    return with_county(context, access.scope_frame(team_gaps(unit_teams(context.engine))), "code")
 
 
 def inactive_rows(context: AppContext, period: Period) -> tuple[pd.DataFrame, str]:
@@ -85,7 +86,7 @@ def inactive_rows(context: AppContext, period: Period) -> tuple[pd.DataFrame, st
     rows = stations.assign(days=days, last_day=stations["last_at"].dt.strftime("%Y-%m-%d"))
     rows = access.scope_frame(rows[is_inactive(days)]).sort_values(
         ["days", "code"], ascending=[False, True], na_position="first")
-    return rows.reset_index(drop=True), as_of.isoformat()
+    return with_county(context, rows.reset_index(drop=True), "code"), as_of.isoformat()
 
 
 def ranked_rows(context: AppContext, period: Period) -> pd.DataFrame:

@@ -23,7 +23,8 @@ ROW_LIMIT = 5_000  # a list longer than this is for export, not for reading
 
 def _case_columns() -> list:
     return [ServiceCase.serial_no, ServiceItem.name.label("item"),
-            Division.name.label("hall"), ServiceCase.hall_level, ServiceCase.township_code,
+            Division.name.label("hall"), ServiceCase.hall_level, ServiceCase.division_code,
+            ServiceCase.township_code,
             ServiceCase.channel, ServiceCase.accepted_at, ServiceCase.due_date,
             ServiceCase.finished_at, ServiceCase.status, ServiceCase.visits,
             ServiceCase.fully_online, ServiceCase.rating]

@@ -17,7 +17,7 @@ from dash import dcc, html
 from layouts import ids
 from layouts.attributes import attributes
 from layouts.formatting import unit_label
-from layouts.i18n import Lang, t, term
+from layouts.i18n import Lang, for_ranked, t, term
 from layouts.places import place_name
 from metrics.indicators import INDICATORS, PERCENT, YUAN
 
@@ -116,9 +116,23 @@ def _json_value(value: object) -> object:
     return None if missing else value
 
 
+# A list whose rows lie in several counties carries each row's county (callbacks.views
+# with_county): shown as its first column, so that same-named places of two counties read apart.
+COUNTY_FIELD = "county"
+
+
+def _with_county_column(frame: pd.DataFrame, columns: list[ColumnSpec],
+                        lang: Lang) -> list[ColumnSpec]:
+    if COUNTY_FIELD not in frame.columns or any(c.field == COUNTY_FIELD for c in columns):
+        return columns
+    return [ColumnSpec(COUNTY_FIELD, t(for_ranked("township", "county"), lang), pinned=True,
+                       place=True), *columns]
+
+
 def table_section(table_id: str, title: str, frame: pd.DataFrame, columns: list[ColumnSpec],
                   lang: Lang, export_name: str, row_id: str | None = None,
                   height: int = 420, note: str = "") -> html.Section:
+    columns = _with_county_column(frame, columns, lang)
     export = {"name": export_name, "scales": {c.field: c.scale for c in columns},
               "digits": {c.field: c.digits for c in columns if c.kind == "number"}}
     options = {"tooltipShowDelay": 300, "animateRows": False, "enableCellTextSelection": True,

@@ -16,18 +16,18 @@ from shapely.geometry import Point, box, shape
 from sqlalchemy import Engine
 
 from callbacks.context import AppContext
-from callbacks.economy import detail_rows
+from callbacks.economy import detail_rows, village_rows
 from callbacks.inspections import _with_units
 from callbacks.router import render_page
 from callbacks.services import case_detail
 from callbacks.views import home_kpi_views
-from callbacks.volunteers import coverage_rows, month_rows, ranked_rows
+from callbacks.volunteers import coverage_rows, month_rows, ranked_rows, shortfall_rows
 from dashboard.config import Settings
 from data_access import cache
 from data_access.aggregates import aggregate, divisions_at
 from data_access.boundaries import county_boundaries, import_boundaries
 from data_access.db import get_engine, upgrade_to_head
-from data_access.divisions import home
+from data_access.divisions import division_table, home
 from data_access.economy import income_trend
 from data_access.importing.domains import DOMAINS
 from data_access.importing.runner import import_file
@@ -421,3 +421,22 @@ def test_the_counties_own_halls_are_named_as_such(engine: Engine, tmp_path: Path
     services = _page(engine, "/services", "?period=2025-09")
     halls = set(re.findall(r'"hall": "([^"]+)"', services))
     assert halls == {"县（市、区）政务服务中心", "乡镇便民服务中心", "村便民服务室"}, halls
+
+
+def test_lists_across_counties_name_each_rows_county(engine: Engine) -> None:
+    """Same-named places of two counties read apart: the village, case and volunteer lists of
+    the prefecture carry each row's county, shown as their first column."""
+    context = AppContext(Settings.from_env(database_url=engine.url.render_as_string(False),
+                                           today=dt.date(2026, 11, 15)), engine)
+    short = division_table(engine)["short_name"]
+    villages = village_rows(context, parse_period("2025"))
+    assert len(villages) == 8
+    assert (villages["county"] == villages["code"].str[:6].add("000000").map(short)).all()
+    assert villages["county"].nunique() == 2
+    cases = json.dumps(json.loads(to_json_plotly(case_detail(
+        context, "zh", parse_period("2025-09"), None, "city"))), ensure_ascii=False)
+    assert set(re.findall(r'"county": "([^"]+)"', cases)) == {short["429901000000"],
+                                                            short["429902000000"]}
+    assert re.search(r'"field": "county", "headerName": "县（市、区）"', cases), cases[:2000]
+    assert set(shortfall_rows(context)["county"]) == {short["429901000000"],
+                                                      short["429902000000"]}
