@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from data_access.cache import cached
-from data_access.divisions import division_table, home
+from data_access.divisions import ancestor_code, division_table, home
 from data_access.economy import village_incomes
 from data_access.indicator_values import (
     indicator_by_division,
@@ -162,6 +162,21 @@ def _red_streak_flag(engine: Engine, week: Period, names: pd.Series) -> Flag:
     return Flag("red_three_weeks", len(rows), tuple(rows), covered)
 
 
+def _with_counties(engine: Engine, flags: tuple[Flag, ...]) -> tuple[Flag, ...]:
+    """At a prefecture, each township row of the flags with its county's short name (the red
+    streaks' rows are counties already)."""
+    if home(engine).ranked_level != "county":
+        return flags
+    names = division_table(engine)["short_name"]
+
+    def county_of(code: str) -> str:
+        county = ancestor_code(code, "county")
+        return str(names.get(county, "")) if county != code else ""
+    return tuple(flag if flag.kind == "red_three_weeks" else replace(flag, rows=tuple(
+        replace(row, county=county_of(row.township_code)) for row in flag.rows))
+        for flag in flags)
+
+
 def _date(value: object) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
@@ -259,10 +274,10 @@ def _report(engine: Engine, week: Period, compared_export: int | None) -> Weekly
             rankings.append(ranking)
         if corrected:
             corrections.append(indicator_id)
-    flags = _covered_flags(engine, week, (
+    flags = _with_counties(engine, _covered_flags(engine, week, (
         _overdue_case_flag(engine, week), _rectification_flag(engine, week),
         _inactive_flag(engine, week), _fell_below_flag(engine, week),
-        _red_streak_flag(engine, week, names)))
+        _red_streak_flag(engine, week, names))))
     compared = ""
     if previous_export is not None:
         created: dt.datetime = previous_export["created_at"]

@@ -214,22 +214,24 @@ def standings(report: WeeklyReport, lang: Lang) -> list[str]:
 
 def _spread(flag: Flag, lang: Lang, zh_unit: str) -> str:
     """Where a flag's rows are (_where)."""
-    names = {row.township_code: row.township for row in flag.rows}
+    places = {row.township_code: row.places() for row in flag.rows}
     counts = sorted(flag.by_township().items(), key=lambda item: (-item[1], item[0]))
-    return _where([(names[code], n) for code, n in counts], lang, zh_unit)
+    return _where([(places[code], n) for code, n in counts], lang, zh_unit)
 
 
-def _where(counts: list[tuple[str, int]], lang: Lang, zh_unit: str) -> str:
-    """Where things are, (name, count) the biggest first: “涉及3个乡镇：绣林街道5项、桃花山镇4项、
-    东升镇3项” when every township fits, else “涉及8个乡镇，其中绣林街道5项、……等”."""
-    own = [name for name, _ in counts if name in OWN_HALL_NAMES]
+def _where(counts: list[tuple[tuple[str, ...], int]], lang: Lang, zh_unit: str) -> str:
+    """Where things are, (place, count) the biggest first, a place its names (a township's, at
+    a prefecture its county's first): “涉及3个乡镇：绣林街道5项、桃花山镇4项、东升镇3项” when
+    every township fits, else “涉及8个乡镇，其中绣林街道5项、……等”."""
+    own = [place[-1] for place, _ in counts if place[-1] in OWN_HALL_NAMES]
     towns = len(counts) - len(own)
     if _zh(lang):
         where = f"{towns}个乡镇" + (f"及{own[0]}" if own else "")
     else:
         where = f"{towns} townships" + (f" and {OWN_HALLS_EN[own[0]]}" if own else "")
-    parts = [f"{name}{n}{zh_unit}" if _zh(lang) else f"{place_name(name, lang)} {n}"
-             for name, n in counts[:LIST_LIMIT]]
+    parts = [f"{'·'.join(place)}{n}{zh_unit}" if _zh(lang)
+             else f"{'·'.join(place_name(name, lang) for name in place)} {n}"
+             for place, n in counts[:LIST_LIMIT]]
     if _zh(lang):
         if len(counts) <= LIST_LIMIT:
             return f"涉及{where}：{'、'.join(parts)}"
@@ -310,7 +312,7 @@ def follow_ups(report: WeeklyReport, ledger: Sequence[Mapping[str, Any]] | None,
                    for row in ledger if int(row["overdue"])), key=lambda r: (-r[2], r[0]))
     opened, on_time, closed_late = total["opened"], total["closed_on_time"], total["closed_late"]
     closed = on_time + closed_late
-    where = _where([(name, n) for _, name, n in late], lang, "项")
+    where = _where([((name,), n) for _, name, n in late], lang, "项")
     if _zh(lang):
         text = (f"本周新交办督办事项{opened}项，办结{closed}项"
                 + (f"，其中按期办结{on_time}项、超期办结{closed_late}项。" if closed else "。"))

@@ -45,7 +45,7 @@ from layouts.weekly_first import (
 from metrics.domains import DOMAIN_BY_ID, domain_of
 from metrics.indicators import INDICATORS, PERCENT, YUAN
 from metrics.red_flags import FLAG_DEFINITIONS
-from metrics.weekly import DOMAIN_ORDER, OWN_HALL_NAMES, Card, Flag, Ranking, WeeklyReport
+from metrics.weekly import DOMAIN_ORDER, OWN_HALL_NAMES, Card, Flag, FlagRow, Ranking, WeeklyReport
 
 # Column headers of each red-flag list: (subject, date, detail) text keys.
 FLAG_COLUMNS = {
@@ -187,10 +187,15 @@ def legend(lang: Lang) -> html.P:
                   className="status-legend small")
 
 
+def row_place(row: FlagRow, lang: Lang) -> str:
+    """A flag row's place in a sentence or a chip: "公安·横沟市镇" at a prefecture."""
+    return "·".join(place_name(name, lang) for name in row.places())
+
+
 def _flag_frame(flag: Flag) -> pd.DataFrame:
-    return pd.DataFrame([{"township": r.township, "subject": r.subject, "date": r.date,
-                          "detail": r.detail} for r in flag.rows],
-                        columns=["township", "subject", "date", "detail"])
+    return pd.DataFrame([{"county": r.county, "township": r.township, "subject": r.subject,
+                          "date": r.date, "detail": r.detail} for r in flag.rows],
+                        columns=["county", "township", "subject", "date", "detail"])
 
 
 def _flag_rows_shown(flag: Flag, lang: Lang) -> pd.DataFrame:
@@ -221,8 +226,12 @@ def _print_rows(frame: pd.DataFrame, columns: list[ColumnSpec], lang: Lang) -> h
 def _flag_columns(flag: Flag, lang: Lang, level: str) -> list[ColumnSpec]:
     """The flag's table: rows by township, but a streak of red weeks is the ranked units'."""
     subject, date, detail = FLAG_COLUMNS[flag.kind]
-    place = for_ranked("township", level) if flag.kind == "red_three_weeks" else "township"
-    columns = [ColumnSpec("township", t(place, lang), pinned=True, place=True),
+    streak = flag.kind == "red_three_weeks"
+    place = for_ranked("township", level) if streak else "township"
+    # At a prefecture a township's county comes first (FlagRow.county).
+    county = [ColumnSpec("county", t(for_ranked("township", level), lang), pinned=True,
+                         place=True)] if level == "county" and not streak else []
+    columns = [*county, ColumnSpec("township", t(place, lang), pinned=True, place=True),
                ColumnSpec("subject", t(subject, lang), wide=True,
                           place=flag.kind in PLACE_SUBJECTS)]
     if date:
@@ -269,8 +278,8 @@ def flag_panel(flag: Flag, week: str, lang: Lang, listed: RowFilter | None = Non
     when `follow_up`."""
     columns = _flag_columns(flag, lang, level)
     counts = sorted(flag.by_township().items(), key=lambda item: (-item[1], item[0]))
-    names = {r.township_code: r.township for r in flag.rows}
-    summary = html.Ul([html.Li(f"{place_name(names[code], lang)} {n}") for code, n in counts],
+    names = {r.township_code: row_place(r, lang) for r in flag.rows}
+    summary = html.Ul([html.Li(f"{names[code]} {n}") for code, n in counts],
                       className="flag-townships")
     shown = flag if listed is None else replace(
         flag, rows=tuple(r for r in flag.rows if listed(r.township_code)))

@@ -123,6 +123,13 @@ class FlagRow:
     subject: str
     date: str  # YYYY-MM-DD (due date, last activity, report year) or ""
     detail: str  # a figure with its unit, in the report's language-neutral form
+    # At a prefecture, the short name of the township's county: same-named townships of two
+    # counties read apart. "" in a county (and in reports stored before it was kept).
+    county: str = ""
+
+    def places(self) -> tuple[str, ...]:
+        """The row's place as named: its county (at a prefecture), then its township."""
+        return (self.county, self.township) if self.county else (self.township,)
 
 
 @dataclass(frozen=True)

@@ -440,3 +440,19 @@ def test_lists_across_counties_name_each_rows_county(engine: Engine) -> None:
     assert re.search(r'"field": "county", "headerName": "县（市、区）"', cases), cases[:2000]
     assert set(shortfall_rows(context)["county"]) == {short["429901000000"],
                                                       short["429902000000"]}
+
+
+def test_the_weekly_flags_name_each_townships_county(engine: Engine) -> None:
+    """The flags' townships of two counties share names (测试1镇 is not 样例1镇, but a real
+    prefecture has several 城关镇): each row, chip and bulletin place names its county first."""
+    short = division_table(engine)["short_name"]
+    report = weekly_report(engine, parse_period("2025-W45"))  # the activities' data cover it
+    rows = [r for f in report.flags if f.kind == "inactive_villages" and f.covered
+            for r in f.rows]
+    assert rows, [(f.kind, f.covered, len(f.rows)) for f in report.flags]
+    assert all(r.county == short[r.township_code[:6] + "000000"] for r in rows)
+    first = rows[0]
+    page = _page(engine, "/weekly", "?week=2025-W45")
+    assert f"{first.county}·{first.township} " in page
+    assert re.search(r'"field": "county", "headerName": "县（市、区）"', page)
+    assert f"{first.county}·{first.township}" in weekly_bulletin_text(report)
