@@ -60,8 +60,11 @@ def column_def(spec: ColumnSpec) -> dict:
     if spec.kind == "number":
         definition.update(
             filter="agNumberColumnFilter", type="numericColumn",
+            # With thousands separators, as the cards and charts show figures ("200,761").
             valueFormatter={"function": f"params.value == null ? '—' : "
-                                        f"(params.value * {spec.scale}).toFixed({spec.digits})"})
+                                        f"(params.value * {spec.scale}).toLocaleString('en-US', "
+                                        f"{{minimumFractionDigits: {spec.digits}, "
+                                        f"maximumFractionDigits: {spec.digits}}})"})
     else:
         definition["filter"] = "agTextColumnFilter"
     return definition
@@ -140,7 +143,10 @@ def table_section(table_id: str, title: str, frame: pd.DataFrame, columns: list[
     grid = dag.AgGrid(
         id=ids.grid(table_id), rowData=row_data(in_language(frame, columns, lang)),
         columnDefs=[column_def(c) for c in columns],
-        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 100},
+        # Headers wrap: a column's unit ends its name ("经营性收入（万元）") and is the part a
+        # cut would lose.
+        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 100,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions=options, style={"height": f"{height}px"}, className="ag-theme-alpine",
         **({"getRowId": f"params.data.{row_id}"} if row_id else {}))
     return html.Section([

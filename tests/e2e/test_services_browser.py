@@ -62,3 +62,26 @@ def test_period_without_cases_says_so(page, demo_server, assert_no_console_error
     page.goto(f"{demo_server}/services?period=2020-05")
     expect(page.locator(".empty-period")).to_have_text("该期间没有办件数据。")
     assert_no_console_errors(page)
+
+
+def test_grids_show_figures_as_the_cards_do_with_whole_headers(
+        page, demo_server, assert_no_console_errors) -> None:
+    """A grid's figures carry thousands separators like the card above them (the levels' cases
+    add up to the card's "400,894"), and at 1440 px no header is cut: they wrap, since the unit
+    that ends a header is what a cut would lose."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{demo_server}/services?period=2025")
+    card = page.locator('[data-indicator="service_cases"] .kpi-value')
+    expect(card).not_to_have_text("—")
+    levels = page.locator('[data-table="levels"]')
+    expect(levels.locator(".ag-center-cols-container .ag-row")).to_have_count(3)
+    cells = levels.locator('.ag-center-cols-container [col-id="service_cases"]')
+    shown = cells.all_text_contents()
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})+", text) for text in shown), shown
+    assert sum(int(text.replace(",", "")) for text in shown) == int(
+        card.inner_text().replace(",", ""))
+    cut = page.locator(".ag-header-cell-text").evaluate_all(
+        "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent)")
+    assert cut == []
+    assert page.locator(".ag-header-cell-text").count() > 20
+    assert_no_console_errors(page)
