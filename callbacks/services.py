@@ -108,7 +108,7 @@ def _case_lists(context: AppContext, period: Period, lang: Lang) -> list:
             ColumnSpec("rating", t("rating", lang), "number"),
             ColumnSpec("bad_review_due", t("follow_up_due", lang)),
             ColumnSpec("bad_review_fixed_at", t("fixed_on", lang)),
-            ColumnSpec("follow_up", t("follow_up", lang))]), lang,
+            ColumnSpec("follow_up", t("follow_up", lang), term=True)]), lang,
             f"bad_reviews_{period.label}", row_id="serial_no", height=300),
     ]
 

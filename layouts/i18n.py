@@ -836,6 +836,8 @@ TERMS: dict[str, str] = {
     "责令整改": "ordered to rectify", "移送立案": "referred for a case",
     "抄告相关部门": "reported to the departments concerned", "未开始": "not started",
     "进行中": "under way", "已完成": "done", "逾期": "overdue", "总队": "corps",
+    "已整改": "rectified", "逾期整改": "rectified late", "待整改": "to rectify",
+    "整改中": "being rectified",
     "支队": "detachment", "分队": "team", "村委会": "village committee",
     "居委会": "residents' committee", "社区": "community", "生活区": "residential area",
     "街道": "subdistrict", "镇": "town", "乡": "township", "开发区": "development zone",

@@ -263,7 +263,7 @@ def row_columns(lang: Lang) -> list[ColumnSpec]:
             ColumnSpec("disposal", t("insp_disposal", lang), term=True),
             ColumnSpec("rectify_due", t("insp_rectify_due", lang)),
             ColumnSpec("rectified_on", t("insp_rectified_on", lang)),
-            ColumnSpec("rectify_state", t("insp_rectify_state", lang)),
+            ColumnSpec("rectify_state", t("insp_rectify_state", lang), term=True),
             ColumnSpec("publish_due", t("insp_publish_due", lang)),
             ColumnSpec("published_on", t("insp_published_on", lang))]
 

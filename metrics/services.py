@@ -19,7 +19,11 @@ def days_overdue(due: pd.Series, finished: pd.Series, until: dt.date) -> pd.Seri
 
 
 def follow_up_state(due: pd.Series, fixed: pd.Series, today: dt.date) -> pd.Series:
-    """已整改 (fixed), 逾期 (open past its due date) or 待整改 (open, still in time)."""
+    """已整改 (fixed by its due date), 逾期整改 (fixed after it), 逾期 (open past its due date)
+    or 待整改 (open, still in time). The fixed rate counts both kinds of fixed."""
     due_days = pd.to_datetime(due).dt.date
-    state = np.where(fixed.notna(), "已整改", np.where(due_days < today, "逾期", "待整改"))
+    fixed_days = pd.to_datetime(fixed).dt.date
+    late = fixed.notna() & (fixed_days > due_days)
+    state = np.where(fixed.notna(), np.where(late, "逾期整改", "已整改"),
+                     np.where(due_days < today, "逾期", "待整改"))
     return pd.Series(state, index=due.index)

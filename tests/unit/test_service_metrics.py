@@ -15,10 +15,11 @@ def test_days_overdue_count_working_days_over_national_day_with_make_up_days() -
 
 
 def test_follow_up_state() -> None:
-    due = pd.Series([dt.date(2026, 11, 1), dt.date(2026, 11, 1), dt.date(2026, 11, 30)])
-    fixed = pd.Series([dt.date(2026, 10, 30), None, None])
+    due = pd.Series([dt.date(2026, 11, 1), dt.date(2026, 11, 1), dt.date(2026, 11, 30),
+                     dt.date(2026, 11, 1)])
+    fixed = pd.Series([dt.date(2026, 10, 30), None, None, dt.date(2026, 11, 3)])
     assert follow_up_state(due, fixed, dt.date(2026, 11, 15)).tolist() == [
-        "已整改", "逾期", "待整改"]
+        "已整改", "逾期", "待整改", "逾期整改"]
 
 
 def _counts(**values: float) -> pd.DataFrame:
