@@ -321,7 +321,8 @@ def township_page(context: AppContext, lang: Lang, query: dict[str, str],
                    ColumnSpec("unit_type", t("unit_type", lang), term=True),
                    *(village_column(c, lang) for c in VILLAGE_COLUMNS if c in villages)]
         extra = [table_section("villages", t("villages", lang), villages, columns, lang,
-                               f"{township['name']}_{view.period.label}", row_id="code")]
+                               f"{township['name']}_{view.period.label}", row_id="code",
+                               note=t("villages_note", lang))]
     return division_name(township, lang), trail_to(context, code, query, lang), page_body(
         controls, kpis, panel, extra)
 

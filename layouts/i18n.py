@@ -178,6 +178,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "map": ("分布图", "Map"),
     "schematic": ("示意边界，非测绘成果 / schematic boundaries", "schematic boundaries, not a survey (示意边界，非测绘成果)"),
     "villages": ("村（社区）", "Villages and communities"),
+    "villages_note": (("每行只计本村（社区）的数据：乡镇本级的（如乡镇便民服务中心受理的办件、乡镇支队的活动）"
+                       "计入上方乡镇合计，不在各村之中，故各村相加可小于合计。"),
+                      ("Each row counts its own village's figures only: the township's own "
+                       "(cases of the township hall, activities of its detachment) count in "
+                       "the township's totals above, not in any village, so the villages can add "
+                       "up to less than the totals.")),
     "export_excel": ("导出 Excel", "Export to Excel"),
     "trends": ("趋势", "Trends"),
     "colon": ("：", ": "),
@@ -559,7 +565,8 @@ TEXT: dict[str, tuple[str, str]] = {
                                "draw date): ordered to rectify, the deadline before {as_of}, not "
                                "rectified on or before it. Only that year's draws; every year's "
                                "are under 'Overdue rectifications'.")),
-    "insp_overdue_column": ("逾期未整改（截至 {as_of}）", "Overdue at {as_of}"),
+    "insp_overdue_column": ("{year}年抽取的逾期未整改（截至 {as_of}）",
+                            "Overdue at {as_of}, of {year}'s draws"),
     "insp_timing": ("期限状态", "Timing"),
     "insp_days_left_tip": (("距期限的工作日数（国家法定节假日和调休），0 为当日到期，负数为已逾期的"
                             "工作日数"),

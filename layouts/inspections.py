@@ -201,9 +201,9 @@ def _overdue_column(lang: Lang, year: int, as_of: dt.date | None) -> ColumnSpec:
     hover (not the red flag, which counts every year's draws)."""
     if as_of is None:
         return ColumnSpec("overdue", t("insp_overdue", lang), "number")
-    return ColumnSpec("overdue", t("insp_overdue_column", lang).format(as_of=as_of.isoformat()),
-                      "number", tooltip=t("insp_overdue_year_def", lang).format(
-                          year=year, as_of=as_of.isoformat()))
+    named = {"year": year, "as_of": as_of.isoformat()}
+    return ColumnSpec("overdue", t("insp_overdue_column", lang).format(**named), "number",
+                      tooltip=t("insp_overdue_year_def", lang).format(**named))
 
 
 def task_columns(lang: Lang, year: int = 0, as_of: dt.date | None = None) -> list[ColumnSpec]:

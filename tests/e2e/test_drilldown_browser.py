@@ -97,6 +97,8 @@ def test_village_table_exports_what_it_shows(page, demo_server, assert_no_consol
     page.goto(f"{demo_server}/township/{TIAOGUAN}?period=2025&indicator=service_cases")
     table = page.locator('[data-table="villages"]')
     expect(table.locator(".ag-row").first).to_be_visible()
+    # The township's own cases are in its card, not in any village's row: said so.
+    expect(table.locator("p.muted")).to_contain_text("各村相加可小于合计")
     with page.expect_download() as download_info:
         table.get_by_role("button", name="导出 Excel").click()
     path = tmp_path / "villages.xlsx"

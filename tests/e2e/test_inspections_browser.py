@@ -85,6 +85,9 @@ def test_year_dropdown_writes_the_url(page, demo_server, assert_no_console_error
     _choose(page, "inspections-year", "2026")
     expect(page).to_have_url(re.compile(r"year=2026"))
     expect(page.locator('[data-table="inspection-tasks"] h3')).to_have_text("抽查任务 · 2026")
+    # The tables count the year's draws, the red-flag card every year's: the header says so.
+    expect(page.locator('[data-table="inspection-groups"] .ag-header-cell-text').filter(
+        has_text="逾期未整改")).to_contain_text("2026年抽取的逾期未整改")
     assert_no_console_errors(page)
 
 
