@@ -42,7 +42,7 @@ import pytest
 pytest.register_assert_rewrite("tests.fixtures")
 
 from tests.fixtures.browser import assert_no_console_errors, assert_offline  # noqa: E402
-from tests.fixtures.demo_db import BACKENDS  # noqa: E402
+from tests.fixtures.demo_db import BACKENDS, default_backend  # noqa: E402
 from tests.fixtures.processes import DEMO_AS_OF, REPO_ROOT, free_port  # noqa: E402
 
 # Tests import these from here.
@@ -73,10 +73,16 @@ _FIXTURE_MARKERS = {
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests marked both_backends run on the demo in each database, unless DEMO_BACKEND names
-    one (`make test-postgres` runs everything on PostgreSQL)."""
-    if ("demo_backend" in metafunc.fixturenames and not os.environ.get("DEMO_BACKEND")
-            and metafunc.definition.get_closest_marker("both_backends")):
-        metafunc.parametrize("demo_backend", BACKENDS, scope="session")
+    one (`make test-postgres` runs everything on PostgreSQL); the other tests on the demo run
+    on the default. Every test on the demo takes its database as this one parameter: the
+    session's demo fixtures are then rebuilt whenever it changes. A test without it got
+    whatever demo the test before had left, PostgreSQL's after a both_backends test."""
+    if "demo_backend" not in metafunc.fixturenames:
+        return
+    both = (metafunc.definition.get_closest_marker("both_backends")
+            and not os.environ.get("DEMO_BACKEND"))
+    metafunc.parametrize("demo_backend", BACKENDS if both else (default_backend(),),
+                         scope="session")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
