@@ -50,7 +50,9 @@ def column_def(spec: ColumnSpec) -> dict:
     if spec.tooltip:
         definition["headerTooltip"] = spec.tooltip
     if spec.pinned:
-        definition.update(pinned="left", minWidth=150)
+        # The column that names the row wraps rather than cuts (a 25-digit serial number, a
+        # village's English name), whatever the width.
+        definition.update(pinned="left", minWidth=150, wrapText=True, autoHeight=True)
     if spec.wide:
         # a pinned column keeps its width (flex sizes the scrolling columns only)
         definition.update(minWidth=260, wrapText=True, autoHeight=True,

@@ -84,4 +84,10 @@ def test_grids_show_figures_as_the_cards_do_with_whole_headers(
         "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent)")
     assert cut == []
     assert page.locator(".ag-header-cell-text").count() > 20
+    # The column that names a row wraps: a 25-digit serial number is read whole.
+    serials = page.locator('[data-table="overdue"] .ag-pinned-left-cols-container .ag-cell-value')
+    expect(serials.first).to_be_visible()
+    cut = serials.evaluate_all("cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1 "
+                               "|| c.scrollHeight > c.clientHeight + 1).map(c => c.textContent)")
+    assert cut == [] and re.fullmatch(r"\d{25}", serials.first.inner_text().replace("\n", ""))
     assert_no_console_errors(page)
