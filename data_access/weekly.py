@@ -49,7 +49,8 @@ def new_overdue_cases(engine: Engine, week: Period) -> pd.DataFrame:
     still_open = and_(ServiceCase.finished_at.is_(None), ServiceCase.status == OPEN_STATUS)
     finished_late = day_of(engine, ServiceCase.finished_at) > ServiceCase.due_date
     query = (select(ServiceCase.serial_no, ServiceItem.name.label("item"),
-                    Division.name.label("hall"), ServiceCase.township_code,
+                    Division.name.label("hall"), ServiceCase.division_code,
+                    ServiceCase.township_code,
                     township.name.label("township"), ServiceCase.due_date,
                     ServiceCase.finished_at)
              .join(ServiceItem, ServiceItem.code == ServiceCase.item_code)

@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from data_access.cache import cached
-from data_access.divisions import ancestor_code, division_table, home
+from data_access.divisions import ancestor_code, code_level, division_table, home
 from data_access.economy import village_incomes
 from data_access.indicator_values import (
     indicator_by_division,
@@ -170,8 +170,8 @@ def _with_counties(engine: Engine, flags: tuple[Flag, ...]) -> tuple[Flag, ...]:
     names = division_table(engine)["short_name"]
 
     def county_of(code: str) -> str:
-        county = ancestor_code(code, "county")
-        return str(names.get(county, "")) if county != code else ""
+        county = ancestor_code(code, "county")  # a prefecture's own code is no county's
+        return str(names.get(county, "")) if code_level(county) == "county" else ""
     return tuple(flag if flag.kind == "red_three_weeks" else replace(flag, rows=tuple(
         replace(row, county=county_of(row.township_code)) for row in flag.rows))
         for flag in flags)
@@ -187,10 +187,13 @@ def _overdue_case_flag(engine: Engine, week: Period) -> Flag:
     # prefecture, whose counties' own halls they are, under 县（市、区）本级.
     city_hall = cases["township_code"].isna()
     area = home(engine)
-    own_halls = COUNTY_HALLS_NAME if area.ranked_level == "county" else CITY_HALL_NAME
+    counties = area.ranked_level == "county"
     cases = cases.assign(
-        township_code=cases["township_code"].where(~city_hall, area.code),
-        township=cases["township"].where(~city_hall, own_halls))
+        # At a prefecture each under its own county's code, which names its county.
+        township_code=cases["township_code"].where(
+            ~city_hall, cases["division_code"] if counties else area.code),
+        township=cases["township"].where(~city_hall,
+                                         COUNTY_HALLS_NAME if counties else CITY_HALL_NAME))
     rows = tuple(FlagRow(r.township_code, r.township,
                          f"{r.item}（{r.serial_no}）", _date(r.due_date), _date(r.finished_at))
                  for r in cases.itertuples())

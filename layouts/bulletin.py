@@ -16,7 +16,7 @@ from typing import Any
 
 from layouts.formatting import counts_text, indicator_name, shown_change, value_with_unit
 from layouts.i18n import TEXT, Lang
-from layouts.places import place_name
+from layouts.places import joined_places, place_name
 from metrics.domains import DOMAIN_BY_ID
 from metrics.indicators import INDICATORS, PERCENT, YUAN
 from metrics.targets import MIN_SAMPLE, too_few
@@ -199,7 +199,7 @@ def standings(report: WeeklyReport, lang: Lang) -> list[str]:
         if _zh(lang):
             text = f"（{CHINESE_NUMERALS[number]}）{zh}。{name}排名靠前的是：{best}"
             text += f"。末位（后三位，并列同计）：{worst}" if worst else ""
-            text += (f"。{listing(few, lang)}{unit}的分母少于{MIN_SAMPLE}件，样本不足，未作评价"
+            text += (f"。{listing(few, lang)}的分母少于{MIN_SAMPLE}件，样本不足，未作评价"
                      if few else "")
             text += "。"
         else:
@@ -229,9 +229,8 @@ def _where(counts: list[tuple[tuple[str, ...], int]], lang: Lang, zh_unit: str) 
         where = f"{towns}个乡镇" + (f"及{own[0]}" if own else "")
     else:
         where = f"{towns} townships" + (f" and {OWN_HALLS_EN[own[0]]}" if own else "")
-    parts = [f"{'·'.join(place)}{n}{zh_unit}" if _zh(lang)
-             else f"{'·'.join(place_name(name, lang) for name in place)} {n}"
-             for place, n in counts[:LIST_LIMIT]]
+    parts = [f"{joined_places(place, lang)}{n}{zh_unit}" if _zh(lang)
+             else f"{joined_places(place, lang)} {n}" for place, n in counts[:LIST_LIMIT]]
     if _zh(lang):
         if len(counts) <= LIST_LIMIT:
             return f"涉及{where}：{'、'.join(parts)}"
@@ -272,8 +271,8 @@ def _flag_sentence(flag: Flag, report: WeeklyReport, lang: Lang) -> str:
             return ("没有村集体经营性收入跌破5万元的村。" if zh
                     else "No village fell below 50,000 yuan.")
         year = flag.rows[0].date
-        names = [f"{r.township}{r.subject}" if zh
-                 else f"{place_name(r.subject, lang)} in {place_name(r.township, lang)}"
+        names = [f"{joined_places(r.places(), lang)}{r.subject}" if zh
+                 else f"{place_name(r.subject, lang)} in {joined_places(r.places(), lang)}"
                  for r in flag.rows]
         return (f"{year}年度村集体经营性收入跌破5万元的村{n}个：{listing(names, lang)}。" if zh else
                 f"{_villages(n)} fell below 50,000 yuan in {year}: {listing(names, lang)}.")

@@ -49,6 +49,12 @@ def know_english_names(names: Mapping[str, str]) -> None:
         _known, _spelled = dict(names), {}
 
 
+def joined_places(names: tuple[str, ...], lang: Lang) -> str:
+    """A place named by several divisions, the larger first: "合成01·横沟市镇" (a township of a
+    prefecture's county)."""
+    return "·".join(place_name(name, lang) for name in names)
+
+
 def place_name(name: str, lang: Lang) -> str:
     """The name as the interface shows it: itself in Chinese; "Tiaoguan Town (调关镇)" in
     English (a name without Chinese characters as it is)."""

@@ -31,7 +31,7 @@ from layouts.grid import (
     table_section,
 )
 from layouts.i18n import Lang, for_ranked, t
-from layouts.places import place_name
+from layouts.places import joined_places, place_name
 from layouts.status import bottom_badge, counts_label, rule_text, status_badge
 from layouts.tables import plain_table
 from layouts.weekly_first import (
@@ -45,7 +45,7 @@ from layouts.weekly_first import (
 from metrics.domains import DOMAIN_BY_ID, domain_of
 from metrics.indicators import INDICATORS, PERCENT, YUAN
 from metrics.red_flags import FLAG_DEFINITIONS
-from metrics.weekly import DOMAIN_ORDER, OWN_HALL_NAMES, Card, Flag, FlagRow, Ranking, WeeklyReport
+from metrics.weekly import DOMAIN_ORDER, OWN_HALL_NAMES, Card, Flag, Ranking, WeeklyReport
 
 # Column headers of each red-flag list: (subject, date, detail) text keys.
 FLAG_COLUMNS = {
@@ -187,19 +187,22 @@ def legend(lang: Lang) -> html.P:
                   className="status-legend small")
 
 
-def row_place(row: FlagRow, lang: Lang) -> str:
-    """A flag row's place in a sentence or a chip: "公安·横沟市镇" at a prefecture."""
-    return "·".join(place_name(name, lang) for name in row.places())
-
-
 def _flag_frame(flag: Flag) -> pd.DataFrame:
     return pd.DataFrame([{"county": r.county, "township": r.township, "subject": r.subject,
                           "date": r.date, "detail": r.detail} for r in flag.rows],
                         columns=["county", "township", "subject", "date", "detail"])
 
 
-def _flag_rows_shown(flag: Flag, lang: Lang) -> pd.DataFrame:
+def _by_county(flag: Flag, level: str) -> bool:
+    """Whether the flag's rows name their county: at a prefecture, unless they are counties
+    (the red streaks')."""
+    return level == "county" and flag.kind != "red_three_weeks"
+
+
+def _flag_rows_shown(flag: Flag, lang: Lang, level: str) -> pd.DataFrame:
     frame = _flag_frame(flag)
+    if not _by_county(flag, level):
+        frame = frame.drop(columns="county")
     if flag.kind == "red_three_weeks":
         frame["subject"] = frame["subject"].map(lambda i: indicator_name(i, lang))
     return frame
@@ -230,7 +233,7 @@ def _flag_columns(flag: Flag, lang: Lang, level: str) -> list[ColumnSpec]:
     place = for_ranked("township", level) if streak else "township"
     # At a prefecture a township's county comes first (FlagRow.county).
     county = [ColumnSpec("county", t(for_ranked("township", level), lang), pinned=True,
-                         place=True)] if level == "county" and not streak else []
+                         place=True)] if _by_county(flag, level) else []
     columns = [*county, ColumnSpec("township", t(place, lang), pinned=True, place=True),
                ColumnSpec("subject", t(subject, lang), wide=True,
                           place=flag.kind in PLACE_SUBJECTS)]
@@ -247,7 +250,7 @@ def flag_sheets(report: WeeklyReport, lang: Lang) -> list[tuple[str, pd.DataFram
     sheets = []
     for flag in report.flags:
         columns = _flag_columns(flag, lang, report.ranked_level)
-        frame = _flag_rows_shown(flag, lang)[[c.field for c in columns]]
+        frame = _flag_rows_shown(flag, lang, report.ranked_level)[[c.field for c in columns]]
         sheets.append((t(f"flag_{flag.kind}", lang), frame, [c.header for c in columns]))
     return sheets
 
@@ -278,12 +281,12 @@ def flag_panel(flag: Flag, week: str, lang: Lang, listed: RowFilter | None = Non
     when `follow_up`."""
     columns = _flag_columns(flag, lang, level)
     counts = sorted(flag.by_township().items(), key=lambda item: (-item[1], item[0]))
-    names = {r.township_code: row_place(r, lang) for r in flag.rows}
+    names = {r.township_code: joined_places(r.places(), lang) for r in flag.rows}
     summary = html.Ul([html.Li(f"{names[code]} {n}") for code, n in counts],
                       className="flag-townships")
     shown = flag if listed is None else replace(
         flag, rows=tuple(r for r in flag.rows if listed(r.township_code)))
-    frame = _flag_rows_shown(shown, lang)
+    frame = _flag_rows_shown(shown, lang, level)
     table = table_section(f"weekly-{flag.kind}", t("flag_rows", lang),
                           frame.assign(duban_href=_duban_hrefs(shown, week, lang, level))
                           if follow_up else frame, columns, lang,

@@ -38,9 +38,10 @@ from data_access.rollup_check import differences
 from data_access.volunteers import activity_by_month, unit_teams
 from data_access.weekly_report import weekly_report
 from layouts.bulletin import bulletin_sections, red_flags, standings
+from layouts.weekly import flag_panel
 from metrics.periods import parse_period
 from metrics.volunteers import minimum_summary
-from metrics.weekly import WeeklyReport
+from metrics.weekly import Flag, FlagRow, WeeklyReport
 from tests.fixtures.postgres import PostgresServer
 
 PREFECTURE = "429900000000"
@@ -412,8 +413,9 @@ def test_the_counties_own_halls_are_named_as_such(engine: Engine, tmp_path: Path
     cache.clear()
     report = weekly_report(engine, parse_period("2025-W46"))  # due 2025-11-10, five days on
     flag = next(f for f in report.flags if f.kind == "new_overdue_cases")
-    assert [(r.township, r.subject) for r in flag.rows] == [("县（市、区）本级",
-                                                             "临时救助申请（C0099）")]
+    assert [(r.county, r.township, r.subject) for r in flag.rows] == [
+        (division_table(engine).at["429901000000", "short_name"], "县（市、区）本级",
+         "临时救助申请（C0099）")]
     text = weekly_bulletin_text(report)
     assert "及县（市、区）本级" in text and "市本级" not in text.replace("县（市、区）本级", "")
     english = "\n".join(red_flags(report, "en"))
@@ -456,3 +458,13 @@ def test_the_weekly_flags_name_each_townships_county(engine: Engine) -> None:
     assert f"{first.county}·{first.township} " in page
     assert re.search(r'"field": "county", "headerName": "县（市、区）"', page)
     assert f"{first.county}·{first.township}" in weekly_bulletin_text(report)
+
+
+def test_a_flag_of_counties_has_one_county_column() -> None:
+    """The red streaks' rows are counties themselves: their table names them once."""
+    streak = Flag("red_three_weeks", 1, (FlagRow("429901000000", "测试县", "service_cases", "",
+                                                 "3"),))
+    panel = json.dumps(json.loads(to_json_plotly(flag_panel(streak, "2026-W45", "zh",
+                                                            level="county"))),
+                       ensure_ascii=False)
+    assert re.findall(r'"headerName": "([^"]+)"', panel).count("县（市、区）") == 1
