@@ -130,6 +130,13 @@ def column(name: str) -> Callable[[pd.DataFrame], pd.Series]:
     return lambda frame: frame[name].astype(float)
 
 
+def reported_count(name: str, units: str) -> Callable[[pd.DataFrame], pd.Series]:
+    """A count among the units that reported (`units` of them): none where no unit did. A
+    county without income reports has no weak villages to count, not 0 of them (which would
+    rank it first and 达标)."""
+    return lambda frame: frame[name].astype(float).where(frame[units] > 0)
+
+
 _REVENUE = "经营性收入 = 经营收入 + 发包及上交收入 + 投资收益（不含补助收入）"
 _REVENUE_EN = "operating revenue = operating + contracting + investment income (no subsidies)"
 _ASSESSED = "考核范围为有当期报表的村委会（居委会、社区不考核村集体经济收入）"
@@ -146,7 +153,8 @@ _ALL: tuple[Indicator, ...] = (
     Indicator(
         "villages_over_100k", "income", "经营性收入10万元以上村数", "villages at 100k yuan or more",
         VILLAGES, f"{_REVENUE} ≥ {STANDARD_FROM:,} 元的村委会个数。",
-        f"village committees with {_REVENUE_EN} ≥ {STANDARD_FROM:,} yuan.", column("over_100k"),
+        f"village committees with {_REVENUE_EN} ≥ {STANDARD_FROM:,} yuan.",
+        reported_count("over_100k", "villages"),
     ),
     Indicator(
         "villages_over_100k_share", "income", "10万元以上村占比", "share of villages at 100k+",
@@ -157,12 +165,14 @@ _ALL: tuple[Indicator, ...] = (
     Indicator(
         "villages_over_1m", "income", "百万元村数", "villages at 1 million yuan or more", VILLAGES,
         f"{_REVENUE} ≥ {STRONG_FROM:,} 元的村委会个数（强村）。",
-        f"village committees with {_REVENUE_EN} ≥ {STRONG_FROM:,} yuan.", column("over_1m"),
+        f"village committees with {_REVENUE_EN} ≥ {STRONG_FROM:,} yuan.",
+        reported_count("over_1m", "villages"),
     ),
     Indicator(
         "villages_below_50k", "income", "薄弱村数（不足5万元）", "weak villages (below 50k yuan)",
         VILLAGES, f"{_REVENUE} < {WEAK_BELOW:,} 元的村委会个数。",
-        f"village committees with {_REVENUE_EN} below {WEAK_BELOW:,} yuan.", column("below_50k"),
+        f"village committees with {_REVENUE_EN} below {WEAK_BELOW:,} yuan.",
+        reported_count("below_50k", "villages"),
         higher_is_better=False,
     ),
     Indicator(

@@ -22,8 +22,7 @@ def follow_up_state(due: pd.Series, fixed: pd.Series, today: dt.date) -> pd.Seri
     """已整改 (fixed by its due date), 逾期整改 (fixed after it), 逾期 (open past its due date)
     or 待整改 (open, still in time). The fixed rate counts both kinds of fixed."""
     due_days = pd.to_datetime(due).dt.date
-    fixed_days = pd.to_datetime(fixed).dt.date
-    late = fixed.notna() & (fixed_days > due_days)
+    late = fixed.notna() & (pd.to_datetime(fixed) > pd.to_datetime(due))
     state = np.where(fixed.notna(), np.where(late, "逾期整改", "已整改"),
                      np.where(due_days < today, "逾期", "待整改"))
     return pd.Series(state, index=due.index)

@@ -24,7 +24,7 @@ from metrics.economy import (
     yoy_growth,
     yoy_series,
 )
-from metrics.indicators import share_of
+from metrics.indicators import INDICATORS, share_of
 
 
 @pytest.mark.parametrize(("value", "tier"), [
@@ -135,3 +135,15 @@ def test_economy_periods_are_complete_years_or_this_years_quarters() -> None:
     quarters = [p.label for p in economy_periods("quarter", today)]
     assert quarters == ["2026-Q4", "2026-Q3", "2026-Q2", "2026-Q1"]
     assert [p.label for p in economy_periods("quarter", dt.date(2027, 1, 2))] == ["2027-Q1"]
+
+
+def test_a_division_without_income_reports_has_no_village_counts() -> None:
+    """No reports is not "no weak villages": the counts are missing, as the mean is, so a
+    county not yet reporting is neither ranked first nor 达标."""
+    frame = pd.DataFrame({"villages": [4, 0], "revenue_sum": [400_000, 0],
+                          "over_100k": [2, 0], "over_1m": [0, 0], "below_50k": [1, 0]})
+    for indicator_id in ("villages_below_50k", "villages_over_100k", "villages_over_1m",
+                         "collective_income_mean"):
+        values = INDICATORS[indicator_id].compute(frame)
+        assert values.notna().tolist() == [True, False], indicator_id
+    assert INDICATORS["villages_below_50k"].compute(frame).iloc[0] == 1
