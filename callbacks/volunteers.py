@@ -24,6 +24,7 @@ from data_access import access
 from data_access.aggregates import aggregate
 from data_access.divisions import division_table
 from data_access.indicator_values import indicator_by_division
+from data_access.teams import unit_teams
 from data_access.volunteers import (
     ROW_LIMIT,
     activity_by_month,
@@ -31,7 +32,6 @@ from data_access.volunteers import (
     last_activities,
     station_coverage,
     teams_by_category,
-    unit_teams,
 )
 from layouts import ids
 from layouts import volunteers as ui

@@ -56,9 +56,9 @@ from data_access.models import (
     ServiceCase,
     ServiceDaily,
     VolunteerActivity,
-    VolunteerTeam,
 )
 from data_access.runs import PERIOD, Bucket, Run, by_period
+from data_access.teams import unit_teams
 from metrics.indicators import STANDARD_FROM, STRONG_FROM, WEAK_BELOW, DomainId
 from metrics.periods import Period
 from metrics.vocabulary import (
@@ -67,9 +67,9 @@ from metrics.vocabulary import (
     OPEN_STATUS,
     PROBLEM_RESULT_CODES,
     RECTIFY_DISPOSAL,
-    TEAM_MINIMUMS,
     VILLAGE_UNIT_TYPES,
 )
+from metrics.volunteers import team_gaps
 
 # A division level to count at: the home's own level is one row, the whole area.
 Level = DivisionLevel
@@ -575,39 +575,11 @@ def _months_with_records(engine: Engine, run: Run) -> dict[str, int]:
             .where(between(start, run.span)).group_by(bucket)).tuples().all())
 
 
-@cached
 def team_shortfalls(engine: Engine) -> pd.DataFrame:
-    """Units below their minimum team count: code, level, township_code, teams, minimum.
-    Cached: teams change only with an import, and every volunteer aggregate asks."""
-    with engine.connect() as connection:
-        divisions = pd.read_sql(
-            select(Division.code, Division.level, Division.parent_code)
-            .where((Division.level == "township")
-                   | ((Division.level == "village")
-                      & Division.unit_type.in_(VILLAGE_UNIT_TYPES))), connection)
-        township_teams = dict(connection.execute(
-            select(VolunteerTeam.township_code, func.count())
-            .where(VolunteerTeam.level == "支队", VolunteerTeam.township_code.is_not(None))
-            .group_by(VolunteerTeam.township_code)).tuples().all())
-        village_teams = dict(connection.execute(
-            select(VolunteerTeam.village_code, func.count())
-            .where(VolunteerTeam.level == "分队", VolunteerTeam.village_code.is_not(None))
-            .group_by(VolunteerTeam.village_code)).tuples().all())
-        county_teams = connection.scalar(
-            select(func.count()).where(VolunteerTeam.level == "支队",
-                                       VolunteerTeam.township_code.is_(None))) or 0
-    rows = [{"code": home(engine).code, "level": "county", "township_code": None,
-             "teams": county_teams, "minimum": TEAM_MINIMUMS["county"]}]
-    for record in divisions.itertuples():
-        is_township = record.level == "township"
-        rows.append({
-            "code": record.code, "level": record.level,
-            "township_code": record.code if is_township else record.parent_code,
-            "teams": (township_teams if is_township else village_teams).get(record.code, 0),
-            "minimum": TEAM_MINIMUMS[record.level],
-        })
-    frame = pd.DataFrame(rows)
-    return frame[frame["teams"] < frame["minimum"]].reset_index(drop=True)
+    """Units below their minimum team count, as the shortfall list shows them: code, level,
+    township_code, teams, minimum, gap (one unit per county of the area, each township, each
+    station)."""
+    return team_gaps(unit_teams(engine))
 
 
 def _shortfalls_under(shortfalls: pd.DataFrame, code: str, level: Level) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Engine, Select, and_, case, func, literal, select
+from sqlalchemy import Engine, Select, case, func, select
 from sqlalchemy.orm import aliased
 
 from data_access import access
@@ -20,18 +20,13 @@ from data_access.aggregates import between, month_of, rows_under
 from data_access.cache import cached
 from data_access.divisions import DivisionLevel, ancestor_code
 from data_access.models import Division, VolunteerActivity, VolunteerTeam
+from data_access.teams import COUNTY_DETACHMENT, STATION
 from metrics.periods import Period
-from metrics.vocabulary import VILLAGE_UNIT_TYPES
 from metrics.volunteers import month_span
 
 ROW_LIMIT = 5_000  # a list longer than this is for export, not for reading
 SCOPES = ("corps", "county", "township", "village")
 
-_STATION = Division.unit_type.in_(VILLAGE_UNIT_TYPES)
-_COUNTY_DETACHMENT = and_(VolunteerTeam.level == "支队", VolunteerTeam.township_code.is_(None))
-_TOWNSHIP_DETACHMENT = and_(VolunteerTeam.level == "支队",
-                            VolunteerTeam.township_code.is_not(None))
-_VILLAGE_TEAM = and_(VolunteerTeam.level == "分队", VolunteerTeam.village_code.is_not(None))
 _SUMS = (func.count().label("activities"),
          func.coalesce(func.sum(VolunteerActivity.volunteers), 0).label("volunteers"),
          func.coalesce(func.sum(VolunteerActivity.hours), 0.0).label("hours"),
@@ -44,57 +39,10 @@ def _read(engine: Engine, query: Select) -> pd.DataFrame:
 
 
 @cached
-def unit_teams(engine: Engine) -> pd.DataFrame:
-    """Every unit with a team minimum and its teams on the roll: code, name, level (county /
-    township / village), unit_type, township_code, township, teams, members. The county counts
-    its own 支队, a township its 支队, a station its 分队."""
-    township_teams = (select(VolunteerTeam.township_code.label("code"),
-                             func.count().label("teams"),
-                             func.sum(VolunteerTeam.members).label("members"))
-                      .where(_TOWNSHIP_DETACHMENT).group_by(VolunteerTeam.township_code)
-                      .subquery())
-    village_teams = (select(VolunteerTeam.village_code.label("code"),
-                            func.count().label("teams"),
-                            func.sum(VolunteerTeam.members).label("members"))
-                     .where(_VILLAGE_TEAM).group_by(VolunteerTeam.village_code).subquery())
-    is_township = Division.level == "township"
-    township = aliased(Division)
-    township_code = case((is_township, Division.code), else_=Division.parent_code)
-    query = (
-        select(Division.code, Division.name, Division.level, Division.unit_type,
-               township_code.label("township_code"), township.name.label("township"),
-               func.coalesce(township_teams.c.teams, village_teams.c.teams, 0).label("teams"),
-               func.coalesce(township_teams.c.members, village_teams.c.members, 0)
-               .label("members"))
-        .outerjoin(township_teams, and_(is_township, township_teams.c.code == Division.code))
-        .outerjoin(village_teams, and_(Division.level == "village",
-                                       village_teams.c.code == Division.code))
-        .join(township, township.code == township_code)
-        .where(is_township | ((Division.level == "village") & _STATION))
-        .order_by(Division.code)
-    )
-    county_teams = (select(VolunteerTeam.county_code.label("code"), func.count().label("teams"),
-                           func.sum(VolunteerTeam.members).label("members"))
-                    .where(_COUNTY_DETACHMENT).group_by(VolunteerTeam.county_code).subquery())
-    # Each county of the area counts its own 支队 (a prefecture's ten counties: ten units).
-    counties = (select(Division.code, Division.name, Division.level, Division.unit_type,
-                       literal(None).label("township_code"), literal("").label("township"),
-                       func.coalesce(county_teams.c.teams, 0).label("teams"),
-                       func.coalesce(county_teams.c.members, 0).label("members"))
-                .outerjoin(county_teams, county_teams.c.code == Division.code)
-                .where(Division.level == "county").order_by(Division.code))
-    with engine.connect() as connection:
-        units = pd.read_sql(query, connection)
-        county_rows = pd.read_sql(counties, connection)
-    frame = pd.concat([county_rows[units.columns], units], ignore_index=True)
-    return frame.astype({"teams": int, "members": int})
-
-
-@cached
 def teams_by_category(engine: Engine) -> pd.DataFrame:
     """Teams on the roll by field of service and scope: category, scope (corps / county /
     township / village), teams, members."""
-    scope = case((VolunteerTeam.level == "总队", "corps"), (_COUNTY_DETACHMENT, "county"),
+    scope = case((VolunteerTeam.level == "总队", "corps"), (COUNTY_DETACHMENT, "county"),
                  (VolunteerTeam.level == "支队", "township"), else_="village")
     query = (select(VolunteerTeam.category, scope.label("scope"), func.count().label("teams"),
                     func.coalesce(func.sum(VolunteerTeam.members), 0).label("members"))
@@ -136,13 +84,13 @@ def _township_coverage(engine: Engine, months: tuple[Period, ...]) -> pd.DataFra
     month = month_of(engine, VolunteerActivity.start_at)
     pairs = (select(VolunteerActivity.village_code, Division.parent_code, month.label("month"))
              .join(Division, Division.code == VolunteerActivity.village_code)
-             .where(between(VolunteerActivity.start_at, span), _STATION).distinct().subquery())
+             .where(between(VolunteerActivity.start_at, span), STATION).distinct().subquery())
     active = (select(pairs.c.parent_code.label("township_code"), pairs.c.month,
                      func.count().label("active"))
               .group_by(pairs.c.parent_code, pairs.c.month))
     stations = (select(Division.parent_code.label("township_code"),
                        func.count().label("stations"))
-                .where(Division.level == "village", _STATION).group_by(Division.parent_code))
+                .where(Division.level == "village", STATION).group_by(Division.parent_code))
     active_frame = _read(engine, active)
     grid = _read(engine, stations).merge(
         pd.DataFrame({"month": [m.label for m in months]}), how="cross")
@@ -169,7 +117,7 @@ def last_activities(engine: Engine, as_of: dt.date) -> pd.DataFrame:
                     last.c.last_at, func.coalesce(last.c.activities_90, 0).label("activities_90"))
              .join(township, township.code == Division.parent_code)
              .outerjoin(last, last.c.code == Division.code)
-             .where(Division.level == "village", _STATION).order_by(Division.code))
+             .where(Division.level == "village", STATION).order_by(Division.code))
     frame = _read(engine, query)
     frame["last_at"] = pd.to_datetime(frame["last_at"])
     return frame

@@ -35,12 +35,13 @@ from data_access.importing.template import write_rows
 from data_access.importing.templates import TEMPLATES
 from data_access.indicator_values import indicator_values
 from data_access.rollup_check import differences
-from data_access.volunteers import activity_by_month, unit_teams
+from data_access.teams import unit_teams
+from data_access.volunteers import activity_by_month
 from data_access.weekly_report import weekly_report
 from layouts.bulletin import bulletin_sections, red_flags, standings
 from layouts.weekly import flag_panel
 from metrics.periods import parse_period
-from metrics.volunteers import minimum_summary
+from metrics.volunteers import minimum_summary, team_gaps
 from metrics.weekly import Flag, FlagRow, WeeklyReport
 from tests.fixtures.postgres import PostgresServer
 
@@ -468,3 +469,15 @@ def test_a_flag_of_counties_has_one_county_column() -> None:
                                                             level="county"))),
                        ensure_ascii=False)
     assert re.findall(r'"headerName": "([^"]+)"', panel).count("县（市、区）") == 1
+
+
+def test_the_units_short_of_teams_are_counted_as_listed(engine: Engine) -> None:
+    """The card's count of units short of teams is the shortfall list's length: each county is
+    a unit of 10 支队, as the list has it (the card once took the prefecture as one unit)."""
+    listed = team_gaps(unit_teams(engine))
+    assert set(listed.query("level == 'county'")["code"]) == set(COUNTIES)  # 1 支队 each
+    area = aggregate(engine, "volunteers", parse_period("2025"), "prefecture")
+    assert area["shortfalls"].tolist() == [len(listed)]
+    counties = aggregate(engine, "volunteers", parse_period("2025"), "county")
+    assert counties["shortfalls"].tolist() == [
+        int(listed["code"].str.startswith(code[:6]).sum()) for code in counties.index]

@@ -17,13 +17,13 @@ from data_access.demo.volunteers import (
     SHORTFALL_VILLAGES,
 )
 from data_access.models import Division, VolunteerActivity, VolunteerTeam
+from data_access.teams import unit_teams
 from data_access.volunteers import (
     activity_by_month,
     activity_rows,
     last_activities,
     station_coverage,
     teams_by_category,
-    unit_teams,
 )
 from metrics.indicators import INDICATORS
 from metrics.periods import parse_period
