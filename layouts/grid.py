@@ -75,8 +75,9 @@ def column_def(spec: ColumnSpec) -> dict:
 def indicator_column(indicator_id: str, lang: Lang) -> ColumnSpec:
     indicator = INDICATORS[indicator_id]
     name = indicator.name_en if lang == "en" else indicator.name_zh
+    unit = unit_label(indicator.unit, lang)
     return ColumnSpec(
-        indicator_id, f"{name}（{unit_label(indicator.unit, lang)}）", "number",
+        indicator_id, f"{name} ({unit})" if lang == "en" else f"{name}（{unit}）", "number",
         digits=2 if indicator.unit is YUAN else 1 if indicator.unit is PERCENT else 0,
         scale=1 / 10_000 if indicator.unit is YUAN else 1.0,
         tooltip=indicator.definition_en if lang == "en" else indicator.definition_zh)
