@@ -34,7 +34,6 @@ from layouts import economy as ui
 from layouts import ids
 from layouts.charts import plain_chart
 from layouts.controls import period_notice
-from layouts.grid import COUNTY_FIELD
 from layouts.i18n import Lang, for_ranked, parse_lang, t
 from layouts.kpi import kpi_sections, span_text
 from metrics.domains import DOMAIN_BY_ID
@@ -148,8 +147,8 @@ def _alerts(context: AppContext, incomes: pd.DataFrame, period: Period,
     else:
         current = incomes.set_index("code")
         fell = fell_a_tier(current["operating_revenue"], current["previous"])
-        fell = fell.join(current[[c for c in ("name", "township", COUNTY_FIELD)
-                                  if c in current]], on="code")
+        fell = with_county(context, fell.join(current[["name", "township"]], on="code"),
+                           "code")
         fell_part = (ui.tier_change_section(ids.ECONOMY_FELL_TABLE, fell, lang,
                                             _export_name(period, "eco_fell_a_tier", lang),
                                             t("eco_fell_note", lang).format(before=before))

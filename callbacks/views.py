@@ -15,7 +15,7 @@ from data_access import access
 from data_access.aggregates import Level
 from data_access.boundaries import county_boundaries, township_boundaries, village_boundaries
 from data_access.coverage import coverage
-from data_access.divisions import ancestor_code, code_level, division_table, level_below
+from data_access.divisions import code_level, county_names, division_table, level_below
 from data_access.indicator_values import (
     domain_ranks,
     domain_values,
@@ -230,10 +230,7 @@ def with_county(context: AppContext, frame: pd.DataFrame, code_field: str) -> pd
     in a county the rows as they are."""
     if context.home().ranked_level != "county" or code_field not in frame.columns:
         return frame
-    names = short_names(context)
-    return frame.assign(**{COUNTY_FIELD: frame[code_field].map(
-        lambda code: names.get(ancestor_code(code, "county")) if isinstance(code, str)
-        else None)})
+    return frame.assign(**{COUNTY_FIELD: county_names(context.engine, frame[code_field])})
 
 
 def division_row(context: AppContext, code: str, level: str) -> pd.Series:

@@ -167,3 +167,17 @@ def divisions_frame(engine: Engine) -> pd.DataFrame:
 def division_table(engine: Engine) -> pd.DataFrame:
     """All divisions indexed by code (cached: read on every page)."""
     return divisions_frame(engine)
+
+
+def county_names(engine: Engine, codes: pd.Series) -> pd.Series:
+    """The short name of the county each division code lies in, as the NBS code's prefix names
+    it; None where it lies in none (a prefecture's own code, a missing one)."""
+    table = division_table(engine)
+
+    def county_of(code: object) -> str | None:
+        if not isinstance(code, str) or not code.isdigit():
+            return None
+        county = ancestor_code(code, "county")
+        found = county in table.index and table.at[county, "level"] == "county"
+        return str(table.at[county, "short_name"]) if found else None
+    return codes.map(county_of)

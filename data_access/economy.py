@@ -42,7 +42,7 @@ def _read(engine: Engine, query: Select) -> pd.DataFrame:
         return pd.read_sql(query, connection)
 
 
-def _with_county(engine: Engine, query: Select, township: CodeColumn) -> pd.DataFrame:
+def _ranked_and_area(engine: Engine, query: Select, township: CodeColumn) -> pd.DataFrame:
     """The query grouped by the divisions the area ranks (its townships, or its counties when
     it has several), plus the area's total (the same query ungrouped) first; indexed by
     division code."""
@@ -100,7 +100,7 @@ def income_composition(engine: Engine, year: int, quarter: int = 0) -> pd.DataFr
         .join_from(CollectiveIncome, Division, Division.code == CollectiveIncome.village_code)
         .where(*_assessed(year, quarter))
     )
-    frame = _with_county(engine, query, CollectiveIncome.township_code)
+    frame = _ranked_and_area(engine, query, CollectiveIncome.township_code)
     frame["total_income"] = frame[list(INCOME_LINES)].sum(axis=1)
     return frame
 
@@ -120,7 +120,7 @@ def income_trend(engine: Engine, first_year: int = 2017) -> pd.DataFrame:
                CollectiveIncome.year >= first_year)
         .group_by(CollectiveIncome.year)
     )
-    frame = _with_county(engine, query, CollectiveIncome.township_code).reset_index()
+    frame = _ranked_and_area(engine, query, CollectiveIncome.township_code).reset_index()
     return frame.sort_values(["code", "year"]).reset_index(drop=True)
 
 
@@ -138,7 +138,7 @@ def cooperative_summary(engine: Engine, year: int) -> pd.DataFrame:
         func.coalesce(func.sum(Cooperative.dividend_total), 0).label("dividends"),
         func.coalesce(func.sum(Cooperative.collective_income), 0).label("collective_income"),
     ).where(Cooperative.year == year)
-    return _with_county(engine, query, Cooperative.township_code)
+    return _ranked_and_area(engine, query, Cooperative.township_code)
 
 
 @cached
@@ -152,4 +152,4 @@ def land_transfer_summary(engine: Engine, year: int) -> pd.DataFrame:
         (func.sum(LandTransfer.rent_per_mu * LandTransfer.total_area_mu)
          / func.nullif(func.sum(LandTransfer.total_area_mu), 0)).label("rent_per_mu"),
     ).where(LandTransfer.year == year)
-    return _with_county(engine, query, LandTransfer.township_code)
+    return _ranked_and_area(engine, query, LandTransfer.township_code)

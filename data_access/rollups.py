@@ -30,8 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement, Label
 
-from data_access.aggregates import count_where, day_of
-from data_access.divisions import CODE_DIGITS, significant_digits
+from data_access.aggregates import count_where, day_of, level_key
+from data_access.divisions import ancestor_code, code_range
 from data_access.importing.bulk import copy_rows
 from data_access.importing.spec import RollupSpan
 from data_access.models import ServiceCase, ServiceDaily, ServiceItemDaily
@@ -45,7 +45,8 @@ CASE_ROLLUP_TABLES = (ServiceDaily.__tablename__, ServiceItemDaily.__tablename__
 ITEM_KEYS = ["day", "county_code", "item_code"]
 SERIAL_CHUNK = 5_000
 SERIALS_SCRATCH = "import_serials"
-COUNTY_DIGITS = significant_digits("county")
+# What the look-up of an import's stored cases reads of each.
+STORED = (ServiceCase.accepted_at, ServiceCase.finished_at, ServiceCase.division_code)
 
 
 def _hours(connection: Connection, start: SQLColumnExpression[dt.datetime | None],
@@ -64,9 +65,8 @@ def case_days_span(connection: Connection, frame: pd.DataFrame) -> RollupSpan | 
     first, last = days.min().date(), days.max().date()
     codes = (set(frame["division_code"].dropna()) if "division_code" in frame.columns
              else None)
-    stored = [ServiceCase.accepted_at, ServiceCase.finished_at, ServiceCase.division_code]
     for low, high, high_finish, low_code, high_code in _stored_spans(
-            connection, frame["serial_no"].tolist(), stored):
+            connection, frame["serial_no"].tolist()):
         for value in (low, high, high_finish):
             if value is not None:
                 day = pd.Timestamp(value).date()
@@ -84,13 +84,12 @@ def _span_of(accepted: SQLColumnExpression, finished: SQLColumnExpression,
             func.max(division)]
 
 
-def _stored_spans(connection: Connection, serials: list[str],
-                  stored: list[InstrumentedAttribute]) -> list[Row]:
+def _stored_spans(connection: Connection, serials: list[str]) -> list[Row]:
     """(first and last acceptance, last finish, lowest and highest division code) of the
     stored cases among `serials`, in one row or one per chunk."""
     if connection.dialect.name != "postgresql":
         # SQLite takes a chunk's serials as a list of parameters, which it limits.
-        return [connection.execute(select(*_span_of(*stored)).where(
+        return [connection.execute(select(*_span_of(*STORED)).where(
                     ServiceCase.serial_no.in_(serials[start:start + SERIAL_CHUNK]))).one()
                 for start in range(0, len(serials), SERIAL_CHUNK)]
     # The serials are COPYed into a scratch table and each looked up in the primary key. The
@@ -102,9 +101,9 @@ def _stored_spans(connection: Connection, serials: list[str],
                                "ON COMMIT DROP")
     copy_rows(connection, SERIALS_SCRATCH, "serial_no", [(serial,) for serial in serials])
     given = table(SERIALS_SCRATCH, column("serial_no", String))
-    found = (select(*stored).where(ServiceCase.serial_no == given.c.serial_no).limit(1)
+    found = (select(*STORED).where(ServiceCase.serial_no == given.c.serial_no).limit(1)
              .lateral("found"))
-    row = connection.execute(select(*_span_of(*(found.c[c.key] for c in stored)))
+    row = connection.execute(select(*_span_of(*(found.c[c.key] for c in STORED)))
                              .select_from(given.join(found, true()))).one()
     connection.exec_driver_sql(f"DROP TABLE {SERIALS_SCRATCH}")
     return [row]
@@ -127,8 +126,8 @@ def _code_range(span: RollupSpan) -> CodeRange | None:
 def _whole_counties(codes: CodeRange) -> CodeRange:
     """The codes of every division in the counties that `codes` reach into."""
     low, high = codes
-    return (low[:COUNTY_DIGITS].ljust(CODE_DIGITS, "0"),
-            high[:COUNTY_DIGITS].ljust(CODE_DIGITS, "9"))
+    return (code_range(ancestor_code(low, "county"))[0],
+            code_range(ancestor_code(high, "county"))[1])
 
 
 def refresh_service_daily(connection: Connection, first: dt.date, last: dt.date,
@@ -199,9 +198,10 @@ def service_item_daily_from_cases(connection: Connection, first: dt.date, last: 
                                   counties: CodeRange | None = None) -> Select:
     """The item roll-up's rows for first..last (of the halls whose codes are in `counties`,
     whole counties) as the cases make them (import and check)."""
-    county = func.substr(ServiceCase.division_code, 1, COUNTY_DIGITS).concat(
-        "0" * (CODE_DIGITS - COUNTY_DIGITS)).label("county_code")
-    return _cases_by_day(connection, first, last, [county, ServiceCase.item_code],
+    county = level_key("county", None, None, ServiceCase.division_code)
+    assert county is not None  # a code column gives every level's key
+    return _cases_by_day(connection, first, last,
+                         [county.label("county_code"), ServiceCase.item_code],
                          [] if counties is None else
                          [ServiceCase.division_code.between(*counties)],
                          accepted=[func.count().label("cases")],

@@ -1,10 +1,8 @@
 """Volunteer-service queries for the /volunteers page: SQL aggregates returned as DataFrames.
 
-Counts and sums are GROUP BYs in the database; the only per-row reads are the units that have
-a team minimum (about 210), the stations with their last activity (192) and the activities
-behind one township bar (a few hundred a year). A station is a 村委会, 居委会 or 社区
-(`VILLAGE_UNIT_TYPES`). Teams are the current roll: a county 支队 has no township, a township
-支队 has one, a 分队 belongs to a village.
+Counts and sums are GROUP BYs in the database; the only per-row reads are the stations with
+their last activity (192) and the activities behind one township bar (a few hundred a year).
+The units with a team minimum and their teams are data_access/teams.py's.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from data_access.cache import cached
-from data_access.divisions import ancestor_code, code_level, division_table, home
+from data_access.divisions import county_names, division_table, home
 from data_access.economy import village_incomes
 from data_access.indicator_values import (
     indicator_by_division,
@@ -167,14 +167,13 @@ def _with_counties(engine: Engine, flags: tuple[Flag, ...]) -> tuple[Flag, ...]:
     streaks' rows are counties already)."""
     if home(engine).ranked_level != "county":
         return flags
-    names = division_table(engine)["short_name"]
 
-    def county_of(code: str) -> str:
-        county = ancestor_code(code, "county")  # a prefecture's own code is no county's
-        return str(names.get(county, "")) if code_level(county) == "county" else ""
-    return tuple(flag if flag.kind == "red_three_weeks" else replace(flag, rows=tuple(
-        replace(row, county=county_of(row.township_code)) for row in flag.rows))
-        for flag in flags)
+    def placed(flag: Flag) -> Flag:
+        counties = county_names(engine, pd.Series([r.township_code for r in flag.rows],
+                                                  dtype=object))
+        return replace(flag, rows=tuple(replace(row, county=county or "") for row, county
+                                        in zip(flag.rows, counties, strict=True)))
+    return tuple(flag if flag.kind == "red_three_weeks" else placed(flag) for flag in flags)
 
 
 def _date(value: object) -> str:
