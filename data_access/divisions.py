@@ -66,6 +66,12 @@ def ancestor_code(code: str, level: DivisionLevel) -> str:
     return code[:digits] + "0" * (CODE_DIGITS - digits)
 
 
+def ancestor_codes(codes: pd.Series, level: DivisionLevel) -> pd.Series:
+    """ancestor_code of every code in a column."""
+    digits = _SIGNIFICANT_DIGITS[level]
+    return codes.str[:digits] + "0" * (CODE_DIGITS - digits)
+
+
 def parent_code_of(code: str) -> str | None:
     """The code of the division one level up, as the NBS code's own prefix names it."""
     level = code_level(code)

@@ -175,9 +175,16 @@ class ServiceCase(Base):
         Index("ix_service_case_bad_review_finished", "finished_at",
               sqlite_where=text(f"rating <= {BAD_RATING_MAX}"),
               postgresql_where=text(f"rating <= {BAD_RATING_MAX}")),
+        # On PostgreSQL every county's cases are a table of their own, so that a county's
+        # first import builds its indexes once instead of growing every county's row by row
+        # (data_access/importing/case_partitions.py).
+        {"postgresql_partition_by": "LIST (county_code)"},
     )
 
+    # A case is its 申办流水号 within its county's hall system: the key holds the county too
+    # because on PostgreSQL a key of a table split by county must.
     serial_no: Mapped[str] = mapped_column(String(40), primary_key=True)  # 申办流水号
+    county_code: Mapped[str] = mapped_column(String(12), primary_key=True)
     item_code: Mapped[str] = mapped_column(ForeignKey("service_item.code"))
     division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
     # The township the hall belongs to; NULL for the city hall.

@@ -30,9 +30,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement, Label
 
-from data_access.aggregates import count_where, day_of, level_key
+from data_access.aggregates import count_where, day_of
 from data_access.divisions import ancestor_code, code_range
 from data_access.importing.bulk import copy_rows
+from data_access.importing.case_partitions import partitioned_counties
 from data_access.importing.spec import RollupSpan
 from data_access.models import ServiceCase, ServiceDaily, ServiceItemDaily
 from metrics.indicators import GOOD_RATING_FROM, HALF_DAY_HOURS
@@ -66,7 +67,7 @@ def case_days_span(connection: Connection, frame: pd.DataFrame) -> RollupSpan | 
     codes = (set(frame["division_code"].dropna()) if "division_code" in frame.columns
              else None)
     for low, high, high_finish, low_code, high_code in _stored_spans(
-            connection, frame["serial_no"].tolist()):
+            connection, frame["serial_no"].tolist(), frame["county_code"].tolist()):
         for value in (low, high, high_finish):
             if value is not None:
                 day = pd.Timestamp(value).date()
@@ -84,24 +85,31 @@ def _span_of(accepted: SQLColumnExpression, finished: SQLColumnExpression,
             func.max(division)]
 
 
-def _stored_spans(connection: Connection, serials: list[str]) -> list[Row]:
+def _stored_spans(connection: Connection, serials: list[str], counties: list[str]) -> list[Row]:
     """(first and last acceptance, last finish, lowest and highest division code) of the
-    stored cases among `serials`, in one row or one per chunk."""
+    stored cases among these (serial, county), in one row or one per chunk."""
     if connection.dialect.name != "postgresql":
-        # SQLite takes a chunk's serials as a list of parameters, which it limits.
+        # SQLite takes a chunk's serials as a list of parameters, which it limits. A serial
+        # stored in another county widens the span, which costs a little time, never a count.
         return [connection.execute(select(*_span_of(*STORED)).where(
                     ServiceCase.serial_no.in_(serials[start:start + SERIAL_CHUNK]))).one()
                 for start in range(0, len(serials), SERIAL_CHUNK)]
-    # The serials are COPYed into a scratch table and each looked up in the primary key. The
-    # LIMIT keeps the look-up a subquery run per serial: as a plain join PostgreSQL hashes the
-    # serials and reads every stored case (1.6 s at three counties, growing with each county),
-    # and a chunk of serials as an array parameter cost 0.6 s per 80,000 (8 s a county's file).
+    # The cases' keys are COPYed into a scratch table and each looked up in its county's
+    # primary key. The LIMIT keeps the look-up a subquery run per case: as a plain join
+    # PostgreSQL hashes the keys and reads every stored case (1.6 s at three counties, growing
+    # with each county), and a chunk of serials as an array parameter cost 0.6 s per 80,000.
+    # A county without a partition has no case stored (a new county's whole file).
+    stored = partitioned_counties(connection)
+    keys = [(s, c) for s, c in zip(serials, counties, strict=True) if c in stored]
+    if not keys:
+        return []
     connection.exec_driver_sql(f"DROP TABLE IF EXISTS {SERIALS_SCRATCH}")
-    connection.exec_driver_sql(f"CREATE TEMP TABLE {SERIALS_SCRATCH} (serial_no text) "
-                               "ON COMMIT DROP")
-    copy_rows(connection, SERIALS_SCRATCH, "serial_no", [(serial,) for serial in serials])
-    given = table(SERIALS_SCRATCH, column("serial_no", String))
-    found = (select(*STORED).where(ServiceCase.serial_no == given.c.serial_no).limit(1)
+    connection.exec_driver_sql(f"CREATE TEMP TABLE {SERIALS_SCRATCH} "
+                               "(serial_no text, county_code text) ON COMMIT DROP")
+    copy_rows(connection, SERIALS_SCRATCH, "serial_no, county_code", keys)
+    given = table(SERIALS_SCRATCH, column("serial_no", String), column("county_code", String))
+    found = (select(*STORED).where(ServiceCase.serial_no == given.c.serial_no,
+                                   ServiceCase.county_code == given.c.county_code).limit(1)
              .lateral("found"))
     row = connection.execute(select(*_span_of(*(found.c[c.key] for c in STORED)))
                              .select_from(given.join(found, true()))).one()
@@ -175,7 +183,7 @@ def service_daily_from_cases(connection: Connection, first: dt.date, last: dt.da
     return _cases_by_day(
         connection, first, last,
         [ServiceCase.division_code, ServiceCase.township_code, ServiceCase.hall_level],
-        [] if codes is None else [ServiceCase.division_code.between(*codes)],
+        _within(codes),
         accepted=[func.count().label("cases"),
                   count_where(ServiceCase.fully_online.is_(True)).label("fully_online"),
                   count_where(ServiceCase.channel == AGENT_CHANNEL).label("by_agent")],
@@ -198,15 +206,22 @@ def service_item_daily_from_cases(connection: Connection, first: dt.date, last: 
                                   counties: CodeRange | None = None) -> Select:
     """The item roll-up's rows for first..last (of the halls whose codes are in `counties`,
     whole counties) as the cases make them (import and check)."""
-    county = level_key("county", None, None, ServiceCase.division_code)
-    assert county is not None  # a code column gives every level's key
     return _cases_by_day(connection, first, last,
-                         [county.label("county_code"), ServiceCase.item_code],
-                         [] if counties is None else
-                         [ServiceCase.division_code.between(*counties)],
+                         [ServiceCase.county_code, ServiceCase.item_code], _within(counties),
                          accepted=[func.count().label("cases")],
                          finished=[func.count().label("finished"),
                                    _on_time(connection).label("on_time")])
+
+
+def _within(codes: CodeRange | None) -> list[ColumnElement[bool]]:
+    """The cases of the halls whose division codes are in `codes`, named by their counties too:
+    on PostgreSQL only those counties' partitions are read."""
+    if codes is None:
+        return []
+    low, high = codes
+    return [ServiceCase.county_code.between(ancestor_code(low, "county"),
+                                            ancestor_code(high, "county")),
+            ServiceCase.division_code.between(low, high)]
 
 
 def _cases_by_day(connection: Connection, first: dt.date, last: dt.date,

@@ -40,6 +40,12 @@ def _column_values(series: pd.Series, python_type: type) -> np.ndarray:
     return values
 
 
+def prepared_rows(table: Table, frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    """The frame's rows as the driver takes them for these columns of the table."""
+    prepared = [_column_values(frame[c], table.columns[c].type.python_type) for c in columns]
+    return list(zip(*prepared, strict=True))
+
+
 def upsert(connection: Connection, table: Table, frame: pd.DataFrame,
            key: tuple[str, ...], done: Callable[[float], None] | None = None,
            insert_only: tuple[str, ...] = ()) -> None:
@@ -56,8 +62,7 @@ def upsert(connection: Connection, table: Table, frame: pd.DataFrame,
     conflict = (f"ON CONFLICT ({', '.join(quote(c) for c in key)}) "
                 + (f"DO UPDATE SET {updates}" if updates else "DO NOTHING"))
     sql = f"{insert} VALUES ({', '.join([marker] * len(columns))}) {conflict}"
-    prepared = [_column_values(frame[c], table.columns[c].type.python_type) for c in columns]
-    rows = list(zip(*prepared, strict=True))
+    rows = prepared_rows(table, frame, columns)
     if connection.dialect.name == "postgresql":
         _copied_upsert(connection, table, columns, rows, (insert, conflict), done)
         return

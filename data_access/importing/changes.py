@@ -127,9 +127,9 @@ def stored_rows(connection: Connection, table: Table, key: Sequence[str],
 def capture(connection: Connection, domain: Domain, frame: pd.DataFrame) -> Change:
     """The file's keys and the stored rows it is about to replace (call before writing)."""
     table = domain.model.__table__
-    keys = file_keys(table, domain.natural_key, frame)
-    return Change(table.name, domain.natural_key, keys,
-                  stored_rows(connection, table, domain.natural_key, keys))
+    keys = file_keys(table, domain.table_key, frame)
+    return Change(table.name, domain.table_key, keys,
+                  stored_rows(connection, table, domain.table_key, keys))
 
 
 def encode(change: Change) -> bytes:

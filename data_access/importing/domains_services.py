@@ -7,6 +7,8 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy.sql.elements import ColumnElement
 
+from data_access.divisions import ancestor_codes
+from data_access.importing.case_partitions import stored_in, write_new_counties
 from data_access.importing.derive import add_working_days, township_of
 from data_access.importing.spec import Column, Domain, Lookups, Rollup, RowCheck, WorkdayDates
 from data_access.models import ServiceCase, ServiceItem
@@ -85,6 +87,7 @@ def _derive_cases(frame: pd.DataFrame, lookups: Lookups) -> pd.DataFrame:
     if promised.isna().any():
         promised = promised.fillna(frame["item_code"].map(lookups.item_limits))
     frame = frame.assign(
+        county_code=ancestor_codes(frame["division_code"], "county"),
         township_code=township_of(frame["division_code"], lookups),
         hall_level=level.map(HALL_LEVELS),
         promised_limit_days=promised,
@@ -99,6 +102,9 @@ SERVICE_CASES = Domain(
     en="service cases",
     model=ServiceCase,
     natural_key=("serial_no",),
+    stored_key=("serial_no", "county_code"),
+    bulk_write=write_new_counties,
+    stored_in=stored_in,
     columns=(
         Column("serial_no", "申办流水号", "serial number", max_length=40),
         Column("item_code", "事项实施编码", "item code", reference="service_item"),

@@ -76,7 +76,7 @@ def recompute_workday_dates(connection: Connection, first: dt.date,
         if dates is None:
             continue
         table = template.model.__table__
-        key = list(template.natural_key)
+        key = list(template.table_key)
         derived = [c for c in dates.writes if c not in key]
         names = list(dict.fromkeys([*key, *dates.reads, *derived]))
         stored = pd.read_sql(select(*(table.c[n] for n in names))

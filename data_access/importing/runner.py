@@ -121,8 +121,9 @@ def import_file(engine: Engine, path: Path, domain_id: str | None = None,
         if change is not None:
             connection.execute(ImportChange.__table__.insert().values(
                 import_id=import_id, table_name=change.table, payload=encode(change)))
-    refresh_statistics(engine, (domain.model.__tablename__,
-                                *(domain.rollup.tables if domain.rollup else ())))
+        stored_in = (domain.stored_in(connection, parsed) if domain.stored_in
+                     else (domain.model.__tablename__,))
+    refresh_statistics(engine, (*stored_in, *(domain.rollup.tables if domain.rollup else ())))
     progress("done", 1.0)
     log.info("imported %s (%s): %d rows, %d new", path.name, domain.id, len(parsed), inserted)
     return ImportReport(domain.id, path.name, sha256, len(parsed), inserted, updated, import_id)
@@ -210,15 +211,19 @@ def read_lookups(connection: Connection) -> Lookups:
 def _write(connection: Connection, domain: Domain, frame: pd.DataFrame,
            progress: Progress = _silent) -> tuple[int, int]:
     table = domain.model.__table__
-    before = connection.scalar(select(func.count()).select_from(table)) or 0
     if domain.update_only:
         _update(connection, domain, frame)
         return 0, len(frame)
-    upsert(connection, table, frame, domain.natural_key,
-           lambda share: progress("writing", 0.4 + 0.55 * share), domain.insert_only)
-    after = connection.scalar(select(func.count()).select_from(table)) or 0
-    inserted = after - before
-    return inserted, len(frame) - inserted
+    total = len(frame)
+    if domain.bulk_write is not None:
+        frame = domain.bulk_write(connection, frame)
+    inserted = total - len(frame)  # rows written in bulk are all new
+    if not frame.empty:
+        before = connection.scalar(select(func.count()).select_from(table)) or 0
+        upsert(connection, table, frame, domain.table_key,
+               lambda share: progress("writing", 0.4 + 0.55 * share), domain.insert_only)
+        inserted += (connection.scalar(select(func.count()).select_from(table)) or 0) - before
+    return inserted, total - inserted
 
 
 def _update(connection: Connection, domain: Domain, frame: pd.DataFrame) -> None:

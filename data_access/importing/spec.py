@@ -84,9 +84,22 @@ class Domain:
     # e.g. to drop rows the file replaces and recompute what depends on them.
     after_write: Callable[[Connection, pd.DataFrame], None] | None = None
     example: dict[str, str] = field(default_factory=dict)
+    # The table's key when it extends the file's with a derived column (a case is its serial
+    # within its county); the file's own key otherwise.
+    stored_key: tuple[str, ...] = ()
+    # Writes the rows it can write faster than the upsert and returns the others (on
+    # PostgreSQL, the cases of a county imported for the first time).
+    bulk_write: Callable[[Connection, pd.DataFrame], pd.DataFrame] | None = None
+    # The tables that the rows are stored in, whose statistics the import refreshes (on
+    # PostgreSQL a case's county's partition): the model's table when None.
+    stored_in: Callable[[Connection, pd.DataFrame], tuple[str, ...]] | None = None
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+    @property
+    def table_key(self) -> tuple[str, ...]:
+        return self.stored_key or self.natural_key
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from callbacks.context import AppContext
 from callbacks.inspections import inspections_page, worklist_page
 from dashboard.config import Settings
 from data_access import cache
+from data_access.divisions import ancestor_code
 from data_access.inspections import open_rows, result_rows
 from data_access.models import (
     InspectionItem,
@@ -92,7 +93,8 @@ def _seed_inspections(engine: Engine) -> None:
 
 def _case(serial: str, due: D, finished: dt.datetime | None, status: str) -> dict:
     accepted = dt.datetime.combine(due - dt.timedelta(days=10), dt.time(9))
-    return {"serial_no": serial, "item_code": "S1", "division_code": XIULIN,
+    return {"serial_no": serial, "county_code": ancestor_code(XIULIN, "county"),
+            "item_code": "S1", "division_code": XIULIN,
             "township_code": XIULIN, "hall_level": "township", "channel": "window",
             "applied_at": accepted, "accepted_at": accepted, "promised_limit_days": 5,
             "paused_days": 0, "due_date": due, "finished_at": finished,

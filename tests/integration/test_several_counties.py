@@ -274,14 +274,15 @@ def weekly_bulletin_text(report: WeeklyReport) -> str:
     return "\n".join(standings(report, "zh") + red_flags(report, "zh"))
 
 
-def test_a_case_moved_to_another_county_is_counted_there_alone(
-        engine: Engine, tmp_path: Path) -> None:
-    # An import refreshes the halls' roll-up for the division codes of its rows, as stored
-    # before and as given: a case that moves between counties leaves the one and joins the
-    # other, and every roll-up value still equals the cases' own count.
+def test_a_serial_is_a_case_of_its_own_county(engine: Engine, tmp_path: Path) -> None:
+    # Counties number their cases each in their own hall system, so a serial that two counties
+    # both use is two cases, each counted by its county (before, the second county's import
+    # overwrote the first's case). Within a county a case that changes hall moves, and every
+    # roll-up value still equals the cases' own count.
     month = parse_period("2025-09")
     first_village, other_village = "429901101201", "429902102202"
-    for division, expected in ((other_village, [4, 6]), (first_village, [5, 5])):
+    for division, expected in ((other_village, [5, 6]), (first_village, [5, 6]),
+                               ("429901101000", [5, 6])):
         cache.clear()
         import_file(engine, write_rows(DOMAINS["service_cases"],
                                        pd.DataFrame([_case("C0002", division)]),

@@ -1,0 +1,77 @@
+"""On PostgreSQL the service cases are split by county: a partition of service_case each.
+
+A county's first import writes its cases into a new table that has no index or key yet, then
+attaches it to service_case: PostgreSQL builds the table's indexes once over its rows and checks
+each foreign key in one query. Adding the same 800,000 rows one by one to indexes that every
+county shares took 20 of the 43 seconds of such an import at ten counties; loading and attaching
+takes about 3. Attaching locks service_case only against other changes to its partitions, so
+pages keep reading cases meanwhile. A county's later imports write into its partition through
+the usual upsert.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection, Index, MetaData, text
+
+from data_access.importing.bulk import copy_rows, prepared_rows
+from data_access.models import ServiceCase
+
+TABLE = ServiceCase.__table__
+# Sorting and index building of a county's cases, in memory rather than on disk.
+BUILD_MEMORY = "256MB"
+
+
+def partition_name(county_code: str) -> str:
+    """A county's partition (as migration 0018 names those it makes)."""
+    if not county_code.isdigit():  # a name written into the SQL
+        raise ValueError(f"not a division code: {county_code!r}")
+    return f"{TABLE.name}_{county_code[:6]}"
+
+
+def partitioned_counties(connection: Connection) -> set[str]:
+    """The counties whose cases have a partition."""
+    bounds = connection.execute(text(
+        "SELECT pg_get_expr(part.relpartbound, part.oid) FROM pg_inherits "
+        "JOIN pg_class AS part ON part.oid = pg_inherits.inhrelid "
+        "WHERE pg_inherits.inhparent = CAST(:table AS regclass)"), {"table": TABLE.name})
+    # Each bound reads FOR VALUES IN ('429911000000').
+    return {bound.split("'")[1] for bound in bounds.scalars()}
+
+
+def write_new_counties(connection: Connection, frame: pd.DataFrame) -> pd.DataFrame:
+    """Writes the cases of counties without a partition, each county's into a new one, and
+    returns the other rows. Elsewhere than PostgreSQL, returns every row."""
+    if connection.dialect.name != "postgresql" or frame.empty:
+        return frame
+    stored = frame["county_code"].isin(partitioned_counties(connection))
+    for county, rows in frame[~stored].groupby("county_code"):
+        _attach_new(connection, str(county), rows)
+    return frame[stored]
+
+
+def _attach_new(connection: Connection, county: str, rows: pd.DataFrame) -> None:
+    name = connection.dialect.identifier_preparer.quote(partition_name(county))
+    parent = connection.dialect.identifier_preparer.quote(TABLE.name)
+    connection.exec_driver_sql(f"CREATE TABLE {name} (LIKE {parent} INCLUDING DEFAULTS)")
+    columns = [c.name for c in TABLE.columns if c.name in rows.columns]
+    # In order of acceptance, so that a period's cases lie together on disk.
+    ordered = rows.sort_values("accepted_at", kind="stable")
+    copy_rows(connection, name, ", ".join(columns), prepared_rows(TABLE, ordered, columns))
+    connection.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
+    # Built here under names that say whose they are (PostgreSQL would number its own), and
+    # taken by the attachment as the partition's part of service_case's indexes.
+    partition = TABLE.to_metadata(MetaData(), name=partition_name(county))
+    for index in TABLE.indexes:
+        Index(f"{index.name}_{county[:6]}", *(partition.c[c.name] for c in index.columns),
+              **index.dialect_kwargs).create(connection)
+    connection.exec_driver_sql(f"ALTER TABLE {parent} ATTACH PARTITION {name} "
+                               f"FOR VALUES IN ('{county}')")
+
+
+def stored_in(connection: Connection, frame: pd.DataFrame) -> tuple[str, ...]:
+    """The tables that hold these cases: on PostgreSQL their counties' partitions alone, so
+    that an import samples its own county's cases, not every county's."""
+    if connection.dialect.name != "postgresql":
+        return (TABLE.name,)
+    return tuple(partition_name(county) for county in sorted(set(frame["county_code"])))
