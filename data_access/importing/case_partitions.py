@@ -11,6 +11,8 @@ the usual upsert.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 from sqlalchemy import Connection, Index, MetaData, text
 
@@ -50,6 +52,17 @@ def write_new_counties(connection: Connection, frame: pd.DataFrame) -> pd.DataFr
     return frame[stored]
 
 
+def add_partitions(connection: Connection, counties: Iterable[str]) -> None:
+    """Empty partitions for those of the counties that have none, before a writer other than
+    the importer (a copy of a database, a test's rows) adds their cases.
+    Nothing to do elsewhere than on PostgreSQL."""
+    if connection.dialect.name != "postgresql":
+        return
+    have = partitioned_counties(connection)
+    for county in sorted(set(counties) - have):
+        _attach_new(connection, county, pd.DataFrame(columns=["county_code", "accepted_at"]))
+
+
 def _attach_new(connection: Connection, county: str, rows: pd.DataFrame) -> None:
     name = connection.dialect.identifier_preparer.quote(partition_name(county))
     parent = connection.dialect.identifier_preparer.quote(TABLE.name)
@@ -57,7 +70,8 @@ def _attach_new(connection: Connection, county: str, rows: pd.DataFrame) -> None
     columns = [c.name for c in TABLE.columns if c.name in rows.columns]
     # In order of acceptance, so that a period's cases lie together on disk.
     ordered = rows.sort_values("accepted_at", kind="stable")
-    copy_rows(connection, name, ", ".join(columns), prepared_rows(TABLE, ordered, columns))
+    if not ordered.empty:
+        copy_rows(connection, name, ", ".join(columns), prepared_rows(TABLE, ordered, columns))
     connection.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
     # Built here under names that say whose they are (PostgreSQL would number its own), and
     # taken by the attachment as the partition's part of service_case's indexes.

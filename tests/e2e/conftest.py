@@ -38,6 +38,7 @@ class StoppablePostgres(ThrowawayPostgres):
 def copy_tables(source: Engine, target: Engine, skip: set[str] = NOT_COPIED) -> None:
     """Every table's rows from source to target (migrated, empty), parents first; then the
     serial counters past the copied ids so that later inserts get fresh ones."""
+    from data_access.importing.case_partitions import add_partitions
     from data_access.models import Base
 
     for table in Base.metadata.sorted_tables:
@@ -46,6 +47,8 @@ def copy_tables(source: Engine, target: Engine, skip: set[str] = NOT_COPIED) -> 
         with source.connect() as reading, target.begin() as writing:
             result = reading.execution_options(stream_results=True).execute(select(table))
             while rows := result.mappings().fetchmany(CHUNK_ROWS):
+                if table.name == "service_case":
+                    add_partitions(writing, {row["county_code"] for row in rows})
                 writing.execute(insert(table), [dict(row) for row in rows])
             keys = list(table.primary_key.columns)
             if len(keys) == 1 and isinstance(keys[0].type, Integer) and keys[0].autoincrement:

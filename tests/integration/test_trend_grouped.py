@@ -20,6 +20,7 @@ from callbacks.views import TREND_MONTHS, village_trend_frames
 from data_access import cache
 from data_access.aggregates import Level, aggregate_over
 from data_access.db import get_engine, upgrade_to_head
+from data_access.importing.case_partitions import add_partitions
 from data_access.indicator_values import indicator_values
 from data_access.models import Base, ServiceCase
 from data_access.runs import Run
@@ -168,6 +169,8 @@ def _copy_demo(source: Engine, target: Engine) -> None:
                 query = query.where(ServiceCase.missed_due.is_(True))
             rows = [dict(row) for row in reading.execute(query).mappings()]
             rows = _parents_first(table, rows)
+            if table.name == ServiceCase.__tablename__:
+                add_partitions(writing, {row["county_code"] for row in rows})
             for start in range(0, len(rows), 5000):
                 writing.execute(table.insert(), rows[start:start + 5000])
 
