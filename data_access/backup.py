@@ -22,9 +22,12 @@ from typing import Literal, NoReturn
 
 from sqlalchemy.engine import URL, make_url
 
-from data_access.models import ImportLog
+from data_access.models import Base, ImportLog
 
 Kind = Literal["sqlite", "postgresql"]
+# Split into partitions on PostgreSQL (data_access/importing/case_partitions.py).
+PARTITIONED_TABLES = tuple(table.name for table in Base.metadata.sorted_tables
+                           if table.dialect_options["postgresql"]["partition_by"])
 # What each kind of backup file starts with.
 MAGIC: dict[Kind, bytes] = {"sqlite": b"SQLite format 3\x00", "postgresql": b"PGDMP"}
 KIND_NAMES: dict[Kind, str] = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -84,9 +87,7 @@ def restore_database(database_url: str, source: Path) -> BackupFile:
         _sqlite_restore(source, _sqlite_path(url, must_exist=False))
     else:
         _check_pg_archive(source)
-        _run_pg("pg_restore", url,
-                ["--single-transaction", "--clean", "--if-exists", "--no-owner", str(source)],
-                "恢复失败，数据库未改变", "restore failed; the database is unchanged")
+        _pg_restore(url, source)
     return BackupFile(source, kind, source.stat().st_size)
 
 
@@ -191,18 +192,61 @@ def _pg_tool(name: str) -> Path:
     return Path(found)
 
 
-def _run_pg(tool: str, url: URL, arguments: list[str], zh: str, en: str) -> None:
-    """Runs pg_dump or pg_restore on the database. The password goes through the
+def _connection_of(url: URL) -> tuple[str, dict[str, str]]:
+    """The libpq address and environment of the database. The password goes through the
     environment, not the command line, where every user of the machine could read it."""
     libpq = url.set(drivername="postgresql", password=None).render_as_string(
         hide_password=False)
-    env = {**os.environ, **({"PGPASSWORD": str(url.password)} if url.password else {})}
+    return libpq, {**os.environ, **({"PGPASSWORD": str(url.password)} if url.password else {})}
+
+
+def _run_pg(tool: str, url: URL, arguments: list[str], zh: str, en: str) -> None:
+    """Runs pg_dump on the database."""
+    libpq, env = _connection_of(url)
     done = subprocess.run([str(_pg_tool(tool)), "--no-password", f"--dbname={libpq}",
                            *arguments], env=env, capture_output=True, text=True, check=False,
                           stdin=subprocess.DEVNULL)
     if done.returncode != 0:
         detail = done.stderr.strip() or f"exit code {done.returncode}"
         raise BackupFailed(f"{zh}：{detail}", f"{en}: {detail}")
+
+
+def _pg_restore(url: URL, source: Path) -> None:
+    """pg_restore's script of the archive, run by psql in one transaction after the tables
+    split into partitions are dropped whole. pg_restore --clean drops a partition's key and
+    indexes one by one, which PostgreSQL refuses while the partition belongs to its table."""
+    libpq, env = _connection_of(url)
+    drops = "".join(f"DROP TABLE IF EXISTS {name} CASCADE;\n" for name in PARTITIONED_TABLES)
+    with tempfile.TemporaryFile() as script_errors, tempfile.TemporaryFile() as errors:
+        script = subprocess.Popen(
+            [str(_pg_tool("pg_restore")), "--clean", "--if-exists", "--no-owner", "--file=-",
+             str(source)], stdout=subprocess.PIPE, stderr=script_errors,
+            stdin=subprocess.DEVNULL)
+        run = subprocess.Popen(
+            [str(_pg_tool("psql")), "--no-password", "--no-psqlrc", "--quiet",
+             "--single-transaction", "--set=ON_ERROR_STOP=1", f"--dbname={libpq}",
+             "--file=-"], env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+            stderr=errors)
+        assert script.stdout is not None and run.stdin is not None  # both piped
+        try:
+            run.stdin.write(drops.encode())
+            shutil.copyfileobj(script.stdout, run.stdin, 1 << 20)
+            if script.wait() != 0:
+                # A script cut short (a broken archive) must not reach its end, where psql
+                # commits: killed first, psql's transaction is rolled back by the server.
+                run.kill()
+            run.stdin.close()
+        except BrokenPipeError:  # psql stopped at an error: its message says which
+            pass
+        failed = [(process, output) for process, output in
+                  ((run, errors), (script, script_errors)) if process.wait() != 0]
+        if failed:  # pg_restore's message first, the reason psql was stopped
+            process, output = failed[-1]
+            output.seek(0)
+            detail = (output.read().decode(errors="replace").strip()
+                      or f"exit code {process.returncode}")
+            raise BackupFailed(f"恢复失败，数据库未改变：{detail}",
+                               f"restore failed; the database is unchanged: {detail}")
 
 
 def _check_pg_archive(source: Path) -> None:
