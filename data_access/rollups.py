@@ -32,7 +32,7 @@ from sqlalchemy.sql.elements import ColumnElement, Label
 
 from data_access.aggregates import count_where, day_of
 from data_access.divisions import ancestor_code, code_range
-from data_access.importing.bulk import copy_rows
+from data_access.importing.bulk import copy_frame
 from data_access.importing.case_partitions import partitioned_counties
 from data_access.importing.spec import RollupSpan
 from data_access.models import ServiceCase, ServiceDaily, ServiceItemDaily
@@ -46,6 +46,9 @@ CASE_ROLLUP_TABLES = (ServiceDaily.__tablename__, ServiceItemDaily.__tablename__
 ITEM_KEYS = ["day", "county_code", "item_code"]
 SERIAL_CHUNK = 5_000
 SERIALS_SCRATCH = "import_serials"
+ROLLUP_SCRATCH = "rollup_rows"
+# Hash tables of a county's days in memory, not spilled to disk.
+ROLLUP_MEMORY = "64MB"
 # What the look-up of an import's stored cases reads of each.
 STORED = (ServiceCase.accepted_at, ServiceCase.finished_at, ServiceCase.division_code)
 
@@ -99,14 +102,14 @@ def _stored_spans(connection: Connection, serials: list[str], counties: list[str
     # PostgreSQL hashes the keys and reads every stored case (1.6 s at three counties, growing
     # with each county), and a chunk of serials as an array parameter cost 0.6 s per 80,000.
     # A county without a partition has no case stored (a new county's whole file).
-    stored = partitioned_counties(connection)
-    keys = [(s, c) for s, c in zip(serials, counties, strict=True) if c in stored]
-    if not keys:
+    keys = pd.DataFrame({"serial_no": serials, "county_code": counties})
+    keys = keys[keys["county_code"].isin(partitioned_counties(connection))]
+    if keys.empty:
         return []
     connection.exec_driver_sql(f"DROP TABLE IF EXISTS {SERIALS_SCRATCH}")
     connection.exec_driver_sql(f"CREATE TEMP TABLE {SERIALS_SCRATCH} "
                                "(serial_no text, county_code text) ON COMMIT DROP")
-    copy_rows(connection, SERIALS_SCRATCH, "serial_no, county_code", keys)
+    copy_frame(connection, SERIALS_SCRATCH, ServiceCase.__table__, keys)
     given = table(SERIALS_SCRATCH, column("serial_no", String), column("county_code", String))
     found = (select(*STORED).where(ServiceCase.serial_no == given.c.serial_no,
                                    ServiceCase.county_code == given.c.county_code).limit(1)
@@ -162,8 +165,22 @@ def _replace_days(connection: Connection, table: Table, rows: Select, first: dt.
     # Deleted first: a day whose cases all moved away has no row left to overwrite. The rows
     # go from the cases to the roll-up inside the database, never through Python.
     connection.execute(delete(table).where(table.c.day >= first, table.c.day <= last, *within))
-    connection.execute(table.insert().from_select([c.name for c in rows.selected_columns],
-                                                  rows))
+    names = [c.name for c in rows.selected_columns]
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert().from_select(names, rows))
+        return
+    # PostgreSQL reads the cases with parallel workers for a CREATE TABLE ... AS, never for
+    # an INSERT ... SELECT: a new county's 800,000 cases counted in 1.4 s instead of 2.
+    quote = connection.dialect.identifier_preparer.quote
+    counted = rows.compile(dialect=connection.dialect,
+                           compile_kwargs={"render_postcompile": True})
+    connection.exec_driver_sql(f"SET LOCAL work_mem = '{ROLLUP_MEMORY}'")
+    connection.exec_driver_sql(f"CREATE TEMP TABLE {ROLLUP_SCRATCH} ON COMMIT DROP AS {counted}",
+                               counted.params)
+    connection.exec_driver_sql(f"INSERT INTO {quote(table.name)} "
+                               f"({', '.join(quote(n) for n in names)}) "
+                               f"SELECT * FROM {ROLLUP_SCRATCH}")
+    connection.exec_driver_sql(f"DROP TABLE {ROLLUP_SCRATCH}")
 
 
 def _on_time(connection: Connection) -> ColumnElement[int]:

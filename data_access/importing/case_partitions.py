@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import pandas as pd
 from sqlalchemy import Connection, Index, MetaData, text
 
-from data_access.importing.bulk import copy_rows, prepared_rows
+from data_access.importing.bulk import copy_frame
 from data_access.models import ServiceCase
 
 TABLE = ServiceCase.__table__
@@ -71,7 +71,7 @@ def _attach_new(connection: Connection, county: str, rows: pd.DataFrame) -> None
     # In order of acceptance, so that a period's cases lie together on disk.
     ordered = rows.sort_values("accepted_at", kind="stable")
     if not ordered.empty:
-        copy_rows(connection, name, ", ".join(columns), prepared_rows(TABLE, ordered, columns))
+        copy_frame(connection, name, TABLE, ordered[columns])
     connection.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
     # Built here under names that say whose they are (PostgreSQL would number its own), and
     # taken by the attachment as the partition's part of service_case's indexes.
@@ -81,6 +81,7 @@ def _attach_new(connection: Connection, county: str, rows: pd.DataFrame) -> None
               **index.dialect_kwargs).create(connection)
     connection.exec_driver_sql(f"ALTER TABLE {parent} ATTACH PARTITION {name} "
                                f"FOR VALUES IN ('{county}')")
+    connection.exec_driver_sql(f"ANALYZE {name}")
 
 
 def stored_in(connection: Connection, frame: pd.DataFrame) -> tuple[str, ...]:

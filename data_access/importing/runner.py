@@ -98,13 +98,12 @@ def import_file(engine: Engine, path: Path, domain_id: str | None = None,
         span = domain.rollup.span(connection, parsed) if domain.rollup else None
         change = capture(connection, domain, parsed) if keep_changes else None
         try:
+            inserted, updated, written = _write(connection, domain, parsed, progress)
             if change is not None:
                 inserted = len(change.keys) - len(change.before)
-                _write(connection, domain, parsed, progress)
                 updated = len(parsed) - inserted
-            else:
-                inserted, updated = _write(connection, domain, parsed, progress)
-            if domain.rollup and span:
+            # Rows that all stayed as they were leave the roll-up as it was.
+            if domain.rollup and span and written:
                 domain.rollup.refresh(connection, span)
             if domain.after_write:
                 domain.after_write(connection, parsed)
@@ -209,21 +208,28 @@ def read_lookups(connection: Connection) -> Lookups:
 
 
 def _write(connection: Connection, domain: Domain, frame: pd.DataFrame,
-           progress: Progress = _silent) -> tuple[int, int]:
+           progress: Progress = _silent) -> tuple[int, int, int]:
+    """(rows inserted, rows already stored, rows written: inserted or changed)."""
     table = domain.model.__table__
     if domain.update_only:
         _update(connection, domain, frame)
-        return 0, len(frame)
+        return 0, len(frame), len(frame)
     total = len(frame)
     if domain.bulk_write is not None:
         frame = domain.bulk_write(connection, frame)
-    inserted = total - len(frame)  # rows written in bulk are all new
+    inserted = written = total - len(frame)  # rows written in bulk are all new
     if not frame.empty:
-        before = connection.scalar(select(func.count()).select_from(table)) or 0
-        upsert(connection, table, frame, domain.table_key,
-               lambda share: progress("writing", 0.4 + 0.55 * share), domain.insert_only)
-        inserted += (connection.scalar(select(func.count()).select_from(table)) or 0) - before
-    return inserted, total - inserted
+        # Counted among the rows of the file's own counties alone (on PostgreSQL their
+        # partitions), when the table's key names the county.
+        counted = select(func.count()).select_from(table).where(
+            *(table.c[k].in_(frame[k].dropna().unique().tolist())
+              for k in domain.table_key if k not in domain.natural_key))
+        before = connection.scalar(counted) or 0
+        written += upsert(connection, table, frame, domain.table_key,
+                          lambda share: progress("writing", 0.4 + 0.55 * share),
+                          domain.insert_only)
+        inserted += (connection.scalar(counted) or 0) - before
+    return inserted, total - inserted, written
 
 
 def _update(connection: Connection, domain: Domain, frame: pd.DataFrame) -> None:
