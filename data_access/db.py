@@ -8,7 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -76,5 +76,12 @@ def refresh_statistics(engine: Engine, tables: Sequence[str]) -> None:
             connection.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
             connection.exec_driver_sql("ANALYZE")
             return
+        analyze(connection, tables)
+
+
+def analyze(connection: Connection, tables: Sequence[str]) -> None:
+    """Statistics of these tables now, inside the connection's transaction (PostgreSQL): the
+    roll-ups an import counts next are planned on its own rows, not on none."""
+    if tables:
         quote = connection.dialect.identifier_preparer.quote
         connection.exec_driver_sql(f"ANALYZE {', '.join(quote(t) for t in tables)}")

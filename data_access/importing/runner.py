@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, SQLColumnExpression, bindparam, func,
 from sqlalchemy.exc import DBAPIError
 
 from data_access.calendar import begin_with_calendar
-from data_access.db import refresh_statistics
+from data_access.db import analyze, refresh_statistics
 from data_access.importing.bulk import upsert
 from data_access.importing.changes import capture, encode
 from data_access.importing.derive import township_of
@@ -99,6 +99,10 @@ def import_file(engine: Engine, path: Path, domain_id: str | None = None,
         change = capture(connection, domain, parsed) if keep_changes else None
         try:
             inserted, updated, written = _write(connection, domain, parsed, progress)
+            stored_in = (domain.stored_in(connection, parsed) if domain.stored_in
+                         else (domain.model.__tablename__,))
+            if connection.dialect.name == "postgresql" and written:
+                analyze(connection, stored_in)
             if change is not None:
                 inserted = len(change.keys) - len(change.before)
                 updated = len(parsed) - inserted
@@ -120,9 +124,9 @@ def import_file(engine: Engine, path: Path, domain_id: str | None = None,
         if change is not None:
             connection.execute(ImportChange.__table__.insert().values(
                 import_id=import_id, table_name=change.table, payload=encode(change)))
-        stored_in = (domain.stored_in(connection, parsed) if domain.stored_in
-                     else (domain.model.__tablename__,))
-    refresh_statistics(engine, (*stored_in, *(domain.rollup.tables if domain.rollup else ())))
+    if written:  # PostgreSQL analysed the stored rows' tables before counting roll-ups
+        refresh_statistics(engine, (*(() if engine.dialect.name == "postgresql" else stored_in),
+                                    *(domain.rollup.tables if domain.rollup else ())))
     progress("done", 1.0)
     log.info("imported %s (%s): %d rows, %d new", path.name, domain.id, len(parsed), inserted)
     return ImportReport(domain.id, path.name, sha256, len(parsed), inserted, updated, import_id)

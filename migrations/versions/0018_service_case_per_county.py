@@ -1,8 +1,10 @@
-"""service cases keyed by serial and county; on PostgreSQL a partition per county
+"""service cases keyed by serial and county; on PostgreSQL a partition per county; no foreign
+keys that only repeat others (a case's township, the roll-ups')
 
 A county's first import then writes its cases into a table of their own and indexes them once,
 instead of adding 800,000 rows one by one to every county's indexes (42.9 s an import at ten
-counties, two thirds of it the insert).
+counties, two thirds of it the insert). A case's township is derived from its division, whose
+key stays; the roll-ups are counted from the cases, whose keys stay.
 
 Revision ID: 0018
 Revises: 0017
@@ -35,8 +37,11 @@ _INDEXES = {
                                    ('missed_due IS 1', 'missed_due IS true')),
     'ix_service_case_bad_review_finished': (['finished_at'], ('rating <= 2', 'rating <= 2')),
 }
-_FOREIGN_KEYS = [('division_code', 'division.code'), ('item_code', 'service_item.code'),
-                 ('township_code', 'division.code')]
+_FOREIGN_KEYS = [('division_code', 'division.code'), ('item_code', 'service_item.code')]
+_DROPPED_KEYS = {'service_case': [('township_code', 'division.code')],
+                 'service_daily': [('division_code', 'division.code'),
+                                   ('township_code', 'division.code')],
+                 'service_item_daily': [('item_code', 'service_item.code')]}
 _COUNTY = "substr(division_code, 1, 6) || '000000'"
 
 
@@ -77,9 +82,10 @@ def _rebuild(with_county: bool) -> None:
     if postgresql:  # the key's index keeps its name, which the new table's key takes
         op.drop_constraint('service_case_pkey', _OLD, type_='primary')
     keys = ['serial_no', 'county_code'] if with_county else ['serial_no']
+    foreign_keys = _FOREIGN_KEYS + ([] if with_county else _DROPPED_KEYS['service_case'])
     split = postgresql and with_county
     constraints = [] if split else [
-        *(sa.ForeignKeyConstraint([column], [target]) for column, target in _FOREIGN_KEYS),
+        *(sa.ForeignKeyConstraint([column], [target]) for column, target in foreign_keys),
         sa.PrimaryKeyConstraint(*keys, name='service_case_pkey')]
     op.create_table('service_case', *_columns(with_county), *constraints,
                     **({'postgresql_partition_by': 'LIST (county_code)'} if split else {}))
@@ -94,7 +100,7 @@ def _rebuild(with_county: bool) -> None:
     op.drop_table(_OLD)
     if split:  # built once over the moved rows, not row by row
         op.create_primary_key('service_case_pkey', 'service_case', keys)
-        for column, target in _FOREIGN_KEYS:
+        for column, target in foreign_keys:
             table, key = target.split('.')
             op.create_foreign_key(f'service_case_{column}_fkey', 'service_case', table,
                                   [column], [key])
@@ -104,9 +110,50 @@ def _rebuild(with_county: bool) -> None:
                                                      'postgresql_where': sa.text(where[1])}))
 
 
+def _roll_up_keys(keep: bool) -> None:
+    """Drops the roll-ups' foreign keys, or puts them back (keep)."""
+    bind = op.get_bind()
+    for table in ('service_daily', 'service_item_daily'):
+        if bind.dialect.name == 'postgresql':
+            for column, target in _DROPPED_KEYS[table]:
+                name = f'{table}_{column}_fkey'
+                if keep:
+                    op.create_foreign_key(name, table, target.split('.')[0], [column],
+                                          [target.split('.')[1]])
+                else:
+                    op.drop_constraint(name, table, type_='foreignkey')
+        else:
+            _remake_sqlite(table, _DROPPED_KEYS[table] if keep else [])
+
+
+def _remake_sqlite(name: str, foreign_keys: list[tuple[str, str]]) -> None:
+    """SQLite cannot drop or add a constraint: the table is made again, with its columns, key
+    and indexes as they are and these foreign keys, and its rows copied."""
+    bind = op.get_bind()
+    inspector = sa.inspect(bind)
+    columns = [sa.Column(c['name'], c['type'], nullable=c['nullable'],
+                         server_default=c['default'] and sa.text(c['default']))
+               for c in inspector.get_columns(name)]
+    key = inspector.get_pk_constraint(name)['constrained_columns']
+    indexes = inspector.get_indexes(name)
+    for index in indexes:
+        op.drop_index(index['name'], table_name=name)
+    op.rename_table(name, f'{name}_before_0018')
+    op.create_table(name, *columns, sa.PrimaryKeyConstraint(*key),
+                    *(sa.ForeignKeyConstraint([column], [target])
+                      for column, target in foreign_keys))
+    listed = ', '.join(c.name for c in columns)
+    op.execute(f'INSERT INTO {name} ({listed}) SELECT {listed} FROM {name}_before_0018')
+    op.drop_table(f'{name}_before_0018')
+    for index in indexes:
+        op.create_index(index['name'], name, index['column_names'], unique=index['unique'])
+
+
 def upgrade() -> None:
     _rebuild(with_county=True)
+    _roll_up_keys(keep=False)
 
 
 def downgrade() -> None:
+    _roll_up_keys(keep=True)
     _rebuild(with_county=False)
