@@ -340,9 +340,18 @@ def open_past_due(period: Period) -> ColumnElement[bool]:
     """Cases not finished by the end of the period whose promised date fell inside it or before.
 
     Only cases that missed their date can be such (missed_due_before)."""
+    return and_(missed_due_before(period.end), open_at_end(period))
+
+
+def open_at_end(period: Period) -> ColumnElement[bool]:
+    """Cases still open when the period ended: of those that missed a date before its end,
+    the ones open past due. A list that names missed_due_before already takes this, not
+    open_past_due: the same terms twice make PostgreSQL square their selectivity, and it then
+    read each county's 6,600 cases that ever missed a date for the 170 the list needed (the
+    overdue list of a month at ten counties: 0.33 s, against 40-110 ms)."""
     end = dt.datetime.combine(period.end, dt.time())
     not_yet = and_(ServiceCase.finished_at.is_(None), ServiceCase.status == OPEN_STATUS)
-    return and_(missed_due_before(period.end), or_(not_yet, ServiceCase.finished_at >= end))
+    return or_(not_yet, ServiceCase.finished_at >= end)
 
 
 _DAILY_KEYS: dict[str, CodeColumn] = {

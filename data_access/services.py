@@ -11,7 +11,7 @@ from data_access.aggregates import (
     dates_between,
     day_of,
     missed_due_before,
-    open_past_due,
+    open_at_end,
     rows_under,
 )
 from data_access.cache import cached
@@ -78,7 +78,7 @@ def _overdue_cases(engine: Engine, period: Period, township_code: str | None) ->
     # Both kinds missed a date before the period's end: one range of the missed-due index
     # holds them, rather than a scan of it for each.
     query = (_with_names(select(*_case_columns()))
-             .where(missed_due_before(period.end), or_(late, open_past_due(period)),
+             .where(missed_due_before(period.end), or_(late, open_at_end(period)),
                     *_of_township(township_code))
              .order_by(ServiceCase.due_date, ServiceCase.serial_no).limit(ROW_LIMIT))
     return _read(engine, query)

@@ -154,6 +154,21 @@ def test_cases_open_past_due_are_counted_from_their_index_alone(demo_engine,
             assert reads.format("ix_service_case_missed_due") in plan, plan
 
 
+@pytest.mark.both_backends
+def test_the_overdue_list_names_the_missed_due_terms_once(demo_engine) -> None:
+    # Named twice (in the list's own filter and again in its open-past-due branch), the terms
+    # had PostgreSQL square their selectivity and read every county's cases that ever missed
+    # a date, ten times the time.
+    cache.clear()
+    period = parse_period("2026-10")
+    rows: list[pd.DataFrame] = []
+    sent = _statements(demo_engine, lambda: rows.append(services._overdue_cases(
+        demo_engine, period, None)))
+    [statement] = [s for s, _ in sent if "ORDER BY service_case.due_date" in s]
+    assert statement.count("service_case.missed_due IS") == 1, statement
+    assert not rows[0].empty
+
+
 def test_the_lists_are_the_same_on_postgresql(fresh_postgres_url, tmp_path: Path) -> None:
     postgres = fresh_database(fresh_postgres_url)
     sqlite = fresh_database(sqlite_url(tmp_path))
