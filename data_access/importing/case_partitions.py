@@ -78,7 +78,7 @@ def _attach_new(connection: Connection, county: str, rows: pd.DataFrame) -> None
     # In order of acceptance, so that a period's cases lie together on disk.
     ordered = rows.sort_values("accepted_at", kind="stable")
     if not ordered.empty:
-        copy_frame(connection, name, TABLE, ordered[columns])
+        copy_frame(connection, name, TABLE, ordered[columns], frozen=True)
     connection.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
     # Built here under names that say whose they are (PostgreSQL would number its own), and
     # taken by the attachment as the partition's part of service_case's indexes.
