@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 
 import dash_ag_grid as dag
@@ -72,12 +73,22 @@ def column_def(spec: ColumnSpec) -> dict:
     return definition
 
 
+def with_unit(name: str, unit: str, lang: Lang) -> str:
+    """A header with its unit: 办件量（件）, "finished on time (%)". An English name that says
+    its unit already keeps it once ("service cases", not "service cases (cases)")."""
+    if lang != "en":
+        return f"{name}（{unit}）"
+    if re.search(rf"\b{re.escape(unit)}\b", name, re.IGNORECASE):
+        return name
+    return f"{name} ({unit})"
+
+
 def indicator_column(indicator_id: str, lang: Lang) -> ColumnSpec:
     indicator = INDICATORS[indicator_id]
     name = indicator.name_en if lang == "en" else indicator.name_zh
     unit = unit_label(indicator.unit, lang)
     return ColumnSpec(
-        indicator_id, f"{name} ({unit})" if lang == "en" else f"{name}（{unit}）", "number",
+        indicator_id, with_unit(name, unit, lang), "number",
         digits=2 if indicator.unit is YUAN else 1 if indicator.unit is PERCENT else 0,
         scale=1 / 10_000 if indicator.unit is YUAN else 1.0,
         tooltip=indicator.definition_en if lang == "en" else indicator.definition_zh)

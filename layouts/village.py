@@ -8,7 +8,7 @@ import pandas as pd
 
 from layouts.figures import FigureSpec, trend_figure
 from layouts.formatting import YUAN_PER_WAN, unit_label
-from layouts.grid import ColumnSpec, indicator_column
+from layouts.grid import ColumnSpec, indicator_column, with_unit
 from layouts.i18n import Lang, t
 from metrics.domains import village_label, village_trends
 from metrics.indicators import INDICATORS, YUAN
@@ -31,7 +31,8 @@ def village_column(indicator_id: str, lang: Lang) -> ColumnSpec:
     if label is None:
         return column
     unit = unit_label(INDICATORS[indicator_id].unit, lang)
-    return replace(column, header=f"{village_indicator_name(indicator_id, lang)}（{unit}）",
+    return replace(column,
+                   header=with_unit(village_indicator_name(indicator_id, lang), unit, lang),
                    tooltip=label.definition_en if lang == "en" else label.definition_zh)
 
 
