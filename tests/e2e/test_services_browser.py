@@ -90,10 +90,13 @@ def test_grids_show_figures_as_the_cards_do_with_whole_headers(
     cut = serials.evaluate_all("cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1 "
                                "|| c.scrollHeight > c.clientHeight + 1).map(c => c.textContent)")
     assert cut == [] and re.fullmatch(r"\d{25}", serials.first.inner_text().replace("\n", ""))
-    # In English a unit takes plain brackets: "service cases (cases)".
+    # In English a unit takes plain brackets ("finished on time (%)"), and a name that says
+    # its unit says it once ("service cases", not "service cases (cases)").
     page.goto(f"{demo_server}/services?period=2025&lang=en")
     headers = page.locator('[data-table="levels"] .ag-header-cell-text')
     expect(headers.first).to_be_visible()
-    assert "service cases (cases)" in headers.all_text_contents()
+    texts = headers.all_text_contents()
+    assert {"service cases", "finished on time (%)"} <= set(texts), texts
+    assert not any("（" in text for text in texts), texts
     assert not [h for h in headers.all_text_contents() if "（" in h]
     assert_no_console_errors(page)
