@@ -29,6 +29,7 @@ from xml.etree import ElementTree
 import numpy as np
 import pandas as pd
 
+from data_access.importing import halves
 from data_access.importing.problems import ImportRejected, Problem, rejected
 
 if TYPE_CHECKING:
@@ -78,10 +79,63 @@ class RawTable:
     sheet: str
     frame: pd.DataFrame  # every cell a stripped string; index = spreadsheet row number
 
+    @property
+    def headers(self) -> list[str]:
+        return list(self.frame.columns)
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+    def part(self, rows: slice) -> RawTable | None:
+        """The table of some of the rows (positions among them)."""
+        return RawTable(self.file, self.sheet, self.frame.iloc[rows])
+
+    def whole(self) -> RawTable:
+        return self
+
+
+@dataclass(frozen=True)
+class CsvLines:
+    """A large CSV whose layout is checked (encoding, delimiter, header, fields per line), its
+    values not yet read: its parts are read where they are checked, in two processes at once
+    (data_access.importing.halves). Only a file without quoted values, whose lines are its
+    rows (a quoted value may hold a line break)."""
+    file: str
+    records: list[str]  # the lines, the header's first
+    sheet: str = ""
+
+    @property
+    def headers(self) -> list[str]:
+        cells = next(csv.reader([self.records[0]]))
+        return [header for header in (cell.strip() for cell in cells) if header]
+
+    @property
+    def rows(self) -> int:
+        return len(self.records) - 1
+
+    def part(self, rows: slice) -> RawTable | None:
+        """The table of some of the lines below the header (positions among them), or None if
+        reading them finds a problem: whole() then reports every one."""
+        start, stop, _ = rows.indices(self.rows)
+        lines = [self.records[0], *self.records[1 + start:1 + stop]]
+        try:
+            return _table(self.file, "", _parse_csv(self.file, "\n".join(lines)), start + 2)
+        except ImportRejected:
+            return None
+
+    def whole(self) -> RawTable:
+        return _table(self.file, "", _parse_csv(self.file, "\n".join(self.records)))
+
 
 def read_table(path: Path, sheet_hint: str | None = None) -> RawTable:
     """The file's one data table. `sheet_hint` is the template the caller expects (its id), used
     to name the expected header when the file has none."""
+    return open_table(path, sheet_hint).whole()
+
+
+def open_table(path: Path, sheet_hint: str | None = None) -> RawTable | CsvLines:
+    """As read_table, but a large CSV's values are left to be read in parts (CsvLines)."""
     name = path.name
     suffix = path.suffix.lower()
     with path.open("rb") as handle:
@@ -107,7 +161,7 @@ def _empty_file(name: str) -> ImportRejected:
 # CSV
 
 
-def _read_csv(path: Path, magic: bytes, hint: str | None) -> RawTable:
+def _read_csv(path: Path, magic: bytes, hint: str | None) -> RawTable | CsvLines:
     name = path.name
     raw = path.read_bytes()
     if not raw:
@@ -129,6 +183,8 @@ def _read_csv(path: Path, magic: bytes, hint: str | None) -> RawTable:
         raise _empty_file(name)
     _check_header_row(name, "", first_rows, hint)
     _check_field_counts(name, records)
+    if len(records) > halves.MIN_ROWS and '"' not in text:
+        return CsvLines(name, records)
     return _table(name, "", _parse_csv(name, text))
 
 
@@ -646,13 +702,14 @@ def _check_header_row(name: str, sheet: str, rows: list[list[str]], hint: str | 
                    "row 1 of the template", sheet=sheet, row=1)
 
 
-def _table(name: str, sheet: str, grid: pd.DataFrame) -> RawTable:
-    """Row 1 as the header, the rows below as stripped strings indexed by row number; refuses
-    unnamed columns with values and text a spreadsheet would run as a formula."""
+def _table(name: str, sheet: str, grid: pd.DataFrame, first_row: int = 2) -> RawTable:
+    """Row 1 as the header, the rows below as stripped strings indexed by row number (the first
+    of them `first_row`); refuses unnamed columns with values and text a spreadsheet would run
+    as a formula."""
     if grid.empty:
         raise _empty_file(name)
     headers = [str(h).strip() for h in grid.iloc[0]]
-    rows = pd.RangeIndex(2, len(grid) + 1)  # the grid's first row is the sheet's row 1
+    rows = pd.RangeIndex(first_row, first_row + len(grid) - 1)
     # Plain lists of str: a comprehension strips them several times faster than .str.strip().
     cells = [grid.iloc[1:, i].to_numpy(dtype=object, na_value="") for i in range(len(headers))]
     problems = _unnamed_columns(name, sheet, cells, headers) \

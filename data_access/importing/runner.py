@@ -19,11 +19,12 @@ from data_access.db import analyze, refresh_statistics
 from data_access.importing.bulk import upsert
 from data_access.importing.changes import capture, encode
 from data_access.importing.derive import township_of
+from data_access.importing.halves import halves, in_two
 from data_access.importing.problems import ImportRejected, Problem
-from data_access.importing.reader import read_table
+from data_access.importing.reader import CsvLines, RawTable, open_table
 from data_access.importing.spec import Domain, Lookups
 from data_access.importing.templates import TEMPLATES, detect_template
-from data_access.importing.validate import Collector, parse
+from data_access.importing.validate import Collector, duplicated_keys, parse
 from data_access.models import (
     Division,
     ImportChange,
@@ -72,10 +73,10 @@ def import_file(engine: Engine, path: Path, domain_id: str | None = None,
     if not path.is_file():
         raise ImportRejected([Problem(path.name, "", None, None, "文件不存在", "file not found")])
     progress("reading", 0.0)
-    table = read_table(path, sheet_hint=domain_id)
-    domain = TEMPLATES.get(domain_id or "") or detect_template(list(table.frame.columns),
-                                                               table.sheet)
+    table = open_table(path, sheet_hint=domain_id)
+    domain = TEMPLATES.get(domain_id or "") or detect_template(table.headers, table.sheet)
     if domain is None:
+        table.whole()  # a problem reading the values comes first, as for any file
         known = "、".join(TEMPLATES)
         raise ImportRejected([Problem(table.file, table.sheet, None, None,
                                       f"无法判断模板类型，请用 --domain 指定（{known}）",
@@ -86,14 +87,7 @@ def import_file(engine: Engine, path: Path, domain_id: str | None = None,
     with begin_with_calendar(engine) as connection:
         progress("checking", 0.2)
         lookups = read_lookups(connection)
-        out = Collector(table)
-        parsed = parse(domain, table, lookups, now, out)
-        if township is not None and not parsed.empty:
-            _check_township(domain, parsed, lookups, township, out)
-        if out.problems:
-            raise ImportRejected(out.problems)
-        if domain.derive:
-            parsed = domain.derive(parsed, lookups)
+        parsed = _checked(domain, table, lookups, now, township)
         progress("writing", 0.4)
         span = domain.rollup.span(connection, parsed) if domain.rollup else None
         change = capture(connection, domain, parsed) if keep_changes else None
@@ -130,6 +124,48 @@ def import_file(engine: Engine, path: Path, domain_id: str | None = None,
     progress("done", 1.0)
     log.info("imported %s (%s): %d rows, %d new", path.name, domain.id, len(parsed), inserted)
     return ImportReport(domain.id, path.name, sha256, len(parsed), inserted, updated, import_id)
+
+
+def _checked(domain: Domain, table: RawTable | CsvLines, lookups: Lookups, now: dt.datetime,
+             township: str | None) -> pd.DataFrame:
+    """The file's rows read, typed, checked and derived; a large file's in two halves at once
+    (data_access.importing.halves). Raises ImportRejected with every problem."""
+    split = halves(table.rows)
+    if split is not None:
+        first, second = split
+        parts = in_two(lambda: _checked_part(domain, table.part(first), lookups, now, township),
+                       lambda: _checked_part(domain, table.part(second), lookups, now, township))
+        if parts[0] is not None and parts[1] is not None:
+            joined = pd.concat(parts)
+            # The halves' keys may repeat each other's; any repeat is reported from the whole.
+            if not duplicated_keys(domain, joined).any():
+                log.debug("%s: read and checked in two processes", table.file)
+                return joined
+    return _checked_whole(domain, table.whole(), lookups, now, township)
+
+
+def _checked_part(domain: Domain, table: RawTable | None, lookups: Lookups, now: dt.datetime,
+                  township: str | None) -> pd.DataFrame | None:
+    """Some of the file's rows as _checked_whole makes them, or None if they have a problem:
+    the file is then checked whole, so that its problems read as they always do (and rows
+    that refer to others of the file may lack them in one half)."""
+    if table is None:
+        return None
+    try:
+        return _checked_whole(domain, table, lookups, now, township)
+    except ImportRejected:
+        return None
+
+
+def _checked_whole(domain: Domain, table: RawTable, lookups: Lookups, now: dt.datetime,
+                   township: str | None) -> pd.DataFrame:
+    out = Collector(table)
+    parsed = parse(domain, table, lookups, now, out)
+    if township is not None and not parsed.empty:
+        _check_township(domain, parsed, lookups, township, out)
+    if out.problems:
+        raise ImportRejected(out.problems)
+    return domain.derive(parsed, lookups) if domain.derive else parsed
 
 
 # A township officer's rows must be their township's: the place a row names, by the first

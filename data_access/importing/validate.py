@@ -423,10 +423,20 @@ def _known_codes(column: Column, lookups: Lookups) -> set[str]:
     return lookups.codes[column.reference or ""]
 
 
-def _check_duplicates(domain: Domain, parsed: pd.DataFrame, out: Collector) -> None:
+def _key_frame(domain: Domain, parsed: pd.DataFrame) -> pd.DataFrame:
     keys = list(domain.natural_key)
     # A key with a part missing is reported as missing already, and is no key to compare.
-    key_frame = parsed.loc[parsed[keys].notna().all(axis=1), keys].astype(str)
+    return parsed.loc[parsed[keys].notna().all(axis=1), keys].astype(str)
+
+
+def duplicated_keys(domain: Domain, parsed: pd.DataFrame) -> pd.Series:
+    """True for each row whose key an earlier row has."""
+    return _key_frame(domain, parsed).duplicated(keep="first")
+
+
+def _check_duplicates(domain: Domain, parsed: pd.DataFrame, out: Collector) -> None:
+    keys = list(domain.natural_key)
+    key_frame = _key_frame(domain, parsed)
     duplicated = key_frame.duplicated(keep="first")
     if not duplicated.any():
         return
