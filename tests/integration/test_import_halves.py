@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -68,17 +70,46 @@ def test_a_large_csv_read_in_parts_is_the_csv_read_whole(in_halves, tmp_path) ->
     assert list(whole.index) == [2, 3, 4, 5, 8, 9, 10, 11, 12]  # as the spreadsheet numbers them
 
 
-def test_a_file_checked_in_halves_stores_what_one_process_stores(in_halves, tmp_path,
-                                                                 caplog) -> None:
-    path = write_rows(DOMAINS["service_cases"], _cases(9), tmp_path / "cases.csv")
-    halved = _database(sqlite_url(tmp_path, "halves.sqlite3"), tmp_path)
+@pytest.fixture
+def two_urls(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """Two new databases of the backend the test is given."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path, "halves.sqlite3"), sqlite_url(tmp_path, "whole.sqlite3")
+        return
+    server = request.getfixturevalue("postgres_server")
+    names = [f"t_{uuid.uuid4().hex[:12]}" for _ in range(2)]
+    yield server.create_database(names[0]), server.create_database(names[1])
+    for name in names:
+        server.drop_database(name)
+
+
+@pytest.mark.parametrize("two_urls", ["sqlite", pytest.param("postgresql",
+                                                               marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_a_file_done_in_halves_stores_what_one_process_stores(in_halves, two_urls, tmp_path,
+                                                              caplog) -> None:
+    """Read, checked and derived in halves; on PostgreSQL also formatted for COPY in halves,
+    a new county's cases and the same file again (an upsert)."""
+    cases = _cases(9)
+    path = write_rows(DOMAINS["service_cases"], cases, tmp_path / "cases.csv")
+    changed = write_rows(DOMAINS["service_cases"], cases.assign(rating=["5", "2"] * 4 + ["1"]),
+                         tmp_path / "changed.csv")
+    halved = _database(two_urls[0], tmp_path)
     with caplog.at_level(logging.DEBUG, logger="data_access.importing.runner"):
         import_file(halved, path, now=NOW)
-    assert "cases.csv: read and checked in two processes" in caplog.messages
+        import_file(halved, changed, now=NOW)
+    assert caplog.messages.count("cases.csv: read and checked in two processes") == 1
+    assert not [r.message for r in caplog.records if r.levelno >= logging.WARNING]
     _whole(in_halves)
-    whole = _database(sqlite_url(tmp_path, "whole.sqlite3"), tmp_path)
+    whole = _database(two_urls[1], tmp_path)
     import_file(whole, path, now=NOW)
+    import_file(whole, changed, now=NOW)
     assert snapshot(halved) == snapshot(whole)
+    with halved.connect() as connection:
+        ratings = connection.execute(text(
+            "SELECT serial_no, rating FROM service_case ORDER BY serial_no")).tuples().all()
+    assert ratings == [(f"SS{n:04d}", 5 if n % 2 == 0 and n < 8 else 2 if n < 8 else 1)
+                       for n in range(9)]
 
 
 @pytest.mark.parametrize(("cases", "where"), [
