@@ -86,9 +86,15 @@ def _library_is_workday(day: dt.date) -> bool:
 
 @functools.cache
 def _library_mask() -> tuple[np.ndarray, np.ndarray]:
-    """Every day of the span, and whether the library (or Monday-Friday) makes it a workday."""
+    """Every day of the span, and whether the library (or Monday-Friday) makes it a workday:
+    the library's rule (a make-up day works; a weekday works unless a holiday) over its own
+    tables at once, rather than asking it day by day (0.2 s in every process)."""
     days = np.arange(np.datetime64(FIRST_DAY), np.datetime64(LAST_DAY) + 1)
-    return days, np.array([_library_is_workday(d) for d in days.astype(object)], dtype=bool)
+    mask = (days.view(np.int64) + 3) % 7 < 5  # 1970-01-01, day 0, was a Thursday
+    for table, works in ((chinese_calendar.holidays, False), (chinese_calendar.workdays, True)):
+        offsets = (np.array(sorted(table), dtype="datetime64[D]") - days[0]).view(np.int64)
+        mask[offsets[(offsets >= 0) & (offsets < len(days))]] = works
+    return days, mask
 
 
 def is_workday(day: dt.date) -> bool:

@@ -7,6 +7,7 @@ import gc
 import hashlib
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,7 +96,12 @@ def _import_file(engine: Engine, path: Path, domain_id: str | None, now: dt.date
     if not path.is_file():
         raise ImportRejected([Problem(path.name, "", None, None, "文件不存在", "file not found")])
     progress("reading", 0.0)
-    table = open_table(path, sheet_hint=domain_id)
+    # Hashed while the file is read (hashlib lets go of the interpreter while it hashes), and
+    # done before anything forks.
+    with ThreadPoolExecutor(max_workers=1) as hasher:
+        digest = hasher.submit(lambda: hashlib.sha256(path.read_bytes()).hexdigest())
+        table = open_table(path, sheet_hint=domain_id)
+        sha256 = digest.result()
     domain = TEMPLATES.get(domain_id or "") or detect_template(table.headers, table.sheet)
     if domain is None:
         table.whole()  # a problem reading the values comes first, as for any file
@@ -104,7 +110,6 @@ def _import_file(engine: Engine, path: Path, domain_id: str | None, now: dt.date
                                       f"无法判断模板类型，请用 --domain 指定（{known}）",
                                       f"cannot tell which template this is; pass --domain "
                                       f"(one of {', '.join(TEMPLATES)})")])
-    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     # Due dates derive from the county's holiday calendar as stored, whichever process imports.
     with begin_with_calendar(engine) as connection:
         progress("checking", 0.2)

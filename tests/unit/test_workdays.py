@@ -1,5 +1,6 @@
 import datetime as dt
 
+import chinese_calendar
 import numpy as np
 import pytest
 
@@ -128,3 +129,22 @@ def test_new_overrides_replace_the_old_whole_and_are_copied() -> None:
     assert add_working_days(dt.date(2027, 2, 5), 1) == dt.date(2027, 2, 8)
     set_calendar_overrides({})
     assert calendar_overrides() == {} and covered_years() == tuple(library_years())
+
+
+def test_the_working_days_counted_at_once_are_the_library_s_day_by_day() -> None:
+    """The span's working days are made from the library's tables in one go: every day of
+    it must be what the library (or Monday to Friday outside its years) says of that day."""
+    set_calendar_overrides({})
+    first, last = dt.date(2004, 1, 1), dt.date(2035, 12, 31)
+    days = [first + dt.timedelta(n) for n in range((last - first).days + 1)]
+    expected = [day for day in days
+                if (chinese_calendar.is_workday(day) if day.year in library_years()
+                    else day.weekday() < 5)]
+    counted = add_working_days_array(np.array(days, dtype="datetime64[D]"),
+                                     np.ones(len(days), dtype=np.int64))
+    # The next working day after each day, both ways.
+    following = np.array(expected, dtype="datetime64[D]")
+    at = np.searchsorted(following, np.array(days, dtype="datetime64[D]"), side="right")
+    inside = at < len(following)
+    assert (counted[inside] == following[at[inside]]).all()
+    assert working_days_between(first - dt.timedelta(1), last) == len(expected)
