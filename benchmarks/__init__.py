@@ -16,6 +16,7 @@ mix_plan      step 7's pages: the page classes, their URLs and shares
 load_mix      step 7, issue 15's viewers at once, then the workers' memory
 pdf_load      step 8, PDF exports at once while the health probe runs
 report        the result rows, tables and the summary
+county_import a synthetic county's cases sent again (python -m benchmarks.county_import)
 stats         percentiles and the formats of times
 
 The app is started as the tests start it (tests/fixtures/processes.py, tests/fixtures/chromium.py).

@@ -35,6 +35,8 @@ TARGET_WORKER_RSS_MB = 500.0
 # A page nobody has opened since the server started (router callback, client round trip).
 TARGET_COLD_VILLAGE_MS = 80.0
 TARGET_COLD_SERVICES_MS = 150.0
+# A county's service cases imported into a prefecture of ten (benchmarks/county_import.py).
+TARGET_IMPORT_ROWS_PER_S = 50_000.0
 
 # The weekly report's PDF, exported by ten users at once while the server keeps answering.
 PDF_EXPORTS = 10

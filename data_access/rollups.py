@@ -66,7 +66,7 @@ def case_days_span(connection: Connection, frame: pd.DataFrame) -> RollupSpan | 
     if days.empty:
         return None
     first, last = days.min().date(), days.max().date()
-    codes = (set(frame["division_code"].dropna()) if "division_code" in frame.columns
+    codes = (set(frame["division_code"].dropna().unique()) if "division_code" in frame.columns
              else None)
     for low, high, high_finish, low_code, high_code in _stored_spans(
             connection, frame["serial_no"].tolist(), frame["county_code"].tolist()):
@@ -116,7 +116,7 @@ def _stored_spans(connection: Connection, serials: list[str], counties: list[str
         select(*_span_of(*STORED)).select_from(ServiceCase).join(
             given, (ServiceCase.serial_no == given.c.serial_no)
             & (ServiceCase.county_code == given.c.county_code))
-        .where(ServiceCase.county_code.in_(sorted(set(keys["county_code"]))))).one()
+        .where(ServiceCase.county_code.in_(sorted(keys["county_code"].unique())))).one()
     connection.exec_driver_sql(f"DROP TABLE {SERIALS_SCRATCH}")
     return [row]
 

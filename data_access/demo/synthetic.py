@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +28,7 @@ from data_access.demo.provenance import mark_demo_imports
 from data_access.demo.shared import (
     DEMO_COUNTY_CODE,
     DEMO_DIVISIONS,
+    Step,
     file_frame,
     make_context,
 )
@@ -152,9 +153,39 @@ def build_synthetic(engine: Engine, as_of: dt.date, work_dir: Path, counties: in
     divisions = TEMPLATES["divisions"]
     reports = [import_file(engine, write_rows(divisions, synthetic_divisions(counties),
                                               work_dir / "00_divisions.csv"))]
+    for step, rows, took in _demo_rows(as_of, domain_ids):
+        numbers = [1] if step.domain_id in AREA_WIDE else range(1, counties + 1)
+        for number in numbers:
+            begun = time.perf_counter()
+            path = _county_file(step, rows, number, work_dir)
+            written = time.perf_counter()
+            reports.append(import_file(engine, path, step.domain_id))
+            path.unlink()  # a county's 800,000 cases need not stay on disk
+            if progress is not None:
+                progress(StepTiming(f"{step.domain_id} #{number:02d}", path, len(rows),
+                                    took if number == 1 else 0.0,
+                                    written - begun, time.perf_counter() - written))
+    mark_demo_imports(engine, reports, as_of)
+    return reports
+
+
+def county_file(domain_id: str, number: int, as_of: dt.date, work_dir: Path) -> Path:
+    """County `number`'s file of a template as build_synthetic imports it with the same
+    `as_of` (for benchmarks: a county's file sent again)."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    for step, rows, _ in _demo_rows(as_of, frozenset({domain_id})):
+        if step.domain_id == domain_id:
+            return _county_file(step, rows, number, work_dir)
+    raise ValueError(f"no such template: {domain_id}")
+
+
+def _demo_rows(as_of: dt.date, domain_ids: frozenset[str] | None) \
+        -> Iterator[tuple[Step, pd.DataFrame, float]]:
+    """Each template's demo rows as its file holds them, in import order, with the seconds
+    generating them took: the templates of `domain_ids` (None: all) and those their rows
+    refer to."""
     demo = _demo_divisions()
     ctx = make_context(demo, as_of, economy.generate_population(demo))
-    # The templates asked for and those their rows refer to.
     wanted = set(domain_ids if domain_ids is not None else (s.domain_id for s in STEPS))
     for step in reversed(STEPS):
         if step.domain_id in wanted:
@@ -164,24 +195,16 @@ def build_synthetic(engine: Engine, as_of: dt.date, work_dir: Path, counties: in
         if step.domain_id not in wanted:
             continue
         started = time.perf_counter()
-        domain = DOMAINS[step.domain_id]
         made[step.domain_id] = frame = step.generate(ctx, made)
-        rows = file_frame(domain, frame)
-        generated = time.perf_counter()
-        numbers = [1] if step.domain_id in AREA_WIDE else range(1, counties + 1)
-        for number in numbers:
-            begun = time.perf_counter()
-            copy = (renamed(domain, rows, PREFECTURE_NAMES["name"],
-                            PREFECTURE_NAMES["short_name"])
-                    if step.domain_id in AREA_WIDE else county_copy(domain, rows, number))
-            path = file_path(work_dir, step)
-            path = write_rows(domain, copy, path.with_stem(f"{path.stem}_{number:02d}"))
-            written = time.perf_counter()
-            reports.append(import_file(engine, path, step.domain_id))
-            path.unlink()  # a county's 800,000 cases need not stay on disk
-            if progress is not None:
-                progress(StepTiming(f"{step.domain_id} #{number:02d}", path, len(copy),
-                                    generated - started if number == 1 else 0.0,
-                                    written - begun, time.perf_counter() - written))
-    mark_demo_imports(engine, reports, as_of)
-    return reports
+        rows = file_frame(DOMAINS[step.domain_id], frame)
+        yield step, rows, time.perf_counter() - started
+
+
+def _county_file(step: Step, rows: pd.DataFrame, number: int, work_dir: Path) -> Path:
+    """The demo file's rows made county `number`'s (the area's, for an area-wide directory),
+    written."""
+    domain = DOMAINS[step.domain_id]
+    copy = (renamed(domain, rows, PREFECTURE_NAMES["name"], PREFECTURE_NAMES["short_name"])
+            if step.domain_id in AREA_WIDE else county_copy(domain, rows, number))
+    path = file_path(work_dir, step)
+    return write_rows(domain, copy, path.with_stem(f"{path.stem}_{number:02d}"))

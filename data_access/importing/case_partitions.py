@@ -95,4 +95,5 @@ def stored_in(connection: Connection, frame: pd.DataFrame) -> tuple[str, ...]:
     that an import samples its own county's cases, not every county's."""
     if connection.dialect.name != "postgresql":
         return (TABLE.name,)
-    return tuple(partition_name(county) for county in sorted(set(frame["county_code"])))
+    # unique(): hashed at once, where set() would walk the 800,000 values one by one.
+    return tuple(partition_name(county) for county in sorted(frame["county_code"].unique()))

@@ -19,8 +19,9 @@ from data_access.aggregates import aggregate
 from data_access.db import get_engine, upgrade_to_head
 from data_access.demo.provenance import real_imports
 from data_access.demo.shared import DEMO_COUNTY_CODE
-from data_access.demo.synthetic import PREFECTURE, build_synthetic, county_code
+from data_access.demo.synthetic import PREFECTURE, build_synthetic, county_code, county_file
 from data_access.divisions import home
+from data_access.importing.runner import import_file
 from data_access.indicator_values import indicator_values
 from data_access.models import Base, Division
 from metrics.periods import parse_period
@@ -104,3 +105,14 @@ def test_the_prefectures_rates_are_its_identical_counties(engine: Engine) -> Non
         assert area_value.value is not None
         assert area_value.value == pytest.approx(county_value.value)
     assert applies_at("collective_income_mean", "prefecture")
+
+
+def test_a_county_s_file_made_again_is_the_one_the_build_imported(engine: Engine,
+                                                                  tmp_path) -> None:
+    """benchmarks/county_import.py sends a county's file again: it must be the build's, so
+    that the import compares every row and stores none anew."""
+    path = county_file("volunteer_activities", 2, dt.date.fromisoformat(DEMO_AS_OF), tmp_path)
+    report = import_file(engine, path, "volunteer_activities")
+    assert report.rows_in_file > 1000
+    assert (report.rows_inserted, report.rows_updated) == (0, report.rows_in_file)
+    assert rollup_check.differences(engine).empty
