@@ -135,11 +135,16 @@ def _code_range(span: RollupSpan) -> CodeRange | None:
     return span.low_code, span.high_code
 
 
+def _counties(codes: CodeRange) -> CodeRange:
+    """The first and last of the counties that `codes` reach into."""
+    low, high = codes
+    return ancestor_code(low, "county"), ancestor_code(high, "county")
+
+
 def _whole_counties(codes: CodeRange) -> CodeRange:
     """The codes of every division in the counties that `codes` reach into."""
-    low, high = codes
-    return (code_range(ancestor_code(low, "county"))[0],
-            code_range(ancestor_code(high, "county"))[1])
+    first, last = _counties(codes)
+    return code_range(first)[0], code_range(last)[1]
 
 
 def refresh_service_daily(connection: Connection, first: dt.date, last: dt.date,
@@ -236,10 +241,8 @@ def _within(codes: CodeRange | None) -> list[ColumnElement[bool]]:
     on PostgreSQL only those counties' partitions are read."""
     if codes is None:
         return []
-    low, high = codes
-    return [ServiceCase.county_code.between(ancestor_code(low, "county"),
-                                            ancestor_code(high, "county")),
-            ServiceCase.division_code.between(low, high)]
+    return [ServiceCase.county_code.between(*_counties(codes)),
+            ServiceCase.division_code.between(*codes)]
 
 
 def _cases_by_day(connection: Connection, first: dt.date, last: dt.date,

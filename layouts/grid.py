@@ -55,9 +55,11 @@ def column_def(spec: ColumnSpec) -> dict:
         # village's English name), whatever the width.
         definition.update(pinned="left", minWidth=150, wrapText=True, autoHeight=True)
     if spec.wide:
-        # a pinned column keeps its width (flex sizes the scrolling columns only)
-        definition.update(minWidth=260, wrapText=True, autoHeight=True,
-                          **({"width": 300} if spec.pinned else {"flex": 2}))
+        # A pinned one keeps its width (flex sizes the scrolling columns only), and leaves a
+        # phone's grid (about 360 px) room for the columns that scroll: it wraps instead.
+        definition.update(wrapText=True, autoHeight=True,
+                          **({"width": 200, "minWidth": 150} if spec.pinned
+                             else {"minWidth": 260, "flex": 2}))
     if is_data_words(spec):
         definition["cellClass"] = DATA_WORDS
     if spec.kind == "number":

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import pandas as pd
 from sqlalchemy import Connection, Index, MetaData, text
 
+from data_access.divisions import significant_digits
 from data_access.importing.bulk import copy_frame
 from data_access.models import ServiceCase
 
@@ -28,7 +29,13 @@ def partition_name(county_code: str) -> str:
     """A county's partition (as migration 0018 names those it makes)."""
     if not county_code.isdigit():  # a name written into the SQL
         raise ValueError(f"not a division code: {county_code!r}")
-    return f"{TABLE.name}_{county_code[:6]}"
+    return f"{TABLE.name}_{_county_digits(county_code)}"
+
+
+def _county_digits(county_code: str) -> str:
+    """The digits that tell a county's code from others (a partition's and its indexes' names
+    end with them)."""
+    return county_code[:significant_digits("county")]
 
 
 def partitioned_counties(connection: Connection) -> set[str]:
@@ -84,7 +91,8 @@ def _attach_new(connection: Connection, county: str, rows: pd.DataFrame) -> None
     # taken by the attachment as the partition's part of service_case's indexes.
     partition = TABLE.to_metadata(MetaData(), name=partition_name(county))
     for index in TABLE.indexes:
-        Index(f"{index.name}_{county[:6]}", *(partition.c[c.name] for c in index.columns),
+        Index(f"{index.name}_{_county_digits(county)}",
+              *(partition.c[c.name] for c in index.columns),
               **index.dialect_kwargs).create(connection)
     connection.exec_driver_sql(f"ALTER TABLE {parent} ATTACH PARTITION {name} "
                                f"FOR VALUES IN ('{county}')")

@@ -73,3 +73,18 @@ def test_a_desktop_shows_the_links_in_a_row_and_no_menu(page, demo_server) -> No
     tops = {round(box["y"]) for box in (page.locator(".nav-link").nth(i).bounding_box()
                                         for i in range(page.locator(".nav-link").count()))}
     assert len(tops) == 1, tops  # one row
+
+
+def test_a_pinned_column_leaves_the_others_room_on_a_phone(page, demo_server) -> None:
+    """A task's drawn objects keep their names pinned at the left, wrapped: on a phone the
+    columns that scroll beside them must still have most of the grid."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{demo_server}/inspections/task/SSCC2024-001")
+    grid = page.locator('[data-table="task-objects"]')
+    expect(grid.locator(".ag-pinned-left-cols-container .ag-row").first).to_be_visible()
+    pinned = grid.locator(".ag-pinned-left-cols-container").bounding_box()
+    whole = grid.locator(".ag-root-wrapper").bounding_box()
+    assert pinned and whole and pinned["width"] <= 0.6 * whole["width"], (pinned, whole)
+    # the names wrap rather than being cut off
+    name = grid.locator('.ag-pinned-left-cols-container [col-id="object_name"]').first
+    assert name.evaluate("cell => cell.scrollWidth <= cell.clientWidth + 1")
