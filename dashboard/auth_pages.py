@@ -12,7 +12,7 @@ from markupsafe import escape
 
 from data_access.access import Principal
 from data_access.accounts import MIN_PASSWORD_LENGTH
-from layouts.i18n import Lang, app_title, in_language, parse_lang, t
+from layouts.i18n import Lang, app_title, in_brackets, in_language, parse_lang, t
 
 PAGE = """<!DOCTYPE html>
 <html lang="{{ 'en' if lang == 'en' else 'zh-CN' }}">
@@ -87,7 +87,7 @@ def password_page(lang: Lang, principal: Principal, error: str = "",
     if principal.must_change_password:
         note = t("password_first_login", lang) + " " + note
     return _page(lang, f"{t('change_password', lang)} · {principal.name}"
-                       f"（{t('role_' + principal.role, lang)}）",
+                       + in_brackets(t("role_" + principal.role, lang), lang),
                  status=status, error=in_language(error, lang), note=note, fields=fields,
                  action=f"/password?lang={lang}", submit=t("change_password", lang),
                  next_path=next_path)
@@ -113,7 +113,8 @@ def account_bar(principal: Principal, lang: Lang, waiting: int | None = None) ->
     return (
         '<div class="account-bar" role="navigation" aria-label="account">'
         f'<span>{escape(t("signed_in_as", lang))} <strong class="account-name">'
-        f'{escape(principal.name)}</strong>（{escape(t("role_" + principal.role, lang))}）</span>'
+        f'{escape(principal.name)}</strong>'
+        f'{escape(in_brackets(t("role_" + principal.role, lang), lang))}</span>'
         + "".join(links) +
         '<form method="post" action="/logout" class="logout-form">'
         f'<input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">'

@@ -11,7 +11,7 @@ from dash import dcc, html
 from layouts import ids
 from layouts.attributes import attributes
 from layouts.grid import ColumnSpec, link_column, row_data, table_section
-from layouts.i18n import TEXT, Lang, in_language, t
+from layouts.i18n import TEXT, Lang, in_brackets, in_language, t
 from layouts.progress import progress_lines
 
 PROBLEMS_TABLE = "upload-problems"
@@ -23,7 +23,7 @@ ACCEPT = (".xlsx,.xlsm,.csv,application/vnd.openxmlformats-officedocument.spread
 
 
 def template_label(key: str, name: str, lang: Lang) -> str:
-    return f"{name} ({key})" if lang == "en" else f"{name}（{key}）"
+    return name + in_brackets(key, lang)
 
 
 def error_banner(error: str, max_mb: int, lang: Lang) -> html.P | None:

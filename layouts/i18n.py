@@ -856,6 +856,11 @@ def term(value: str, lang: Lang) -> str:
     return TERMS.get(value, value) if lang == "en" else value
 
 
+def in_brackets(text: str, lang: Lang) -> str:
+    """An aside after a word: （…） in Chinese, " (…)" in English."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
 def t(key: str, lang: Lang) -> str:
     zh, en = TEXT[key]
     return en if lang == "en" else zh

@@ -14,7 +14,7 @@ from layouts import ids
 from layouts.attributes import attributes
 from layouts.formatting import format_date
 from layouts.grid import DATA_WORDS, ColumnSpec, action_column, link_column, table_section
-from layouts.i18n import Lang, for_ranked, t
+from layouts.i18n import Lang, for_ranked, in_brackets, t
 from layouts.theme import FONT_FAMILY, TREND_COLOURS
 from layouts.weekly_first import duban_href
 from metrics.inspections import late_counts, work_subject
@@ -145,8 +145,8 @@ def flow_panel(lang: Lang, totals: dict[str, int], tasks: int, joint_tasks: int,
     return html.Section([
         html.Div([html.H3(t("insp_flow", lang)), html.Div([
             stat(t("insp_tasks", lang), f"{tasks:,}", "tasks"),
-            stat(t("insp_joint_tasks", lang), f"{joint_tasks:,}（{share_text}）"
-                 if lang == "zh" else f"{joint_tasks:,} ({share_text})", "joint_tasks"),
+            stat(t("insp_joint_tasks", lang), f"{joint_tasks:,}{in_brackets(share_text, lang)}",
+                 "joint_tasks"),
             stat(t("insp_drawn", lang), f"{totals['drawn']:,}", "drawn"),
             stat(t("insp_inspected", lang), f"{totals['inspected']:,}", "inspected"),
             stat(t("insp_published", lang), f"{totals['published']:,}", "published"),
@@ -422,15 +422,16 @@ def _dl(pairs: list[tuple[str, ComponentType]]) -> html.Dl:
 
 
 def task_info(lang: Lang, task: dict) -> html.Section:
-    joint = t("insp_yes", lang) if task["is_joint"] else t("insp_no", lang)
+    joint = t("insp_joint", lang) + ("：" if lang == "zh" else ": ") \
+        + t("insp_yes" if task["is_joint"] else "insp_no", lang)
     return html.Section([html.H3(t("insp_task_record", lang)), _dl([
         (t("insp_task_code", lang), task["code"]),
         (t("insp_task_name", lang), task["name"]),
-        (t("insp_item", lang), f"{task['item_name']}（{task['item_code']}）"),
+        (t("insp_item", lang), task["item_name"] + in_brackets(task["item_code"], lang)),
         (t("insp_basis", lang), task["basis"]),
         (t("insp_scope", lang), task["scope"] or "—"),
         (t("insp_lead_department", lang), task["lead_department"]),
-        (t("insp_departments", lang), f"{task['departments']}（{t('insp_joint', lang)}：{joint}）"),
+        (t("insp_departments", lang), task["departments"] + in_brackets(joint, lang)),
         (f"{t('insp_planned_start', lang)} – {t('insp_planned_end', lang)}",
          f"{format_date(task['planned_start'])} – {format_date(task['planned_end'])}"),
     ])], className="panel")
