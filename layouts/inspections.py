@@ -421,19 +421,26 @@ def _dl(pairs: list[tuple[str, ComponentType]]) -> html.Dl:
     return html.Dl(children, className="insp-dl")
 
 
+def _unbroken(text: str) -> html.Span:
+    """A date or a code kept on one line: a narrow column would break it at a hyphen."""
+    return html.Span(text, className="unbroken")
+
+
 def task_info(lang: Lang, task: dict) -> html.Section:
     joint = t("insp_joint", lang) + ("：" if lang == "zh" else ": ") \
         + t("insp_yes" if task["is_joint"] else "insp_no", lang)
     return html.Section([html.H3(t("insp_task_record", lang)), _dl([
-        (t("insp_task_code", lang), task["code"]),
+        (t("insp_task_code", lang), _unbroken(task["code"])),
         (t("insp_task_name", lang), task["name"]),
-        (t("insp_item", lang), task["item_name"] + in_brackets(task["item_code"], lang)),
+        (t("insp_item", lang), html.Span([task["item_name"],
+                                          _unbroken(in_brackets(task["item_code"], lang))])),
         (t("insp_basis", lang), task["basis"]),
         (t("insp_scope", lang), task["scope"] or "—"),
         (t("insp_lead_department", lang), task["lead_department"]),
         (t("insp_departments", lang), task["departments"] + in_brackets(joint, lang)),
         (f"{t('insp_planned_start', lang)} – {t('insp_planned_end', lang)}",
-         f"{format_date(task['planned_start'])} – {format_date(task['planned_end'])}"),
+         html.Span([_unbroken(format_date(task["planned_start"])), " – ",
+                    _unbroken(format_date(task["planned_end"]))])),
     ])], className="panel")
 
 

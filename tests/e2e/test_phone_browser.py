@@ -88,3 +88,15 @@ def test_a_pinned_column_leaves_the_others_room_on_a_phone(page, demo_server) ->
     # the names wrap rather than being cut off
     name = grid.locator('.ag-pinned-left-cols-container [col-id="object_name"]').first
     assert name.evaluate("cell => cell.scrollWidth <= cell.clientWidth + 1")
+
+
+def test_a_task_s_dates_and_codes_are_not_broken_on_an_english_phone(page, demo_server) -> None:
+    """Narrow columns break text at hyphens: 2024-03-13 – 2024- / 04-14 read as two dates."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{demo_server}/inspections/task/SSCC2024-001?lang=en")
+    kept = page.locator(".insp-dl .unbroken")
+    expect(kept.first).to_be_visible()
+    assert kept.count() >= 4  # the task's code, the item's code, the planned start and end
+    lines = kept.evaluate_all("spans => spans.map(s => s.getClientRects().length)")
+    assert lines == [1] * len(lines), lines
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

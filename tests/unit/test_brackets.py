@@ -24,7 +24,7 @@ def _text(component: object) -> str:
     if children is None:
         return ""
     items = children if isinstance(children, list) else [children]
-    return " ".join(_text(child) for child in items)
+    return "".join(_text(child) for child in items)
 
 
 def test_a_task_s_record_brackets_its_asides_in_the_page_s_language() -> None:
