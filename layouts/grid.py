@@ -18,7 +18,7 @@ from dash import dcc, html
 from layouts import ids
 from layouts.attributes import attributes
 from layouts.formatting import unit_label
-from layouts.i18n import Lang, for_ranked, t, term
+from layouts.i18n import Lang, for_ranked, in_brackets, t, term
 from layouts.places import place_name
 from metrics.indicators import INDICATORS, PERCENT, YUAN
 
@@ -78,11 +78,9 @@ def column_def(spec: ColumnSpec) -> dict:
 def with_unit(name: str, unit: str, lang: Lang) -> str:
     """A header with its unit: 办件量（件）, "finished on time (%)". An English name that says
     its unit already keeps it once ("service cases", not "service cases (cases)")."""
-    if lang != "en":
-        return f"{name}（{unit}）"
-    if re.search(rf"\b{re.escape(unit)}\b", name, re.IGNORECASE):
+    if lang == "en" and re.search(rf"\b{re.escape(unit)}\b", name, re.IGNORECASE):
         return name
-    return f"{name} ({unit})"
+    return name + in_brackets(unit, lang)
 
 
 def indicator_column(indicator_id: str, lang: Lang) -> ColumnSpec:

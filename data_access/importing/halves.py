@@ -1,5 +1,6 @@
-"""A large file's reading and checking, done in two halves at once: one half in a forked
-child process, the other here.
+"""A large file's work done in two halves at once, one in a forked child process, the other
+here: its reading, checking and deriving (importing.runner), and the formatting of its rows
+for COPY (importing.bulk).
 
 Reading, checking and deriving a county's 800,000 cases is about 6 s of Python on one core
 while the machine's other core waits for it. Rows are read and checked one by one (a file's
