@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Literal, NamedTuple
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import (
     Connection,
@@ -151,28 +152,41 @@ def _filled(engine: Engine, query: Select, parameters: dict[str, str], name: str
             keys: list[str], bucket: Bucket | None) -> pd.DataFrame:
     """Runs a `_keyed` count query; its frame is indexed by the key (and period) and
     zero-filled over `keys` (and the bucket's periods), so that what has no records counts 0."""
-    index = [name] if bucket is None else [name, PERIOD]
     with engine.connect() as connection:
         result = connection.execute(query, parameters)
-        columns = list(result.keys())
-        # A record without the key (a city-hall case has no township) or in no period is left
-        # out. The keys are the last columns; the rows are few, and pandas' dropna on string
-        # columns costs more than this loop.
-        rows = [row for row in result.tuples() if None not in row[-len(index):]]
-    # As pandas.read_sql makes it (coerce_float: PostgreSQL's numeric sums come as Decimal).
-    frame = pd.DataFrame.from_records(rows, columns=columns, coerce_float=True).set_index(index)
-    return _zero_filled(frame, name, keys, bucket)
+        return _summed_into(list(result.keys()), result.tuples(), name, keys, bucket)
 
 
-def _zero_filled(frame: pd.DataFrame, name: str, keys: list[str],
+def _summed_into(columns: list[str], rows: Iterable[Sequence], name: str, keys: list[str],
                  bucket: Bucket | None) -> pd.DataFrame:
-    """Counts indexed by the key `name` (and period), zero-filled over `keys` (and the bucket's
-    periods): what has no records counts 0."""
-    target: pd.Index = pd.Index(keys, name=name)
-    if bucket is not None:
-        target = by_period(keys, bucket.labels, name)
-    # With no record at all the columns come back untyped: counts are numbers all the same.
-    return frame.reindex(target).fillna(0).infer_objects()
+    """Count rows whose last column is the key named `name` (and, with a bucket, then the
+    period), summed into one float row per key (and period) of `keys` (and the bucket's
+    periods): what has no row counts 0, as does a count the query left NULL. A row with
+    another key or in no period (a city-hall case has no township) is left out.
+
+    Built with numpy from the rows: the frames are small, and pandas' from_records, set_index,
+    reindex and fillna cost a page more than its SQL did."""
+    width = 1 if bucket is None else 2
+    labels = () if bucket is None else bucket.labels
+    key_at = {key: i for i, key in enumerate(keys)}
+    label_at = {label: i for i, label in enumerate(labels)}
+    positions: list[int] = []
+    counts: list[Sequence] = []
+    for row in rows:
+        at = key_at.get(row[-width])
+        if at is not None and bucket is not None:
+            period = label_at.get(row[-1])
+            at = None if period is None else at * len(labels) + period
+        if at is not None:
+            positions.append(at)
+            counts.append(row[:-width])
+    target = pd.Index(keys, name=name) if bucket is None else by_period(keys, labels, name)
+    values = np.zeros((len(target), len(columns) - width))
+    if counts:
+        # float() of each: PostgreSQL's numeric sums come as Decimal.
+        np.add.at(values, positions, np.array(counts, dtype=float))
+    return pd.DataFrame(np.nan_to_num(values, nan=0.0), index=target,
+                        columns=columns[:-width])
 
 
 def _grouped(engine: Engine, query: Select, key: CodeColumn | None, level: Level,
@@ -464,12 +478,12 @@ def _hall_statement(run: Run, source: ServiceSource) -> Select:
 def _halls_summed(engine: Engine, run: Run, source: ServiceQuery, key: str, name: str,
                   keys: list[str]) -> pd.DataFrame:
     """The query's counts per `key` (one of _HALL_KEYS) and period, summed from
-    `_service_halls` and zero-filled as `_filled` does. A row without the key (a city hall
-    has no township) or a day in no period of the run is left out, as there."""
+    `_service_halls` into a frame as `_filled` makes one."""
     halls = _service_halls(engine, run, source.source)
+    columns = [c for c in halls.columns if c not in _HALL_KEYS and c != PERIOD]
     by = [key] if source.bucket is None else [key, PERIOD]
-    frame = halls.drop(columns=[k for k in _HALL_KEYS if k != key]).groupby(by).sum()
-    return _zero_filled(frame.rename_axis([name, *by[1:]]), name, keys, source.bucket)
+    rows = zip(*(halls[c].to_numpy() for c in [*columns, *by]), strict=True)
+    return _summed_into([*columns, *by], rows, name, keys, source.bucket)
 
 
 @domain_aggregate("volunteers")
