@@ -196,6 +196,20 @@ def _grouped(engine: Engine, query: Select, key: CodeColumn | None, level: Level
     record falls in; zero-filled over the divisions (and periods). Without a bucket the counts
     do not depend on the period: one row per division. At the home's own level there is no
     key: one row, the whole area."""
+    return _grouped_by(engine, lambda key, within_column, whole_code: _grouped_statement(
+        query, key, within_column, None if bucket is None else bucket.column, whole_code),
+        key, level, within, within_column, bucket)
+
+
+# Builds a count statement from the key to group by (None: the whole area, one row keyed by
+# the code given last) and the code column to filter to the WITHIN_* range (None: no filter).
+StatementOf = Callable[[CodeColumn | None, CodeColumn | None, str], Select]
+
+
+def _grouped_by(engine: Engine, statement_of: StatementOf, key: CodeColumn | None,
+                level: Level, within: str | None, within_column: CodeColumn | None,
+                bucket: Bucket | None) -> pd.DataFrame:
+    """`_grouped` of the statement that `statement_of` builds."""
     area = home(engine)
     whole = level == area.level
     if key is None and not whole:
@@ -203,9 +217,8 @@ def _grouped(engine: Engine, query: Select, key: CodeColumn | None, level: Level
     parameters: dict[str, str] = {}
     if within and narrows(engine, within) and within_column is not None:
         parameters[WITHIN_LOW], parameters[WITHIN_HIGH] = code_range(within)
-    statement = _grouped_statement(query, None if whole else key,
-                                   within_column if parameters else None,
-                                   None if bucket is None else bucket.column, area.code)
+    statement = statement_of(None if whole else key, within_column if parameters else None,
+                             area.code)
     return _filled(engine, statement, parameters, "code", divisions_at(engine, level, within),
                    bucket)
 
@@ -374,6 +387,9 @@ _DAILY_KEYS: dict[str, CodeColumn] = {
 _CASE_KEYS: dict[str, CodeColumn] = {
     "township": ServiceCase.township_code, "village": ServiceCase.division_code,
     "hall_level": ServiceCase.hall_level}
+# The daily roll-up's counts, each summed over a period.
+_DAILY_MEASURES = tuple(c.name for c in ServiceDaily.__table__.columns
+                        if c.name not in ("day", "division_code", "township_code", "hall_level"))
 # What the halls' counts are grouped by in `_service_halls`: township and hall level.
 _HALL_KEYS = ("township", "hall_level")
 ServiceSource = Literal["daily", "cases"]
@@ -410,10 +426,8 @@ def _service_queries(run: Run) -> tuple[ServiceQuery, ServiceQuery]:
     """The sums of the daily roll-up with the period a day falls in, and the count of cases
     open past due at the end of each period."""
     daily = ServiceDaily
-    measures = [c.name for c in daily.__table__.columns
-                if c.name not in ("day", "division_code", "township_code", "hall_level")]
     summed = select(*(func.coalesce(func.sum(daily.__table__.c[m]), 0).label(m)
-                      for m in measures)).where(dates_between(daily.day, run.span))
+                      for m in _DAILY_MEASURES)).where(dates_between(daily.day, run.span))
     # A case open past due at the end of March may still be at the end of April: it counts in
     # both, so it cannot fall in one bucket. One column per period's end instead, in one query.
     still_open = select(*(count_where(open_past_due(period)).label(f"open_overdue_{i}")
@@ -436,10 +450,41 @@ def _services(engine: Engine, run: Run, level: Level, within: str | None) -> pd.
     def grouped(source: ServiceQuery) -> pd.DataFrame:
         # A case's division is its hall's: a city hall's cases count in its county.
         columns = (source.keys["township"], source.keys["village"], source.keys["village"])
-        return _grouped(engine, source.query, level_key(level, *columns), level, within,
-                        _within_column(engine, within, *columns), source.bucket)
+        key = level_key(level, *columns)
+        within_column = _within_column(engine, within, *columns)
+        if source.source == "daily" and within_column is None:
+            return _grouped_by(engine, lambda key, _, whole_code: _daily_by_day(
+                run, () if key is None else ((key, "code"),), whole_code),
+                key, level, within, None, source.bucket)
+        return _grouped(engine, source.query, key, level, within, within_column, source.bucket)
 
     return _service_counts(run, grouped)
+
+
+@_built_once
+def _daily_by_day(run: Run, keys: tuple[tuple[CodeColumn, str], ...],
+                  whole_code: str | None) -> Select:
+    """The daily roll-up's sums over the run in the whole area (the "daily" ServiceQuery's),
+    grouped by the `keys` (each a column and its label; none: one row keyed `whole_code`) and
+    by period: summed by key and day first, then the days by period.
+
+    The same sums as grouping the roll-up's rows by period at once, in a third of the time:
+    the period a row falls in is a CASE of two comparisons a period, which the roll-up's 200
+    halls a day made the database work out for every hall's row, where by day it does so once
+    a day (the /services trend of 12 weeks: 21 ms, now 6 ms). Not under a division: its few
+    halls' rows are read by their code's index, which the database gave up for the day's
+    index when grouping by day (a village's 24 months: 1 ms, then 6 ms)."""
+    daily = ServiceDaily
+    by_day = (select(daily.day, *(column.label(name) for column, name in keys),
+                     *(func.sum(daily.__table__.c[m]).label(m) for m in _DAILY_MEASURES))
+              .where(dates_between(daily.day, run.span))
+              .group_by(*(column for column, _ in keys), daily.day).subquery())
+    period = run.bucket(lambda p: dates_between(by_day.c.day, p)).column
+    grouped = [by_day.c[name] for _, name in keys]
+    whole = [] if whole_code is None or keys else [literal(whole_code).label("code")]
+    return (select(*(func.coalesce(func.sum(by_day.c[m]), 0).label(m) for m in _DAILY_MEASURES),
+                   *grouped, *whole, period.label(PERIOD))
+            .group_by(*grouped, period))
 
 
 @cached
@@ -466,6 +511,7 @@ def _service_halls(engine: Engine, run: Run, source: ServiceSource) -> pd.DataFr
 
 @_built_once
 def _hall_statement(run: Run, source: ServiceSource) -> Select:
+    # Of one period: its CASE is one test, and summing the halls by day first is slower here.
     found = next(q for q in _service_queries(run) if q.source == source)
     keys = [found.keys[name] for name in _HALL_KEYS]
     query = found.query.add_columns(*(column.label(name) for column, name

@@ -2,6 +2,10 @@
 township and hall level (data_access.aggregates._service_halls), so that /services scans the
 daily roll-up once for both. They must be exactly what each level's own SQL count gives: the
 same numbers, the same zero-filled rows, the same dtypes, for every kind of period.
+
+Elsewhere the daily roll-up is summed by day first, then the days by period
+(data_access.aggregates._daily_by_day): its counts must be those of the roll-up's rows grouped
+by period at once, the query that defines them.
 """
 
 from __future__ import annotations
@@ -15,18 +19,23 @@ from sqlalchemy import Engine
 
 from data_access import cache
 from data_access.aggregates import (
+    Level,
     ServiceQuery,
     _filled,
+    _grouped,
     _keyed,
     _service_counts,
+    _within_column,
     aggregate,
+    aggregate_over,
     divisions_at,
+    level_key,
     services_by_hall_level,
 )
 from data_access.runs import PERIOD, Run
 from layouts.figures import ranked_bars_spec
 from metrics.indicators import INDICATORS
-from metrics.periods import Period, parse_period, year_to_date
+from metrics.periods import Period, parse_period, recent_periods, year_to_date
 from metrics.vocabulary import HALL_LEVELS
 from tests.fixtures.processes import DEMO_AS_OF
 
@@ -62,6 +71,40 @@ def test_township_and_hall_counts_are_the_sums_of_the_halls(demo_engine, period:
         services_by_hall_level(demo_engine, period),
         _counted_by(demo_engine, period, "hall_level", "hall_level",
                     list(HALL_LEVELS.values())))
+
+
+def _counted_at_once(engine: Engine, run: Run, level: Level, within: str | None) -> pd.DataFrame:
+    """The service counts of a run, each query's rows grouped by division and period at once."""
+    def grouped(source: ServiceQuery) -> pd.DataFrame:
+        columns = (source.keys["township"], source.keys["village"], source.keys["village"])
+        return _grouped(engine, source.query, level_key(level, *columns), level, within,
+                        _within_column(engine, within, *columns), source.bucket)
+
+    return _service_counts(run, grouped)
+
+
+_TODAY = dt.date.fromisoformat(DEMO_AS_OF)
+# The /services trend's 12 weeks, the village page's 24 months, two quarters, and one month.
+RUNS = {
+    "12 weeks": Run(tuple(reversed(recent_periods("week", _TODAY)[:12]))),
+    "24 months": Run(tuple(reversed(recent_periods("month", _TODAY)[:24]))),
+    "2 quarters": Run((parse_period("2026-Q1"), parse_period("2026-Q2"))),
+    "a month": Run((parse_period("2026-09"),)),
+}
+
+
+@pytest.mark.both_backends
+@pytest.mark.parametrize("level, within", [
+    ("county", None), ("township", None), ("village", "421081100000"),
+    ("village", "421081100212"), ("township", "421081105000")])
+@pytest.mark.parametrize("run", RUNS.values(), ids=RUNS.keys())
+def test_the_daily_sums_by_day_first_are_those_of_the_rows(demo_engine, run: Run, level: Level,
+                                                           within: str | None) -> None:
+    cache.clear()
+    found = aggregate_over(demo_engine, "services", run, level, within)
+    expected = _counted_at_once(demo_engine, run, level, within)
+    assert found["cases"].sum() > 0
+    pd.testing.assert_frame_equal(found, expected)
 
 
 @pytest.mark.parametrize("indicator_id", ["service_cases", "service_on_time_rate"])
