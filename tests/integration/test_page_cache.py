@@ -10,6 +10,7 @@ import pytest
 from plotly.io.json import to_json_plotly
 from sqlalchemy import insert, update
 
+from callbacks import router
 from callbacks.context import AppContext
 from callbacks.router import render_page
 from dashboard.config import Settings
@@ -76,17 +77,29 @@ def context(request, demo_copy, tmp_path, monkeypatch) -> AppContext:
     cache.stop_sharing()
 
 
-def test_a_drill_page_is_kept_until_an_import_lands(context) -> None:
-    first = render_page(context, f"/township/{TIAOGUAN}", OCTOBER)
-    assert render_page(context, f"/township/{TIAOGUAN}", OCTOBER) is first
+@pytest.fixture
+def drawn(monkeypatch) -> list[str]:
+    """The pages drawn (not taken from the cache), by path, as they are drawn."""
+    pages: list[str] = []
+    draw = router._framed_page
+    monkeypatch.setattr(router, "_framed_page",
+                        lambda *args: pages.append(args[3]) or draw(*args))
+    return pages
+
+
+def test_a_drill_page_is_kept_until_an_import_lands(context, drawn) -> None:
+    page = f"/township/{TIAOGUAN}"
+    first = render_page(context, page, OCTOBER)
+    assert sent(render_page(context, page, OCTOBER)) == sent(first) and drawn == [page]
     # Another view of the same page is its own entry.
-    english = render_page(context, f"/township/{TIAOGUAN}", OCTOBER + "&lang=en")
-    assert english is not first and "Tiaoguan" not in sent(first)
+    english = render_page(context, page, OCTOBER + "&lang=en")
+    assert drawn == [page, page] and sent(english) != sent(first)
+    assert "Tiaoguan" not in sent(first)
     cases = cases_on_card(first)
 
     # Data changes without an import are not seen (the cache is keyed on the import log)...
     change_cases_without_import(context.engine)
-    assert render_page(context, f"/township/{TIAOGUAN}", OCTOBER) is first
+    assert sent(render_page(context, page, OCTOBER)) == sent(first) and len(drawn) == 2
     # ...and once an import lands, the page is drawn again from the new data.
     log_an_import(context.engine)
     again = render_page(context, f"/township/{TIAOGUAN}", OCTOBER)
@@ -110,15 +123,18 @@ def test_a_process_without_the_page_takes_it_from_the_shared_level(context) -> N
     assert cases_on_card(render_page(context, f"/township/{TIAOGUAN}", OCTOBER)) == "0.0"
 
 
-def test_pages_that_show_more_than_imported_data_are_drawn_every_time(context) -> None:
-    assert render_page(context, "/weekly", "?week=2026-W45") is not render_page(
-        context, "/weekly", "?week=2026-W45")
+def test_pages_that_show_more_than_imported_data_are_drawn_every_time(context, drawn) -> None:
+    render_page(context, "/weekly", "?week=2026-W45")
+    render_page(context, "/weekly", "?week=2026-W45")
+    assert drawn == ["/weekly", "/weekly"]
 
 
-def test_the_cache_can_be_turned_off(context) -> None:
+def test_the_cache_can_be_turned_off(context, drawn) -> None:
     off = AppContext(Settings.from_env(database_url=str(context.engine.url), today=TODAY,
                                        page_cache=False), context.engine)
-    assert render_page(off, "/", OCTOBER) is not render_page(off, "/", OCTOBER)
+    render_page(off, "/", OCTOBER)
+    render_page(off, "/", OCTOBER)
+    assert drawn == ["/", "/"]
 
 
 def _bulletin(tree: object) -> str:
