@@ -1,8 +1,6 @@
 """Rendered component trees kept in the cache (data_access/cache.py) as the JSON Dash sends:
 parsed back in a few ms where unpickling a tree took over 100 ms, and sent by Dash exactly as
-the tree would be. A tree just rendered is handed out parsed back too: Dash then writes it as
-plain JSON, in C, where the components' own writing (done once already to keep it) costs a
-village page some 5 ms more."""
+the tree would be."""
 
 from __future__ import annotations
 
@@ -15,8 +13,7 @@ from plotly.io.json import to_json_plotly
 
 from data_access.cache import Codec
 
-TREE_JSON = Codec(lambda tree: to_json_plotly(tree).encode(), json.loads,
-                  hands_out_stored=True)
+TREE_JSON = Codec(lambda tree: to_json_plotly(tree).encode(), json.loads)
 # A tree as drawn, or the JSON form of one (from the shared level).
 Tree = html.Div | dict[str, Any]
 

@@ -66,9 +66,6 @@ class Codec:
 
     dump: Callable[[Any], bytes]
     load: Callable[[bytes], Any]
-    # Whether a value just computed is handed out as its stored form loaded back (as another
-    # process would get it), when that is cheaper to use than the value itself.
-    hands_out_stored: bool = False
 
 
 PICKLE = Codec(functools.partial(pickle.dumps, protocol=pickle.HIGHEST_PROTOCOL), pickle.loads)
@@ -310,10 +307,7 @@ class Memo:
         value = self._loaded(second.get(shared_key))
         if value is _MISSING:
             value = compute()
-            stored = self.codec.dump(value)
-            second.put(shared_key, zlib.compress(stored, 1))
-            if self.codec.hands_out_stored:
-                value = self.codec.load(stored)
+            second.put(shared_key, zlib.compress(self.codec.dump(value), 1))
         return value
 
     def _loaded(self, payload: Any) -> Any:

@@ -86,8 +86,21 @@ class IndicatorValue:
 
 def share(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     """Percentage 0-100; NaN where there is nothing to divide by."""
-    denominator = denominator.astype(float)
-    return (numerator.astype(float) * 100.0 / denominator.where(denominator > 0, np.nan))
+    return _divided(numerator, denominator, 100.0)
+
+
+def _divided(top: pd.Series, bottom: pd.Series, scale: float) -> pd.Series:
+    """top × scale ÷ bottom, row by row; NaN where bottom is not above 0. Divided as arrays
+    when both have the same rows (two columns of one frame, as indicators divide): pandas'
+    aligned division and `where` cost some 0.3 ms a call, and a page makes dozens."""
+    if not top.index.equals(bottom.index):
+        bottom = bottom.astype(float)
+        return top.astype(float) * scale / bottom.where(bottom > 0, np.nan)
+    whole = bottom.to_numpy(dtype=float, na_value=np.nan)
+    part = top.to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.where(whole > 0, part * scale / whole, np.nan)
+    return pd.Series(values, index=top.index, name=top.name if top.name == bottom.name else None)
 
 
 def share_of(part: float | None, whole: float | None) -> float | None:
@@ -122,8 +135,7 @@ class Ratio:
 
 
 def mean(total: pd.Series, count: pd.Series) -> pd.Series:
-    count = count.astype(float)
-    return total.astype(float) / count.where(count > 0, np.nan)
+    return _divided(total, count, 1.0)
 
 
 def column(name: str) -> Callable[[pd.DataFrame], pd.Series]:
