@@ -52,10 +52,12 @@ from data_access.divisions import (
 from data_access.models import (
     CollectiveIncome,
     Division,
+    HallCounts,
     InspectionResult,
     InspectionTask,
     ServiceCase,
     ServiceDaily,
+    ServiceMonthly,
     VolunteerActivity,
 )
 from data_access.runs import PERIOD, Bucket, Run, by_period
@@ -381,9 +383,6 @@ def open_at_end(period: Period) -> ColumnElement[bool]:
     return or_(not_yet, ServiceCase.finished_at >= end)
 
 
-_DAILY_KEYS: dict[str, CodeColumn] = {
-    "township": ServiceDaily.township_code, "village": ServiceDaily.division_code,
-    "hall_level": ServiceDaily.hall_level}
 _CASE_KEYS: dict[str, CodeColumn] = {
     "township": ServiceCase.township_code, "village": ServiceCase.division_code,
     "hall_level": ServiceCase.hall_level}
@@ -410,31 +409,42 @@ class ServiceQuery(NamedTuple):
 ServiceGrouping = Callable[[ServiceQuery], pd.DataFrame]
 
 
-def _service_counts(run: Run, grouped: ServiceGrouping) -> pd.DataFrame:
-    """The case counts behind the service indicators, per period of the run: sums of the daily
+def _service_counts(run: Run, grouped: ServiceGrouping, from_days: bool = False
+                    ) -> pd.DataFrame:
+    """The case counts behind the service indicators, per period of the run: sums of the halls'
     roll-up over the period (accepted and finished measures), and the cases still open past due
-    at its end."""
-    summed, still_open = _service_queries(run)
+    at its end. From the monthly roll-up where every period is whole months, unless
+    `from_days` (what the monthly roll-up is checked against)."""
+    summed, still_open = _service_queries(run, from_days)
     sums = grouped(summed)
     by_end = grouped(still_open).set_axis(run.labels, axis=1)
     open_overdue = by_end.rename_axis(columns=PERIOD).stack().rename("open_overdue")
     return pd.concat([sums, open_overdue.reindex(sums.index)], axis=1)
 
 
+def in_months(run: Run) -> bool:
+    """Whether every period of the run is whole calendar months (a month, quarter or year)."""
+    return all(period.start.day == 1 and period.end.day == 1 for period in run.periods)
+
+
 @_built_once
-def _service_queries(run: Run) -> tuple[ServiceQuery, ServiceQuery]:
-    """The sums of the daily roll-up with the period a day falls in, and the count of cases
-    open past due at the end of each period."""
-    daily = ServiceDaily
-    summed = select(*(func.coalesce(func.sum(daily.__table__.c[m]), 0).label(m)
-                      for m in _DAILY_MEASURES)).where(dates_between(daily.day, run.span))
+def _service_queries(run: Run, from_days: bool = False) -> tuple[ServiceQuery, ServiceQuery]:
+    """The sums of the halls' roll-up with the period a row falls in (the monthly roll-up's
+    months where `in_months`, a month's days summed once at import, unless `from_days`; else
+    the daily one's days), and the count of cases open past due at the end of each period."""
+    months = in_months(run) and not from_days
+    halls: type[HallCounts] = ServiceMonthly if months else ServiceDaily
+    date = ServiceMonthly.month if months else ServiceDaily.day
+    summed = select(*(func.coalesce(func.sum(getattr(halls, m)), 0).label(m)
+                      for m in _DAILY_MEASURES)).where(dates_between(date, run.span))
     # A case open past due at the end of March may still be at the end of April: it counts in
     # both, so it cannot fall in one bucket. One column per period's end instead, in one query.
     still_open = select(*(count_where(open_past_due(period)).label(f"open_overdue_{i}")
                           for i, period in enumerate(run.periods))
                         ).where(missed_due_before(run.span.end))
-    return (ServiceQuery("daily", summed, _DAILY_KEYS,
-                         run.bucket(lambda p: dates_between(daily.day, p))),
+    keys: dict[str, CodeColumn] = {"township": halls.township_code,
+                                   "village": halls.division_code, "hall_level": halls.hall_level}
+    return (ServiceQuery("daily", summed, keys, run.bucket(lambda p: dates_between(date, p))),
             ServiceQuery("cases", still_open, _CASE_KEYS, None))
 
 
@@ -452,7 +462,7 @@ def _services(engine: Engine, run: Run, level: Level, within: str | None) -> pd.
         columns = (source.keys["township"], source.keys["village"], source.keys["village"])
         key = level_key(level, *columns)
         within_column = _within_column(engine, within, *columns)
-        if source.source == "daily" and within_column is None:
+        if source.source == "daily" and within_column is None and not in_months(run):
             return _grouped_by(engine, lambda key, _, whole_code: _daily_by_day(
                 run, () if key is None else ((key, "code"),), whole_code),
                 key, level, within, None, source.bucket)

@@ -512,20 +512,13 @@ class Boundary(Base):
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
-class ServiceDaily(Base):
-    """Daily roll-up of service cases per hall, kept by the import in the same transaction.
-
-    Counts of cases accepted on `day` (cases, fully_online, by_agent) and of cases finished on
-    `day` (the rest), so that period indicators read days, not every case.
-    """
-
-    __tablename__ = "service_daily"
-    # One division's days (a village's page and trends) without reading every division's.
-    __table_args__ = (Index("ix_service_daily_division_day", "division_code", "day"),)
+class HallCounts:
+    """A hall's case counts over some days: of cases accepted in them (cases, fully_online,
+    by_agent) and of cases finished in them (the rest). The halls' roll-ups, daily and
+    monthly, hold the same counts."""
 
     # No foreign keys, here or in ServiceItemDaily: a roll-up is counted from the cases, whose
     # keys are checked; checking them again per roll-up row cost a county's import 0.8 s.
-    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     division_code: Mapped[str] = mapped_column(String(12), primary_key=True)
     township_code: Mapped[str | None] = mapped_column(String(12), index=True)
     hall_level: Mapped[str] = mapped_column(String(8))
@@ -542,6 +535,30 @@ class ServiceDaily(Base):
     bad_fixed: Mapped[int] = mapped_column(Integer, default=0)
     instant: Mapped[int] = mapped_column(Integer, default=0)
     instant_half_day: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ServiceDaily(HallCounts, Base):
+    """Daily roll-up of service cases per hall, kept by the import in the same transaction:
+    counts of cases accepted on `day` and of cases finished on it, so that period indicators
+    read days, not every case.
+    """
+
+    __tablename__ = "service_daily"
+    # One division's days (a village's page and trends) without reading every division's.
+    __table_args__ = (Index("ix_service_daily_division_day", "division_code", "day"),)
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+
+
+class ServiceMonthly(HallCounts, Base):
+    """ServiceDaily summed by calendar month (`month`, its first day), kept with it (same
+    refresh, same transaction): a month, quarter or year reads a row per hall and month, not
+    one per day."""
+
+    __tablename__ = "service_monthly"
+    __table_args__ = (Index("ix_service_monthly_division_month", "division_code", "month"),)
+
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
 
 
 class ServiceItemDaily(Base):

@@ -15,15 +15,18 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Connection, Engine, Select, delete, func, select
 
-from data_access.models import Base, ServiceCase, ServiceDaily, ServiceItemDaily
+from data_access.models import Base, ServiceCase, ServiceDaily, ServiceItemDaily, ServiceMonthly
 from data_access.rollups import (
     ITEM_KEYS,
     KEYS,
+    MONTH_KEYS,
     refresh_service_daily,
     refresh_service_item_daily,
+    refresh_service_monthly,
     rows_of,
     service_daily_from_cases,
     service_item_daily_from_cases,
+    service_monthly_from_cases,
 )
 
 
@@ -48,10 +51,16 @@ def _case_days(connection: Connection) -> tuple[dt.date, dt.date] | None:
     return pd.Timestamp(first).date(), max(ends)
 
 
-def _stored(model: type[Base]) -> Callable[[Connection], pd.DataFrame]:
+def _months(connection: Connection) -> tuple[dt.date, dt.date] | None:
+    """The first days of the first and last months of the cases' days."""
+    days = _case_days(connection)
+    return None if days is None else (days[0].replace(day=1), days[1].replace(day=1))
+
+
+def _stored(model: type[Base], date: str = "day") -> Callable[[Connection], pd.DataFrame]:
     def read(connection: Connection) -> pd.DataFrame:
         frame = pd.read_sql(select(model.__table__), connection)
-        frame["day"] = pd.to_datetime(frame["day"])
+        frame[date] = pd.to_datetime(frame[date])
         return frame
     return read
 
@@ -61,6 +70,10 @@ ROLLUPS: tuple[Rollup, ...] = (
            _stored(ServiceDaily), refresh_service_daily, ServiceDaily),
     Rollup("service_item_daily", tuple(ITEM_KEYS), _case_days, service_item_daily_from_cases,
            _stored(ServiceItemDaily), refresh_service_item_daily, ServiceItemDaily),
+    # Checked against the cases too. Rebuilt after the daily roll-up, from the days it has just
+    # rewritten.
+    Rollup("service_monthly", tuple(MONTH_KEYS), _months, service_monthly_from_cases,
+           _stored(ServiceMonthly, "month"), refresh_service_monthly, ServiceMonthly),
 )
 
 
@@ -87,7 +100,8 @@ def _compare(rollup: Rollup, stored: pd.DataFrame, expected: pd.DataFrame) -> pd
                           indicator=True)
     rows: list[dict] = []
     for record in merged.to_dict("records"):
-        key = " · ".join(str(record[k])[:10] if k == "day" else str(record[k]) for k in keys)
+        key = " · ".join(str(record[k])[:10] if k in ("day", "month") else str(record[k])
+                         for k in keys)
         if record["_merge"] != "both":
             side = "stored only" if record["_merge"] == "left_only" else "missing"
             rows.append({"rollup": rollup.name, "key": key, "column": "(row)",

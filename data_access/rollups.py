@@ -2,7 +2,8 @@
 
 `ServiceDaily` (per hall) and `ServiceItemDaily` (per item) are rebuilt together for the days an
 import touches (the days of the file's cases and the days those cases had before), inside the
-import's transaction, so they can never disagree with the cases they count.
+import's transaction, so they can never disagree with the cases they count. `ServiceMonthly`,
+the halls' days summed by month, is rebuilt with `ServiceDaily` for the months of those days.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy import (
     Connection,
+    Date,
     Row,
     Select,
     SQLColumnExpression,
     String,
+    Subquery,
     Table,
+    cast,
     column,
     delete,
     func,
@@ -34,14 +38,16 @@ from data_access.divisions import ancestor_code, code_range
 from data_access.importing.bulk import copy_frame
 from data_access.importing.case_partitions import partitioned_counties
 from data_access.importing.spec import RollupSpan
-from data_access.models import ServiceCase, ServiceDaily, ServiceItemDaily
+from data_access.models import ServiceCase, ServiceDaily, ServiceItemDaily, ServiceMonthly
 from metrics.indicators import GOOD_RATING_FROM, HALF_DAY_HOURS
 from metrics.vocabulary import AGENT_CHANNEL
 
 # The lowest and highest division code of a part of the halls' roll-up.
 CodeRange = tuple[str, str]
 KEYS = ["day", "division_code"]
-CASE_ROLLUP_TABLES = (ServiceDaily.__tablename__, ServiceItemDaily.__tablename__)
+MONTH_KEYS = ["month", "division_code"]
+CASE_ROLLUP_TABLES = (ServiceDaily.__tablename__, ServiceMonthly.__tablename__,
+                      ServiceItemDaily.__tablename__)
 ITEM_KEYS = ["day", "county_code", "item_code"]
 SERIAL_CHUNK = 5_000
 SERIALS_SCRATCH = "import_serials"
@@ -153,6 +159,61 @@ def refresh_service_daily(connection: Connection, first: dt.date, last: dt.date,
     table = ServiceDaily.__table__
     _replace_days(connection, table, service_daily_from_cases(connection, first, last, codes),
                   first, last, [] if codes is None else [table.c.division_code.between(*codes)])
+    refresh_service_monthly(connection, first, last, codes)
+
+
+def refresh_service_monthly(connection: Connection, first: dt.date, last: dt.date,
+                            codes: CodeRange | None = None) -> None:
+    """The halls' months that first..last reach into, summed again from their days (of the
+    divisions low..high of `codes`; None: all)."""
+    table = ServiceMonthly.__table__
+    first, last = first.replace(day=1), last.replace(day=1)
+    connection.execute(delete(table).where(
+        table.c.month >= first, table.c.month <= last,
+        *([] if codes is None else [table.c.division_code.between(*codes)])))
+    rows = service_monthly_from_daily(connection, first, last, codes)
+    connection.execute(table.insert().from_select([c.name for c in rows.selected_columns], rows))
+
+
+def month_of_day(connection: Connection, day: SQLColumnExpression[dt.date]
+                 ) -> ColumnElement[dt.date]:
+    """The first day of a date's month, as a date on both backends."""
+    if connection.dialect.name == "sqlite":
+        return func.date(day, "start of month")
+    return cast(func.date_trunc("month", day), Date)
+
+
+def service_monthly_from_daily(connection: Connection, first: dt.date, last: dt.date,
+                               codes: CodeRange | None = None,
+                               days: Table | Subquery | None = None) -> Select:
+    """The monthly roll-up's rows for the months first..last (each date a month's first day)
+    as the daily roll-up's rows sum to them: the stored ones (the import), or `days`, rows of
+    the same columns (the check's, counted from the cases)."""
+    daily = ServiceDaily.__table__ if days is None else days
+    month = month_of_day(connection, daily.c.day)
+    measures = [c.name for c in ServiceMonthly.__table__.columns if c.name not in
+                ("month", "division_code", "township_code", "hall_level")]
+    # A division's township and hall level are the same every day: min() names them.
+    return (select(month.label("month"), daily.c.division_code,
+                   func.min(daily.c.township_code).label("township_code"),
+                   func.min(daily.c.hall_level).label("hall_level"),
+                   *(func.sum(daily.c[m]).label(m) for m in measures))
+            .where(daily.c.day >= first, daily.c.day < month_after(last),
+                   *([] if codes is None else [daily.c.division_code.between(*codes)]))
+            .group_by(month, daily.c.division_code))
+
+
+def month_after(month: dt.date) -> dt.date:
+    """The first day of the month after `month`'s."""
+    return (month.replace(year=month.year + 1, month=1, day=1) if month.month == 12
+            else month.replace(month=month.month + 1, day=1))
+
+
+def service_monthly_from_cases(connection: Connection, first: dt.date, last: dt.date) -> Select:
+    """The monthly roll-up's rows for the months first..last as the cases make them, through
+    the daily rows they make (`rollups check`)."""
+    days = service_daily_from_cases(connection, first, month_after(last) - dt.timedelta(days=1))
+    return service_monthly_from_daily(connection, first, last, days=days.subquery("days"))
 
 
 def refresh_service_item_daily(connection: Connection, first: dt.date, last: dt.date,
@@ -268,7 +329,8 @@ def _cases_by_day(connection: Connection, first: dt.date, last: dt.date,
 
 
 def rows_of(connection: Connection, rows: Select) -> pd.DataFrame:
-    """A roll-up's rows as `rollups check` compares them: days as timestamps."""
+    """A roll-up's rows as `rollups check` compares them: days (and months) as timestamps."""
     frame = pd.read_sql(rows, connection)
-    frame["day"] = pd.to_datetime(frame["day"])
+    for date in {"day", "month"} & set(frame.columns):
+        frame[date] = pd.to_datetime(frame[date])
     return frame

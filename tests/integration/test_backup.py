@@ -107,6 +107,7 @@ def test_sqlite_restore_brings_back_the_demo_figures(demo_database_url: str, tmp
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM volunteer_activity"))
         connection.execute(text("DELETE FROM service_daily WHERE day >= '2026-10-01'"))
+        connection.execute(text("DELETE FROM service_monthly WHERE month >= '2026-10-01'"))
         connection.execute(text("UPDATE collective_income SET operating_income = 0"))
         connection.execute(text("DELETE FROM import_log WHERE domain = 'service_cases'"))
     damaged = figures(engine, DEMO_PERIODS)

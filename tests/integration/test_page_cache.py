@@ -17,7 +17,7 @@ from dashboard.config import Settings
 from data_access import cache
 from data_access.db import get_engine
 from data_access.duban import open_item
-from data_access.models import ImportLog, ServiceDaily
+from data_access.models import ImportLog, ServiceDaily, ServiceMonthly
 from layouts import ids
 
 TODAY = dt.date(2026, 11, 15)
@@ -48,12 +48,16 @@ def cases_on_card(tree: object) -> str:
 
 
 def change_cases_without_import(engine) -> None:
-    """Tiaoguan's October cases set to zero, as a hand edit would: no import is logged."""
+    """Tiaoguan's October cases set to zero in the halls' roll-ups, daily and monthly, as a
+    hand edit would: no import is logged."""
     with engine.begin() as connection:
         connection.execute(update(ServiceDaily).where(
             ServiceDaily.township_code == TIAOGUAN,
             ServiceDaily.day >= dt.date(2026, 10, 1), ServiceDaily.day < dt.date(2026, 11, 1),
         ).values(cases=0))
+        connection.execute(update(ServiceMonthly).where(
+            ServiceMonthly.township_code == TIAOGUAN,
+            ServiceMonthly.month == dt.date(2026, 10, 1)).values(cases=0))
 
 
 def log_an_import(engine) -> None:

@@ -3,9 +3,10 @@ township and hall level (data_access.aggregates._service_halls), so that /servic
 daily roll-up once for both. They must be exactly what each level's own SQL count gives: the
 same numbers, the same zero-filled rows, the same dtypes, for every kind of period.
 
-Elsewhere the daily roll-up is summed by day first, then the days by period
-(data_access.aggregates._daily_by_day): its counts must be those of the roll-up's rows grouped
-by period at once, the query that defines them.
+Months, quarters and years read the monthly roll-up, and other periods over the whole area sum
+the daily roll-up by day first, then the days by period (data_access.aggregates._daily_by_day):
+their counts must be those of the daily roll-up's rows grouped by period at once, the query
+that defines them.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ PERIODS = [parse_period(label) for label in ("2026-10", "2026-Q3", "2025", "2026
 
 def _counted_by(engine: Engine, period: Period, key: str, name: str,
                 keys: list[str]) -> pd.DataFrame:
-    """The service counts grouped by `key` in SQL, one query per count: how they were read
-    before the halls' query."""
+    """The service counts grouped by `key` in SQL, one query per count, from the daily
+    roll-up: how they were read before the halls' query and the monthly roll-up."""
     run = Run((period,))
 
     def grouped(source: ServiceQuery) -> pd.DataFrame:
@@ -57,7 +58,7 @@ def _counted_by(engine: Engine, period: Period, key: str, name: str,
         return _filled(engine, _keyed(source.query.group_by(column), column, name, bucket), {},
                        name, keys, source.bucket)
 
-    return _service_counts(run, grouped).droplevel(PERIOD)
+    return _service_counts(run, grouped, from_days=True).droplevel(PERIOD)
 
 
 @pytest.mark.parametrize("period", PERIODS, ids=lambda p: p.label)
@@ -74,13 +75,14 @@ def test_township_and_hall_counts_are_the_sums_of_the_halls(demo_engine, period:
 
 
 def _counted_at_once(engine: Engine, run: Run, level: Level, within: str | None) -> pd.DataFrame:
-    """The service counts of a run, each query's rows grouped by division and period at once."""
+    """The service counts of a run, each query's rows grouped by division and period at once,
+    from the daily roll-up."""
     def grouped(source: ServiceQuery) -> pd.DataFrame:
         columns = (source.keys["township"], source.keys["village"], source.keys["village"])
         return _grouped(engine, source.query, level_key(level, *columns), level, within,
                         _within_column(engine, within, *columns), source.bucket)
 
-    return _service_counts(run, grouped)
+    return _service_counts(run, grouped, from_days=True)
 
 
 _TODAY = dt.date.fromisoformat(DEMO_AS_OF)

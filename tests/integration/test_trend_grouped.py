@@ -128,7 +128,8 @@ def test_mixed_and_overlapping_periods_are_each_the_per_period_figure(
 # --- PostgreSQL ----------------------------------------------------------------------------------
 
 # What the aggregates read; with the rows these refer to (foreign keys), copied to PostgreSQL.
-READ_BY_AGGREGATES = ("collective_income", "service_daily", "service_case", "volunteer_activity",
+READ_BY_AGGREGATES = ("collective_income", "service_daily", "service_monthly", "service_case",
+                      "volunteer_activity",
                       "inspection_result", "import_log")
 
 
