@@ -51,6 +51,7 @@ from data_access.divisions import (
     significant_digits,
 )
 from data_access.models import (
+    HALL_MEASURES,
     CollectiveIncome,
     Division,
     HallCounts,
@@ -387,9 +388,6 @@ def open_at_end(period: Period) -> ColumnElement[bool]:
 _CASE_KEYS: dict[str, CodeColumn] = {
     "township": ServiceCase.township_code, "village": ServiceCase.division_code,
     "hall_level": ServiceCase.hall_level}
-# The daily roll-up's counts, each summed over a period.
-_DAILY_MEASURES = tuple(c.name for c in ServiceDaily.__table__.columns
-                        if c.name not in ("day", "division_code", "township_code", "hall_level"))
 # What the halls' counts are grouped by in `_service_halls`: township and hall level.
 _HALL_KEYS = ("township", "hall_level")
 ServiceSource = Literal["daily", "cases"]
@@ -461,7 +459,7 @@ def _service_queries(run: Run, from_days: bool = False) -> tuple[ServiceQuery, S
     halls: type[HallCounts] = ServiceMonthly if months else ServiceDaily
     date = ServiceMonthly.month if months else ServiceDaily.day
     summed = select(*(func.coalesce(func.sum(getattr(halls, m)), 0).label(m)
-                      for m in _DAILY_MEASURES)).where(dates_between(date, run.span))
+                      for m in HALL_MEASURES)).where(dates_between(date, run.span))
     # A case open past due at the end of March may still be at the end of April: it counts in
     # both, so it cannot fall in one period's bucket. Over several periods the cases are
     # counted by the span of ends each was open at instead, two comparisons down the ends a
@@ -535,13 +533,13 @@ def _daily_by_day(run: Run, keys: tuple[tuple[CodeColumn, str], ...],
     index when grouping by day (a village's 24 months: 1 ms, then 6 ms)."""
     daily = ServiceDaily
     by_day = (select(daily.day, *(column.label(name) for column, name in keys),
-                     *(func.sum(daily.__table__.c[m]).label(m) for m in _DAILY_MEASURES))
+                     *(func.sum(daily.__table__.c[m]).label(m) for m in HALL_MEASURES))
               .where(dates_between(daily.day, run.span))
               .group_by(*(column for column, _ in keys), daily.day).subquery())
     period = run.bucket(lambda p: dates_between(by_day.c.day, p)).column
     grouped = [by_day.c[name] for _, name in keys]
     whole = [] if whole_code is None or keys else [literal(whole_code).label("code")]
-    return (select(*(func.coalesce(func.sum(by_day.c[m]), 0).label(m) for m in _DAILY_MEASURES),
+    return (select(*(func.coalesce(func.sum(by_day.c[m]), 0).label(m) for m in HALL_MEASURES),
                    *grouped, *whole, period.label(PERIOD))
             .group_by(*grouped, period))
 

@@ -561,6 +561,11 @@ class ServiceMonthly(HallCounts, Base):
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
 
 
+# The halls' counts, each summed over the days (or months) of a period.
+HALL_MEASURES = tuple(c.name for c in ServiceMonthly.__table__.columns
+                      if c.name not in ("month", "division_code", "township_code", "hall_level"))
+
+
 class ServiceItemDaily(Base):
     """Daily roll-up of service cases per item, kept with ServiceDaily (same refresh, same
     transaction): cases accepted on `day`, and cases finished on it and of those the ones

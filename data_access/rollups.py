@@ -38,7 +38,13 @@ from data_access.divisions import ancestor_code, code_range
 from data_access.importing.bulk import copy_frame
 from data_access.importing.case_partitions import partitioned_counties
 from data_access.importing.spec import RollupSpan
-from data_access.models import ServiceCase, ServiceDaily, ServiceItemDaily, ServiceMonthly
+from data_access.models import (
+    HALL_MEASURES,
+    ServiceCase,
+    ServiceDaily,
+    ServiceItemDaily,
+    ServiceMonthly,
+)
 from metrics.indicators import GOOD_RATING_FROM, HALF_DAY_HOURS
 from metrics.vocabulary import AGENT_CHANNEL
 
@@ -191,13 +197,11 @@ def service_monthly_from_daily(connection: Connection, first: dt.date, last: dt.
     the same columns (the check's, counted from the cases)."""
     daily = ServiceDaily.__table__ if days is None else days
     month = month_of_day(connection, daily.c.day)
-    measures = [c.name for c in ServiceMonthly.__table__.columns if c.name not in
-                ("month", "division_code", "township_code", "hall_level")]
     # A division's township and hall level are the same every day: min() names them.
     return (select(month.label("month"), daily.c.division_code,
                    func.min(daily.c.township_code).label("township_code"),
                    func.min(daily.c.hall_level).label("hall_level"),
-                   *(func.sum(daily.c[m]).label(m) for m in measures))
+                   *(func.sum(daily.c[m]).label(m) for m in HALL_MEASURES))
             .where(daily.c.day >= first, daily.c.day < month_after(last),
                    *([] if codes is None else [daily.c.division_code.between(*codes)]))
             .group_by(month, daily.c.division_code))
