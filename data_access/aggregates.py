@@ -367,22 +367,49 @@ def missed_due_before(end: dt.date) -> ColumnElement[bool]:
     return and_(ServiceCase.missed_due.is_(True), ServiceCase.due_date < end)
 
 
-def open_past_due(period: Period) -> ColumnElement[bool]:
-    """Cases not finished by the end of the period whose promised date fell inside it or before.
+def open_past_due(end: dt.date) -> ColumnElement[bool]:
+    """Cases not finished by `end` whose promised date fell before it.
 
     Only cases that missed their date can be such (missed_due_before)."""
-    return and_(missed_due_before(period.end), open_at_end(period))
+    return and_(missed_due_before(end), open_at_end(end))
 
 
-def open_at_end(period: Period) -> ColumnElement[bool]:
-    """Cases still open when the period ended: of those that missed a date before its end,
-    the ones open past due. A list that names missed_due_before already takes this, not
-    open_past_due: the same terms twice make PostgreSQL square their selectivity, and it then
-    read each county's 6,600 cases that ever missed a date for the 170 the list needed (the
-    overdue list of a month at ten counties: 0.33 s, against 40-110 ms)."""
-    end = dt.datetime.combine(period.end, dt.time())
+def open_at_end(end: dt.date) -> ColumnElement[bool]:
+    """Cases still open at `end`: of those that missed a date before it, the ones open past
+    due. A list that names missed_due_before already takes this, not open_past_due: the same
+    terms twice make PostgreSQL square their selectivity, and it then read each county's 6,600
+    cases that ever missed a date for the 170 the list needed (the overdue list of a month at
+    ten counties: 0.33 s, against 40-110 ms)."""
+    at = dt.datetime.combine(end, dt.time())
     not_yet = and_(ServiceCase.finished_at.is_(None), ServiceCase.status == OPEN_STATUS)
-    return or_(not_yet, ServiceCase.finished_at >= end)
+    return or_(not_yet, ServiceCase.finished_at >= at)
+
+
+@cached
+def cases_known_until(engine: Engine) -> dt.date | None:
+    """The day after the last day the service cases reach (the daily roll-up's last): what
+    is known of a case is known as of then. None without cases."""
+    last = _as_date(_scalar(engine, select(func.max(ServiceDaily.day))))
+    return None if last is None else last + dt.timedelta(days=1)
+
+
+def open_counted_at(period: Period, until: dt.date | None) -> dt.date:
+    """When a period's cases still open past due are counted: at its end, or for a period the
+    data do not reach the end of (this month, this year), as of `until`
+    (cases_known_until): a case due after that is not overdue yet."""
+    return period.end if until is None else min(period.end, until)
+
+
+def _scalar(engine: Engine, query: Select) -> object:
+    with engine.connect() as connection:
+        return connection.scalar(query)
+
+
+def _as_date(value: object) -> dt.date | None:
+    """A MIN/MAX of a date column as a date (SQLite hands back text)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 _CASE_KEYS: dict[str, CodeColumn] = {
@@ -408,13 +435,13 @@ class ServiceQuery(NamedTuple):
 ServiceGrouping = Callable[[ServiceQuery], pd.DataFrame]
 
 
-def _service_counts(run: Run, grouped: ServiceGrouping, from_days: bool = False
-                    ) -> pd.DataFrame:
+def _service_counts(run: Run, grouped: ServiceGrouping, until: dt.date | None,
+                    from_days: bool = False) -> pd.DataFrame:
     """The case counts behind the service indicators, per period of the run: sums of the halls'
     roll-up over the period (accepted and finished measures), and the cases still open past due
-    at its end. From the monthly roll-up where every period is whole months, unless
-    `from_days` (what the monthly roll-up is checked against)."""
-    summed, still_open = _service_queries(run, from_days)
+    at its end, or as of `until` (open_counted_at). From the monthly roll-up where every period
+    is whole months, unless `from_days` (what the monthly roll-up is checked against)."""
+    summed, still_open = _service_queries(run, until, from_days)
     sums = grouped(summed)
     opened = grouped(still_open)
     if still_open.bucket is None:  # one column per period's end
@@ -425,18 +452,18 @@ def _service_counts(run: Run, grouped: ServiceGrouping, from_days: bool = False
     return pd.concat([sums, open_overdue.reindex(sums.index)], axis=1)
 
 
-def _ends_open(run: Run) -> list[tuple[int, int]]:
-    """The (first, after) spans of the run's period ends that a case past due can be open at:
-    from the first end after its promised date to the last before it was finished. The
-    spans, counted, say at how many ends each case was open past due."""
-    count = len(run.periods)
+def _ends_open(count: int) -> list[tuple[int, int]]:
+    """The (first, after) spans of a run's `count` period ends that a case past due can be
+    open at: from the first end after its promised date to the last before it was finished.
+    The spans, counted, say at how many ends each case was open past due. (The ends never
+    decrease: those of periods the data do not reach the end of are all the same day.)"""
     return [(first, after) for first in range(count) for after in range(first + 1, count + 1)]
 
 
 def _open_at_ends(spans: pd.Series, run: Run) -> pd.DataFrame:
     """Cases open past due at each end of the run, per division, from their counts per span
     of ends (`_ends_open`, by label): a case counts at every end of its span."""
-    ends = _ends_open(run)
+    ends = _ends_open(len(run.periods))
     at = np.zeros((len(ends), len(run.periods)))
     for row, (first, after) in enumerate(ends):
         at[row, first:after] = 1
@@ -451,7 +478,8 @@ def in_months(run: Run) -> bool:
 
 
 @_built_once
-def _service_queries(run: Run, from_days: bool = False) -> tuple[ServiceQuery, ServiceQuery]:
+def _service_queries(run: Run, until: dt.date | None, from_days: bool = False
+                     ) -> tuple[ServiceQuery, ServiceQuery]:
     """The sums of the halls' roll-up with the period a row falls in (the monthly roll-up's
     months where `in_months`, a month's days summed once at import, unless `from_days`; else
     the daily one's days), and the count of cases open past due at the end of each period."""
@@ -465,25 +493,25 @@ def _service_queries(run: Run, from_days: bool = False) -> tuple[ServiceQuery, S
     # counted by the span of ends each was open at instead, two comparisons down the ends a
     # case where a column per end took four at every end (the /services trend's 12 weeks: 15
     # ms, now 7); `_open_at_ends` adds them up per end.
+    ends = [open_counted_at(period, until) for period in run.periods]
     if len(run.periods) == 1:
-        still_open = select(count_where(open_past_due(run.periods[0])).label("open_overdue_0")
-                            ).where(missed_due_before(run.span.end))
+        still_open = select(count_where(open_past_due(ends[0])).label("open_overdue_0")
+                            ).where(missed_due_before(ends[0]))
         cases = ServiceQuery("cases", still_open, _CASE_KEYS, None)
     else:
         cases = ServiceQuery("cases", select(func.count().label("open_overdue")).where(
-            missed_due_before(run.span.end)), _CASE_KEYS, _span_of_ends_open(run))
+            missed_due_before(ends[-1])), _CASE_KEYS, _span_of_ends_open(ends))
     keys: dict[str, CodeColumn] = {"township": halls.township_code,
                                    "village": halls.division_code, "hall_level": halls.hall_level}
     return (ServiceQuery("daily", summed, keys, run.bucket(lambda p: dates_between(date, p))),
             cases)
 
 
-def _span_of_ends_open(run: Run) -> Bucket:
+def _span_of_ends_open(ends: list[dt.date]) -> Bucket:
     """A missed-due case's span of the run's ends it was open past due at (`_ends_open`),
     labelled first × (periods + 1) + after, as text; no span's label when there is none
     (finished before the first end after its promised date, or closed unfinished)."""
-    count = len(run.periods)
-    ends = [period.end for period in run.periods]
+    count = len(ends)
     # The first end after the promised date (the cases counted have one: missed_due_before).
     first = case(*((ServiceCase.due_date < end, index) for index, end in enumerate(ends)))
     still = and_(ServiceCase.finished_at.is_(None), ServiceCase.status == OPEN_STATUS)
@@ -491,7 +519,7 @@ def _span_of_ends_open(run: Run) -> Bucket:
                  *((ServiceCase.finished_at < dt.datetime.combine(end, dt.time()), index)
                    for index, end in enumerate(ends)), else_=count)
     labels = tuple(str(first_end * (count + 1) + after_end)
-                   for first_end, after_end in _ends_open(run))
+                   for first_end, after_end in _ends_open(count))
     return Bucket(cast(first * (count + 1) + after, String), labels)
 
 
@@ -502,7 +530,8 @@ def _services(engine: Engine, run: Run, level: Level, within: str | None) -> pd.
         # (services_by_hall_level), which /services shows beside them: one scan of the roll-up
         # for both. Elsewhere one SQL count of the level asked reads less than the halls'.
         return _service_counts(run, lambda source: _halls_summed(
-            engine, run, source, "township", "code", divisions_at(engine, level, within)))
+            engine, run, source, "township", "code", divisions_at(engine, level, within)),
+            cases_known_until(engine))
 
     def grouped(source: ServiceQuery) -> pd.DataFrame:
         # A case's division is its hall's: a city hall's cases count in its county.
@@ -515,7 +544,7 @@ def _services(engine: Engine, run: Run, level: Level, within: str | None) -> pd.
                 key, level, within, None, source.bucket)
         return _grouped(engine, source.query, key, level, within, within_column, source.bucket)
 
-    return _service_counts(run, grouped)
+    return _service_counts(run, grouped, cases_known_until(engine))
 
 
 @_built_once
@@ -550,7 +579,8 @@ def services_by_hall_level(engine: Engine, period: Period) -> pd.DataFrame:
     run = Run((period,))
     levels = list(HALL_LEVELS.values())
     return _service_counts(run, lambda source: _halls_summed(
-        engine, run, source, "hall_level", "hall_level", levels)).droplevel(PERIOD)
+        engine, run, source, "hall_level", "hall_level", levels),
+        cases_known_until(engine)).droplevel(PERIOD)
 
 
 @cached
@@ -560,16 +590,16 @@ def _service_halls(engine: Engine, run: Run, source: ServiceSource) -> pd.DataFr
     these rows: a page that shows both scans the roll-up once. Columns as the query names
     them, and the keys by their _HALL_KEYS names."""
     with engine.connect() as connection:
-        result = connection.execute(_hall_statement(run, source))
+        result = connection.execute(_hall_statement(run, source, cases_known_until(engine)))
         # As pandas.read_sql makes it (coerce_float: PostgreSQL's numeric sums come as Decimal).
         return pd.DataFrame.from_records(list(result.tuples()), columns=list(result.keys()),
                                          coerce_float=True)
 
 
 @_built_once
-def _hall_statement(run: Run, source: ServiceSource) -> Select:
+def _hall_statement(run: Run, source: ServiceSource, until: dt.date | None) -> Select:
     # Of one period: its CASE is one test, and summing the halls by day first is slower here.
-    found = next(q for q in _service_queries(run) if q.source == source)
+    found = next(q for q in _service_queries(run, until) if q.source == source)
     keys = [found.keys[name] for name in _HALL_KEYS]
     query = found.query.add_columns(*(column.label(name) for column, name
                                       in zip(keys, _HALL_KEYS, strict=True))).group_by(*keys)

@@ -8,10 +8,12 @@ from sqlalchemy import Engine, Select, func, or_, select
 from data_access import access
 from data_access.aggregates import (
     between,
+    cases_known_until,
     dates_between,
     day_of,
     missed_due_before,
     open_at_end,
+    open_counted_at,
     rows_under,
 )
 from data_access.cache import cached
@@ -66,8 +68,9 @@ def _of_township(township_code: str | None) -> list:
 
 
 def overdue_cases(engine: Engine, period: Period) -> pd.DataFrame:
-    """Cases finished late in the period and cases still open past their date at its end,
-    of the townships the viewer may see listed."""
+    """Cases finished late in the period and cases still open past their date at its end (as
+    of the data's last day in a period they do not reach the end of), of the townships the
+    viewer may see listed."""
     return _overdue_cases(engine, period, access.row_township())
 
 
@@ -77,8 +80,9 @@ def _overdue_cases(engine: Engine, period: Period, township_code: str | None) ->
             & (day_of(engine, ServiceCase.finished_at) > ServiceCase.due_date))
     # Both kinds missed a date before the period's end: one range of the missed-due index
     # holds them, rather than a scan of it for each.
+    end = open_counted_at(period, cases_known_until(engine))
     query = (_with_names(select(*_case_columns()))
-             .where(missed_due_before(period.end), or_(late, open_at_end(period)),
+             .where(missed_due_before(end), or_(late, open_at_end(end)),
                     *_of_township(township_code))
              .order_by(ServiceCase.due_date, ServiceCase.serial_no).limit(ROW_LIMIT))
     return _read(engine, query)

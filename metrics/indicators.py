@@ -222,11 +222,12 @@ _ALL: tuple[Indicator, ...] = (
     ),
     Indicator(
         "service_overdue_cases", "services", "期内超期件", "overdue in the period", CASES,
-        "期间内超过承诺期限办结的办件，加上截至期末仍在办理中且已过承诺期限的办件（按工作日计；不予受理、"
-        "退件不计）。不同于周调度的“本周到期未按期办结”。",
+        "期间内超过承诺期限办结的办件，加上截至期末（期间尚未结束的，截至数据最后一日）仍在办理中且已过"
+        "承诺期限的办件（按工作日计；不予受理、退件不计）。不同于周调度的“本周到期未按期办结”。",
         "cases finished after their promised date in the period, plus cases still being "
-        "handled past it at the period's end (working days; refused and returned excluded). "
-        "Not the weekly flag 'due this week, not finished on time'.",
+        "handled past it at the period's end (for a period not yet over, at the data's last "
+        "day; working days; refused and returned excluded). Not the weekly flag 'due this "
+        "week, not finished on time'.",
         lambda f: f["late"].astype(float) + f["open_overdue"].astype(float),
         higher_is_better=False,
     ),

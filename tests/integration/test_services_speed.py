@@ -29,6 +29,7 @@ from data_access.aggregates import (
     _within_column,
     aggregate,
     aggregate_over,
+    cases_known_until,
     divisions_at,
     level_key,
     services_by_hall_level,
@@ -58,7 +59,8 @@ def _counted_by(engine: Engine, period: Period, key: str, name: str,
         return _filled(engine, _keyed(source.query.group_by(column), column, name, bucket), {},
                        name, keys, source.bucket)
 
-    return _service_counts(run, grouped, from_days=True).droplevel(PERIOD)
+    return _service_counts(run, grouped, cases_known_until(engine),
+                           from_days=True).droplevel(PERIOD)
 
 
 @pytest.mark.parametrize("period", PERIODS, ids=lambda p: p.label)
@@ -82,7 +84,7 @@ def _counted_at_once(engine: Engine, run: Run, level: Level, within: str | None)
         return _grouped(engine, source.query, level_key(level, *columns), level, within,
                         _within_column(engine, within, *columns), source.bucket)
 
-    return _service_counts(run, grouped, from_days=True)
+    return _service_counts(run, grouped, cases_known_until(engine), from_days=True)
 
 
 _TODAY = dt.date.fromisoformat(DEMO_AS_OF)
