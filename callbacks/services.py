@@ -66,7 +66,9 @@ def _level_bars(frame: pd.DataFrame, lang: Lang) -> FigureSpec:
 
 
 def _trend(context: AppContext, period: Period, lang: Lang) -> FigureSpec:
-    weeks = recent_periods("week", period.last_day)[:TREND_WEEKS]
+    # The weeks up to the period's end, or up to today in a period still running: a year's
+    # page showed the weeks to come as empty bars.
+    weeks = recent_periods("week", min(period.last_day, context.today()))[:TREND_WEEKS]
     area = context.home()
     frame = indicator_trend(context.engine, ["service_cases"], area.level, area.code, weeks)
     cases = INDICATORS["service_cases"]

@@ -148,3 +148,14 @@ def test_the_services_trend_axis_names_the_indicators_unit(context, lang: str) -
     unit = INDICATORS["service_cases"].unit
     assert graph.figure["layout"]["yaxis"]["title"]["text"] == (unit.zh if lang == "zh"
                                                                  else unit.en)
+
+
+@pytest.mark.parametrize("period", ["2026", "2026-Q4", "2026-11", "2026-09"])
+def test_the_services_trend_shows_twelve_weeks_that_have_begun(context, period: str) -> None:
+    """近12周趋势 ends with the period's last week, or this week in a period still running
+    (today is 2026-11-15, week 46): no week to come drawn as an empty bar."""
+    tree = render_page(context, "/services", f"?period={period}")
+    graph = next(c for c in components(tree) if getattr(c, "id", None) == ids.SERVICES_TREND)
+    weeks = list(graph.figure["data"][0]["x"])
+    assert len(weeks) == 12
+    assert weeks[-1] == ("2026-W40" if period == "2026-09" else "2026-W46")
