@@ -43,6 +43,7 @@ from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.cache import cached
+from data_access.coverage import coverage
 from data_access.divisions import (
     DivisionLevel,
     code_level,
@@ -385,12 +386,11 @@ def open_at_end(end: dt.date) -> ColumnElement[bool]:
     return or_(not_yet, ServiceCase.finished_at >= at)
 
 
-@cached
 def cases_known_until(engine: Engine) -> dt.date | None:
-    """The day after the last day the service cases reach (the daily roll-up's last): what
-    is known of a case is known as of then. None without cases."""
-    last = _as_date(_scalar(engine, select(func.max(ServiceDaily.day))))
-    return None if last is None else last + dt.timedelta(days=1)
+    """The day after the last day the service cases reach (their coverage: the daily
+    roll-up's last day): what is known of a case is known as of then. None without cases."""
+    spans = coverage(engine)["services"].spans
+    return None if not spans else spans[0][1][1] + dt.timedelta(days=1)
 
 
 def open_counted_at(period: Period, until: dt.date | None) -> dt.date:
@@ -398,18 +398,6 @@ def open_counted_at(period: Period, until: dt.date | None) -> dt.date:
     data do not reach the end of (this month, this year), as of `until`
     (cases_known_until): a case due after that is not overdue yet."""
     return period.end if until is None else min(period.end, until)
-
-
-def _scalar(engine: Engine, query: Select) -> object:
-    with engine.connect() as connection:
-        return connection.scalar(query)
-
-
-def _as_date(value: object) -> dt.date | None:
-    """A MIN/MAX of a date column as a date (SQLite hands back text)."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 _CASE_KEYS: dict[str, CodeColumn] = {

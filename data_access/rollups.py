@@ -46,6 +46,7 @@ from data_access.models import (
     ServiceMonthly,
 )
 from metrics.indicators import GOOD_RATING_FROM, HALF_DAY_HOURS
+from metrics.periods import period_containing
 from metrics.vocabulary import AGENT_CHANNEL
 
 # The lowest and highest division code of a part of the halls' roll-up.
@@ -202,21 +203,15 @@ def service_monthly_from_daily(connection: Connection, first: dt.date, last: dt.
                    func.min(daily.c.township_code).label("township_code"),
                    func.min(daily.c.hall_level).label("hall_level"),
                    *(func.sum(daily.c[m]).label(m) for m in HALL_MEASURES))
-            .where(daily.c.day >= first, daily.c.day < month_after(last),
+            .where(daily.c.day >= first, daily.c.day < period_containing("month", last).end,
                    *([] if codes is None else [daily.c.division_code.between(*codes)]))
             .group_by(month, daily.c.division_code))
-
-
-def month_after(month: dt.date) -> dt.date:
-    """The first day of the month after `month`'s."""
-    return (month.replace(year=month.year + 1, month=1, day=1) if month.month == 12
-            else month.replace(month=month.month + 1, day=1))
 
 
 def service_monthly_from_cases(connection: Connection, first: dt.date, last: dt.date) -> Select:
     """The monthly roll-up's rows for the months first..last as the cases make them, through
     the daily rows they make (`rollups check`)."""
-    days = service_daily_from_cases(connection, first, month_after(last) - dt.timedelta(days=1))
+    days = service_daily_from_cases(connection, first, period_containing("month", last).last_day)
     return service_monthly_from_daily(connection, first, last, days=days.subquery("days"))
 
 
