@@ -31,7 +31,8 @@ PERIOD_PARAMS = ("period", "week", "year")
 SCREEN_ROUTES = tuple((re.compile(pattern), screen) for pattern, screen in SCREENS)
 # Rendered data-only pages kept per worker: a meeting's or a wall's working set, not every view.
 PAGE_CACHE_ENTRIES = 48
-_PAGES = Memo("callbacks.router.pages", max_entries=PAGE_CACHE_ENTRIES, codec=TREE_JSON)
+_PAGES = Memo("callbacks.router.pages", max_entries=PAGE_CACHE_ENTRIES, codec=TREE_JSON,
+              serialized=True)
 PageTree = Tree
 
 

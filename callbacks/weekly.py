@@ -51,7 +51,7 @@ from metrics.periods import (
 )
 from metrics.weekly import WeeklyReport
 
-_BODIES = Memo("callbacks.weekly.report_body", max_entries=8, codec=TREE_JSON)
+_BODIES = Memo("callbacks.weekly.report_body", max_entries=8, codec=TREE_JSON, serialized=True)
 # Who decides which export the meeting was shown: not a township officer.
 MARKING_ROLES = ("leader", "supervisor", "admin")
 

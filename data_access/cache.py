@@ -269,9 +269,14 @@ class Memo:
     large values that should not push out the common ones."""
 
     def __init__(self, name: str, *, max_entries: int | None = None,
-                 codec: Codec = PICKLE) -> None:
+                 codec: Codec = PICKLE, serialized: bool = False) -> None:
         self.name = name
         self.codec = codec
+        # Kept in this process as the codec's bytes and handed out as the codec loads them. A
+        # rendered page is thousands of Python objects (each Dash component has lists of its
+        # own) that every full collection of the garbage collector walked: 48 pages were
+        # some 100,000 objects, 50-90 ms a collection, taken from whichever request set it off.
+        self.serialized = serialized
         self.store = _common
         if max_entries is not None:
             self.store = _Store(max_entries)
@@ -289,37 +294,53 @@ class Memo:
             hit = self.store.entries.get(key)
             if hit and now - hit[0] < TTL_SECONDS:
                 self.store.entries.move_to_end(key)
-                return _handed_out(hit[1])
-        value = self._shared_or_computed(key, compute)
+        if hit and now - hit[0] < TTL_SECONDS:
+            return self._handed(hit[1])
+        kept, value = self._shared_or_computed(key, compute)
         with _lock:
-            self.store.entries[key] = (now, value)
+            self.store.entries[key] = (now, kept)
             while len(self.store.entries) > self.store.max_entries:
                 self.store.entries.popitem(last=False)
-        return _handed_out(value)
+        return value if self.serialized else _handed_out(value)
 
-    def _shared_or_computed(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    def _handed(self, kept: Any) -> Any:
+        return self.codec.load(kept) if self.serialized else _handed_out(kept)
+
+    def _shared_or_computed(self, key: tuple[Any, ...],
+                            compute: Callable[[], Any]) -> tuple[Any, Any]:
+        """(what this process keeps, the value): the value itself, or with `serialized` its
+        bytes and the value as loaded from them, the same whether it was computed here or
+        taken from the shared level."""
         # Checked with or without a shared level: most tests run without one.
         text = _stable_repr(key)
         second = _second
-        if second is None:
-            return compute()
-        shared_key = hashlib.sha256(f"{_release()}|{text}".encode()).hexdigest()
-        value = self._loaded(second.get(shared_key))
-        if value is _MISSING:
-            value = compute()
-            second.put(shared_key, zlib.compress(self.codec.dump(value), 1))
-        return value
+        shared_key = None if second is None else \
+            hashlib.sha256(f"{_release()}|{text}".encode()).hexdigest()
+        if second is not None and shared_key is not None:
+            taken = self._loaded(second.get(shared_key))
+            if taken is not _MISSING:
+                return taken
+        value = compute()
+        if second is None and not self.serialized:
+            return value, value
+        payload = self.codec.dump(value)
+        if second is not None and shared_key is not None:
+            second.put(shared_key, zlib.compress(payload, 1))
+        return (payload, self.codec.load(payload)) if self.serialized else (value, value)
 
     def _loaded(self, payload: Any) -> Any:
+        """(kept, value) of a shared entry, or _MISSING."""
         if payload is None:
             return _MISSING
         try:
-            return self.codec.load(zlib.decompress(payload))
+            raw = zlib.decompress(payload)
+            value = self.codec.load(raw)
         # Whatever a damaged or foreign entry raises (unpickling can raise nearly anything),
         # it is a miss: the value is computed again and the entry overwritten.
         except Exception as failure:
             log.warning("unreadable shared cache entry for %s: %r", self.name, failure)
             return _MISSING
+        return (raw if self.serialized else value), value
 
 
 @overload

@@ -7,11 +7,13 @@ import datetime as dt
 import json
 
 import pytest
+from dash import dcc, html
 from plotly.io.json import to_json_plotly
 from sqlalchemy import insert, update
 
 from callbacks import router
 from callbacks.context import AppContext
+from callbacks.kept import tree_json
 from callbacks.router import render_page
 from dashboard.config import Settings
 from data_access import cache
@@ -133,9 +135,13 @@ def test_pages_that_show_more_than_imported_data_are_drawn_every_time(context, d
     assert drawn == ["/weekly", "/weekly"]
 
 
+def replace_settings(context: AppContext, page_cache: bool) -> Settings:
+    return Settings.from_env(database_url=str(context.engine.url), today=TODAY,
+                             page_cache=page_cache)
+
+
 def test_the_cache_can_be_turned_off(context, drawn) -> None:
-    off = AppContext(Settings.from_env(database_url=str(context.engine.url), today=TODAY,
-                                       page_cache=False), context.engine)
+    off = AppContext(replace_settings(context, page_cache=False), context.engine)
     render_page(off, "/", OCTOBER)
     render_page(off, "/", OCTOBER)
     assert drawn == ["/", "/"]
@@ -168,3 +174,31 @@ def test_the_weekly_body_is_kept_until_its_duban_counts_change(context) -> None:
     # No import, yet the bulletin's 督办 sentence counts the new item.
     again = _bulletin(render_page(context, "/weekly", week))
     assert again != first and "督办" in again
+
+
+def _in_order(text: str | bytes) -> object:
+    """JSON read with every object's keys in their order."""
+    return json.loads(text, object_pairs_hook=list)
+
+
+@pytest.mark.parametrize("context", ["own"], indirect=True)
+@pytest.mark.parametrize(("path", "search"), [
+    (f"/township/{TIAOGUAN}", OCTOBER), ("/village/421081105204", ""), ("/services", OCTOBER),
+    ("/", "?lang=en"), ("/inspections", ""), ("/volunteers", "?period=2026-Q3")])
+def test_a_kept_page_is_what_dash_sends_of_the_page_drawn(context, path, search) -> None:
+    """A kept page is handed out in its JSON form, made by callbacks/kept.py's own encoder:
+    Dash sends the same properties, in the same order, as for the page drawn."""
+    off = AppContext(replace_settings(context, page_cache=False), context.engine)
+    drawn = render_page(off, path, search)
+    kept = render_page(context, path, search)
+    assert isinstance(kept, dict) and not isinstance(drawn, dict)
+    assert _in_order(sent(kept)) == _in_order(sent(drawn))
+    assert render_page(context, path, search) == kept  # and again, from this process's level
+
+
+def test_a_value_that_is_not_a_number_is_sent_as_null() -> None:
+    tree = html.Div([dcc.Graph(figure={"data": [{"type": "bar", "y": [1.5, float("nan")]}]}),
+                     html.Span("inf", **{"data-value": float("inf")})])
+    assert _in_order(tree_json(tree)) == _in_order(to_json_plotly(tree))
+    assert json.loads(tree_json(tree))["props"]["children"][0]["props"]["figure"]["data"][0][
+        "y"] == [1.5, None]

@@ -16,7 +16,7 @@ from callbacks.context import AppContext
 from callbacks.router import render_page
 from data_access.divisions import division_table
 from metrics.targets import meets_target
-from tests.component_tree import components
+from tests.component_tree import components, in_json_form, rebuilt
 
 FAILING = {"red", "yellow"}
 
@@ -49,6 +49,8 @@ def _statused(tree: object) -> Iterator[tuple[str, str, str, str]]:
     stack: list[tuple[object, str]] = [(tree, "")]
     while stack:
         node, indicator = stack.pop()
+        if in_json_form(node):
+            node = rebuilt(node)
         if isinstance(node, list | tuple):
             stack.extend((child, indicator) for child in node)
             continue
