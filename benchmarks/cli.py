@@ -132,9 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="comma-separated steps to run, of " + ", ".join(STEPS)
                              + " (api: 2, router: 2b, drill: 3+4, each also 5 by "
                                "--page-cache; cold: 6, mix: 7, pdf: 8; default all)")
-    parser.add_argument("--cold-samples", type=int, default=5,
+    parser.add_argument("--cold-samples", type=int, default=9,
                         help="step 6: village pages, and /services views, each asked once "
-                             "(default 5)")
+                             "(default 9)")
     parser.add_argument("--mix-viewers", type=int, default=MIX_VIEWERS,
                         help=f"step 7: viewers at once (default {MIX_VIEWERS})")
     parser.add_argument("--mix-duration", type=float, default=60,
