@@ -12,6 +12,7 @@ import math
 import textwrap
 from typing import TYPE_CHECKING, Any, cast
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
@@ -57,6 +58,13 @@ FigureSpec = dict[str, Any]
 def as_list(values: pd.Series) -> list:
     """A column as JSON values: None where pandas has no value."""
     return [None if pd.isna(v) else v.item() if hasattr(v, "item") else v for v in values]
+
+
+def numbers(values: pd.Series) -> list[float | None]:
+    """A numeric column as floats, None where it has no value: as_list of a column of numbers,
+    read as one array rather than value by value."""
+    return [None if v != v else v  # NaN is not equal to itself
+            for v in values.to_numpy(dtype=float, na_value=np.nan).tolist()]
 
 
 def wrap(text: str, width: int = 28) -> str:
@@ -139,18 +147,20 @@ def choropleth_map(geojson: dict, labels: dict[str, tuple[float, float]], table:
 def trend_figure(frame: pd.DataFrame, x: str, series: list[tuple[str, str]], unit: str,
                  kind: str = "line", height: int = 260) -> FigureSpec:
     """A small trend chart; series are (column, label) pairs."""
+    categories = frame[x].tolist()
+    values = {column: numbers(frame[column]) for column, _ in series}
     traces = []
     for (column, label), colour in zip(series, TREND_COLOURS, strict=False):
         if kind == "bar":
-            traces.append({"type": "bar", "x": as_list(frame[x]), "y": as_list(frame[column]),
+            traces.append({"type": "bar", "x": categories, "y": values[column],
                            "name": label, "marker": {"color": colour}})
         else:
-            traces.append({"type": "scatter", "x": as_list(frame[x]), "y": as_list(frame[column]),
+            traces.append({"type": "scatter", "x": categories, "y": values[column],
                            "name": label, "mode": "lines+markers", "line": {"color": colour}})
     # Margins fixed and at most 8 labels on the time axis, level: plotly's automatic margins
     # redraw a chart until its rotated labels fit, most of the time a village page takes.
     periods = len(frame)
-    shown = [float(v) for c, _ in series for v in frame[c] if not pd.isna(v)]
+    shown = [v for column in values.values() for v in column if v is not None]
     # Small counts get a tick per unit: plotly would mark 0.5 activities.
     whole_steps = bool(shown) and all(v.is_integer() for v in shown) and max(shown) <= 8
     return {"data": traces, "layout": {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from layouts.figures import FigureSpec, trend_figure
@@ -46,14 +47,15 @@ def trend_charts(frames: dict[str, pd.DataFrame],
     charts: list[tuple[str, FigureSpec | None, str]] = []
     for chart in village_trends():
         columns = list(chart.indicators)
-        frame = frames[chart.grain].copy()
-        if frame[columns].isna().all().all() or (frame[columns].fillna(0) == 0).all().all():
+        frame = frames[chart.grain]
+        values = {c: frame[c].to_numpy(dtype=float, na_value=np.nan) for c in columns}
+        if all(np.all(np.isnan(v) | (v == 0)) for v in values.values()):  # nothing, or all 0
             charts.append((village_indicator_name(columns[0], lang), None,
                            t("no_data_period", lang)))
             continue
         unit = INDICATORS[columns[0]].unit
         if unit is YUAN:
-            frame[columns] = frame[columns] / YUAN_PER_WAN
+            frame = frame.assign(**{c: v / YUAN_PER_WAN for c, v in values.items()})
         series = [(c, village_indicator_name(c, lang)) for c in columns]
         title = " / ".join(name for _, name in series)
         charts.append((title, trend_figure(frame, "period", series, unit_label(unit, lang),
