@@ -16,7 +16,7 @@ from callbacks.views import NotFound
 from data_access import access
 from data_access.cache import Memo
 from data_access.divisions import NoDivisions, home_if_loaded
-from data_access.status import data_status
+from data_access.status import figures_as_of
 from layouts import ids
 from layouts.formatting import format_date
 from layouts.i18n import Lang, parse_lang, t
@@ -55,7 +55,7 @@ def render_page(context: AppContext, pathname: str, search: str) -> PageTree:
         if page in DATA_ONLY_PAGES and context.settings.page_cache:
             return _kept_page(context, page, lang, pathname, query, search, match.groups())
         return _framed_page(context, page, lang, pathname, query, match.groups())
-    as_of = format_date(data_status(context.engine).last_import_at)
+    as_of = format_date(figures_as_of(context.engine))
     return page_frame(lang, query, as_of, t("not_found", lang), not_found(lang, pathname),
                       place=_place(context, lang))
 
@@ -68,7 +68,7 @@ def _place(context: AppContext, lang: Lang) -> str:
 
 def _framed_page(context: AppContext, page: Callable, lang: Lang, pathname: str,
                  query: dict[str, str], groups: tuple[str, ...]) -> html.Div:
-    as_of = format_date(data_status(context.engine).last_import_at)
+    as_of = format_date(figures_as_of(context.engine))
     place = _place(context, lang)
     try:
         title, trail, body = page(context, lang, query, *groups)
