@@ -39,21 +39,49 @@ def plain_chart(graph_id: str, figure: go.Figure | FigureSpec, lang: Lang) -> ht
 
 
 def chart_table(figure: go.Figure | FigureSpec, lang: Lang) -> html.Div:
-    """Series, category and value of every plotted point (up to TABLE_ROWS, then how many
-    more there are)."""
-    rows = [row for trace in _traces(figure) for row in _points(trace)]
+    """The plotted values (up to TABLE_ROWS rows, then how many more there are): a row per
+    category with a column per series where the series share their categories (a trend's
+    months, a ranking's places), else a row per point with its series, category and value."""
+    traces = _traces(figure)
+    columns = _side_by_side(traces)
     # A category is the data's (a place, a department, a month); series and values are the
     # interface's.
-    body = [html.Tr([html.Td(series), html.Td(category, className="data-value"), html.Td(value)])
-            for series, category, value in rows[:TABLE_ROWS]]
-    if len(rows) > TABLE_ROWS:
+    if columns is None:
+        points = [row for trace in traces for row in _points(trace)]
+        head = [t(key, lang) for key in ("chart_series", "chart_category", "chart_value")]
+        total = len(points)
+        body = [html.Tr([html.Td(series), html.Td(category, className="data-value"),
+                         html.Td(value)])
+                for series, category, value in points[:TABLE_ROWS]]
+    else:
+        names, categories, values = columns
+        head = [t("chart_category", lang), *(name or t("chart_value", lang) for name in names)]
+        total = len(categories)
+        body = [html.Tr([html.Td(category, className="data-value"),
+                         *(html.Td(series[i]) for series in values)])
+                for i, category in enumerate(categories[:TABLE_ROWS])]
+    if total > TABLE_ROWS:
         body.append(html.Tr(html.Td(t("chart_rows_more", lang).format(
-            shown=TABLE_ROWS, total=len(rows)), colSpan=3)))
-    head = html.Thead(html.Tr([html.Th(t(key, lang), scope="col")
-                               for key in ("chart_series", "chart_category", "chart_value")]))
+            shown=TABLE_ROWS, total=total), colSpan=len(head))))
+    header = html.Thead(html.Tr([html.Th(text, scope="col") for text in head]))
     # Out of sight in a box of its own: a table grows to its content whatever its width.
-    return html.Div(html.Table([html.Caption(t("chart_data", lang)), head, html.Tbody(body)]),
+    return html.Div(html.Table([html.Caption(t("chart_data", lang)), header, html.Tbody(body)]),
                     className="sr-only")
+
+
+def _side_by_side(traces: list[dict[str, Any]]
+                  ) -> tuple[list[str], list[str], list[list[str]]] | None:
+    """(series names, categories, each series' values) of bars and lines that share their
+    categories, in the same order; None for other charts."""
+    if not traces or any(trace.get("type", "scatter") not in ("bar", "scatter", "scattergl")
+                         for trace in traces):
+        return None
+    points = [_points(trace) for trace in traces]
+    categories = [category for _, category, _ in points[0]]
+    if any([category for _, category, _ in series] != categories for series in points[1:]):
+        return None
+    return ([str(trace.get("name") or "") for trace in traces], categories,
+            [[value for _, _, value in series] for series in points])
 
 
 TRACE_KEYS = ("type", "name", "x", "y", "z", "text", "orientation", "labels", "values")
