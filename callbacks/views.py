@@ -174,11 +174,14 @@ def kpi_views(context: AppContext, period: Period, level: Level, code: str,
         judged = applies_at(item.indicator.id, level)
         state = (ranked_status(item.indicator.id, item.value, bottom, item.denominator)
                  if judged else "none")
-        # A change against a period the data do not fully cover is no change: it says so.
+        # A change against a period the data do not fully cover is no change: it says so. A
+        # measure of things as they stand now has none to show.
         own = spans.get(item.indicator.domain, Coverage())
-        compared = Comparison(before.label, own.covers(before), own.within(before))
-        views.append(KpiView(item, previous.get(item.indicator.id), state, position, ranked,
-                             bottom, comparison=compared, judged=judged))
+        as_now = item.indicator.current
+        compared = None if as_now else Comparison(before.label, own.covers(before),
+                                                  own.within(before))
+        views.append(KpiView(item, None if as_now else previous.get(item.indicator.id), state,
+                             position, ranked, bottom, comparison=compared, judged=judged))
     return views
 
 

@@ -59,6 +59,9 @@ class Indicator:
     definition_en: str
     compute: Callable[[pd.DataFrame], pd.Series]
     higher_is_better: bool = True
+    # Counted as things stand now whatever the period (the units' teams on the roll): there is
+    # no change against a previous period to show.
+    current: bool = False
 
     @property
     def is_rate(self) -> bool:
@@ -270,7 +273,7 @@ _ALL: tuple[Indicator, ...] = (
         "分队少于2支，各计1个。",
         "units currently below their minimum: fewer than 10 city detachments, 4 per "
         "township, 2 teams per village or community.",
-        column("shortfalls"), higher_is_better=False,
+        column("shortfalls"), higher_is_better=False, current=True,
     ),
     Indicator(
         "volunteer_team_compliance_rate", "volunteers", "村级队伍达标率",
@@ -279,6 +282,7 @@ _ALL: tuple[Indicator, ...] = (
         ("share of village committees, residents' committees and communities (not residential "
          "areas) with at least 2 teams on the current roll."),
         Ratio(lambda f: f["stations"] - f["stations_short"], "stations", census=True),
+        current=True,
     ),
     Indicator(
         "volunteer_monthly_coverage", "volunteers", "月度站点活动覆盖率",
