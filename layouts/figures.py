@@ -158,8 +158,10 @@ def trend_figure(frame: pd.DataFrame, x: str, series: list[tuple[str, str]], uni
             traces.append({"type": "scatter", "x": categories, "y": values[column],
                            "name": label, "mode": "lines+markers", "line": {"color": colour}})
     # Margins fixed and at most 8 labels on the time axis, level: plotly's automatic margins
-    # redraw a chart until its rotated labels fit, most of the time a village page takes.
+    # redraw a chart until its rotated labels fit, most of the time a village page takes. The
+    # labels count back from the last period (the one a page is on), which always has one.
     periods = len(frame)
+    step = max(1, math.ceil(periods / 8))
     shown = [v for column in values.values() for v in column if v is not None]
     # Small counts get a tick per unit: plotly would mark 0.5 activities.
     whole_steps = bool(shown) and all(v.is_integer() for v in shown) and max(shown) <= 8
@@ -170,7 +172,7 @@ def trend_figure(frame: pd.DataFrame, x: str, series: list[tuple[str, str]], uni
         "showlegend": len(series) > 1, "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "rgba(0,0,0,0)",
         "xaxis": {"type": "category", "automargin": False, "tickangle": 0,
-                  "dtick": max(1, math.ceil(periods / 8))},
+                  "tick0": (periods - 1) % step, "dtick": step},
         "yaxis": {"title": {"text": unit, "standoff": 6}, "gridcolor": "#e6e9ee",
                   "rangemode": "tozero", "automargin": False,
                   **({"dtick": 1} if whole_steps else {})},

@@ -100,3 +100,13 @@ def test_grids_show_figures_as_the_cards_do_with_whole_headers(
     assert not any("（" in text for text in texts), texts
     assert not [h for h in headers.all_text_contents() if "（" in h]
     assert_no_console_errors(page)
+
+
+def test_the_weeks_trend_names_the_week_shown(page, demo_server,
+                                              assert_no_console_errors) -> None:
+    """12 weeks are labelled every other one, counting back from the week the page is on."""
+    page.goto(f"{demo_server}/services?period=2026-W44")
+    labels = page.locator("#services-trend .xtick text")
+    expect(labels).to_have_count(6)
+    expect(labels.last).to_have_text("2026-W44")
+    assert_no_console_errors(page)

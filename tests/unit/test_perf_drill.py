@@ -80,6 +80,10 @@ def test_figure_specs_are_valid_plotly_figures_with_a_compact_template() -> None
     assert trend_spec["layout"]["yaxis"]["dtick"] == 1  # small whole numbers: no half steps
     rates = trend_figure(frame.assign(a=[0.5, 91.2]), "period", [("a", "A")], "%")
     assert "dtick" not in rates["layout"]["yaxis"]
+    # 12 weeks: every other one labelled, counting back from the last (the page's own).
+    weeks = pd.DataFrame({"period": [f"2026-W{n:02d}" for n in range(35, 47)], "a": 1.0})
+    axis = trend_figure(weeks, "period", [("a", "A")], "件", "bar")["layout"]["xaxis"]
+    assert (axis["dtick"], axis["tick0"]) == (2, 1) and (11 - axis["tick0"]) % axis["dtick"] == 0
     for fig in (figure, trend):
         template = fig.to_plotly_json()["layout"]["template"]
         assert set(template.get("data", {})) <= {"bar", "choropleth"}
