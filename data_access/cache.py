@@ -163,7 +163,7 @@ _stores: list[_Store] = [_common]
 # url -> (when read, (newest import id, its stamp))
 _versions: dict[str, tuple[float, tuple[int, str]]] = {}
 _second: _Shared | None = None
-_MISSING = object()
+_MISSING: Any = object()
 
 
 def share(*, redis_url: str = "", folder: str | os.PathLike[str] = DEFAULT_FOLDER) -> None:
@@ -292,19 +292,17 @@ class Memo:
         now = time.monotonic()
         with _lock:
             hit = self.store.entries.get(key)
-            if hit and now - hit[0] < TTL_SECONDS:
+            held = hit[1] if hit is not None and now - hit[0] < TTL_SECONDS else _MISSING
+            if held is not _MISSING:
                 self.store.entries.move_to_end(key)
-        if hit and now - hit[0] < TTL_SECONDS:
-            return self._handed(hit[1])
+        if held is not _MISSING:
+            return self.codec.load(held) if self.serialized else _handed_out(held)
         kept, value = self._shared_or_computed(key, compute)
         with _lock:
             self.store.entries[key] = (now, kept)
             while len(self.store.entries) > self.store.max_entries:
                 self.store.entries.popitem(last=False)
         return value if self.serialized else _handed_out(value)
-
-    def _handed(self, kept: Any) -> Any:
-        return self.codec.load(kept) if self.serialized else _handed_out(kept)
 
     def _shared_or_computed(self, key: tuple[Any, ...],
                             compute: Callable[[], Any]) -> tuple[Any, Any]:
@@ -314,9 +312,9 @@ class Memo:
         # Checked with or without a shared level: most tests run without one.
         text = _stable_repr(key)
         second = _second
-        shared_key = None if second is None else \
-            hashlib.sha256(f"{_release()}|{text}".encode()).hexdigest()
-        if second is not None and shared_key is not None:
+        shared_key = ""
+        if second is not None:
+            shared_key = hashlib.sha256(f"{_release()}|{text}".encode()).hexdigest()
             taken = self._loaded(second.get(shared_key))
             if taken is not _MISSING:
                 return taken
@@ -324,7 +322,7 @@ class Memo:
         if second is None and not self.serialized:
             return value, value
         payload = self.codec.dump(value)
-        if second is not None and shared_key is not None:
+        if second is not None:
             second.put(shared_key, zlib.compress(payload, 1))
         return (payload, self.codec.load(payload)) if self.serialized else (value, value)
 
