@@ -157,6 +157,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "vs_previous": ("较上期", "vs previous"),
     # comparisons only against periods the data cover; the one default period; a bad period
     "previous_incomplete": ("上期数据不完整", "previous period incomplete"),
+    "previous_no_data": ("上期无数据", "no data for the previous period"),
     "previous_uncovered": ("上期 {period}：{coverage}", "previous period {period}: {coverage}"),
     "coverage_span": ("数据只覆盖 {first} 至 {last}", "the data cover {first} to {last} only"),
     "coverage_none": ("没有数据", "no data"),

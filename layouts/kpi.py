@@ -63,8 +63,9 @@ def coverage_text(comparison: Comparison, lang: Lang) -> str:
 
 def incomplete_badge(comparison: Comparison, lang: Lang) -> html.Span:
     """In place of the change: the previous period is not fully covered by the data, so a
-    difference would compare with part of a period."""
-    return html.Span(t("previous_incomplete", lang), className="kpi-change incomplete",
+    difference would compare with part of a period, or with none of it."""
+    text = t("previous_incomplete" if comparison.span else "previous_no_data", lang)
+    return html.Span(text, className="kpi-change incomplete",
                      title=coverage_text(comparison, lang),
                      **attributes({"data-compared": comparison.period}))
 

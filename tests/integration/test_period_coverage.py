@@ -203,6 +203,18 @@ def test_the_greyed_change_in_english_and_in_the_definition(context) -> None:
     assert "the data cover 2024-11-16 to 2024-12-31 only" in text_of(definition)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_previous_period_without_data_says_so(context, lang: str) -> None:
+    """2024 after 2023, of which the demo has no cases: not "incomplete" but none at all, as
+    its hover says."""
+    tree = render_page(context, "/services", f"?period=2024&lang={lang}")
+    change = _changes(tree)["service_cases"]
+    assert change is not None and "incomplete" in change.className.split()
+    assert (text_of(change), change.title) == (
+        ("上期无数据", "上期 2023：没有数据") if lang == "zh"
+        else ("no data for the previous period", "previous period 2023: no data"))
+
+
 def test_a_covered_previous_period_keeps_its_plain_change(context) -> None:
     changes = _changes(render_page(context, "/services", "?period=2025-06"))
     assert changes["service_cases"] is not None
