@@ -12,6 +12,7 @@ from dash import dcc, html
 
 from layouts.attributes import attributes
 from layouts.figures import GRAPH_CONFIG, FigureSpec
+from layouts.grid import with_unit
 from layouts.i18n import Lang, t
 
 TABLE_ROWS = 60  # a distribution of a prefecture's villages is thousands: the grids list them
@@ -55,7 +56,10 @@ def chart_table(figure: go.Figure | FigureSpec, lang: Lang) -> html.Div:
                 for series, category, value in points[:TABLE_ROWS]]
     else:
         names, categories, values = columns
-        head = [t("chart_category", lang), *(name or t("chart_value", lang) for name in names)]
+        unit = _value_unit(figure, traces)
+        head = [t("chart_category", lang),
+                *(with_unit(name or t("chart_value", lang), unit, lang) if unit
+                  else name or t("chart_value", lang) for name in names)]
         total = len(categories)
         body = [html.Tr([html.Td(category, className="data-value"),
                          *(html.Td(series[i]) for series in values)])
@@ -82,6 +86,18 @@ def _side_by_side(traces: list[dict[str, Any]]
         return None
     return ([str(trace.get("name") or "") for trace in traces], categories,
             [[value for _, _, value in series] for series in points])
+
+
+def _value_unit(figure: go.Figure | FigureSpec, traces: list[dict[str, Any]]) -> str:
+    """The unit of plain values (no text of their own, which says its unit): the title of the
+    axis they are read on, the horizontal one for horizontal bars."""
+    if any(trace.get("text") is not None for trace in traces):
+        return ""
+    axis = "xaxis" if any(trace.get("orientation") == "h" for trace in traces) else "yaxis"
+    layout = (figure.layout.to_plotly_json() if isinstance(figure, go.Figure)
+              else figure.get("layout", {}))
+    title = (layout.get(axis) or {}).get("title")
+    return str((title.get("text") if isinstance(title, dict) else title) or "")
 
 
 TRACE_KEYS = ("type", "name", "x", "y", "z", "text", "orientation", "labels", "values")

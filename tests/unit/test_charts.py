@@ -32,11 +32,12 @@ def test_a_line_without_text_reads_its_numbers() -> None:
     assert _cells(figure) == [["2025-01", "1,200"], ["2025-02", "—"]]
 
 
-def test_series_over_the_same_months_are_read_side_by_side() -> None:
+def test_series_over_the_same_months_are_read_side_by_side_with_their_unit() -> None:
     months = ["2025-01", "2025-02"]
     figure = {"data": [{"type": "scatter", "name": "按时办结率", "x": months, "y": [97.5, 99.0]},
-                       {"type": "scatter", "name": "满意率", "x": months, "y": [None, 100.0]}]}
-    assert _head(figure) == ["项目", "按时办结率", "满意率"]
+                       {"type": "scatter", "name": "满意率", "x": months, "y": [None, 100.0]}],
+              "layout": {"yaxis": {"title": {"text": "%"}}}}
+    assert _head(figure) == ["项目", "按时办结率（%）", "满意率（%）"]
     assert _cells(figure) == [["2025-01", "97.5", "—"], ["2025-02", "99", "100"]]
 
 
