@@ -429,7 +429,7 @@ def _service_counts(run: Run, grouped: ServiceGrouping, until: dt.date | None,
     # Both are zero-filled over the same keys in the same order: the counts at each end, key
     # by key, are the sums' rows (key by key, period by period) as they stand.
     by_end = opened.to_numpy() if still_open.bucket is None else \
-        _open_at_ends(opened["open_overdue"], run).to_numpy()
+        _open_at_ends(opened["open_overdue"].to_numpy(), len(run.periods))
     return sums.assign(open_overdue=by_end.ravel())
 
 
@@ -441,16 +441,15 @@ def _ends_open(count: int) -> list[tuple[int, int]]:
     return [(first, after) for first in range(count) for after in range(first + 1, count + 1)]
 
 
-def _open_at_ends(spans: pd.Series, run: Run) -> pd.DataFrame:
-    """Cases open past due at each end of the run, per division, from their counts per span
-    of ends (`_ends_open`, by label): a case counts at every end of its span."""
-    ends = _ends_open(len(run.periods))
-    at = np.zeros((len(ends), len(run.periods)))
+def _open_at_ends(spans: np.ndarray, periods: int) -> np.ndarray:
+    """Cases open past due at each of a run's `periods` ends, a row per division, from their
+    counts per span of ends (`_ends_open`, division by division): a case counts at every end
+    of its span."""
+    ends = _ends_open(periods)
+    at = np.zeros((len(ends), periods))
     for row, (first, after) in enumerate(ends):
         at[row, first:after] = 1
-    divisions = spans.index.get_level_values(0)[::len(ends)]
-    return pd.DataFrame(spans.to_numpy().reshape(len(divisions), len(ends)) @ at,
-                        index=divisions, columns=list(run.labels))
+    return spans.reshape(-1, len(ends)) @ at
 
 
 def in_months(run: Run) -> bool:
@@ -612,8 +611,9 @@ def _volunteers(engine: Engine, run: Run, level: Level, within: str | None) -> p
     # (division by division), so their columns are put side by side as arrays: pandas' join
     # and assign aligned them at some 2 ms a call.
     periods = len(run.labels)
+    divisions = _units(engine, level, within)
     units = {column: np.repeat(values.to_numpy(), periods)
-             for column, values in _units(engine, level, within).items()}
+             for column, values in divisions.items()}
     months = _months_with_records(engine, run)
     active = _active_station_months(engine, run, level, within)
     return pd.DataFrame({
@@ -623,7 +623,7 @@ def _volunteers(engine: Engine, run: Run, level: Level, within: str | None) -> p
         "active_station_months": active["active_station_months"].to_numpy(),
         "station_months": units["stations"] * np.tile(
             np.array([months.get(label, 0) for label in run.labels], dtype=int),
-            len(frame) // periods if periods else 0),
+            len(divisions)),
         "population": units["population"],
     }, index=frame.index)
 

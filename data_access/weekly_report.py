@@ -21,7 +21,7 @@ from data_access.indicator_values import (
     indicator_values,
 )
 from data_access.meeting_copy import meeting_copy_id
-from data_access.status import data_status
+from data_access.status import figures_as_of
 from data_access.volunteers import last_activities
 from data_access.weekly import (
     export_snapshot,
@@ -286,7 +286,7 @@ def _report(engine: Engine, week: Period, compared_export: int | None) -> Weekly
         compared = f"#{previous_export['id']} {format_date(created)}"
     return WeeklyReport(
         week=week.label, first_day=week.start.isoformat(), last_day=week.last_day.isoformat(),
-        data_as_of=format_date(data_status(engine).last_import_at),
+        data_as_of=format_date(figures_as_of(engine)),
         rankings=tuple(rankings), flags=flags, compared_with=compared,
         corrections=tuple(corrections), area=area.name, area_en=area.name_en,
         ranked_level=area.ranked_level)
